@@ -1,0 +1,1 @@
+"""Encrypted local store: SQLCipher database, key envelope, migrations, outbox and audit."""

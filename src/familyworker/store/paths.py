@@ -1,0 +1,33 @@
+"""Where one caseload's files live inside its data directory."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class StorePaths:
+    data_dir: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "caseload.db"
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_dir / "caseload.key"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.data_dir / ".caseload.lock"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    def database_files(self) -> list[Path]:
+        db = self.database
+        return [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),
+                db.with_name(db.name + "-journal")]
+
+    def exists(self) -> bool:
+        return self.key_file.exists() or self.database.exists()

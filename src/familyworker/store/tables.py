@@ -1,0 +1,246 @@
+"""SQLModel tables of the local caseload. Every synced row carries the sync columns (DESIGN §5)."""
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+
+class SyncedRow(SQLModel):
+    """Columns every synced row has: a device-made UUIDv7, per-field HLC stamps, a tombstone."""
+
+    # Fields that are not editable content (never merged field-by-field).
+    SYNC_COLUMNS: ClassVar[frozenset[str]] = frozenset(
+        {"id", "server_seq", "field_hlc", "deleted_at", "deleted_hlc"})
+    # Rows of append-only tables are written once and never conflict.
+    APPEND_ONLY: ClassVar[bool] = False
+
+    id: str = Field(primary_key=True)
+    server_seq: int | None = Field(default=None, index=True)
+    field_hlc: str = Field(default="{}", sa_type=Text)  # JSON {"*": hlc, field: hlc}
+    deleted_at: datetime | None = None
+    deleted_hlc: str | None = None
+
+    @classmethod
+    def content_fields(cls) -> list[str]:
+        return [name for name in cls.model_fields if name not in cls.SYNC_COLUMNS]
+
+
+class TeamRow(SyncedRow, table=True):
+    __tablename__ = "team"
+    name: str
+    area: str = ""
+
+
+class WorkerRow(SyncedRow, table=True):
+    __tablename__ = "worker"
+    name: str
+    role: str = "worker"
+    team_id: str | None = None
+    contact: str = ""
+
+
+class FamilyRow(SyncedRow, table=True):
+    __tablename__ = "family"
+    family_id: str = Field(index=True)  # equals id: the scope root, so every synced row has one
+    team_id: str | None = None
+    reference: str = Field(index=True)
+    household_name: str
+    address: str = ""
+    postcode: str = ""
+    locality: str = ""
+    lead_worker_id: str | None = Field(default=None, index=True)
+    status: str = "referred"
+    closure_reason: str | None = None
+    referred_on: date | None = None
+    opened_on: date | None = None
+    closed_on: date | None = None
+    consent_given_on: date | None = None
+    consent_scope: str = ""
+    next_visit_due: date | None = None
+    review_due: date | None = None
+
+
+class FamilyCriterionRow(SyncedRow, table=True):
+    __tablename__ = "family_criterion"
+    family_id: str = Field(index=True)
+    criterion_key: str
+    evidence: str = ""
+    identified_on: date | None = None
+
+
+class PersonRow(SyncedRow, table=True):
+    __tablename__ = "person"
+    family_id: str = Field(index=True)
+    name: str
+    relationship: str = ""
+    date_of_birth: date | None = None
+    school_setting: str = ""
+    flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class AgencyInvolvementRow(SyncedRow, table=True):
+    __tablename__ = "agency_involvement"
+    family_id: str = Field(index=True)
+    agency: str
+    role: str = ""
+    contact: str = ""
+    from_date: date | None = None
+    to_date: date | None = None
+
+
+class StarAssessmentRow(SyncedRow, table=True):
+    __tablename__ = "star_assessment"
+    APPEND_ONLY: ClassVar[bool] = True
+    family_id: str = Field(index=True)
+    person_id: str | None = None
+    assessed_on: date
+    template_key: str
+    template_version: int
+    # [{"domain_key": str, "score": int, "note": str}]
+    scores: list[dict[str, Any]] = Field(default_factory=list,
+                                         sa_column=Column(JSON, nullable=False))
+    family_words: str = ""
+    completed_by: str | None = None
+
+
+class PlanRow(SyncedRow, table=True):
+    __tablename__ = "plan"
+    family_id: str = Field(index=True)
+    version: int
+    status: str = "draft"
+    working_well: str = ""
+    worried_about: str = ""
+    needs_to_happen: str = ""
+    family_words: str = ""
+    agreed_on: date | None = None
+    review_due: date | None = None
+    created_by: str | None = None
+
+
+class PlanGoalRow(SyncedRow, table=True):
+    __tablename__ = "plan_goal"
+    family_id: str = Field(index=True)
+    plan_id: str = Field(index=True)
+    position: int = 0
+    text: str
+    star_domain_key: str | None = None
+
+
+class PlanActionRow(SyncedRow, table=True):
+    __tablename__ = "plan_action"
+    family_id: str = Field(index=True)
+    plan_id: str = Field(index=True)
+    goal_id: str = Field(index=True)
+    position: int = 0
+    what: str
+    who: str
+    by_when: date | None = None
+    status: str = "not-started"
+
+
+class ContactNoteRow(SyncedRow, table=True):
+    __tablename__ = "contact_note"
+    family_id: str = Field(index=True)
+    kind: str
+    occurred_at: datetime
+    narrative: str = ""
+    present: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    agencies: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    duration_minutes: int | None = None
+    follow_ups: str = ""
+    author_id: str | None = None
+    status: str = "draft"
+    finalised_at: datetime | None = None
+
+
+class NoteAddendumRow(SyncedRow, table=True):
+    __tablename__ = "note_addendum"
+    APPEND_ONLY: ClassVar[bool] = True
+    family_id: str = Field(index=True)
+    note_id: str = Field(index=True)
+    text: str
+    written_at: datetime
+    author_id: str | None = None
+
+
+class OutcomeRow(SyncedRow, table=True):
+    __tablename__ = "outcome"
+    family_id: str = Field(index=True)
+    criterion_key: str
+    achieved_on: date
+    evidence: str
+    recorded_by: str | None = None
+
+
+class OversightNoteRow(SyncedRow, table=True):
+    __tablename__ = "oversight_note"
+    APPEND_ONLY: ClassVar[bool] = True
+    family_id: str = Field(index=True)
+    supervisor_id: str | None = None
+    written_at: datetime
+    decision: str
+    actions: str = ""
+    review_due: date | None = None
+
+
+class AuditEventRow(SyncedRow, table=True):
+    """Append-only; identifiers and counts only, never case content (I3)."""
+
+    __tablename__ = "audit_event"
+    APPEND_ONLY: ClassVar[bool] = True
+    family_id: str | None = Field(default=None, index=True)
+    at: datetime
+    action: str
+    entity: str
+    entity_id: str | None = None
+    actor_id: str | None = None
+    device_id: str | None = None
+    detail: str = ""
+
+
+class OutboxRow(SQLModel, table=True):
+    """One local change waiting to be pushed; written in the same transaction as the change."""
+
+    __tablename__ = "sync_outbox"
+    seq: int | None = Field(default=None, primary_key=True)
+    op_id: str = Field(unique=True)
+    batch_id: str | None = Field(default=None, index=True)
+    table_name: str
+    row_id: str
+    family_id: str | None = Field(default=None, index=True)
+    kind: str  # insert | update | delete | append
+    hlc: str
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    base_server_seq: int | None = None
+    schema_version: int
+    created_at: datetime
+
+
+class LocalSettingRow(SQLModel, table=True):
+    """Device-local settings and state (identity, clock, preferences) inside the encrypted file."""
+
+    __tablename__ = "local_setting"
+    key: str = Field(primary_key=True)
+    value: str  # JSON
+
+
+class FormDraftRow(SQLModel, table=True):
+    """Unsaved form text kept when the app closes or locks, so typing is never lost."""
+
+    __tablename__ = "form_draft"
+    key: str = Field(primary_key=True)  # e.g. "note:<family id>"
+    family_id: str | None = Field(default=None, index=True)
+    payload: str  # JSON of the form's fields
+    saved_at: datetime
+
+
+Index("ix_outbox_row", OutboxRow.table_name, OutboxRow.row_id)  # type: ignore[arg-type]
+
+SYNCED_TABLES: dict[str, type[SyncedRow]] = {
+    row.__tablename__: row  # type: ignore[misc]
+    for row in (TeamRow, WorkerRow, FamilyRow, FamilyCriterionRow, PersonRow,
+                AgencyInvolvementRow, StarAssessmentRow, PlanRow, PlanGoalRow, PlanActionRow,
+                ContactNoteRow, NoteAddendumRow, OutcomeRow, OversightNoteRow, AuditEventRow)
+}
