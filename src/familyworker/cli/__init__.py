@@ -1,0 +1,1 @@
+"""The `familyworker` command line: the same use-cases as the app, for scripts and checks."""

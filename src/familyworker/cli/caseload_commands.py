@@ -1,0 +1,176 @@
+"""Caseload commands: init, import-families, list-families, show-family, import-demo, passphrase."""
+
+import argparse
+import sys
+from typing import Any
+
+from familyworker.cli.common import (
+    EXIT_OK,
+    EXIT_USER_ERROR,
+    CommandFailed,
+    add_client_options,
+    data_dir_of,
+    open_store,
+    print_json,
+    read_passphrase,
+)
+from familyworker.domain.caseload import FamilySummary
+from familyworker.services.caseload import list_caseload
+from familyworker.services.demo import import_demo
+from familyworker.services.family_file import FamilyFile, load_family_file
+from familyworker.services.importing import MAX_IMPORT_BYTES, ImportRejected, import_cohort
+from familyworker.store.caseload_store import CaseloadStore
+
+
+def register(subparsers: Any) -> None:
+    init = subparsers.add_parser("init", help="create an encrypted caseload")
+    add_client_options(init)
+    init.add_argument("--name", default="", help="your name, shown as lead worker")
+    init.set_defaults(handler=cmd_init)
+
+    imp = subparsers.add_parser("import-families", help="import a nominated cohort (CSV)")
+    imp.add_argument("file", help="CSV with columns reference, household_name, postcode "
+                                  "[, address, locality, criteria, members]")
+    add_client_options(imp)
+    imp.set_defaults(handler=cmd_import_families)
+
+    lst = subparsers.add_parser("list-families", help="list the caseload")
+    lst.add_argument("--json", action="store_true", help="print a JSON array")
+    add_client_options(lst)
+    lst.set_defaults(handler=cmd_list_families)
+
+    show = subparsers.add_parser("show-family", help="show one family")
+    show.add_argument("reference")
+    show.add_argument("--json", action="store_true", help="print a JSON object")
+    add_client_options(show)
+    show.set_defaults(handler=cmd_show_family)
+
+    demo = subparsers.add_parser("import-demo", help="load the synthetic demo caseload")
+    add_client_options(demo)
+    demo.set_defaults(handler=cmd_import_demo)
+
+    change = subparsers.add_parser("change-passphrase", help="change the caseload passphrase")
+    add_client_options(change)
+    change.set_defaults(handler=cmd_change_passphrase)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase(args, prompt="New passphrase: ", confirm=True)
+    store = CaseloadStore.create(data_dir_of(args), passphrase, worker_name=args.name)
+    store.lock()
+    print("Created an encrypted caseload.")
+    return EXIT_OK
+
+
+def cmd_import_families(args: argparse.Namespace) -> int:
+    try:
+        with open(args.file, "rb") as handle:
+            raw = handle.read(MAX_IMPORT_BYTES + 1)
+    except OSError:
+        raise CommandFailed("The CSV file could not be read.") from None
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise CommandFailed("The CSV file is too large to import in one go.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CommandFailed("The CSV file is not UTF-8 text; save it as 'CSV UTF-8'.") from None
+    with open_store(args) as store:
+        try:
+            result = import_cohort(store, text)
+        except ImportRejected as rejected:
+            for problem in rejected.problems:
+                sys.stderr.write(f"{args.file}: {problem}\n")
+            sys.stderr.write(str(rejected) + "\n")
+            return EXIT_USER_ERROR
+    print(f"Imported {result.families} families ({result.members} household members).")
+    return EXIT_OK
+
+
+def summary_json(summary: FamilySummary) -> dict[str, Any]:
+    return {
+        "reference": summary.reference, "household_name": summary.household_name,
+        "postcode": summary.postcode, "status": summary.status.value,
+        "lead_worker": summary.lead_worker_name,
+        "last_contact": summary.last_contact_on, "next_visit_due": summary.next_visit_due,
+        "review_due": summary.review_due, "overdue": summary.overdue,
+        "pending_changes": summary.pending_changes,
+    }
+
+
+def cmd_list_families(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        rows = list_caseload(store)
+    if args.json:
+        print_json([summary_json(r) for r in rows])
+        return EXIT_OK
+    if not rows:
+        print("No families yet. Import a cohort with 'familyworker import-families FILE.csv'.")
+        return EXIT_OK
+    for r in rows:
+        flag = "  OVERDUE" if r.overdue else ""
+        print(f"{r.reference:<12} {r.household_name:<40} {r.postcode:<9} "
+              f"{r.status.label:<10}{flag}")
+    return EXIT_OK
+
+
+def family_json(file: FamilyFile, summary: FamilySummary | None) -> dict[str, Any]:
+    family = file.family
+    base = summary_json(summary) if summary else {
+        "reference": family.reference, "household_name": family.household_name,
+        "postcode": family.postcode, "status": family.status.value}
+    star = file.latest_star
+    plan = file.current_plan
+    base.update({
+        "address": family.address,
+        "criteria": list(family.criteria),
+        "members": [{"name": p.name, "relationship": p.relationship,
+                     "date_of_birth": p.date_of_birth} for p in file.members],
+        "agencies": [a.agency for a in file.agencies],
+        "latest_star": None if star is None else {
+            "assessed_on": star.assessed_on, "scores": star.as_mapping(),
+            "person": file.person_name(star.person_id)},
+        "current_plan": None if plan is None else {
+            "version": plan.version, "status": plan.status.value, "agreed_on": plan.agreed_on,
+            "review_due": plan.review_due, "goals": [g.text for g in plan.goals]},
+        "notes_count": len(file.notes),
+        "notes": [{"kind": n.kind.value, "text": n.narrative, "occurred_at": n.occurred_at,
+                   "status": n.status.value,
+                   "addenda": [a.text for a in file.addenda_for(n.id)]} for n in file.notes],
+    })
+    return base
+
+
+def cmd_show_family(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        file = load_family_file(store, reference=args.reference)
+        summary = next((s for s in list_caseload(store) if s.id == file.family.id), None)
+    if args.json:
+        print_json(family_json(file, summary))
+        return EXIT_OK
+    family = file.family
+    print(f"{family.reference}  {family.household_name}  ({family.status.label})")
+    print(f"  {family.address} {family.postcode}".rstrip())
+    for person in file.members:
+        print(f"  - {person.name}" + (f" ({person.relationship})" if person.relationship else ""))
+    if file.latest_star:
+        print(f"  Latest Web Star: {file.latest_star.assessed_on}")
+    if file.current_plan:
+        print(f"  Plan version {file.current_plan.version} ({file.current_plan.status.value})")
+    print(f"  Contact notes: {len(file.notes)}")
+    return EXIT_OK
+
+
+def cmd_import_demo(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        result = import_demo(store)
+    print(f"Loaded the demo caseload: {result.families} families, {result.notes} notes, "
+          f"{result.stars} Web Star assessments.")
+    return EXIT_OK
+
+
+def cmd_change_passphrase(args: argparse.Namespace) -> int:
+    old = read_passphrase(args, prompt="Current passphrase: ", line=0)
+    new = read_passphrase(args, prompt="New passphrase: ", line=1, confirm=True)
+    CaseloadStore.change_passphrase(data_dir_of(args), old, new)
+    print("Passphrase changed.")
+    return EXIT_OK

@@ -1,0 +1,102 @@
+"""What every client command shares: options, passphrase input, opening the store, exit codes."""
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from familyworker.domain.errors import ValidationError
+from familyworker.paths import default_data_dir
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.errors import StoreError, WrongPassphrase
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_WRONG_PASSPHRASE = 2
+EXIT_SERVER_UNREACHABLE = 3
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CommandFailed(Exception):
+    """Ends a command with a plain sentence on stderr and an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_USER_ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def add_client_options(parser: argparse.ArgumentParser) -> None:
+    """--data-dir and --passphrase-stdin, accepted after the sub-command."""
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="caseload folder (default: your user data folder, or "
+                             "$FAMILYWORKER_HOME)")
+    parser.add_argument("--passphrase-stdin", action="store_true",
+                        help="read the passphrase from the first line of standard input")
+
+
+def data_dir_of(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir) if args.data_dir else default_data_dir()
+
+
+_stdin_lines: list[str] | None = None
+
+
+def stdin_line(index: int) -> str:
+    """Line `index` of standard input (read once, so several prompts can share it)."""
+    global _stdin_lines
+    if _stdin_lines is None:
+        _stdin_lines = sys.stdin.read().splitlines()
+    if index >= len(_stdin_lines):
+        raise CommandFailed("Expected a passphrase on standard input.")
+    return _stdin_lines[index]
+
+
+def read_passphrase(args: argparse.Namespace, *, prompt: str = "Passphrase: ",
+                    line: int = 0, confirm: bool = False) -> str:
+    if args.passphrase_stdin:
+        return stdin_line(line)
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Type it again: ") != first:
+        raise CommandFailed("The two passphrases did not match; nothing was changed.")
+    return first
+
+
+@contextmanager
+def open_store(args: argparse.Namespace) -> Iterator[CaseloadStore]:
+    store = CaseloadStore.unlock(data_dir_of(args), read_passphrase(args))
+    try:
+        yield store
+    finally:
+        store.lock()
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=1, default=str)
+    sys.stdout.write("\n")
+
+
+def run_handler(handler: Handler, args: argparse.Namespace) -> int:
+    """Turn every expected failure into one plain sentence and its exit code."""
+    try:
+        return handler(args)
+    except WrongPassphrase as error:
+        _say(str(error) + " Nothing was changed.")
+        return EXIT_WRONG_PASSPHRASE
+    except CommandFailed as error:
+        _say(str(error))
+        return error.code
+    except (StoreError, ValidationError) as error:
+        _say(str(error))
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        _say("Stopped; nothing further was changed.")
+        return 130
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(message.rstrip() + "\n")

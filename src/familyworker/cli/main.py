@@ -1,0 +1,65 @@
+"""Entry point of `familyworker`: a sub-command runs on the CLI; none opens the app."""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from familyworker.cli.common import EXIT_USER_ERROR, run_handler
+
+# Each module exposes register(subparsers); one line per command group.
+REGISTRARS = [
+    "familyworker.cli.caseload_commands",
+]
+
+
+def _version() -> str:
+    try:
+        return version("familyworker")
+    except PackageNotFoundError:  # running from a source tree
+        return "0+unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="familyworker",
+        description="FamilyWorker: an encrypted, offline-first caseload for family support "
+                    "workers. With no command, opens the app.")
+    parser.add_argument("--version", action="version", version=f"familyworker {_version()}")
+    parser.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in REGISTRARS:
+        import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _open_app(args)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_USER_ERROR
+    return run_handler(handler, args)
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    from familyworker.paths import default_data_dir
+
+    try:
+        app = import_module("familyworker.app")
+    except ImportError:
+        sys.stderr.write("The desktop app is not installed in this build.\n")
+        return EXIT_USER_ERROR
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+    return int(app.run_gui(data_dir))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""PDF reports drawn with reportlab: plan on a page, star progress, case chronology."""

@@ -1,0 +1,162 @@
+"""Wire schemas shared by the client sync engine and the server; pure pydantic, no I/O."""
+
+import hashlib
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+PROTOCOL_VERSION = 1
+# The wire schema: what tables and fields mean. Raised when a change is not additive.
+SCHEMA_VERSION = 1
+MIN_SCHEMA_VERSION = 1
+MIN_CLIENT_VERSION = "0.1.0"
+
+MAX_BATCH_OPS = 5_000
+MAX_FIELD_CHARS = 100_000  # a long case note is ~10k characters; 1 MB is an attack
+MAX_FIELDS_PER_OP = 64
+MAX_BODY_BYTES = 16 * 1024 * 1024  # after decompression
+MAX_PULL_LIMIT = 5_000
+DEFAULT_PULL_LIMIT = 2_000
+
+# Tables that travel over the wire. audit_event is pushed but never pulled (server audit log).
+SYNCED_TABLE_NAMES: tuple[str, ...] = (
+    "team", "worker", "family", "family_criterion", "person", "agency_involvement",
+    "star_assessment", "plan", "plan_goal", "plan_action", "contact_note", "note_addendum",
+    "outcome", "oversight_note", "audit_event", "sync_conflict")
+APPEND_ONLY_TABLES: frozenset[str] = frozenset(
+    {"star_assessment", "note_addendum", "oversight_note", "audit_event"})
+CONFLICT_TABLE = "sync_conflict"
+
+Uuid = Annotated[str, StringConstraints(min_length=1, max_length=64,
+                                        pattern=r"^[0-9A-Za-z-]+$")]
+# "<12 hex ms>-<4 hex counter>-<device id>" (familyworker.domain.hlc)
+Hlc = Annotated[str, StringConstraints(max_length=100,
+                                       pattern=r"^[0-9a-f]{12}-[0-9a-f]{4}-[0-9A-Za-z~-]+$")]
+TableName = Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z_]+$")]
+FieldName = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z_][a-z0-9_]*$")]
+OpKind = Literal["insert", "update", "delete", "append"]
+OpStatus = Literal["applied", "merged", "conflict", "superseded", "duplicate", "rejected"]
+Role = Literal["worker", "supervisor", "admin"]
+
+
+class WireModel(BaseModel):
+    """Strict: unknown fields are refused (H2), never silently stored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Versioned(WireModel):
+    protocol: int = Field(ge=1, le=1_000)
+    schema_version: int = Field(ge=0, le=1_000_000)
+
+
+class Op(WireModel):
+    """One change to one row. ``hlc`` stamps every field unless ``field_hlc`` says otherwise."""
+
+    op_id: Uuid
+    table: TableName
+    row_id: Uuid
+    family_id: Uuid | None = None
+    kind: OpKind
+    hlc: Hlc
+    field_hlc: dict[FieldName, Hlc] | None = None
+    fields: dict[FieldName, Any] = Field(default_factory=dict, max_length=MAX_FIELDS_PER_OP)
+    base_server_seq: int | None = Field(default=None, ge=0)
+
+
+class PushRequest(Versioned):
+    device_id: Uuid
+    batch_id: Uuid
+    client_time: datetime
+    ops: list[Op] = Field(max_length=MAX_BATCH_OPS)
+
+
+class OpResult(WireModel):
+    op_id: str
+    status: OpStatus
+    reason: str | None = None
+    server_seq: int | None = None
+
+
+class PushResponse(WireModel):
+    batch_id: str
+    results: list[OpResult]
+    conflicts: int = 0
+    server_time: datetime
+
+
+class PulledRow(WireModel):
+    """A row's current state on the server (not each intermediate change)."""
+
+    table: str
+    row_id: str
+    family_id: str | None
+    data: dict[str, Any]
+    field_hlc: dict[str, str]
+    server_seq: int
+    deleted: bool = False
+    deleted_hlc: str | None = None
+
+
+class PullResponse(WireModel):
+    rows: list[PulledRow]
+    next_cursor: int
+    has_more: bool
+    snapshot_seq: int
+    # On the last page: every family in scope, unless the client's scope hash already matches
+    # (None also for admins, whose scope is everything).
+    scope_families: list[str] | None = None
+    scope_hash: str | None = None
+    server_time: datetime
+
+
+class EnrolRequest(Versioned):
+    code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
+    device_id: Uuid
+    device_name: Annotated[str, StringConstraints(max_length=100)] = ""
+
+
+class EnrolResponse(WireModel):
+    device_id: str
+    access_token: str
+    worker_id: str
+    worker_name: str
+    role: Role
+    team_id: str | None
+    server_time: datetime
+
+
+class StatusResponse(WireModel):
+    device_id: str
+    worker_id: str
+    role: Role
+    team_id: str | None
+    server_time: datetime
+    protocol: int = PROTOCOL_VERSION
+    schema_version: int = SCHEMA_VERSION
+
+
+ErrorCode = Literal[
+    "invalid_request", "invalid_json", "body_too_large", "unsupported_encoding",
+    "client_too_old", "client_too_new", "invalid_token", "device_revoked",
+    "enrolment_code_invalid", "enrolment_code_expired", "device_exists",
+    "batch_reused", "batch_in_progress", "not_found", "internal"]
+
+
+class ErrorBody(WireModel):
+    """Every 4xx/5xx answer: a machine-readable code and one plain sentence."""
+
+    code: ErrorCode
+    message: str
+    min_client_version: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def scope_hash(family_ids: list[str]) -> str:
+    """Order-independent digest of a set of family ids (so both sides compare cheaply)."""
+    digest = hashlib.sha256()
+    for family_id in sorted(family_ids):
+        digest.update(family_id.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()

@@ -1,0 +1,249 @@
+"""The caseload window: the worker's families, search, filters, and the sync status bar."""
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from familyworker.domain.caseload import FamilySummary
+from familyworker.domain.family import FamilyStatus
+from familyworker.views.caseload_filter_proxy import CaseloadFilterProxy
+from familyworker.views.caseload_table_model import CaseloadColumn, CaseloadTableModel
+
+EMPTY_TEXT = (
+    "<h3>No families yet</h3>"
+    "<p>To bring in your caseload, choose <b>File › Import cohort CSV…</b> (Ctrl+I) and pick "
+    "the cohort file your team sent you, or run <code>familyworker import FILE.csv</code>.</p>"
+    "<p>To add one family, run <code>familyworker add-family</code>. "
+    "To try the app with made-up families, run <code>familyworker demo</code>.</p>"
+)
+NO_MATCH_TEXT = "<h3>No families match</h3><p>Clear the search box or the filters.</p>"
+
+
+def sync_status_text(rows: Sequence[FamilySummary], *, online: bool = False,
+                     last_synced: str = "never") -> str:
+    waiting = sum(r.pending_changes for r in rows)
+    state = "Online" if online else "Offline"
+    noun = "change" if waiting == 1 else "changes"
+    return f"{state} · last synced {last_synced} · {waiting:,} {noun} waiting"
+
+
+class MainWindow(QMainWindow):
+    """Shows the caseload; never queries the store itself (the controller feeds set_caseload)."""
+
+    family_requested = Signal(str, str)  # (family id, reference)
+    lock_requested = Signal()
+    import_requested = Signal()
+    close_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.setWindowTitle("FamilyWorker — Caseload")
+        self.setAccessibleName("Caseload")
+        self.caseload_model = CaseloadTableModel(self)
+        self.proxy = CaseloadFilterProxy(self)
+        self.proxy.setSourceModel(self.caseload_model)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("search_edit")
+        self.search_edit.setPlaceholderText("Search by name, reference, postcode or member (Ctrl+F)")
+        self.search_edit.setAccessibleName("Search families")
+        self.search_edit.setClearButtonEnabled(True)
+        self.status_combo = QComboBox()
+        self.status_combo.setObjectName("status_combo")
+        self.status_combo.setAccessibleName("Filter by status")
+        self.status_combo.addItem("All statuses", None)
+        for status in FamilyStatus:
+            self.status_combo.addItem(status.label, status)
+        self.overdue_check = QCheckBox("&Overdue only")
+        self.overdue_check.setObjectName("overdue_check")
+        self.overdue_check.setAccessibleName("Show overdue families only")
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("count_label")
+        self.count_label.setAccessibleName("Families shown")
+
+        self.family_table = QTableView()
+        self.family_table.setObjectName("family_table")
+        self.family_table.setAccessibleName("Families")
+        self.family_table.setModel(self.proxy)
+        self.family_table.setSortingEnabled(True)
+        self.family_table.sortByColumn(CaseloadColumn.REFERENCE, Qt.SortOrder.AscendingOrder)
+        self.family_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.family_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.family_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.family_table.setAlternatingRowColors(True)
+        self.family_table.verticalHeader().hide()
+        self.family_table.setTabKeyNavigation(False)
+        header = self.family_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in ((CaseloadColumn.REFERENCE, 100), (CaseloadColumn.HOUSEHOLD, 200),
+                              (CaseloadColumn.STATUS, 90), (CaseloadColumn.LEAD_WORKER, 140),
+                              (CaseloadColumn.LAST_CONTACT, 110), (CaseloadColumn.NEXT_VISIT, 170),
+                              (CaseloadColumn.REVIEW_DUE, 170)):
+            self.family_table.setColumnWidth(column, width)
+
+        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label.setObjectName("empty_label")
+        self.empty_label.setAccessibleName("No families")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setTextFormat(Qt.TextFormat.RichText)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.family_table)
+        self.stack.addWidget(self.empty_label)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search_edit, 3)
+        filters.addWidget(self.status_combo, 1)
+        filters.addWidget(self.overdue_check)
+        filters.addWidget(self.count_label)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(filters)
+        layout.addWidget(self.stack)
+        self.setCentralWidget(central)
+
+        self.sync_label = QLabel(sync_status_text(()))
+        self.sync_label.setObjectName("sync_label")
+        self.sync_label.setAccessibleName("Sync status")
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("busy_bar")
+        self.busy_bar.setAccessibleName("Working")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.hide()
+        self.statusBar().addPermanentWidget(self.busy_bar)
+        self.statusBar().addPermanentWidget(self.sync_label)
+        self._build_actions()
+
+        self.search_edit.textChanged.connect(self._on_search)
+        self.status_combo.currentIndexChanged.connect(self._on_status)
+        self.overdue_check.toggled.connect(self._on_overdue)
+        self.family_table.activated.connect(self._on_activated)
+        self.setTabOrder(self.search_edit, self.status_combo)
+        self.setTabOrder(self.status_combo, self.overdue_check)
+        self.setTabOrder(self.overdue_check, self.family_table)
+        self._update_state()
+
+    def _build_actions(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.find_action = QAction("&Find a family", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.focus_search)
+        self.import_action = QAction("&Import cohort CSV…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.import_requested)
+        self.open_action = QAction("&Open family", self)
+        self.open_action.setShortcut(QKeySequence("Ctrl+O"))
+        self.open_action.triggered.connect(self.open_selected)
+        self.lock_action = QAction("&Lock", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock_requested)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        for action in (self.find_action, self.open_action, self.import_action, self.lock_action,
+                       self.quit_action):
+            file_menu.addAction(action)
+            self.addAction(action)
+
+    # ----- data in -------------------------------------------------------------------------
+
+    def set_caseload(self, rows: Sequence[FamilySummary]) -> None:
+        self.caseload_model.set_rows(rows)
+        self.proxy.sort(self.proxy.sortColumn(), self.proxy.sortOrder())
+        self.sync_label.setText(sync_status_text(rows))
+        self._update_state()
+
+    def clear(self) -> None:
+        """Hide every family (locking): the model is emptied, the search forgotten."""
+        self.caseload_model.clear()
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self.proxy.set_search("")
+        self.sync_label.setText(sync_status_text(()))
+        self._update_state()
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+
+    def show_message(self, text: str, timeout_ms: int = 8000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    # ----- interaction ---------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._update_state()
+
+    def _on_status(self, _index: int) -> None:
+        self.proxy.set_status(self.status_combo.currentData())
+        self._update_state()
+
+    def _on_overdue(self, checked: bool) -> None:
+        self.proxy.set_overdue_only(checked)
+        self._update_state()
+
+    def _update_state(self) -> None:
+        total, shown = self.caseload_model.rowCount(), self.proxy.rowCount()
+        if total == 0:
+            self.empty_label.setText(EMPTY_TEXT)
+            self.stack.setCurrentWidget(self.empty_label)
+        elif shown == 0:
+            self.empty_label.setText(NO_MATCH_TEXT)
+            self.stack.setCurrentWidget(self.empty_label)
+        else:
+            self.stack.setCurrentWidget(self.family_table)
+        self.count_label.setText(f"{shown} of {total}" if total else "")
+
+    def visible_references(self) -> list[str]:
+        return [self.proxy.index(r, CaseloadColumn.REFERENCE).data()
+                for r in range(self.proxy.rowCount())]
+
+    def open_selected(self) -> None:
+        index = self.family_table.currentIndex()
+        if index.isValid():
+            self._on_activated(index)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        summary = index.data(CaseloadTableModel.FamilyRole)
+        if isinstance(summary, FamilySummary):
+            self.family_requested.emit(summary.id, summary.reference)
+
+    # ----- geometry only in QSettings (never a name or reference) ---------------------------
+
+    def restore_geometry(self, settings: QSettings) -> None:
+        geometry = settings.value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        else:
+            self.resize(1100, 650)
+
+    def save_geometry(self, settings: QSettings) -> None:
+        settings.setValue("main_window/geometry", self.saveGeometry())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.close_requested.emit()
+        super().closeEvent(event)

@@ -1,0 +1,149 @@
+"""The unlock screen: passphrase in, key derived off the GUI thread, plain words on failure."""
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from familyworker.store.errors import StoreError, WrongPassphrase
+from familyworker.views.task_runner import TaskRunner
+
+# Growing delay after repeated failures: none for the first two, then 2, 4, 8 … up to 60 s.
+FREE_ATTEMPTS = 2
+MAX_DELAY_S = 60.0
+
+
+def default_backoff(failures: int) -> float:
+    if failures <= FREE_ATTEMPTS:
+        return 0.0
+    return float(min(MAX_DELAY_S, 2 ** (failures - FREE_ATTEMPTS)))
+
+
+class UnlockDialog(QDialog):
+    """Asks for the passphrase; emits `unlocked` with the opened store."""
+
+    unlocked = Signal(object)  # the unlocked store
+    failed = Signal(str)  # the plain message shown
+
+    def __init__(self, runner: TaskRunner, unlock: Callable[[str], Any], *,
+                 demo_passphrase: str | None = None,
+                 backoff: Callable[[int], float] = default_backoff,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._unlock = unlock
+        self._backoff = backoff
+        self.failures = 0
+        self.setObjectName("unlock_dialog")
+        self.setWindowTitle("Unlock FamilyWorker")
+        self.setAccessibleName("Unlock FamilyWorker")
+        self.setMinimumWidth(420)
+
+        title = QLabel("<h2>FamilyWorker is locked</h2>")
+        title.setObjectName("title_label")
+        intro = QLabel("Type your passphrase to open your caseload.")
+        intro.setObjectName("intro_label")
+        intro.setWordWrap(True)
+        self.passphrase_edit = QLineEdit()
+        self.passphrase_edit.setObjectName("passphrase_edit")
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_edit.setAccessibleName("Passphrase")
+        self.passphrase_edit.setPlaceholderText("Passphrase")
+        self.message_label = QLabel("")
+        self.message_label.setObjectName("message_label")
+        self.message_label.setWordWrap(True)
+        self.message_label.setAccessibleName("Unlock message")
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setObjectName("progress_bar")
+        self.progress_bar.setRange(0, 0)  # busy: the key derivation has no steps to count
+        self.progress_bar.setAccessibleName("Unlocking")
+        self.progress_bar.setFormat("Unlocking…")
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.hide()
+        self.unlock_button = QPushButton("&Unlock")
+        self.unlock_button.setObjectName("unlock_button")
+        self.unlock_button.setAccessibleName("Unlock")
+        self.unlock_button.setDefault(True)
+        self.demo_label = QLabel("")
+        self.demo_label.setObjectName("demo_label")
+        self.demo_label.setWordWrap(True)
+        self.demo_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.demo_label.setAccessibleName("Demo passphrase")
+        if demo_passphrase:
+            self.demo_label.setText(f"Demo caseload (made-up families). "
+                                    f"The passphrase is: <b>{demo_passphrase}</b>")
+        else:
+            self.demo_label.hide()
+
+        layout = QVBoxLayout(self)
+        for widget in (title, intro, self.demo_label, self.passphrase_edit, self.message_label,
+                       self.progress_bar, self.unlock_button):
+            layout.addWidget(widget)
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.timeout.connect(self._allow_retry)
+        self.unlock_button.clicked.connect(self.try_unlock)
+        self.passphrase_edit.returnPressed.connect(self.try_unlock)
+
+    def reset(self) -> None:
+        """Ready for a fresh unlock (after the app locked itself)."""
+        self.passphrase_edit.clear()
+        self.message_label.setText("")
+        self._set_busy(False)
+        self.passphrase_edit.setFocus()
+
+    def try_unlock(self) -> None:
+        if not self.unlock_button.isEnabled():
+            return
+        passphrase = self.passphrase_edit.text()
+        if not passphrase:
+            self.message_label.setText("Type your passphrase first.")
+            return
+        self._set_busy(True)
+        self.message_label.setText("")
+        unlock = self._unlock
+        self._runner.run(lambda: unlock(passphrase), self._on_unlocked, self._on_error)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress_bar.setVisible(busy)
+        self.unlock_button.setEnabled(not busy)
+        self.passphrase_edit.setEnabled(not busy)
+
+    def _on_unlocked(self, store: object) -> None:
+        self.failures = 0
+        self._set_busy(False)
+        self.passphrase_edit.clear()
+        self.unlocked.emit(store)
+
+    def _on_error(self, error: Exception) -> None:
+        self._set_busy(False)
+        self.passphrase_edit.selectAll()
+        self.passphrase_edit.setFocus()
+        if isinstance(error, WrongPassphrase):
+            self.failures += 1
+            delay = self._backoff(self.failures)
+            message = "That passphrase is not right. Please try again."
+            if delay > 0:
+                message += f" You can try again in {delay:g} seconds."
+                self.unlock_button.setEnabled(False)
+                self.passphrase_edit.setEnabled(False)
+                self._retry_timer.start(int(delay * 1000))
+        elif isinstance(error, StoreError):
+            message = str(error)
+        else:
+            message = "The caseload could not be opened. Please try again."
+        self.message_label.setText(message)
+        self.failed.emit(message)
+
+    def _allow_retry(self) -> None:
+        self._set_busy(False)
+        self.passphrase_edit.setFocus()

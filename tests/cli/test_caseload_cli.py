@@ -1,0 +1,126 @@
+"""The `familyworker` CLI as scripts and acceptance checks use it (real subprocesses)."""
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.keys import KDF_FLOOR
+from tests.conftest import CANARY, TEST_PASSPHRASE
+
+
+def run(*args: str, stdin: str = TEST_PASSPHRASE + "\n") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "familyworker.cli.main", *args], input=stdin,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture
+def caseload(tmp_path: Path) -> Path:
+    data_dir = tmp_path / "c"
+    CaseloadStore.create(data_dir, TEST_PASSPHRASE, kdf=KDF_FLOOR).lock()
+    return data_dir
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in folder.iterdir() if p.is_file()}
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.startswith("familyworker ")
+
+
+def test_init_then_refuses_to_overwrite(tmp_path: Path) -> None:
+    data_dir = tmp_path / "new"
+    first = run("init", "--data-dir", str(data_dir), "--passphrase-stdin")
+    assert first.returncode == 0, first.stderr
+    before = _hashes(data_dir)
+    second = run("init", "--data-dir", str(data_dir), "--passphrase-stdin")
+    assert second.returncode == 1
+    assert "already exists" in second.stderr
+    assert _hashes(data_dir) == before
+
+
+def test_import_list_show(caseload: Path, tmp_path: Path) -> None:
+    csv_path = tmp_path / "cohort.csv"
+    csv_path.write_text(
+        "reference,household_name,postcode,address,criteria,members\n"
+        f"FAM-0100,{CANARY},ls14ab,1 High St,education;housing,Zoë Ward|Mum|1990-02-03;"
+        "Łukasz Ward|Son|2016-05-06\n"
+        "FAM-0101,The O'Neill family,NF2 1AH,,,\n", encoding="utf-8")
+    imported = run("import-families", str(csv_path), "--data-dir", str(caseload),
+                   "--passphrase-stdin")
+    assert imported.returncode == 0, imported.stderr
+    listed = run("list-families", "--json", "--data-dir", str(caseload), "--passphrase-stdin")
+    families = json.loads(listed.stdout)
+    assert [(f["reference"], f["postcode"], f["status"]) for f in families] == [
+        ("FAM-0100", "LS1 4AB", "referred"), ("FAM-0101", "NF2 1AH", "referred")]
+    shown = run("show-family", "fam-0100", "--json", "--data-dir", str(caseload),
+                "--passphrase-stdin")
+    family = json.loads(shown.stdout)
+    assert family["household_name"] == CANARY
+    assert {m["name"] for m in family["members"]} == {"Zoë Ward", "Łukasz Ward"}
+    assert family["criteria"] == ["education", "housing"]
+    assert family["notes_count"] == 0 and family["latest_star"] is None
+    assert set(families[0]) <= set(family)
+
+
+def test_import_is_all_or_nothing_and_reports_each_bad_row(caseload: Path,
+                                                            tmp_path: Path) -> None:
+    csv_path = tmp_path / "bad.csv"
+    csv_path.write_text(
+        "reference,household_name,postcode\n"
+        "FAM-1,Good family,LS1 4AB\n"
+        "FAM-2,,LS1 4AB\n"
+        "FAM-3,Bad postcode family,NOT A POSTCODE\n"
+        "FAM-1,Duplicate family,LS1 4AB\n", encoding="utf-8")
+    result = run("import-families", str(csv_path), "--data-dir", str(caseload),
+                 "--passphrase-stdin")
+    assert result.returncode == 1
+    assert "line 3:" in result.stderr and "household name" in result.stderr
+    assert "line 4:" in result.stderr and "postcode" in result.stderr
+    assert "line 5:" in result.stderr and "duplicate reference" in result.stderr
+    assert "Bad postcode family" not in result.stderr  # no personal data echoed
+    listed = run("list-families", "--json", "--data-dir", str(caseload), "--passphrase-stdin")
+    assert json.loads(listed.stdout) == []
+
+
+def test_wrong_passphrase_exit_2_and_nothing_changes(caseload: Path) -> None:
+    before = _hashes(caseload)
+    for command in (["list-families"], ["show-family", "FAM-1"], ["import-demo"]):
+        result = run(*command, "--data-dir", str(caseload), "--passphrase-stdin",
+                     stdin="the wrong passphrase\n")
+        assert result.returncode == 2
+        assert result.stderr.strip() == "Passphrase not recognised. Nothing was changed."
+    assert _hashes(caseload) == before
+
+
+def test_unknown_reference_exit_1(caseload: Path) -> None:
+    result = run("show-family", "FAM-9999", "--data-dir", str(caseload), "--passphrase-stdin")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "No family with that reference is in this caseload."
+
+
+def test_change_passphrase(caseload: Path) -> None:
+    changed = run("change-passphrase", "--data-dir", str(caseload), "--passphrase-stdin",
+                  stdin=f"{TEST_PASSPHRASE}\nan entirely new passphrase\n")
+    assert changed.returncode == 0, changed.stderr
+    old = run("list-families", "--data-dir", str(caseload), "--passphrase-stdin")
+    assert old.returncode == 2
+    new = run("list-families", "--json", "--data-dir", str(caseload), "--passphrase-stdin",
+              stdin="an entirely new passphrase\n")
+    assert new.returncode == 0 and json.loads(new.stdout) == []
+
+
+def test_import_demo(caseload: Path) -> None:
+    loaded = run("import-demo", "--data-dir", str(caseload), "--passphrase-stdin")
+    assert loaded.returncode == 0, loaded.stderr
+    families = json.loads(run("list-families", "--json", "--data-dir", str(caseload),
+                              "--passphrase-stdin").stdout)
+    assert len(families) >= 30
+    assert any(f["overdue"] for f in families)

@@ -1,0 +1,32 @@
+"""Shared fixtures: offscreen Qt, fast test stores, the planted canary."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from familyworker.store.caseload_store import CaseloadStore  # noqa: E402
+from familyworker.store.keys import KDF_FLOOR  # noqa: E402
+
+TEST_PASSPHRASE = "a long test passphrase"
+CANARY = "ZEBEDEE-CANARY-7731"
+
+
+@pytest.fixture
+def passphrase() -> str:
+    return TEST_PASSPHRASE
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "caseload"
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator[CaseloadStore]:
+    opened = CaseloadStore.create(data_dir, TEST_PASSPHRASE, kdf=KDF_FLOOR)
+    yield opened
+    opened.lock()
