@@ -1,0 +1,1 @@
+"""FamilyWorker sync server: enrolment, push, pull and merge for the desktop clients."""

@@ -1,0 +1,520 @@
+"""Push merge and pull queries: field-level merge by HLC, conflict records, scope, sequence."""
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
+
+from familyworker.domain.ids import new_id
+from familyworker.sync import protocol
+from familyworker.sync.protocol import Op, OpResult, PushRequest, PushResponse
+from familyworker_server import models
+from familyworker_server.accounts import Actor, audit, now
+from familyworker_server.errors import ApiError
+
+SERVER_DEVICE = "server"
+# Fields that say who wrote a record: the server sets them from the token (F2).
+AUTHOR_FIELDS = ("author_id", "completed_by", "recorded_by", "supervisor_id", "created_by")
+ASSIGNMENT_FIELDS = ("lead_worker_id", "team_id")
+
+
+def server_stamp(after: str | None = None) -> str:
+    """An HLC for a value the server sets; later than ``after`` so it wins the merge."""
+    wall = time.time_ns() // 1_000_000
+    if after:
+        wall = max(wall, int(after[:12], 16) + 1)
+    return f"{wall:012x}-0000-{SERVER_DEVICE}"
+
+
+def stamp_device(hlc: str) -> str:
+    return hlc.split("-", 2)[2]
+
+
+def next_seqs(conn: Connection, count: int) -> list[int]:
+    """Take ``count`` sequence numbers. The row lock is held to commit: seq order = commit order."""
+    if count == 0:
+        return []
+    top = conn.execute(update(models.sync_counter).where(models.sync_counter.c.id == 1)
+                       .values(value=models.sync_counter.c.value + count)
+                       .returning(models.sync_counter.c.value)).scalar_one()
+    return list(range(top - count + 1, top + 1))
+
+
+@dataclass
+class Stored:
+    """A sync_row being merged in memory."""
+
+    table: str
+    row_id: str
+    family_id: str | None
+    team_id: str | None
+    data: dict[str, Any]
+    field_hlc: dict[str, str]
+    field_seq: dict[str, int]
+    server_seq: int
+    deleted: bool
+    deleted_hlc: str | None
+    is_new: bool = False
+    changed: bool = False
+    changed_fields: set[str] = field(default_factory=set)
+
+    def stamp(self, name: str) -> str | None:
+        return self.field_hlc.get(name) or self.field_hlc.get("*")
+
+    def seq_of(self, name: str) -> int:
+        return self.field_seq.get(name) or self.field_seq.get("*") or self.server_seq
+
+    def sole_device(self) -> str | None:
+        stamps = set(self.field_hlc.values())
+        if self.deleted_hlc:
+            stamps.add(self.deleted_hlc)
+        devices = {stamp_device(s) for s in stamps}
+        return devices.pop() if len(devices) == 1 else None
+
+
+@dataclass
+class Scope:
+    """What one actor may see and write, computed per request from the database (F3)."""
+
+    actor: Actor
+    families: dict[str, tuple[str | None, str | None]]  # family id -> (team, lead worker)
+
+    def allows(self, family_id: str) -> bool:
+        if family_id not in self.families:
+            return False
+        team_id, lead = self.families[family_id]
+        if self.actor.role == "admin":
+            return True
+        if self.actor.role == "supervisor":
+            return team_id is not None and team_id == self.actor.team_id
+        return lead == self.actor.worker_id
+
+
+def _load_scope(conn: Connection, actor: Actor, family_ids: set[str]) -> Scope:
+    families: dict[str, tuple[str | None, str | None]] = {}
+    if family_ids:
+        fs = models.family_scope.c
+        for chunk in _chunks(sorted(family_ids), 900):
+            for row in conn.execute(select(fs.family_id, fs.team_id, fs.lead_worker_id)
+                                    .where(fs.family_id.in_(chunk))):
+                families[row.family_id] = (row.team_id, row.lead_worker_id)
+    return Scope(actor, families)
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _load_rows(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Stored]:
+    found: dict[tuple[str, str], Stored] = {}
+    by_table: dict[str, list[str]] = {}
+    for table, row_id in keys:
+        by_table.setdefault(table, []).append(row_id)
+    c = models.sync_row.c
+    for table, ids in by_table.items():
+        for chunk in _chunks(ids, 900):
+            for row in conn.execute(select(models.sync_row).where(
+                    and_(c.table_name == table, c.row_id.in_(chunk)))):
+                found[(table, row.row_id)] = Stored(
+                    row.table_name, row.row_id, row.family_id, row.team_id, json.loads(row.data),
+                    json.loads(row.field_hlc), json.loads(row.field_seq), row.server_seq,
+                    bool(row.deleted), row.deleted_hlc)
+    return found
+
+
+def request_hash(request: PushRequest) -> str:
+    payload = json.dumps([op.model_dump(mode="json") for op in request.ops], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def validate_lengths(request: PushRequest, max_chars: int) -> None:
+    """A field longer than the limit refuses the whole batch with the op's index (H1, G8)."""
+    for index, op in enumerate(request.ops):
+        for name, value in op.fields.items():
+            if _too_long(value, max_chars):
+                raise ApiError(422, "invalid_request",
+                               f"Operation {index}: field '{name}' is longer than allowed.",
+                               errors=[{"index": index, "field": name, "type": "too_long"}])
+
+
+def _too_long(value: Any, limit: int) -> bool:
+    if isinstance(value, str):
+        return len(value) > limit
+    if isinstance(value, list):
+        return any(_too_long(v, limit) for v in value) or len(value) > 1_000
+    if isinstance(value, dict):
+        return any(_too_long(v, limit) for v in value.values()) or len(value) > 1_000
+    return False
+
+
+@dataclass
+class _Conflict:
+    family_id: str | None
+    team_id: str | None
+    table: str
+    row_id: str
+    field: str
+    kept_value: Any
+    kept_hlc: str
+    other_value: Any
+    other_hlc: str
+
+
+class PushApplier:
+    """Merges one batch inside the caller's transaction."""
+
+    def __init__(self, conn: Connection, actor: Actor, request: PushRequest) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.request = request
+        self.conflicts: list[_Conflict] = []
+        self.results: dict[str, OpResult] = {}
+        self.rejected: list[tuple[Op, str]] = []
+        self.audit_ops: list[Op] = []
+        self.moved_families: set[str] = set()
+
+    def run(self) -> PushResponse:
+        ops = self.request.ops
+        seen = set()
+        if ops:
+            c = models.sync_op.c
+            for chunk in _chunks([op.op_id for op in ops], 900):
+                seen.update(r.op_id for r in self.conn.execute(
+                    select(c.op_id).where(c.op_id.in_(chunk))))
+        fresh = [op for op in ops if op.op_id not in seen]
+        for op in ops:
+            if op.op_id in seen:
+                self.results[op.op_id] = OpResult(op_id=op.op_id, status="duplicate")
+        rows = _load_rows(self.conn, {(op.table, op.row_id) for op in fresh
+                                      if op.table != "audit_event"})
+        scope = _load_scope(self.conn, self.actor,
+                            {op.family_id for op in fresh if op.family_id}
+                            | {r.family_id for r in rows.values() if r.family_id})
+        touched: dict[tuple[str, str], Stored] = {}
+        op_rows: dict[str, tuple[str, str]] = {}
+        for op in fresh:
+            reason = self._apply(op, rows, scope, touched)
+            if reason is not None:
+                self.rejected.append((op, reason))
+                self.results[op.op_id] = OpResult(op_id=op.op_id, status="rejected",
+                                                  reason=reason)
+            elif op.table != "audit_event":
+                op_rows[op.op_id] = (op.table, op.row_id)
+        self._write(touched, op_rows, fresh)
+        results = [self.results[op.op_id] for op in ops]
+        return PushResponse(batch_id=self.request.batch_id, results=results,
+                            conflicts=len(self.conflicts), server_time=now())
+
+    def _apply(self, op: Op, rows: dict[tuple[str, str], Stored], scope: Scope,
+               touched: dict[tuple[str, str], Stored]) -> str | None:
+        """Merge one op; returns a rejection reason or None."""
+        actor = self.actor
+        if op.table not in protocol.SYNCED_TABLE_NAMES:
+            return "unknown_table"
+        if stamp_device(op.hlc) != actor.device_id or any(
+                stamp_device(h) != actor.device_id for h in (op.field_hlc or {}).values()):
+            return "foreign_stamp"
+        if op.table == "audit_event":
+            self.audit_ops.append(op)
+            self.results[op.op_id] = OpResult(op_id=op.op_id, status="applied")
+            return None
+        if op.table in ("team", "worker"):
+            return "forbidden"  # managed by the server admin commands
+        if op.family_id is None:
+            return "missing_family"
+        key = (op.table, op.row_id)
+        stored = touched.get(key) or rows.get(key)
+        if stored is not None and stored.family_id != op.family_id:
+            return "family_mismatch"
+        if op.table == protocol.CONFLICT_TABLE and stored is None:
+            return "forbidden"  # only the server records conflicts; clients resolve them
+        fields = dict(op.fields)
+        creating_family = op.table == "family" and stored is None \
+            and op.family_id == op.row_id and op.family_id not in scope.families
+        if creating_family:
+            if op.kind not in ("insert", "append"):
+                return "forbidden"
+            team_id = actor.team_id if actor.role != "admin" else fields.get("team_id")
+            lead = fields.get("lead_worker_id") if actor.role != "worker" else actor.worker_id
+            scope.families[op.family_id] = (team_id, lead)
+            forced = {"team_id": team_id, "lead_worker_id": lead, "family_id": op.row_id}
+        else:
+            if not scope.allows(op.family_id):
+                return "forbidden"  # same answer whether or not the family exists (F1)
+            forced = {}
+            if op.table == "family":
+                fields.pop("family_id", None)
+                if actor.role != "admin":
+                    fields.pop("team_id", None)
+                if actor.role == "worker":
+                    fields.pop("lead_worker_id", None)
+        for name in AUTHOR_FIELDS:
+            if name in fields and fields[name] is not None and fields[name] != actor.worker_id:
+                forced[name] = actor.worker_id
+        if op.table == "family" and stored is not None:
+            before = (stored.data.get("team_id"), stored.data.get("lead_worker_id"))
+        else:
+            before = None
+        team_id = scope.families[op.family_id][0]
+        if stored is None:
+            stored = Stored(op.table, op.row_id, op.family_id, team_id, {}, {}, {}, 0, False,
+                            None, is_new=True)
+        touched[key] = stored
+        status = self._merge(op, stored, fields)
+        if forced:
+            override = server_stamp(op.hlc)
+            for name, value in forced.items():
+                if stored.data.get(name) != value or name not in stored.data:
+                    stored.data[name] = value
+                    stored.field_hlc[name] = override
+                    stored.changed_fields.add(name)
+                    stored.changed = True
+        if op.table == "family":
+            after = (stored.data.get("team_id"), stored.data.get("lead_worker_id"))
+            if before is not None and after != before:
+                self.moved_families.add(op.row_id)
+            scope.families[op.row_id] = after
+        self.results[op.op_id] = OpResult(op_id=op.op_id, status=status)
+        return None
+
+    def _merge(self, op: Op, stored: Stored, fields: dict[str, Any]) -> str:
+        taken = lost = conflicts = 0
+        base = op.base_server_seq or 0
+        overrides = op.field_hlc or {}
+        if stored.is_new and not stored.data and not overrides:
+            # The common case, a new row: one stamp for all fields keeps rows small.
+            stored.data = dict(fields)
+            stored.field_hlc = {"*": op.hlc}
+            fields = {}
+            taken += 1
+        for name, value in fields.items():
+            incoming = overrides.get(name, op.hlc)
+            current = stored.stamp(name)
+            if current is None:
+                stored.data[name] = value
+                stored.field_hlc[name] = incoming
+                stored.changed_fields.add(name)
+                taken += 1
+                continue
+            if incoming == current:
+                continue  # the same edit again
+            concurrent = (not stored.is_new and stamp_device(current) != stamp_device(incoming)
+                          and stored.seq_of(name) > base
+                          and op.table not in protocol.APPEND_ONLY_TABLES
+                          and stored.data.get(name) != value)
+            if incoming > current:
+                if concurrent:
+                    self._conflict(stored, name, value, incoming, stored.data.get(name), current)
+                    conflicts += 1
+                stored.data[name] = value
+                stored.field_hlc[name] = incoming
+                stored.changed_fields.add(name)
+                taken += 1
+            else:
+                if concurrent:
+                    self._conflict(stored, name, stored.data.get(name), current, value, incoming)
+                    conflicts += 1
+                lost += 1
+        if op.kind == "delete" and (stored.deleted_hlc is None or op.hlc > stored.deleted_hlc):
+            stored.deleted = True
+            stored.deleted_hlc = op.hlc
+            taken += 1
+        if taken:
+            stored.changed = True
+        if conflicts:
+            return "conflict"
+        if taken and lost:
+            return "merged"
+        return "applied" if taken or not lost else "superseded"
+
+    def _conflict(self, stored: Stored, name: str, kept: Any, kept_hlc: str, other: Any,
+                  other_hlc: str) -> None:
+        self.conflicts.append(_Conflict(stored.family_id, stored.team_id, stored.table,
+                                        stored.row_id, name, kept, kept_hlc, other, other_hlc))
+
+    def _write(self, touched: dict[tuple[str, str], Stored], op_rows: dict[str, tuple[str, str]],
+               ops: list[Op]) -> None:
+        conn, actor, request = self.conn, self.actor, self.request
+        changed = [s for s in touched.values() if s.changed]
+        moved_rows: list[tuple[str, str]] = []
+        if self.moved_families:
+            # A family granted to someone new: re-stamp its rows so their cursor reaches them.
+            c = models.sync_row.c
+            for chunk in _chunks(sorted(self.moved_families), 900):
+                moved_rows.extend(
+                    (r.table_name, r.row_id) for r in conn.execute(
+                        select(c.table_name, c.row_id).where(c.family_id.in_(chunk)))
+                    if (r.table_name, r.row_id) not in touched)
+        # Everything above was reading and merging; the counter lock comes last (SYNC §4.6).
+        seqs = iter(next_seqs(conn, len(changed) + len(self.conflicts) + len(moved_rows)))
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for stored in changed:
+            seq = next(seqs)
+            stored.server_seq = seq
+            if stored.is_new:
+                stored.field_seq = {"*": seq}
+            else:
+                for name in stored.changed_fields:
+                    stored.field_seq[name] = seq
+            record = {
+                "table_name": stored.table, "row_id": stored.row_id,
+                "family_id": stored.family_id, "team_id": stored.team_id,
+                "data": json.dumps(stored.data), "field_hlc": json.dumps(stored.field_hlc),
+                "field_seq": json.dumps(stored.field_seq), "server_seq": seq,
+                "deleted": stored.deleted, "deleted_hlc": stored.deleted_hlc,
+                "sole_device": stored.sole_device()}
+            (inserts if stored.is_new else updates).append(record)
+        for conflict in self.conflicts:
+            seq = next(seqs)
+            stamp = server_stamp()
+            data = {"family_id": conflict.family_id, "table_name": conflict.table,
+                    "row_id": conflict.row_id, "field": conflict.field,
+                    "kept_value": conflict.kept_value, "kept_hlc": conflict.kept_hlc,
+                    "other_value": conflict.other_value, "other_hlc": conflict.other_hlc,
+                    "detected_at": now().isoformat(), "resolution": None,
+                    "resolved_by": None, "resolved_at": None}
+            inserts.append({
+                "table_name": protocol.CONFLICT_TABLE, "row_id": new_id(),
+                "family_id": conflict.family_id, "team_id": conflict.team_id,
+                "data": json.dumps(data), "field_hlc": json.dumps({"*": stamp}),
+                "field_seq": json.dumps({"*": seq}), "server_seq": seq, "deleted": False,
+                "deleted_hlc": None, "sole_device": None})
+        if inserts:
+            conn.execute(insert(models.sync_row), inserts)
+        if updates:
+            c = models.sync_row.c
+            conn.execute(
+                update(models.sync_row)
+                .where(and_(c.table_name == bindparam("k_table"), c.row_id == bindparam("k_row")))
+                .values({name: bindparam(name) for name in
+                         ("family_id", "team_id", "data", "field_hlc", "field_seq", "server_seq",
+                          "deleted", "deleted_hlc", "sole_device")}),
+                [{**u, "k_table": u["table_name"], "k_row": u["row_id"]} for u in updates])
+        if moved_rows:
+            c = models.sync_row.c
+            conn.execute(
+                update(models.sync_row)
+                .where(and_(c.table_name == bindparam("k_table"), c.row_id == bindparam("k_row")))
+                .values(server_seq=bindparam("seq"), sole_device=None),
+                [{"k_table": t, "k_row": r, "seq": next(seqs)} for t, r in moved_rows])
+        self._write_scope(touched)
+        for op_id, key in op_rows.items():
+            self.results[op_id] = self.results[op_id].model_copy(
+                update={"server_seq": touched[key].server_seq})
+        if ops:
+            conn.execute(insert(models.sync_op), [
+                {"op_id": op.op_id, "device_id": actor.device_id, "batch_id": request.batch_id}
+                for op in ops])
+        if self.rejected:
+            conn.execute(insert(models.quarantine), [
+                {"op_id": op.op_id, "device_id": actor.device_id, "batch_id": request.batch_id,
+                 "reason": reason, "op": op.model_dump_json(), "at": now()}
+                for op, reason in self.rejected])
+        if self.audit_ops:
+            conn.execute(insert(models.audit_log), [self._audit_record(op)
+                                                    for op in self.audit_ops])
+        for family_id in sorted(self.moved_families):
+            audit(conn, action="reallocate", entity="family", entity_id=family_id,
+                  family_id=family_id, worker_id=actor.worker_id, device_id=actor.device_id)
+
+    def _audit_record(self, op: Op) -> dict[str, Any]:
+        f = op.fields
+        at = f.get("at")
+        try:
+            when = datetime.fromisoformat(at) if isinstance(at, str) else now()
+        except ValueError:
+            when = now()
+        return {"id": op.row_id, "at": when, "action": str(f.get("action", ""))[:40],
+                "entity": str(f.get("entity", ""))[:40],
+                "entity_id": _short(f.get("entity_id")), "family_id": op.family_id,
+                "worker_id": self.actor.worker_id, "device_id": self.actor.device_id,
+                "detail": str(f.get("detail", ""))[:500]}
+
+    def _write_scope(self, touched: dict[tuple[str, str], Stored]) -> None:
+        fs = models.family_scope.c
+        families = [s for (table, _), s in touched.items() if table == "family" and s.changed]
+        if not families:
+            return
+        existing = {r.family_id for r in self.conn.execute(select(fs.family_id).where(
+            fs.family_id.in_([s.row_id for s in families])))}
+        new = [{"family_id": s.row_id, "team_id": s.data.get("team_id"),
+                "lead_worker_id": s.data.get("lead_worker_id")}
+               for s in families if s.row_id not in existing]
+        old = [{"k": s.row_id, "team_id": s.data.get("team_id"),
+                "lead_worker_id": s.data.get("lead_worker_id")}
+               for s in families if s.row_id in existing]
+        if new:
+            self.conn.execute(insert(models.family_scope), new)
+        if old:
+            self.conn.execute(update(models.family_scope).where(fs.family_id == bindparam("k"))
+                              .values(team_id=bindparam("team_id"),
+                                      lead_worker_id=bindparam("lead_worker_id")), old)
+
+
+def _short(value: Any) -> str | None:
+    return str(value)[:64] if value is not None else None
+
+
+def scope_filter(actor: Actor) -> Any:
+    """SQL condition selecting the rows an actor may pull."""
+    c = models.sync_row.c
+    fs = models.family_scope.c
+    if actor.role == "admin":
+        return c.table_name != "audit_event"
+    if actor.role == "supervisor":
+        families = select(fs.family_id).where(fs.team_id == actor.team_id)
+    else:
+        families = select(fs.family_id).where(fs.lead_worker_id == actor.worker_id)
+    return or_(c.family_id.in_(families),
+               and_(c.family_id.is_(None), c.team_id == actor.team_id))
+
+
+def scope_family_ids(conn: Connection, actor: Actor) -> list[str] | None:
+    fs = models.family_scope.c
+    if actor.role == "admin":
+        return None
+    where = fs.team_id == actor.team_id if actor.role == "supervisor" \
+        else fs.lead_worker_id == actor.worker_id
+    return [r.family_id for r in conn.execute(select(fs.family_id).where(where))]
+
+
+def pull_page(conn: Connection, actor: Actor, *, cursor: int, limit: int,
+              client_scope_hash: str | None) -> bytes:
+    """One page as JSON bytes; stored JSON is spliced in unparsed because pulls dominate load."""
+    snapshot = int(conn.execute(select(models.sync_counter.c.value)).scalar_one())
+    c = models.sync_row.c
+    rows = conn.execute(
+        select(c.table_name, c.row_id, c.family_id, c.data, c.field_hlc, c.server_seq,
+               c.deleted, c.deleted_hlc)
+        .where(and_(c.server_seq > cursor, c.server_seq <= snapshot, scope_filter(actor),
+                    or_(c.sole_device.is_(None), c.sole_device != actor.device_id),
+                    # A first sync needs no tombstones (SYNC §4.5).
+                    c.deleted.is_(False) if cursor == 0 else c.deleted.is_not(None)))
+        .order_by(c.server_seq).limit(limit)).all()
+    has_more = len(rows) == limit
+    next_cursor = rows[-1].server_seq if has_more else snapshot
+    dumps = json.dumps
+    parts = [
+        '{"table":%s,"row_id":%s,"family_id":%s,"data":%s,"field_hlc":%s,"server_seq":%d,'
+        '"deleted":%s,"deleted_hlc":%s}' % (
+            dumps(r.table_name), dumps(r.row_id), dumps(r.family_id), r.data, r.field_hlc,
+            r.server_seq, "true" if r.deleted else "false", dumps(r.deleted_hlc))
+        for r in rows]
+    scope_families: list[str] | None = None
+    digest: str | None = None
+    if not has_more:
+        ids = scope_family_ids(conn, actor)
+        if ids is not None:
+            digest = protocol.scope_hash(ids)
+            if digest != client_scope_hash:
+                scope_families = ids
+    body = '{"rows":[%s],"next_cursor":%d,"has_more":%s,"snapshot_seq":%d,' \
+           '"scope_families":%s,"scope_hash":%s,"server_time":%s}' % (
+               ",".join(parts), next_cursor, "true" if has_more else "false", snapshot,
+               dumps(scope_families), dumps(digest), dumps(now().isoformat()))
+    return body.encode()

@@ -1,0 +1,116 @@
+"""familyworker-server: serve, and the admin commands for teams, workers and devices."""
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from familyworker_server import accounts, db
+from familyworker_server.config import ServerSettings
+
+
+class _JsonFormatter(logging.Formatter):
+    """One JSON object per line; callers pass identifiers and counts only, never case content."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {"at": self.formatTime(record), "level": record.levelname,
+                   "logger": record.name, "event": record.getMessage()}
+        for key in ("device", "ops", "conflicts", "rows"):
+            if hasattr(record, key):
+                payload[key] = getattr(record, key)
+        return json.dumps(payload)
+
+
+def _settings(args: argparse.Namespace) -> ServerSettings:
+    if not args.data and not args.database_url:
+        raise accounts.AdminError("Give --data DIR or --database-url URL.")
+    if args.data:
+        Path(args.data).mkdir(parents=True, exist_ok=True)
+    return ServerSettings(data_dir=Path(args.data) if args.data else None,
+                          database_url=args.database_url or "")
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    engine = db.make_engine(_settings(args).resolved_url())
+    db.migrate(engine)
+    return engine
+
+
+def _add_db_options(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--data", metavar="DIR", help="embedded SQLite database in DIR")
+    where.add_argument("--database-url", metavar="URL", help="postgresql://user@host/db")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="familyworker-server",
+                                     description="FamilyWorker sync server and admin commands.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--ssl-keyfile")
+    serve.add_argument("--ssl-certfile")
+    team = sub.add_parser("add-team", help="create a team")
+    team.add_argument("name")
+    worker = sub.add_parser("add-worker", help="add a worker; prints the worker id")
+    worker.add_argument("name")
+    worker.add_argument("--role", choices=accounts.ROLES, default="worker")
+    worker.add_argument("--team")
+    code = sub.add_parser("enrolment-code", help="a single-use code to enrol one device")
+    code.add_argument("worker", help="worker id or name")
+    code.add_argument("--hours", type=int, default=72)
+    sub.add_parser("list-devices", help="enrolled devices")
+    revoke = sub.add_parser("revoke-device", help="refuse a device from now on; it wipes itself")
+    revoke.add_argument("device")
+    for command in (serve, team, worker, code, revoke, sub.choices["list-devices"]):
+        _add_db_options(command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        engine = _engine(args)
+        if args.command == "add-team":
+            print(accounts.add_team(engine, name=args.name))
+        elif args.command == "add-worker":
+            print(accounts.add_worker(engine, name=args.name, role=args.role, team=args.team))
+        elif args.command == "enrolment-code":
+            code = accounts.new_enrolment_code(engine, worker=args.worker, hours=args.hours)
+            print(f"Single use, expires in {args.hours} hours:")
+            print(code)
+        elif args.command == "list-devices":
+            for device in accounts.list_devices(engine):
+                state = "revoked" if device["revoked_at"] else "active"
+                print(f"{device['id']}  {state}  {device['worker']}  {device['name']}")
+        elif args.command == "revoke-device":
+            accounts.revoke_device(engine, device_id=args.device)
+            print("Revoked. The device wipes its caseload at its next contact.")
+    except accounts.AdminError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from familyworker_server.main import create_app
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(_JsonFormatter())
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+    app = create_app(_settings(args))
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_config=None,
+                ssl_keyfile=args.ssl_keyfile, ssl_certfile=args.ssl_certfile)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""The database engine for one app: SQLite (embedded default) or PostgreSQL, migrated by Alembic."""
+
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, insert, select
+
+from familyworker_server import models
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30,
+                                                  "isolation_level": None})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA busy_timeout = 30000")
+            cursor.close()
+
+        # pysqlite's own transaction handling defers BEGIN; we issue it ourselves so a push
+        # can take the write lock up front (BEGIN IMMEDIATE) and never deadlock on upgrade.
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option(
+        "script_location", str(resources.files("familyworker_server") / "migrations"))
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the latest revision and make sure the counter row exists."""
+    command.upgrade(alembic_config(engine), "head")
+    with engine.begin() as conn:
+        if conn.execute(select(models.sync_counter.c.id)).first() is None:
+            conn.execute(insert(models.sync_counter).values(id=1, value=0))

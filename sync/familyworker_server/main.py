@@ -1,0 +1,68 @@
+"""The app factory: one FastAPI app per settings, so tests run it on SQLite and PostgreSQL."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from familyworker_server import db
+from familyworker_server.config import ServerSettings
+from familyworker_server.errors import ApiError
+from familyworker_server.middleware import BodyLimitMiddleware
+from familyworker_server.routes import devices, pull, push
+
+log = logging.getLogger("familyworker_server")
+
+
+def create_app(settings: ServerSettings) -> FastAPI:
+    engine = db.make_engine(settings.resolved_url())
+    if settings.run_migrations:
+        db.migrate(engine)
+    app = FastAPI(title="FamilyWorker sync server", version="1")
+    app.state.settings = settings
+    app.state.engine = engine
+    # Order: the body limit runs first (outermost), before anything reads the body.
+    app.add_middleware(GZipMiddleware, minimum_size=1_000, compresslevel=5)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.include_router(devices.router)
+    app.include_router(push.router)
+    app.include_router(pull.router)
+
+    @app.get("/healthz", tags=["meta"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.exception_handler(ApiError)
+    def api_error(_request: Request, error: ApiError) -> JSONResponse:
+        body: dict[str, Any] = {"code": error.code, "message": error.message, **error.extra}
+        return JSONResponse(body, status_code=error.status)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        # Location and message only: never echo the input back (it may be case content).
+        errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")),
+                   "type": str(e.get("type", ""))} for e in error.errors()[:20]]
+        is_json = any(e["type"] == "json_invalid" for e in errors)
+        return JSONResponse(
+            {"code": "invalid_json" if is_json else "invalid_request",
+             "message": "The request body is not valid JSON." if is_json
+             else "The request does not match the protocol.", "errors": errors},
+            status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = "not_found" if error.status_code == 404 else "invalid_request"
+        return JSONResponse({"code": code, "message": str(error.detail)},
+                            status_code=error.status_code)
+
+    @app.exception_handler(Exception)
+    def crashed(_request: Request, error: Exception) -> JSONResponse:
+        log.error("unhandled error: %s", type(error).__name__)
+        return JSONResponse({"code": "internal", "message": "The server hit an error."},
+                            status_code=500)
+
+    return app

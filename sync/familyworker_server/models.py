@@ -1,0 +1,131 @@
+"""Server tables (SQLAlchemy Core): accounts, devices, the generic row store and sync bookkeeping."""
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+ID = 64  # UUIDs and device ids
+
+team = Table(
+    "team", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+worker = Table(
+    "worker", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("team_id", String(ID), nullable=True, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True), nullable=True),
+)
+
+device = Table(
+    "device", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("worker_id", String(ID), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+enrolment_code = Table(
+    "enrolment_code", metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("worker_id", String(ID), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+    Column("device_id", String(ID), nullable=True),
+)
+
+# Every synced record, whatever its table: the server merges fields without knowing columns,
+# so a newer client's additive fields are preserved.
+sync_row = Table(
+    "sync_row", metadata,
+    Column("table_name", String(40), primary_key=True),
+    Column("row_id", String(ID), primary_key=True),
+    Column("family_id", String(ID), nullable=True),
+    Column("team_id", String(ID), nullable=True),
+    Column("data", Text, nullable=False),  # JSON {field: value}
+    Column("field_hlc", Text, nullable=False),  # JSON {field or "*": hlc}
+    Column("field_seq", Text, nullable=False),  # JSON {field or "*": server_seq of last change}
+    Column("server_seq", BigInteger, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("deleted_hlc", String(100), nullable=True),
+    # The one device every stamp came from, if any: that device already holds this state.
+    Column("sole_device", String(ID), nullable=True),
+)
+Index("ix_sync_row_seq", sync_row.c.server_seq, unique=True)
+Index("ix_sync_row_family", sync_row.c.family_id, sync_row.c.server_seq)
+
+family_scope = Table(
+    "family_scope", metadata,
+    Column("family_id", String(ID), primary_key=True),
+    Column("team_id", String(ID), nullable=True, index=True),
+    Column("lead_worker_id", String(ID), nullable=True, index=True),
+)
+
+sync_batch = Table(
+    "sync_batch", metadata,
+    Column("device_id", String(ID), primary_key=True),
+    Column("batch_id", String(ID), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("response", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+sync_op = Table(
+    "sync_op", metadata,
+    Column("op_id", String(ID), primary_key=True),
+    Column("device_id", String(ID), nullable=False),
+    Column("batch_id", String(ID), nullable=False),
+)
+
+# One row; locked as the last step of a push so server_seq order equals commit order.
+sync_counter = Table(
+    "sync_counter", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("value", BigInteger, nullable=False),
+)
+
+# Rejected operations, kept for a supervisor to look at rather than dropped.
+quarantine = Table(
+    "quarantine", metadata,
+    Column("op_id", String(ID), primary_key=True),
+    Column("device_id", String(ID), nullable=False),
+    Column("batch_id", String(ID), nullable=False),
+    Column("reason", String(100), nullable=False),
+    Column("op", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# The legal record: who did what, when; identifiers only. Clients never pull it.
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("entity", String(40), nullable=False),
+    Column("entity_id", String(ID), nullable=True),
+    Column("family_id", String(ID), nullable=True, index=True),
+    Column("worker_id", String(ID), nullable=True),
+    Column("device_id", String(ID), nullable=True),
+    Column("detail", String(500), nullable=False, default=""),
+)
