@@ -22,8 +22,8 @@ from familyworker.reports.styles import INK, MUTED, body_style, ruled_lines
 from familyworker.reports.text import CONTINUED, para_text, short_date, uk_date
 
 PAGE_WIDTH, PAGE_HEIGHT = float(A4[0]), float(A4[1])
-MARGIN = 32.0
-FOOTER_HEIGHT = 34.0
+MARGIN = 28.0
+FOOTER_HEIGHT = 30.0
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 FRAME_HEIGHT = PAGE_HEIGHT - 2 * MARGIN - FOOTER_HEIGHT
 # Body sizes tried in turn; 11 pt is the floor (issue 4), below it we shorten instead.
@@ -150,18 +150,19 @@ class _Parts:
         self.star_height = _height(self.star, STAR_WIDTH)
         self.goals_heading = Paragraph("Our goals and what will happen",
                                        body_style(size + 2, bold=True, name="goalhead"))
-        fixed = (_height(self.header) + self.star_height + _height(self.goals_heading)
-                 + 4 * GAP + 6)
+        self.bottom, self.words_cut = self.bottom_row()
+        fixed = (_height(self.header) + _height(self.bottom) + _height(self.goals_heading)
+                 + 3 * GAP + 4)
         self.flexible_height = FRAME_HEIGHT - fixed
 
     # ----- fixed pieces ---------------------------------------------------------------------
 
     def _header(self) -> Flowable:
         family, plan, worker = self.family, self.plan, self.lead_worker
-        title = Paragraph("Our family plan", body_style(22, bold=True, name="title"))
-        ref = Paragraph(f"Reference<br/><b>{para_text(family.reference)}</b>",
+        title = Paragraph("Our family plan", body_style(20, bold=True, name="title"))
+        ref = Paragraph(f"Reference <b>{para_text(family.reference)}</b>",
                         body_style(12, right=True, name="ref"))
-        name = Paragraph(para_text(family.household_name), body_style(17, bold=True, name="n"))
+        name = Paragraph(para_text(family.household_name), body_style(16, bold=True, name="n"))
         info = body_style(max(self.size - 1, 11), name="info")
         if plan is None:
             agreed = "Agreed on: ____________________"
@@ -192,7 +193,8 @@ class _Parts:
             ("BACKGROUND", (0, 2), (-1, 3), colors.Color(0.94, 0.94, 0.94)),
             ("LEFTPADDING", (0, 2), (-1, 3), 6), ("RIGHTPADDING", (0, 2), (-1, 3), 6),
             ("TOPPADDING", (0, 2), (-1, 2), 5), ("BOTTOMPADDING", (0, 3), (-1, 3), 5),
-            ("BOTTOMPADDING", (0, 1), (-1, 1), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, 1), 2), ("TOPPADDING", (0, 0), (-1, 1), 0),
+            ("VALIGN", (1, 0), (1, 0), "BOTTOM"),
         ]))
         return table
 
@@ -248,16 +250,16 @@ class _Parts:
             for action in goal.actions:
                 when = short_date(action.by_when) if action.by_when else "—"
                 if action.status is ActionStatus.DONE:
-                    when += " (done)"
+                    when = "✓ Done"
                 elif action.status is ActionStatus.DROPPED:
-                    when += " (stopped)"
+                    when = "Stopped"
                 rows.append(("action", [action.what, action.who, when]))
             if not goal.actions:
                 rows.append(("action", ["Actions to agree", "", ""]))
         return rows
 
     def goals_table(self, budget: float | None) -> tuple[Flowable, bool]:
-        widths = [CONTENT_WIDTH - 230, 130, 100]
+        widths = [CONTENT_WIDTH - 235, 135, 100]
         header = [Paragraph(h, self.bold) for h in ("What will happen", "Who", "By when")]
         if self.plan is None or not self.plan.goals:
             return self._blank_goals(widths, header), False
@@ -321,6 +323,7 @@ class _Parts:
         return table
 
     def words_box(self, budget: float) -> tuple[Flowable, bool]:
+        """The family's own words, in a box as tall as the star beside it."""
         width = CONTENT_WIDTH - STAR_WIDTH - GAP - 14
         head = Paragraph("In our words", self.heading)
         text = self.plan.family_words if self.plan else ""
@@ -331,15 +334,15 @@ class _Parts:
                                        budget - _height(head, width) - 20)
         else:
             body = ruled_lines(width, max(3, int((budget - 40) // 24)), spacing=24)
-        box = Table([[[head, Spacer(1, 4), body]]], colWidths=[width + 14])
+        box = Table([[[head, Spacer(1, 4), body]]], colWidths=[width + 14], rowHeights=[budget])
         box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, INK),
                                  ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                  ("TOPPADDING", (0, 0), (-1, -1), 6)]))
         return box, cut
 
     def bottom_row(self) -> tuple[Flowable, bool]:
-        words, cut = self.words_box(self.star_height)
         title = Paragraph("Our Family Web Star", self.heading)
+        words, cut = self.words_box(self.star_height + _height(title, STAR_WIDTH))
         row = Table([[words, [title, self.star]]],
                     colWidths=[CONTENT_WIDTH - STAR_WIDTH, STAR_WIDTH])
         row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -363,10 +366,9 @@ class _Parts:
         """The page at this size without shortening, or None if it does not fit."""
         boxes, _ = self.boxes(None)
         goals, _ = self.goals_table(None)
-        bottom, cut = self.bottom_row()
-        if cut:
+        if self.words_cut:
             return None
-        stack = self._stack(boxes, goals, bottom)
+        stack = self._stack(boxes, goals, self.bottom)
         return stack if self._fits(stack) else None
 
     def assemble_shortened(self) -> tuple[Flowable, ...]:
@@ -380,8 +382,7 @@ class _Parts:
             box_budget = min(boxes_natural, max(room * 0.45, room - goals_natural))
         boxes, _ = self.boxes(box_budget - 12)
         goals, _ = self.goals_table(room - _height(boxes))
-        bottom, _ = self.bottom_row()
-        stack = self._stack(boxes, goals, bottom)
+        stack = self._stack(boxes, goals, self.bottom)
         if not self._fits(stack):
             raise PlanLayoutError("The plan could not be shortened to one page.")
         return stack

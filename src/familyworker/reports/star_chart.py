@@ -132,8 +132,10 @@ def star_chart(template: StarTemplate, assessments: Sequence[WebStarAssessment],
         block = len(lines) * line_h
         if math.sin(angle) > 0.5:
             top = ly + block
-        elif math.sin(angle) < -0.5:
+        elif math.sin(angle) < -0.6:
             top = ly - 2
+        elif math.sin(angle) < -0.3:  # lower flanks lean up, clear of the labels below them
+            top = ly + block * 0.8
         else:
             top = ly + block / 2
         for k, text in enumerate(lines):
