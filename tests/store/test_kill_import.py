@@ -8,11 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.conftest import TEST_PASSPHRASE
 
 from familyworker.services.caseload import list_caseload
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.keys import KDF_FLOOR
-from tests.conftest import TEST_PASSPHRASE
 
 FAMILIES = 1500
 

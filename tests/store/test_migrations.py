@@ -4,11 +4,11 @@ import json
 from pathlib import Path
 
 from sqlmodel import SQLModel
+from tests.conftest import TEST_PASSPHRASE
 
 from familyworker.store import database, keys, migrations
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.paths import StorePaths
-from tests.conftest import TEST_PASSPHRASE
 
 
 def _make_version_one(data_dir: Path) -> None:

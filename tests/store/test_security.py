@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from tests.conftest import CANARY, TEST_PASSPHRASE
 
 from familyworker.services.families import add_family, add_person
 from familyworker.store import database, keys
@@ -26,7 +27,6 @@ from familyworker.store.errors import (
 )
 from familyworker.store.keys import KDF_FLOOR, KdfParams, KeyFile, derive_kek
 from familyworker.store.paths import StorePaths
-from tests.conftest import CANARY, TEST_PASSPHRASE
 
 
 def _file_hashes(folder: Path) -> dict[str, str]:
@@ -105,7 +105,7 @@ def test_a5_wrong_passphrase_changes_nothing(store: CaseloadStore, data_dir: Pat
     add_family(store, reference="FAM-1", household_name=CANARY, postcode="LS1 4AB")
     store.lock()
     before = _file_hashes(data_dir)
-    with pytest.raises(WrongPassphrase, match="^Passphrase not recognised.$"):
+    with pytest.raises(WrongPassphrase, match=r"^Passphrase not recognised\.$"):
         CaseloadStore.unlock(data_dir, "not the passphrase at all")
     assert _file_hashes(data_dir) == before
     # A14: SQLCipher printed nothing.

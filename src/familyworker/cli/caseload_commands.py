@@ -115,7 +115,7 @@ def cmd_list_families(args: argparse.Namespace) -> int:
 
 def family_json(file: FamilyFile, summary: FamilySummary | None) -> dict[str, Any]:
     family = file.family
-    base = summary_json(summary) if summary else {
+    base: dict[str, Any] = summary_json(summary) if summary else {
         "reference": family.reference, "household_name": family.household_name,
         "postcode": family.postcode, "status": family.status.value}
     star = file.latest_star

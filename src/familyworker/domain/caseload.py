@@ -52,7 +52,8 @@ class FamilySummary:
 
     @property
     def visit_overdue(self) -> bool:
-        return self.is_active and self.next_visit_due is not None and self.next_visit_due < self.today
+        due = self.next_visit_due
+        return self.is_active and due is not None and due < self.today
 
     @property
     def review_overdue(self) -> bool:

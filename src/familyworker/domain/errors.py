@@ -6,7 +6,7 @@ class DomainError(Exception):
 
 
 class ValidationError(DomainError, ValueError):
-    """A value breaks a domain rule. The message is safe to show a user and holds no personal data."""
+    """A value breaks a domain rule; the message is safe to show and holds no personal data."""
 
 
 class InvalidTransition(ValidationError):

@@ -11,6 +11,7 @@ REFERENCE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9/-]{1,31}$")
 # UK postcode, loosely: outward code, optional space, inward code.
 POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 MAX_NAME_LENGTH = 200
+DEFAULT_CONSENT_SCOPE = "Share with agencies named in the plan"
 
 
 class FamilyStatus(StrEnum):
@@ -84,7 +85,7 @@ class Consent:
     """Consent to share information with partner agencies."""
 
     given_on: date
-    scope: str = "Share with agencies named in the plan"
+    scope: str = DEFAULT_CONSENT_SCOPE
 
 
 @dataclass(frozen=True, slots=True)

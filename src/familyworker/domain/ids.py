@@ -1,4 +1,4 @@
-"""Time-ordered UUIDv7 identifiers, generated on the device so offline creates need no id mapping."""
+"""Time-ordered UUIDv7 identifiers, made on the device so offline creates need no id mapping."""
 
 import os
 import time

@@ -38,7 +38,7 @@ def list_caseload(store: CaseloadStore, *, today: date | None = None,
             members.setdefault(family_id, []).append(name)
         plan_review: dict[str, tuple[int, date | None]] = {}
         for family_id, version, review in session.exec(
-                select(PlanRow.family_id, PlanRow.version, PlanRow.review_due).where(
+                select(PlanRow.family_id, PlanRow.version, col(PlanRow.review_due)).where(
                     col(PlanRow.deleted_at).is_(None), PlanRow.status == "agreed")).all():
             if family_id not in plan_review or version > plan_review[family_id][0]:
                 plan_review[family_id] = (version, review)

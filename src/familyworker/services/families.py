@@ -62,7 +62,8 @@ def update_family(store: CaseloadStore, family_id: str, **changes: Any) -> list[
     """Change a family's details; validated by the domain before anything is written."""
     unknown = set(changes) - EDITABLE_FAMILY_FIELDS - {"status"}
     if unknown:
-        raise ValidationError(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
+        names = ", ".join(sorted(unknown))
+        raise ValidationError(f"These details cannot be changed here: {names}.")
     with store.unit_of_work() as uow:
         row = family_by_id(uow.session, family_id)
         current = family_from_row(row)

@@ -38,9 +38,9 @@ def save_plan(store: CaseloadStore, plan: Plan) -> Plan:
 def _save_draft(uow: UnitOfWork, plan: Plan) -> PlanRow:
     family_by_id(uow.session, plan.family_id)
     row, existing = _current(uow.session, plan.family_id)
-    if row is not None and existing is not None and row.id != plan.id:
-        if not existing.is_agreed or plan.version != existing.version + 1:
-            raise ValidationError("This plan has a newer version; reopen the family file.")
+    if (row is not None and existing is not None and row.id != plan.id
+            and (not existing.is_agreed or plan.version != existing.version + 1)):
+        raise ValidationError("This plan has a newer version; reopen the family file.")
     if row is not None and row.id == plan.id:
         if existing is not None and existing.is_agreed:
             raise ImmutableRecord("This plan was agreed with the family; start a new version.")

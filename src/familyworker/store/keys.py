@@ -1,4 +1,4 @@
-"""The key envelope: a random data key, wrapped with AES-GCM under a key derived from the passphrase.
+"""The key envelope: a random data key, wrapped with AES-GCM under a passphrase-derived key.
 
 Changing the passphrase re-wraps the data key; the database is never re-encrypted. Correctness
 of a passphrase is shown by the AEAD tag verifying; there is no verifier hash.
@@ -100,7 +100,7 @@ def derive_kek(passphrase: str, *, salt: bytes, params: KdfParams, user_id: str,
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(stretched)
 
 
-def wrap_data_key(data_key: bytes, passphrase: str, *, user_id: str, device_id: str,
+def wrap_data_key(data_key: bytes | bytearray, passphrase: str, *, user_id: str, device_id: str,
                   params: KdfParams) -> KeyFile:
     check_kdf_floor(params)
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)

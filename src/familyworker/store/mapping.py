@@ -5,9 +5,15 @@ from datetime import date
 from familyworker.domain.agency import AgencyInvolvement
 from familyworker.domain.contact import Addendum, ContactNote, NoteKind, NoteStatus
 from familyworker.domain.criteria import FamilyCriterion
-from familyworker.domain.family import ClosureReason, Consent, Family, FamilyStatus
-from familyworker.domain.oversight import OversightNote
+from familyworker.domain.family import (
+    DEFAULT_CONSENT_SCOPE,
+    ClosureReason,
+    Consent,
+    Family,
+    FamilyStatus,
+)
 from familyworker.domain.outcome import Outcome
+from familyworker.domain.oversight import OversightNote
 from familyworker.domain.person import Person, PersonFlag
 from familyworker.domain.plan import Action, ActionStatus, Goal, Plan, PlanStatus
 from familyworker.domain.star import StarScore, WebStarAssessment
@@ -30,7 +36,7 @@ from familyworker.store.tables import (
 
 
 def family_from_row(row: FamilyRow, criteria: tuple[str, ...] = ()) -> Family:
-    consent = (Consent(row.consent_given_on, row.consent_scope or Consent.scope)
+    consent = (Consent(row.consent_given_on, row.consent_scope or DEFAULT_CONSENT_SCOPE)
                if row.consent_given_on else None)
     return Family(
         id=row.id, reference=row.reference, household_name=row.household_name,

@@ -236,10 +236,10 @@ class FormDraftRow(SQLModel, table=True):
     saved_at: datetime
 
 
-Index("ix_outbox_row", OutboxRow.table_name, OutboxRow.row_id)  # type: ignore[arg-type]
+Index("ix_outbox_row", OutboxRow.table_name, OutboxRow.row_id)
 
 SYNCED_TABLES: dict[str, type[SyncedRow]] = {
-    row.__tablename__: row  # type: ignore[misc]
+    str(row.__tablename__): row
     for row in (TeamRow, WorkerRow, FamilyRow, FamilyCriterionRow, PersonRow,
                 AgencyInvolvementRow, StarAssessmentRow, PlanRow, PlanGoalRow, PlanActionRow,
                 ContactNoteRow, NoteAddendumRow, OutcomeRow, OversightNoteRow, AuditEventRow)

@@ -92,8 +92,9 @@ class UnitOfWork:
         self.add(event, audit=False)
 
     def _queue(self, row: SyncedRow, kind: str, hlc: str, fields: dict[str, Any]) -> None:
+        table_name = str(row.__tablename__)
         self.session.add(OutboxRow(
-            op_id=new_id(), table_name=row.__tablename__, row_id=row.id,
+            op_id=new_id(), table_name=table_name, row_id=row.id,
             family_id=getattr(row, "family_id", None), kind=kind, hlc=hlc, fields=fields,
             base_server_seq=row.server_seq, schema_version=SCHEMA_VERSION, created_at=self.now))
-        self.changes.append((str(row.__tablename__), row.id))
+        self.changes.append((table_name, row.id))
