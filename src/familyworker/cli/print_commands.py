@@ -1,0 +1,37 @@
+"""Print commands: print-plan, print-star, print-chronology (PDF files, written atomically)."""
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from familyworker.cli.common import EXIT_OK, CommandFailed, add_client_options, open_store
+from familyworker.services.printing import ReportKind, print_report
+
+COMMANDS = {
+    "print-plan": (ReportKind.PLAN, "print the family's plan on a page (one A4 sheet)"),
+    "print-star": (ReportKind.STAR, "print the family's Web Star progress"),
+    "print-chronology": (ReportKind.CHRONOLOGY, "print the case chronology (OFFICIAL-SENSITIVE)"),
+}
+
+
+def register(subparsers: Any) -> None:
+    for name, (kind, text) in COMMANDS.items():
+        parser = subparsers.add_parser(name, help=text)
+        parser.add_argument("reference", help="the family reference, e.g. FAM-0042")
+        parser.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+        add_client_options(parser)
+        parser.set_defaults(handler=cmd_print, report=kind)
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    folder = Path(args.out).parent
+    if not folder.is_dir():
+        raise CommandFailed("The folder to save the PDF in does not exist.")
+    with open_store(args) as store:
+        try:
+            printed = print_report(store, args.report, out_path=args.out,
+                                   reference=args.reference)
+        except OSError as error:
+            raise CommandFailed(f"The PDF could not be written ({error.strerror}).") from None
+    print(f"Wrote {printed.path} (sha256 {printed.sha256[:12]}…).")
+    return EXIT_OK

@@ -1,0 +1,130 @@
+"""Case chronology: every contact note and its addenda in date order, for transfer or a SAR."""
+
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from familyworker.domain.contact import Addendum, ContactNote
+from familyworker.domain.family import Family
+from familyworker.domain.oversight import OversightNote
+from familyworker.reports.pages import MARGIN, numbered_canvas
+from familyworker.reports.pdf_output import PdfMetadata
+from familyworker.reports.styles import body_style
+from familyworker.reports.text import para_text, uk_date, uk_datetime
+
+
+def chronology_metadata(family: Family) -> PdfMetadata:
+    return PdfMetadata(title=f"Case chronology – {family.reference}",
+                       subject="Case chronology: contact notes and addenda")
+
+
+def render_chronology(*, family: Family, notes: Sequence[ContactNote],
+                      addenda: Sequence[Addendum], oversight: Sequence[OversightNote] = (),
+                      worker_names: Mapping[str, str] | None = None,
+                      printed_on: date) -> bytes:
+    """All notes oldest first, each followed by its addenda; oversight decisions interleaved."""
+    names = worker_names or {}
+    metadata = chronology_metadata(family)
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+                            topMargin=MARGIN + 14, bottomMargin=MARGIN + 6,
+                            **metadata.doc_kwargs())
+    body = body_style(11)
+    ordered_notes = sorted(notes, key=lambda n: (n.occurred_at, n.id))
+    first = ordered_notes[0].occurred_at if ordered_notes else None
+    last = ordered_notes[-1].occurred_at if ordered_notes else None
+    story: list[Flowable] = [
+        Paragraph("Case chronology", body_style(18, bold=True, name="title")),
+        Paragraph(f"<b>{para_text(family.household_name)}</b> · reference "
+                  f"{para_text(family.reference)}", body),
+        Paragraph(f"{len(ordered_notes)} contact notes, {len(addenda)} addenda"
+                  + (f", from {uk_date(first)} to {uk_date(last)}" if first and last else "")
+                  + f". Printed {uk_date(printed_on)}.", body),
+        Spacer(1, 10),
+    ]
+    entries: list[tuple[object, int, Flowable]] = []
+    for note in ordered_notes:
+        mine = sorted((a for a in addenda if a.note_id == note.id), key=lambda a: a.written_at)
+        entries.append((note.occurred_at, 0, _note(note, mine, names)))
+    for item in oversight:
+        entries.append((item.written_at, 1, _oversight(item, names)))
+    entries.sort(key=lambda e: (str(e[0]), e[1]))
+    if not entries:
+        story.append(Paragraph("No contact notes have been recorded.", body))
+    for _, _, flowable in entries:
+        story += [flowable, Spacer(1, 8)]
+    canvas = numbered_canvas(f"Case chronology · {family.reference}",
+                             f"Printed {uk_date(printed_on)}")
+    doc.build(story, canvasmaker=canvas)
+    return buffer.getvalue()
+
+
+def _who(author_id: str | None, names: Mapping[str, str]) -> str:
+    if author_id is None:
+        return "not recorded"
+    return names.get(author_id, "another worker")
+
+
+def _note(note: ContactNote, addenda: Sequence[Addendum], names: Mapping[str, str]) -> Flowable:
+    body = body_style(11)
+    bold = body_style(11, bold=True, name="b")
+    small = body_style(10, name="small")
+    heading = f"{uk_datetime(note.occurred_at)} · {note.kind.label}"
+    if not note.is_final:
+        heading += " · DRAFT (not finalised)"
+    facts = [f"Recorded by {para_text(_who(note.author_id, names))}"]
+    if note.duration_minutes is not None:
+        facts.append(f"{note.duration_minutes} minutes")
+    if note.present:
+        facts.append("Present: " + para_text(", ".join(note.present)))
+    if note.agencies:
+        facts.append("Agencies: " + para_text(", ".join(note.agencies)))
+    if note.finalised_at is not None:
+        facts.append(f"finalised {uk_datetime(note.finalised_at)}")
+    cell: list[Flowable] = [Paragraph(heading, bold), Paragraph(" · ".join(facts), small),
+                            Spacer(1, 3), Paragraph(para_text(note.narrative) or "—", body)]
+    if note.follow_ups.strip():
+        cell.append(Paragraph(f"<b>Follow-ups:</b> {para_text(note.follow_ups)}", body))
+    for addendum in addenda:
+        cell += [Spacer(1, 4), Paragraph(
+            f"<b>Addendum added {uk_datetime(addendum.written_at)}</b> by "
+            f"{para_text(_who(addendum.author_id, names))}: {para_text(addendum.text)}", body)]
+    return _boxed(cell, colors.Color(0.35, 0.35, 0.35))
+
+
+def _oversight(item: OversightNote, names: Mapping[str, str]) -> Flowable:
+    body = body_style(11)
+    cell: list[Flowable] = [
+        Paragraph(f"{uk_datetime(item.written_at)} · Management oversight",
+                  body_style(11, bold=True, name="b")),
+        Paragraph(f"By {para_text(_who(item.supervisor_id, names))}",
+                  body_style(10, name="small")),
+        Paragraph(f"<b>Decision:</b> {para_text(item.decision)}", body)]
+    if item.actions.strip():
+        cell.append(Paragraph(f"<b>Actions:</b> {para_text(item.actions)}", body))
+    if item.review_due:
+        cell.append(Paragraph(f"<b>Review by:</b> {uk_date(item.review_due)}", body))
+    return _boxed(cell, colors.Color(0.1, 0.1, 0.1))
+
+
+def _boxed(cell: list[Flowable], line: colors.Color) -> Flowable:
+    width = float(A4[0]) - 2 * MARGIN
+    # A long narrative may run across pages; splitByRow=1 lets the single-cell table split.
+    table = Table([[cell]], colWidths=[width], splitByRow=1, splitInRow=1)
+    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.7, line),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                               ("TOPPADDING", (0, 0), (-1, -1), 5),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    return KeepTogether([table]) if len(cell) < 6 else table

@@ -1,0 +1,132 @@
+"""Print a family's plan on a page, star progress or chronology to PDF, and audit each print."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from sqlmodel import select
+
+from familyworker.domain.audit import AuditAction
+from familyworker.domain.team import Worker
+from familyworker.reports.chronology import render_chronology
+from familyworker.reports.pdf_output import sha256_hex, write_pdf_atomically
+from familyworker.reports.plan_on_a_page import render_plan_on_a_page
+from familyworker.reports.star_progress import render_star_progress
+from familyworker.services.family_file import FamilyFile, load_family_file
+from familyworker.services.programme import default_star_template
+from familyworker.store.caseload_store import SETTING_WORKER_NAME, CaseloadStore
+from familyworker.store.tables import WorkerRow
+
+
+class ReportKind(StrEnum):
+    PLAN = "plan"
+    STAR = "star"
+    CHRONOLOGY = "chronology"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedReport:
+    """A report written to disk: where, its SHA-256 (also in the audit trail), its family."""
+
+    path: Path
+    sha256: str
+    family_id: str
+    report: ReportKind
+
+
+def _worker_names(store: CaseloadStore) -> dict[str, str]:
+    with store.read() as session:
+        names = {row.id: row.name for row in session.exec(select(WorkerRow)).all()}
+    names.setdefault(store.worker_id, str(store.setting(SETTING_WORKER_NAME, "Me")))
+    return names
+
+
+def _lead_worker(store: CaseloadStore, file: FamilyFile) -> Worker | None:
+    if file.lead_worker is not None:
+        return file.lead_worker
+    if file.family.lead_worker_id and file.family.lead_worker_id == store.worker_id:
+        return Worker(id=store.worker_id, name=str(store.setting(SETTING_WORKER_NAME, "Me")))
+    return None
+
+
+def _render_plan(store: CaseloadStore, file: FamilyFile, today: date) -> bytes:
+    plan = file.latest_agreed_plan or file.current_plan
+    return render_plan_on_a_page(family=file.family, plan=plan,
+                                 lead_worker=_lead_worker(store, file), stars=file.stars,
+                                 template=default_star_template(), printed_on=today)
+
+
+def _render_star(store: CaseloadStore, file: FamilyFile, today: date,
+                 person_id: str | None = None) -> bytes:
+    subjects: dict[str | None, str]
+    if person_id is not None:
+        subjects = {person_id: file.person_name(person_id)}
+    else:
+        subjects = {None: "The whole family together"}
+        subjects.update({p.id: p.name for p in file.members})
+    return render_star_progress(family=file.family, stars=file.stars,
+                                template=default_star_template(), subjects=subjects,
+                                printed_on=today)
+
+
+def _render_chronology(store: CaseloadStore, file: FamilyFile, today: date) -> bytes:
+    return render_chronology(family=file.family, notes=file.notes, addenda=file.addenda,
+                             oversight=file.oversight, worker_names=_worker_names(store),
+                             printed_on=today)
+
+
+_RENDERERS: dict[ReportKind, Callable[[CaseloadStore, FamilyFile, date], bytes]] = {
+    ReportKind.PLAN: _render_plan,
+    ReportKind.STAR: _render_star,
+    ReportKind.CHRONOLOGY: _render_chronology,
+}
+
+
+def render_report(store: CaseloadStore, report: ReportKind, *, reference: str | None = None,
+                  family_id: str | None = None, today: date | None = None) -> tuple[str, bytes]:
+    """(family id, PDF bytes) for preview; nothing is written or audited until it is used."""
+    file = load_family_file(store, family_id=family_id, reference=reference)
+    return file.family.id, _RENDERERS[ReportKind(report)](store, file, today or date.today())
+
+
+def record_print(store: CaseloadStore, *, family_id: str, report: ReportKind, data: bytes,
+                 action: AuditAction = AuditAction.PRINT) -> str:
+    """Audit a report that left the app (sent to a printer or saved). Returns its SHA-256."""
+    digest = sha256_hex(data)
+    with store.unit_of_work() as uow:
+        uow.audit(action, entity="family", entity_id=family_id, family_id=family_id,
+                  detail=f"report={ReportKind(report).value} sha256={digest}")
+    return digest
+
+
+def print_report(store: CaseloadStore, report: ReportKind, *, out_path: Path,
+                 reference: str | None = None, family_id: str | None = None,
+                 today: date | None = None) -> PrintedReport:
+    """Render, write atomically, then audit. A failed render leaves any existing file alone."""
+    found_id, data = render_report(store, report, reference=reference, family_id=family_id,
+                                   today=today)
+    digest = write_pdf_atomically(Path(out_path), data)
+    record_print(store, family_id=found_id, report=report, data=data,
+                 action=AuditAction.EXPORT)
+    return PrintedReport(Path(out_path), digest, found_id, ReportKind(report))
+
+
+def print_plan(store: CaseloadStore, *, out_path: Path, reference: str | None = None,
+               family_id: str | None = None, today: date | None = None) -> PrintedReport:
+    return print_report(store, ReportKind.PLAN, out_path=out_path, reference=reference,
+                        family_id=family_id, today=today)
+
+
+def print_star(store: CaseloadStore, *, out_path: Path, reference: str | None = None,
+               family_id: str | None = None, today: date | None = None) -> PrintedReport:
+    return print_report(store, ReportKind.STAR, out_path=out_path, reference=reference,
+                        family_id=family_id, today=today)
+
+
+def print_chronology(store: CaseloadStore, *, out_path: Path, reference: str | None = None,
+                     family_id: str | None = None,
+                     today: date | None = None) -> PrintedReport:
+    return print_report(store, ReportKind.CHRONOLOGY, out_path=out_path, reference=reference,
+                        family_id=family_id, today=today)
