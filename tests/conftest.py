@@ -8,8 +8,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from familyworker.store.caseload_store import CaseloadStore  # noqa: E402
-from familyworker.store.keys import KDF_FLOOR  # noqa: E402
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.keys import KDF_FLOOR
 
 TEST_PASSPHRASE = "a long test passphrase"
 CANARY = "ZEBEDEE-CANARY-7731"

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import CANARY, TEST_PASSPHRASE
 
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.keys import KDF_FLOOR
-from tests.conftest import CANARY, TEST_PASSPHRASE
 
 
 def run(*args: str, stdin: str = TEST_PASSPHRASE + "\n") -> subprocess.CompletedProcess[str]:
