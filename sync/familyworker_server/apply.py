@@ -483,8 +483,7 @@ def scope_family_ids(conn: Connection, actor: Actor) -> list[str] | None:
     return [r.family_id for r in conn.execute(select(fs.family_id).where(where))]
 
 
-def pull_page(conn: Connection, actor: Actor, *, cursor: int, limit: int,
-              client_scope_hash: str | None) -> bytes:
+def pull_page(conn: Connection, actor: Actor, *, cursor: int, limit: int) -> bytes:
     """One page as JSON bytes; stored JSON is spliced in unparsed because pulls dominate load."""
     snapshot = int(conn.execute(select(models.sync_counter.c.value)).scalar_one())
     c = models.sync_row.c
@@ -499,22 +498,19 @@ def pull_page(conn: Connection, actor: Actor, *, cursor: int, limit: int,
     has_more = len(rows) == limit
     next_cursor = rows[-1].server_seq if has_more else snapshot
     dumps = json.dumps
+    # %-formatting: the fastest way to splice 2,000 stored JSON documents into one page.
     parts = [
-        '{"table":%s,"row_id":%s,"family_id":%s,"data":%s,"field_hlc":%s,"server_seq":%d,'
+        '{"table":%s,"row_id":%s,"family_id":%s,"data":%s,"field_hlc":%s,"server_seq":%d,'  # noqa: UP031
         '"deleted":%s,"deleted_hlc":%s}' % (
             dumps(r.table_name), dumps(r.row_id), dumps(r.family_id), r.data, r.field_hlc,
             r.server_seq, "true" if r.deleted else "false", dumps(r.deleted_hlc))
         for r in rows]
-    scope_families: list[str] | None = None
     digest: str | None = None
     if not has_more:
         ids = scope_family_ids(conn, actor)
-        if ids is not None:
-            digest = protocol.scope_hash(ids)
-            if digest != client_scope_hash:
-                scope_families = ids
+        digest = None if ids is None else protocol.scope_hash(ids)
     body = '{"rows":[%s],"next_cursor":%d,"has_more":%s,"snapshot_seq":%d,' \
-           '"scope_families":%s,"scope_hash":%s,"server_time":%s}' % (
+           '"scope_hash":%s,"server_time":%s}' % (  # noqa: UP031
                ",".join(parts), next_cursor, "true" if has_more else "false", snapshot,
-               dumps(scope_families), dumps(digest), dumps(now().isoformat()))
+               dumps(digest), dumps(now().isoformat()))
     return body.encode()

@@ -7,8 +7,8 @@ from sqlalchemy import Engine, update
 
 from familyworker.sync import protocol
 from familyworker_server import models
-from familyworker_server.config import ServerSettings
 from familyworker_server.accounts import Actor, authenticate, now
+from familyworker_server.config import ServerSettings
 from familyworker_server.errors import ApiError
 
 

@@ -19,6 +19,8 @@ log = logging.getLogger("familyworker_server")
 
 
 def create_app(settings: ServerSettings) -> FastAPI:
+    if settings.data_dir is not None and not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     engine = db.make_engine(settings.resolved_url())
     if settings.run_migrations:
         db.migrate(engine)

@@ -1,4 +1,4 @@
-"""Server tables (SQLAlchemy Core): accounts, devices, the generic row store and sync bookkeeping."""
+"""Server tables (SQLAlchemy Core): accounts, devices, the generic row store, sync bookkeeping."""
 
 from sqlalchemy import (
     BigInteger,

@@ -104,10 +104,15 @@ class PullResponse(WireModel):
     next_cursor: int
     has_more: bool
     snapshot_seq: int
-    # On the last page: every family in scope, unless the client's scope hash already matches
-    # (None also for admins, whose scope is everything).
-    scope_families: list[str] | None = None
+    # On the last page: a digest of the families in scope (None for admins, who see all);
+    # a client whose own digest differs asks /scope for the list and purges the rest.
     scope_hash: str | None = None
+    server_time: datetime
+
+
+class ScopeResponse(WireModel):
+    families: list[str] | None
+    scope_hash: str | None
     server_time: datetime
 
 

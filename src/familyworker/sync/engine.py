@@ -1,0 +1,417 @@
+"""The client sync engine: enrol, push the outbox in idempotent batches, pull and merge pages."""
+
+import json
+import logging
+import platform
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
+from sqlmodel import col
+from sqlmodel import select as sqlmodel_select
+
+from familyworker.domain.audit import AuditAction
+from familyworker.domain.ids import new_id
+from familyworker.store.caseload_store import (
+    SETTING_HLC,
+    SETTING_WORKER_ID,
+    SETTING_WORKER_NAME,
+    CaseloadStore,
+)
+from familyworker.store.codec import from_json_value
+from familyworker.store.sync_tables import SYNC_TABLES
+from familyworker.store.tables import FamilyRow, SyncedRow
+from familyworker.sync import protocol
+from familyworker.sync.client import (
+    DeviceRevoked,
+    NotEnrolled,
+    ServerRefused,
+    SyncClient,
+    SyncError,
+)
+from familyworker.sync.shred import crypto_shred
+
+log = logging.getLogger(__name__)
+
+SETTING_SERVER_URL = "sync_server_url"
+SETTING_TOKEN = "sync_token"
+SETTING_CURSOR = "sync_cursor"
+SETTING_ROLE = "sync_role"
+SETTING_TEAM_ID = "sync_team_id"
+SETTING_LAST_SYNC = "sync_last_at"
+
+DEFAULT_BATCH_OPS = 2_000
+NOT_PULLED = frozenset({"audit_event"})
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What one sync pass moved; counts only, safe to log and print."""
+
+    pushed: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    conflicts_found: int = 0
+    purged_families: int = 0
+    open_conflicts: int = 0
+
+
+def is_enrolled(store: CaseloadStore) -> bool:
+    return bool(store.setting(SETTING_TOKEN))
+
+
+def enrol(store: CaseloadStore, *, server_url: str, code: str,
+          http: httpx.Client | None = None) -> protocol.EnrolResponse:
+    """Bind this caseload to the server's worker; the token lives only in the encrypted DB."""
+    if is_enrolled(store):
+        raise SyncError("This caseload is already connected to a server.")
+    client = SyncClient(server_url, http=http)
+    try:
+        answer = client.enrol(protocol.EnrolRequest(
+            protocol=protocol.PROTOCOL_VERSION, schema_version=protocol.SCHEMA_VERSION,
+            code=code.strip(), device_id=store.device_id, device_name=platform.node()[:100]))
+    finally:
+        client.close()
+    old_worker = store.worker_id
+    with store.unit_of_work() as uow:
+        session = uow.session
+        # Families made offline before enrolling name the local placeholder worker: re-point
+        # them to the real worker (and team) so the server accepts them as this worker's.
+        for family in session.exec(sqlmodel_select(FamilyRow).where(
+                col(FamilyRow.lead_worker_id) == old_worker)).all():
+            changes: dict[str, Any] = {"lead_worker_id": answer.worker_id}
+            if family.team_id is None:
+                changes["team_id"] = answer.team_id
+            uow.update(family, changes, audit=False)
+        for key, value in ((SETTING_SERVER_URL, client.server_url),
+                           (SETTING_TOKEN, answer.access_token),
+                           (SETTING_WORKER_ID, answer.worker_id),
+                           (SETTING_WORKER_NAME, answer.worker_name),
+                           (SETTING_ROLE, answer.role), (SETTING_TEAM_ID, answer.team_id),
+                           (SETTING_CURSOR, 0)):
+            store.set_setting(key, value, session=session)
+        uow.audit(AuditAction.SYNC, entity="device", entity_id=store.device_id, detail="enrolled")
+    return answer
+
+
+class SyncEngine:
+    """One enrolled caseload's sync passes. Blocking: run it off the GUI thread."""
+
+    def __init__(self, store: CaseloadStore, *, http: httpx.Client | None = None,
+                 batch_ops: int = DEFAULT_BATCH_OPS,
+                 page_rows: int = protocol.DEFAULT_PULL_LIMIT) -> None:
+        token = store.setting(SETTING_TOKEN)
+        url = store.setting(SETTING_SERVER_URL)
+        if not token or not url:
+            raise NotEnrolled()
+        self.store = store
+        self.client = SyncClient(url, token=token, http=http)
+        self.batch_ops = batch_ops
+        self.page_rows = page_rows
+
+    def close(self) -> None:
+        self.client.close()
+
+    def sync(self) -> SyncReport:
+        """Push then pull (always in that order), then leave families no longer in scope."""
+        try:
+            pushed, rejected = self.push()
+            pulled, conflicts, scope_digest = self.pull()
+            purged = self.purge_out_of_scope(scope_digest)
+        except DeviceRevoked:
+            # The server refuses this device outright, so nothing more can be pushed: wipe.
+            log.warning("device revoked; wiping the local caseload")
+            crypto_shred(self.store)
+            raise
+        self.store.set_setting(SETTING_LAST_SYNC, datetime.now(UTC).isoformat())
+        return SyncReport(pushed=pushed, rejected=rejected, pulled=pulled,
+                          conflicts_found=conflicts, purged_families=purged,
+                          open_conflicts=open_conflict_count(self.store))
+
+    # ----- push ----------------------------------------------------------------------------
+
+    def push(self) -> tuple[int, int]:
+        pushed = rejected = 0
+        while True:
+            batch_id, ops = self._next_batch()
+            if not ops:
+                return pushed, rejected
+            payload = {"protocol": protocol.PROTOCOL_VERSION,
+                       "schema_version": protocol.SCHEMA_VERSION,
+                       "device_id": self.store.device_id, "batch_id": batch_id,
+                       "client_time": datetime.now(UTC).isoformat(), "ops": ops}
+            response = self.client.push(payload)
+            with self._write() as conn:
+                conn.execute(text("DELETE FROM sync_outbox WHERE batch_id = :b"), {"b": batch_id})
+            pushed += len(ops)
+            bad = [r for r in response.results if r.status == "rejected"]
+            rejected += len(bad)
+            if bad:
+                log.warning("server rejected %d changes (%s)", len(bad),
+                            ",".join(sorted({r.reason or "" for r in bad})))
+
+    def _next_batch(self) -> tuple[str, list[dict[str, Any]]]:
+        """The batch to send: an unfinished one first (same id, same ops), else a new one.
+
+        The batch id is committed before the first send, so a retry after a lost answer is
+        recognised by the server as the same batch (SYNC §3 trap 2).
+        """
+        with self._write() as conn:
+            row = conn.execute(text("SELECT batch_id FROM sync_outbox WHERE batch_id IS NOT NULL "
+                                    "ORDER BY seq LIMIT 1")).first()
+            if row is not None:
+                batch_id = str(row[0])
+            else:
+                batch_id = new_id()
+                conn.execute(text(
+                    "UPDATE sync_outbox SET batch_id = :b WHERE seq IN (SELECT seq FROM "
+                    "sync_outbox WHERE batch_id IS NULL ORDER BY seq LIMIT :n)"),
+                    {"b": batch_id, "n": self.batch_ops})
+            rows = conn.execute(text(
+                "SELECT op_id, table_name, row_id, family_id, kind, hlc, fields, base_server_seq "
+                "FROM sync_outbox WHERE batch_id = :b ORDER BY seq"), {"b": batch_id}).all()
+        return batch_id, coalesce(rows)
+
+    # ----- pull ----------------------------------------------------------------------------
+
+    def pull(self) -> tuple[int, int, str | None]:
+        """Pull pages until caught up; returns (rows, new conflict records, scope digest)."""
+        cursor = int(self.store.setting(SETTING_CURSOR, 0) or 0)
+        pulled = conflicts = 0
+        while True:
+            page = self.client.pull(cursor=cursor, limit=self.page_rows)
+            rows = page["rows"]
+            next_cursor = int(page["next_cursor"])
+            applied = apply_page(self.store, rows, next_cursor)
+            pulled += len(rows)
+            conflicts += applied
+            cursor = next_cursor
+            if not page["has_more"]:
+                digest = page.get("scope_hash")
+                return pulled, conflicts, digest if isinstance(digest, str) else None
+
+    def purge_out_of_scope(self, server_digest: str | None) -> int:
+        """Remove families the server no longer gives us (after their pending ops were pushed)."""
+        if server_digest is None:
+            return 0
+        with self.store.read() as session:
+            local = [str(i) for i in session.execute(select(FamilyRow.id)).scalars()]
+        if protocol.scope_hash(local) == server_digest:
+            return 0
+        allowed = set(self.client.scope().families or [])
+        gone = [f for f in local if f not in allowed]
+        if not gone:
+            return 0
+        with self.store.read() as session:
+            pending = {str(f) for f in session.execute(text(
+                "SELECT DISTINCT family_id FROM sync_outbox WHERE family_id IS NOT NULL "
+                "AND table_name != 'audit_event'")).scalars()}
+        gone = [f for f in gone if f not in pending]
+        if gone:
+            purge_families(self.store, gone)
+        return len(gone)
+
+    def _write(self) -> Any:
+        return _WriteTransaction(self.store)
+
+
+class _WriteTransaction:
+    """BEGIN IMMEDIATE on a store connection, serialised with the store's own writers."""
+
+    def __init__(self, store: CaseloadStore) -> None:
+        self.store = store
+
+    def __enter__(self) -> Connection:
+        # The store's in-process writer lock: SQLite allows one writer; the UI's units of work
+        # and the sync thread take turns rather than meeting "database is locked".
+        self.lock = self.store._write_lock
+        self.lock.acquire()
+        try:
+            self.conn = self.store.engine.connect().execution_options(begin_mode="IMMEDIATE")
+            self.tx = self.conn.begin()
+        except BaseException:
+            self.lock.release()
+            raise
+        return self.conn
+
+    def __exit__(self, exc_type: object, *_rest: object) -> None:
+        try:
+            if exc_type is None:
+                self.tx.commit()
+            else:
+                self.tx.rollback()
+            self.conn.close()
+        finally:
+            self.lock.release()
+
+
+def coalesce(rows: Any) -> list[dict[str, Any]]:
+    """Outbox rows as wire ops; later updates to a row fold into its first insert/update.
+
+    Deterministic for the same rows, so a retried batch is byte-for-byte the same request.
+    """
+    ops: list[dict[str, Any]] = []
+    index: dict[tuple[str, str], int] = {}
+    for op_id, table, row_id, family_id, kind, hlc, fields, base in rows:
+        values = json.loads(fields) if isinstance(fields, str) else dict(fields)
+        key = (table, row_id)
+        if kind in ("insert", "update") and key in index:
+            op = ops[index[key]]
+            op["fields"].update(values)
+            stamps = op.setdefault("field_hlc", {})
+            for name in values:
+                stamps[name] = hlc
+            if base is not None and (op["base_server_seq"] or 0) > base:
+                op["base_server_seq"] = base
+            continue
+        ops.append({"op_id": op_id, "table": table, "row_id": row_id, "family_id": family_id,
+                    "kind": kind, "hlc": hlc, "fields": values, "base_server_seq": base})
+        if kind in ("insert", "update"):
+            index[key] = len(ops) - 1
+    return ops
+
+
+# ----- applying pulled pages -----------------------------------------------------------------
+
+_DEFAULTS: dict[str, dict[str, Any]] = {}
+
+
+def _defaults(row_type: type[SyncedRow]) -> dict[str, Any]:
+    name = str(row_type.__tablename__)
+    if name not in _DEFAULTS:
+        values: dict[str, Any] = {}
+        for field_name, info in row_type.model_fields.items():
+            if field_name in SyncedRow.SYNC_COLUMNS:
+                continue
+            values[field_name] = None if info.is_required() else \
+                info.get_default(call_default_factory=True)
+        _DEFAULTS[name] = values
+    return _DEFAULTS[name]
+
+
+def apply_page(store: CaseloadStore, rows: list[dict[str, Any]], next_cursor: int) -> int:
+    """Merge one page and save the cursor in the same transaction (G3). Returns new conflicts.
+
+    Per field, the later HLC wins; local edits still in the outbox carry later stamps than the
+    server state they were made on, so they survive until pushed.
+    """
+    by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_table[row["table"]].append(row)
+    conflicts = 0
+    newest = ""
+    with _WriteTransaction(store) as conn:
+        for table_name, items in by_table.items():
+            row_type = SYNC_TABLES.get(table_name)
+            if row_type is None or table_name in NOT_PULLED:
+                continue  # a table this version does not know: skipped, the cursor moves on
+            table = row_type.__table__  # type: ignore[attr-defined]
+            columns = set(_defaults(row_type))
+            existing: dict[str, Any] = {}
+            ids = [item["row_id"] for item in items]
+            for start in range(0, len(ids), 900):
+                for local in conn.execute(select(table).where(
+                        table.c.id.in_(ids[start:start + 900]))):
+                    existing[local.id] = local
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            for item in items:
+                stamps: dict[str, str] = item["field_hlc"]
+                top = max(stamps.values(), default="")
+                newest = max(newest, top, item.get("deleted_hlc") or "")
+                local = existing.get(item["row_id"])
+                if local is None:
+                    values = dict(_defaults(row_type))
+                    for name, value in item["data"].items():
+                        if name in columns:
+                            values[name] = from_json_value(row_type, name, value)
+                    values.update(_sync_columns(item, stamps, None, None))
+                    inserts.append(values)
+                    existing[item["row_id"]] = None
+                    if table_name == "sync_conflict":
+                        conflicts += 1
+                    continue
+                merged = _merge_local(row_type, columns, local, item)
+                if merged is not None:
+                    updates.append(merged)
+            if inserts:
+                conn.execute(insert(table), inserts)
+            if updates:
+                names = [c for c in updates[0] if c != "id"]
+                conn.execute(update(table).where(table.c.id == bindparam("b_id"))
+                             .values({n: bindparam(n) for n in names}),
+                             [{**{n: u[n] for n in names}, "b_id": u["id"]} for u in updates])
+        if newest:
+            # The store's clock lock: stamps issued after this pull order after what we saw.
+            with store._clock_lock:
+                store.clock.observe(newest)
+                _put_setting(conn, SETTING_HLC, str(store.clock.last()))
+        _put_setting(conn, SETTING_CURSOR, next_cursor)
+    return conflicts
+
+
+def _sync_columns(item: dict[str, Any], stamps: dict[str, str], deleted_at: Any,
+                  deleted_hlc: str | None) -> dict[str, Any]:
+    if item.get("deleted") and (deleted_hlc is None or (item.get("deleted_hlc") or "") >
+                                deleted_hlc):
+        deleted_at = deleted_at or datetime.now(UTC)
+        deleted_hlc = item.get("deleted_hlc")
+    return {"id": item["row_id"], "server_seq": item["server_seq"],
+            "field_hlc": json.dumps(stamps), "deleted_at": deleted_at, "deleted_hlc": deleted_hlc}
+
+
+def _merge_local(row_type: type[SyncedRow], columns: set[str], local: Any,
+                 item: dict[str, Any]) -> dict[str, Any] | None:
+    local_stamps: dict[str, str] = json.loads(local.field_hlc or "{}")
+    incoming: dict[str, str] = item["field_hlc"]
+    values = {name: getattr(local, name) for name in columns}
+    stamps = dict(local_stamps)
+    changed = False
+    for name, value in item["data"].items():
+        if name not in columns:
+            continue
+        theirs = incoming.get(name) or incoming.get("*", "")
+        mine = local_stamps.get(name) or local_stamps.get("*", "")
+        if theirs > mine:
+            values[name] = from_json_value(row_type, name, value)
+            stamps[name] = theirs
+            changed = True
+    sync = _sync_columns(item, stamps, local.deleted_at, local.deleted_hlc)
+    if not changed and sync["deleted_hlc"] == local.deleted_hlc and \
+            local.server_seq is not None and local.server_seq >= item["server_seq"]:
+        return None
+    if (local.server_seq or 0) > item["server_seq"]:
+        sync["server_seq"] = local.server_seq
+    return {**values, **sync}
+
+
+def _put_setting(conn: Connection, key: str, value: Any) -> None:
+    conn.execute(text("INSERT INTO local_setting (key, value) VALUES (:k, :v) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+                 {"k": key, "v": json.dumps(value)})
+
+
+def purge_families(store: CaseloadStore, family_ids: list[str]) -> None:
+    """Delete every local row of these families (F4) and audit the purge (identifiers only)."""
+    with store.unit_of_work() as uow:
+        for name, row_type in SYNC_TABLES.items():
+            if name in ("team", "worker", "audit_event"):
+                continue
+            family_col = row_type.__table__.c.family_id  # type: ignore[attr-defined]
+            uow.session.execute(delete(row_type).where(family_col.in_(family_ids)))
+        for family_id in family_ids:
+            uow.audit(AuditAction.PURGE, entity="family", entity_id=family_id,
+                      family_id=family_id, detail="out of scope")
+
+
+def open_conflict_count(store: CaseloadStore) -> int:
+    with store.read() as session:
+        return int(session.execute(text(
+            "SELECT count(*) FROM sync_conflict WHERE resolution IS NULL "
+            "AND deleted_at IS NULL")).scalar_one())
+
+
+__all__ = ["DeviceRevoked", "ServerRefused", "SyncEngine", "SyncError", "SyncReport", "enrol"]

@@ -1,0 +1,28 @@
+"""Crypto-shredding a revoked device's caseload: the wrapped key first, then the files (E2)."""
+
+import contextlib
+import logging
+
+from familyworker.store.caseload_store import CaseloadStore
+
+log = logging.getLogger(__name__)
+
+
+def crypto_shred(store: CaseloadStore) -> None:
+    """Close the store and destroy it. Without the key file the database is unreadable, so the
+    key goes first: a crash half-way still leaves nothing that can be opened."""
+    paths = store.paths
+    store.lock()
+    key_file = paths.key_file
+    if key_file.exists():
+        # Overwrite before unlinking so the wrapped key does not linger in the same blocks
+        # (best effort on SSDs; the point is that the data key is gone).
+        size = key_file.stat().st_size
+        with key_file.open("r+b") as handle:
+            handle.write(b"\0" * size)
+            handle.flush()
+        key_file.unlink()
+    for file in paths.database_files():
+        with contextlib.suppress(FileNotFoundError):
+            file.unlink()
+    log.warning("local caseload wiped after device revocation")
