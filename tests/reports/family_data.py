@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-
 from familyworker.domain.contact import NoteKind
 from familyworker.domain.plan import Action, Goal
 from familyworker.services.families import add_family, add_person, update_family

@@ -93,7 +93,7 @@ def test_accented_names_survive_as_real_text(printed_family: PrintedFamily, kind
         assert name in text, (kind, name)
     poppler = pdftotext(out)
     if poppler is not None:
-        assert "Siobhán" in poppler and "Zoë" in poppler
+        assert all(name in " ".join(poppler.split()) for name in NAMES_SHOWN[kind])
 
 
 def test_metadata_names_the_reference_not_the_family(printed_family: PrintedFamily) -> None:
