@@ -49,7 +49,8 @@ def render_chronology(*, family: Family, notes: Sequence[ContactNote],
         Paragraph("Case chronology", body_style(18, bold=True, name="title")),
         Paragraph(f"<b>{para_text(family.household_name)}</b> · reference "
                   f"{para_text(family.reference)}", body),
-        Paragraph(f"{len(ordered_notes)} contact notes, {len(addenda)} addenda"
+        Paragraph(f"{len(ordered_notes)} contact note{'s' if len(ordered_notes) != 1 else ''}, "
+                  f"{len(addenda)} {'addendum' if len(addenda) == 1 else 'addenda'}"
                   + (f", from {uk_date(first)} to {uk_date(last)}" if first and last else "")
                   + f". Printed {uk_date(printed_on)}.", body),
         Spacer(1, 10),
