@@ -13,6 +13,7 @@ from familyworker.cli.common import EXIT_USER_ERROR, run_handler
 # Each module exposes register(subparsers); one line per command group.
 REGISTRARS = [
     "familyworker.cli.caseload_commands",
+    "familyworker.cli.sync_commands",
     "familyworker.cli.print_commands",
 ]
 

@@ -1,0 +1,151 @@
+"""Sync commands: enrol, sync, set-family, add-note, conflicts, resolve-conflict."""
+
+import argparse
+from datetime import UTC, datetime
+from typing import Any
+
+from familyworker.cli.common import (
+    EXIT_OK,
+    EXIT_SERVER_UNREACHABLE,
+    CommandFailed,
+    add_client_options,
+    open_store,
+    print_json,
+)
+from familyworker.domain.contact import NoteKind
+from familyworker.services import families, notes
+from familyworker.services.queries import family_by_reference
+from familyworker.sync.client import DeviceRevoked, ServerUnreachable, SyncError
+from familyworker.sync.conflicts import list_conflicts, resolve_conflict
+from familyworker.sync.engine import SyncEngine, enrol, is_enrolled
+
+EXIT_DEVICE_REVOKED = 4
+
+
+def register(subparsers: Any) -> None:
+    cmd = subparsers.add_parser("enrol", help="connect this caseload to your organisation")
+    cmd.add_argument("--server", required=True, help="server address, e.g. https://sync.example")
+    cmd.add_argument("--code", required=True, help="the enrolment code from your administrator")
+    add_client_options(cmd)
+    cmd.set_defaults(handler=cmd_enrol)
+
+    cmd = subparsers.add_parser("sync", help="send and receive changes once")
+    cmd.add_argument("--json", action="store_true", help="print a JSON object")
+    add_client_options(cmd)
+    cmd.set_defaults(handler=cmd_sync)
+
+    cmd = subparsers.add_parser("set-family", help="change a family's details")
+    cmd.add_argument("reference")
+    cmd.add_argument("assignments", nargs="+", metavar="FIELD=VALUE",
+                     help="household_name, address, postcode, locality, status …")
+    add_client_options(cmd)
+    cmd.set_defaults(handler=cmd_set_family)
+
+    cmd = subparsers.add_parser("add-note", help="record a finalised contact note")
+    cmd.add_argument("reference")
+    cmd.add_argument("--kind", required=True, choices=[k.value for k in NoteKind])
+    cmd.add_argument("--text", required=True)
+    add_client_options(cmd)
+    cmd.set_defaults(handler=cmd_add_note)
+
+    cmd = subparsers.add_parser("conflicts", help="list edits that collided with another's")
+    cmd.add_argument("--json", action="store_true", help="print a JSON array")
+    add_client_options(cmd)
+    cmd.set_defaults(handler=cmd_conflicts)
+
+    cmd = subparsers.add_parser("resolve-conflict", help="keep one of two conflicting values")
+    cmd.add_argument("id")
+    cmd.add_argument("--keep", required=True, choices=["mine", "theirs"])
+    add_client_options(cmd)
+    cmd.set_defaults(handler=cmd_resolve_conflict)
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        try:
+            answer = enrol(store, server_url=args.server, code=args.code)
+        except ServerUnreachable as error:
+            raise CommandFailed(str(error).split(";")[0] + ".", EXIT_SERVER_UNREACHABLE) from None
+        except SyncError as error:
+            raise CommandFailed(str(error)) from None
+    print(f"Enrolled as {answer.worker_name} ({answer.role}). Run 'familyworker sync' next.")
+    return EXIT_OK
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        if not is_enrolled(store):
+            raise CommandFailed("This caseload is not connected to a server yet; use "
+                                "'familyworker enrol' first.")
+        engine = SyncEngine(store)
+        try:
+            report = engine.sync()
+        except ServerUnreachable as error:
+            raise CommandFailed(str(error), EXIT_SERVER_UNREACHABLE) from None
+        except DeviceRevoked:
+            raise CommandFailed("This device has been revoked by your organisation, so its "
+                                "caseload has been wiped from it.", EXIT_DEVICE_REVOKED) from None
+        except SyncError as error:
+            raise CommandFailed(str(error)) from None
+        finally:
+            engine.close()
+    if args.json:
+        print_json({"pushed": report.pushed, "rejected": report.rejected,
+                    "pulled": report.pulled, "conflicts_found": report.conflicts_found,
+                    "open_conflicts": report.open_conflicts,
+                    "purged_families": report.purged_families})
+    else:
+        print(f"Sent {report.pushed} changes, received {report.pulled}; "
+              f"{report.conflicts_found} new conflicts, {report.open_conflicts} to resolve.")
+        if report.rejected:
+            print(f"The server refused {report.rejected} changes (kept for a supervisor).")
+    return EXIT_OK
+
+
+def cmd_set_family(args: argparse.Namespace) -> int:
+    changes: dict[str, Any] = {}
+    for assignment in args.assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name:
+            raise CommandFailed(f"Write changes as FIELD=VALUE (got {assignment!r}).")
+        changes[name.strip()] = value
+    with open_store(args) as store:
+        with store.read() as session:
+            family_id = family_by_reference(session, args.reference).id
+        changed = families.update_family(store, family_id, **changes)
+    print(f"Changed: {', '.join(changed)}." if changed else "Nothing changed.")
+    return EXIT_OK
+
+
+def cmd_add_note(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        with store.read() as session:
+            family_id = family_by_reference(session, args.reference).id
+        note = notes.save_note(store, family_id=family_id, kind=NoteKind(args.kind),
+                               occurred_at=datetime.now(UTC), narrative=args.text,
+                               finalise=True)
+    print(f"Note {note.id} recorded.")
+    return EXIT_OK
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        conflicts = list_conflicts(store)
+    if args.json:
+        print_json([{"id": c.id, "family_reference": c.family_reference, "table": c.table,
+                     "row_id": c.row_id, "field": c.field, "mine": c.mine,
+                     "theirs": c.theirs, "current": c.current} for c in conflicts])
+        return EXIT_OK
+    if not conflicts:
+        print("No conflicts to resolve.")
+    for c in conflicts:
+        print(f"{c.id}  {c.family_reference}  {c.table}.{c.field}\n"
+              f"    mine:   {c.mine}\n    theirs: {c.theirs}")
+    return EXIT_OK
+
+
+def cmd_resolve_conflict(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        view = resolve_conflict(store, args.id, keep=args.keep)
+    print(f"Kept {args.keep}: {view.field} is now {view.current!r}. Sync to share it.")
+    return EXIT_OK
