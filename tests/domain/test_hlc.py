@@ -81,11 +81,6 @@ def test_observe_of_a_stamp_from_the_future_orders_the_next_edit_after_it(wall_m
     assert (stamp.wall_ms, stamp.counter) > (remote.wall_ms, remote.counter)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG domain/hlc.py HybridLogicalClock.observe: a remote stamp is folded in only when its "
-    "wall time is ahead of BOTH our last stamp and the physical clock; when remote.wall_ms "
-    "equals the physical time (or the clock later steps back) the next now() sorts before the "
-    "observed stamp"))
 @given(st.integers(1, 10**12), st.integers(1, MAX_COUNTER - 1), st.integers(0, 1000))
 def test_observe_always_orders_the_next_edit_after_the_observed_stamp(wall_ms, counter, back):
     wall = FakeWall(wall_ms)

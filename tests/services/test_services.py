@@ -399,10 +399,6 @@ def test_import_cohort_missing_required_column_is_line_one(store):
     assert _family_count(store) == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG services/importing.py import_cohort: clashes with references already in the caseload "
-    "are only checked after parse_cohort_csv succeeds, so a file with one malformed row and one "
-    "clashing row reports only the malformed row (issue 2: every bad row reported)"))
 def test_import_cohort_reports_bad_rows_and_caseload_clashes_together(store, family):
     text = HEADER + ("COH-1,,NF2 4LT,,,,\n"                  # line 2: no household name
                      "FAM-0001,The Other family,NF2 4LT,,,,\n")  # line 3: already in caseload
@@ -450,11 +446,6 @@ def test_import_demo_loads_a_full_caseload_and_family_files(store):
     assert_nothing_written(store, lambda: import_demo(store, today=TODAY), Exception)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG services/demo.py import_demo: loading the demo into a caseload that already has it "
-    "re-inserts this device's WorkerRow (id = actor id) and fails with sqlalchemy IntegrityError "
-    "'UNIQUE constraint failed: worker.id' instead of a ValidationError; the CLI (cli/common.py "
-    "catches only StoreError/ValidationError) then shows a traceback for `import-demo` run twice"))
 def test_loading_the_demo_twice_is_a_plain_validation_error(store):
     import_demo(store, today=TODAY)
     with pytest.raises(ValidationError):

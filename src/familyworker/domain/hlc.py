@@ -67,10 +67,15 @@ class HybridLogicalClock:
         """Move past a stamp received from elsewhere, so our next edit orders after it."""
         stamp = Timestamp.parse(remote) if isinstance(remote, str) else remote
         physical = self._wall_clock_ms()
-        if stamp.wall_ms > self._wall_ms and stamp.wall_ms > physical:
+        latest = max(self._wall_ms, stamp.wall_ms, physical)
+        if latest == self._wall_ms == stamp.wall_ms:
+            self._counter = max(self._counter, stamp.counter)
+        elif latest == stamp.wall_ms:
             self._wall_ms, self._counter = stamp.wall_ms, stamp.counter
-        elif stamp.wall_ms == self._wall_ms and stamp.counter > self._counter:
-            self._counter = stamp.counter
+        elif latest != self._wall_ms:
+            # Physical time is ahead of both; now() will start a fresh counter from it.
+            self._wall_ms, self._counter = physical, 0
+        # The next now() bumps past (wall, counter), so it orders after the observed stamp.
 
     def _bump_counter(self) -> None:
         if self._counter >= MAX_COUNTER:

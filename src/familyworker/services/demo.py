@@ -9,13 +9,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from familyworker.domain.contact import ContactNote, NoteKind, NoteStatus
+from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import ClosureReason, Consent, Family, FamilyStatus
 from familyworker.domain.ids import new_id
 from familyworker.domain.person import Person, PersonFlag
 from familyworker.domain.plan import Action, ActionStatus, Goal, Plan, PlanStatus
 from familyworker.domain.star import StarScore, WebStarAssessment
 from familyworker.resources import load_json
-from familyworker.services.families import insert_family
+from familyworker.services.families import existing_references, insert_family
 from familyworker.services.programme import default_star_template
 from familyworker.store import mapping
 from familyworker.store.caseload_store import SETTING_WORKER_NAME, CaseloadStore
@@ -72,6 +73,8 @@ def import_demo(store: CaseloadStore, *, today: date | None = None,
     template = default_star_template()
     notes = stars = 0
     with store.unit_of_work() as uow:
+        if set(existing_references(uow)) & {f["reference"] for f in demo["families"]}:
+            raise ValidationError("The demo caseload is already loaded here.")
         team_id = new_id()
         uow.add(TeamRow(id=team_id, name=demo["team"]["name"], area=demo["team"]["area"]))
         worker_ids: dict[str, str] = {}

@@ -36,6 +36,11 @@ def reference_taken(uow: UnitOfWork, reference: str, *, except_id: str | None = 
     return any(found != except_id for found in uow.session.exec(statement).all())
 
 
+def existing_references(uow: UnitOfWork) -> frozenset[str]:
+    statement = select(FamilyRow.reference).where(col(FamilyRow.deleted_at).is_(None))
+    return frozenset(uow.session.exec(statement).all())
+
+
 def insert_family(uow: UnitOfWork, family: Family) -> FamilyRow:
     """Within a unit of work: a new family row (the reference must be new to this caseload)."""
     if reference_taken(uow, family.reference):
@@ -60,7 +65,7 @@ def add_family(store: CaseloadStore, *, reference: str, household_name: str, pos
 
 def update_family(store: CaseloadStore, family_id: str, **changes: Any) -> list[str]:
     """Change a family's details; validated by the domain before anything is written."""
-    unknown = set(changes) - EDITABLE_FAMILY_FIELDS - {"status"}
+    unknown = set(changes) - EDITABLE_FAMILY_FIELDS - {"status", "closure_reason"}
     if unknown:
         names = ", ".join(sorted(unknown))
         raise ValidationError(f"These details cannot be changed here: {names}.")
@@ -68,11 +73,10 @@ def update_family(store: CaseloadStore, family_id: str, **changes: Any) -> list[
         row = family_by_id(uow.session, family_id)
         current = family_from_row(row)
         status = changes.pop("status", None)
+        reason = changes.pop("closure_reason", None)
         if status is not None and FamilyStatus(status) is not current.status:
-            target = FamilyStatus(status)
-            current = current.move_to(target, on=date.today(),
-                                      reason=ClosureReason.OTHER
-                                      if target is FamilyStatus.CLOSED else None)
+            current = current.move_to(FamilyStatus(status), on=date.today(),
+                                      reason=ClosureReason(reason) if reason else None)
         domain_changes = {k: v for k, v in changes.items()
                           if k in {"household_name", "address", "postcode", "locality",
                                    "next_visit_due", "review_due", "lead_worker_id", "team_id"}}

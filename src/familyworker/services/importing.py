@@ -9,7 +9,7 @@ from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import Family
 from familyworker.domain.ids import new_id
 from familyworker.domain.person import Person
-from familyworker.services.families import insert_family, reference_taken
+from familyworker.services.families import existing_references, insert_family
 from familyworker.services.programme import default_framework
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.mapping import person_values
@@ -68,8 +68,12 @@ def _parse_members(text: str, family_id: str) -> tuple[Person, ...]:
     return tuple(people)
 
 
-def parse_cohort_csv(text: str) -> list[ParsedFamily]:
-    """Validate every row; raise ImportRejected listing all problems, or return them all."""
+def parse_cohort_csv(text: str, *, existing: frozenset[str] = frozenset()
+                     ) -> list[ParsedFamily]:
+    """Validate every row; raise ImportRejected listing all problems, or return them all.
+
+    `existing` holds references already in the caseload: a clash is a bad row like any other.
+    """
     reader = csv.DictReader(io.StringIO(text))
     columns = [c.strip() for c in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
@@ -93,6 +97,9 @@ def parse_cohort_csv(text: str) -> list[ParsedFamily]:
             if family.reference in seen:
                 raise ValidationError(
                     f"duplicate reference (also on line {seen[family.reference]})")
+            if family.reference in existing:
+                raise ValidationError(
+                    f"reference {family.reference} is already in this caseload")
             seen[family.reference] = line
             criteria = tuple(c.strip() for c in values.get("criteria", "").split(";")
                              if c.strip())
@@ -112,13 +119,10 @@ def parse_cohort_csv(text: str) -> list[ParsedFamily]:
 
 def import_cohort(store: CaseloadStore, text: str) -> ImportResult:
     """Import every family in the CSV in ONE transaction, or none of them."""
-    parsed = parse_cohort_csv(text)
     result = ImportResult()
     with store.unit_of_work() as uow:
-        clashes = [RowProblem(p.line, f"reference {p.family.reference} is already in this caseload")
-                   for p in parsed if reference_taken(uow, p.family.reference)]
-        if clashes:
-            raise ImportRejected(clashes)
+        # Read inside the write transaction, so no other writer can add a clashing reference.
+        parsed = parse_cohort_csv(text, existing=existing_references(uow))
         for item in parsed:
             family = replace(item.family, lead_worker_id=uow.actor_id)
             insert_family(uow, family)
