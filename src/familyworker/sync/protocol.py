@@ -47,7 +47,7 @@ class WireModel(BaseModel):
 
 
 class Versioned(WireModel):
-    protocol: int = Field(ge=1, le=1_000)
+    protocol: int = Field(ge=0, le=1_000)
     schema_version: int = Field(ge=0, le=1_000_000)
 
 
