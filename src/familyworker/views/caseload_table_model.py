@@ -10,6 +10,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from familyworker.domain.caseload import FamilySummary
 
+_ROOT = QModelIndex()  # the default parent: Qt's invalid index
+
 OVERDUE_MARKER = "⚠ overdue"
 _OVERDUE_BACKGROUND = QBrush(QColor(255, 236, 200))
 
@@ -73,10 +75,10 @@ class CaseloadTableModel(QAbstractTableModel):
     def summary_at(self, row: int) -> FamilySummary:
         return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(CaseloadColumn)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -97,10 +99,10 @@ class CaseloadTableModel(QAbstractTableModel):
             return summary
         if role == self.SortRole:
             return self._sort_key(summary, column)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if (column is CaseloadColumn.NEXT_VISIT and summary.visit_overdue) or \
-                    (column is CaseloadColumn.REVIEW_DUE and summary.review_overdue):
-                return _OVERDUE_BACKGROUND
+        if role == Qt.ItemDataRole.BackgroundRole and (
+                (column is CaseloadColumn.NEXT_VISIT and summary.visit_overdue)
+                or (column is CaseloadColumn.REVIEW_DUE and summary.review_overdue)):
+            return _OVERDUE_BACKGROUND
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._display(summary, column)
         return None

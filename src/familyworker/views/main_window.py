@@ -62,7 +62,8 @@ class MainWindow(QMainWindow):
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("search_edit")
-        self.search_edit.setPlaceholderText("Search by name, reference, postcode or member (Ctrl+F)")
+        self.search_edit.setPlaceholderText(
+            "Search by name, reference, postcode or member (Ctrl+F)")
         self.search_edit.setAccessibleName("Search families")
         self.search_edit.setClearButtonEnabled(True)
         self.status_combo = QComboBox()
@@ -199,7 +200,8 @@ class MainWindow(QMainWindow):
         self._update_state()
 
     def _on_status(self, _index: int) -> None:
-        self.proxy.set_status(self.status_combo.currentData())
+        data = self.status_combo.currentData()  # Qt hands enum data back as plain str
+        self.proxy.set_status(FamilyStatus(data) if data else None)
         self._update_state()
 
     def _on_overdue(self, checked: bool) -> None:
@@ -237,7 +239,7 @@ class MainWindow(QMainWindow):
     def restore_geometry(self, settings: QSettings) -> None:
         geometry = settings.value("main_window/geometry")
         if geometry is not None:
-            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+            self.restoreGeometry(geometry)  # type: ignore[arg-type,unused-ignore]
         else:
             self.resize(1100, 650)
 

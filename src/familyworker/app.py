@@ -1,0 +1,59 @@
+"""Composition root: QApplication, the task runner, the unlock flow and the main window."""
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtWidgets import QApplication
+
+from familyworker.views.app_controller import AppController
+from familyworker.views.task_runner import TaskRunner
+
+log = logging.getLogger(__name__)
+
+ORGANISATION = "FamilyWorker"
+APPLICATION = "FamilyWorker"
+
+
+def _idle_ms_from_environment() -> int | None:
+    """Tests and benchmarks may shorten the idle lock; it can never be lengthened past policy."""
+    value = os.environ.get("FAMILYWORKER_IDLE_MS")
+    return int(value) if value and value.isdigit() and int(value) > 0 else None
+
+
+def build_app(data_dir: Path, *, demo_passphrase: str | None = None,
+              idle_ms: int | None = None,
+              settings: QSettings | None = None) -> tuple[QApplication, AppController]:
+    """Create (or reuse) the QApplication and wire the controller; nothing is shown yet."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    app.setQuitOnLastWindowClosed(False)  # locking hides windows; quitting is explicit
+    write_pool = QThreadPool()
+    runner = TaskRunner(QThreadPool.globalInstance(), write_pool, parent=app)
+    controller = AppController(data_dir, runner, settings=settings or QSettings(),
+                               demo_passphrase=demo_passphrase,
+                               idle_ms=idle_ms or _idle_ms_from_environment(), parent=app)
+    controller.shut_down.connect(app.quit)
+    controller.unlock_dialog.rejected.connect(app.quit)
+    return app, controller
+
+
+def run_gui(data_dir: Path, *, demo_passphrase: str | None = None) -> int:
+    """Open the desktop app on the caseload in `data_dir`; returns the process exit code."""
+    app, controller = build_app(data_dir, demo_passphrase=demo_passphrase)
+    if controller.create_dialog is None and not data_dir.exists():
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    controller.start()
+    if controller.create_dialog is not None:
+        controller.create_dialog.rejected.connect(app.quit)
+    code = app.exec()
+    controller.runner.wait_until_idle()
+    if controller.store is not None:
+        controller.store.lock()
+    log.info("FamilyWorker closed")
+    return int(code)

@@ -1,0 +1,235 @@
+"""Unlock, caseload, family windows and locking: the app's screens wired to one store."""
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from familyworker.services import drafts
+from familyworker.services.caseload import list_caseload
+from familyworker.services.importing import ImportRejected, import_cohort
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.paths import StorePaths
+from familyworker.views.create_passphrase_dialog import CreatePassphraseDialog
+from familyworker.views.family_window import FamilyWindow, plain_message
+from familyworker.views.idle_watcher import DEFAULT_IDLE_MS, IdleWatcher
+from familyworker.views.main_window import MainWindow
+from familyworker.views.task_runner import TaskRunner
+from familyworker.views.unlock_dialog import UnlockDialog, default_backoff
+
+log = logging.getLogger(__name__)
+
+SETTING_IDLE_MINUTES = "idle_lock_minutes"  # kept in the encrypted store, not QSettings
+
+
+class AppController(QObject):
+    """Owns the unlocked store while there is one; locking drops it and every screen's data."""
+
+    unlocked = Signal()
+    locked = Signal()
+    caseload_loaded = Signal()
+    shut_down = Signal()
+
+    def __init__(self, data_dir: Path, runner: TaskRunner, *, settings: QSettings,
+                 demo_passphrase: str | None = None, idle_ms: int | None = None,
+                 backoff: Callable[[int], float] = default_backoff,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.runner = runner
+        self.settings = settings
+        self.store: CaseloadStore | None = None
+        self.family_windows: dict[str, FamilyWindow] = {}
+        self._fixed_idle_ms = idle_ms
+        self.idle_watcher = IdleWatcher(idle_ms or DEFAULT_IDLE_MS, self)
+        self.idle_watcher.idle.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle_watcher)
+
+        self.main_window = MainWindow()
+        self.main_window.restore_geometry(settings)
+        self.main_window.family_requested.connect(self.open_family)
+        self.main_window.lock_requested.connect(self.lock)
+        self.main_window.import_requested.connect(self.choose_import)
+        self.main_window.close_requested.connect(self.shutdown)
+        runner.busy_changed.connect(self.main_window.set_busy)
+
+        self.unlock_dialog = UnlockDialog(runner, self._unlock, demo_passphrase=demo_passphrase,
+                                          backoff=backoff)
+        self.unlock_dialog.unlocked.connect(self._on_unlocked)
+        self.create_dialog: CreatePassphraseDialog | None = None
+
+    # ----- start, unlock, lock -------------------------------------------------------------
+
+    def start(self) -> None:
+        """First run asks for a new passphrase; later runs ask to unlock."""
+        if StorePaths(self.data_dir).exists():
+            self.unlock_dialog.reset()
+            self.unlock_dialog.show()
+        else:
+            self.create_dialog = CreatePassphraseDialog(self.runner, self._create)
+            self.create_dialog.created.connect(self._on_created)
+            self.create_dialog.show()
+
+    def _unlock(self, passphrase: str) -> CaseloadStore:
+        return CaseloadStore.unlock(self.data_dir, passphrase)  # runs on a pool thread
+
+    def _create(self, passphrase: str) -> CaseloadStore:
+        return CaseloadStore.create(self.data_dir, passphrase)  # runs on a pool thread
+
+    def _on_created(self, store: object) -> None:
+        if self.create_dialog is not None:
+            self.create_dialog.hide()
+        self._on_unlocked(store)
+
+    def _on_unlocked(self, store: object) -> None:
+        assert isinstance(store, CaseloadStore)
+        self.store = store
+        self.unlock_dialog.hide()
+        self.main_window.show()
+        self.main_window.raise_()
+        self.refresh_caseload()
+        if self._fixed_idle_ms is None:
+            self.runner.run(lambda: store.setting(SETTING_IDLE_MINUTES, None),
+                            self._apply_idle_setting, _log_error)
+        self.idle_watcher.start()
+        self.unlocked.emit()
+
+    def _apply_idle_setting(self, minutes: object) -> None:
+        if isinstance(minutes, int | float) and minutes > 0:
+            self.idle_watcher.set_timeout_ms(int(min(minutes * 60_000, DEFAULT_IDLE_MS)))
+
+    def lock(self) -> None:
+        """Hide every family now; keep unsaved text as drafts; close the store; ask to unlock."""
+        store = self.store
+        if store is None:
+            return
+        self.store = None
+        self.idle_watcher.stop()
+        kept: dict[str, tuple[str, dict[str, Any]]] = {}
+        for family_id, window in list(self.family_windows.items()):
+            for key, payload in window.close_for_lock().items():
+                kept[key] = (family_id, payload)
+        self.family_windows.clear()
+        self.main_window.clear()
+        self.main_window.hide()
+        self._clear_clipboard()
+
+        def save_and_close() -> None:
+            # On the serial writer: after any write already queued, and before the store closes.
+            try:
+                for key, (family_id, payload) in kept.items():
+                    drafts.save_form_draft(store, key=key, payload=payload, family_id=family_id)
+            finally:
+                store.lock()
+
+        self.runner.run_write(save_and_close, self._on_locked, self._on_lock_error)
+        self.unlock_dialog.reset()
+        self.unlock_dialog.show()
+        self.unlock_dialog.raise_()
+        self.locked.emit()
+
+    def _on_locked(self, _result: object) -> None:
+        return None
+
+    def _on_lock_error(self, error: Exception) -> None:
+        log.error("Locking hit %s; the store was closed", type(error).__name__)
+
+    @staticmethod
+    def _clear_clipboard() -> None:
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None and clipboard.ownsClipboard():
+            clipboard.clear(QClipboard.Mode.Clipboard)
+
+    # ----- caseload and families -----------------------------------------------------------
+
+    def refresh_caseload(self) -> None:
+        store = self.store
+        if store is None:
+            return
+        self.runner.run(lambda: list_caseload(store), self._on_caseload, self._on_error)
+
+    def _on_caseload(self, rows: list[Any]) -> None:
+        if self.store is None:
+            return  # locked while loading: never show stale data
+        self.main_window.set_caseload(rows)
+        self.caseload_loaded.emit()
+
+    def _on_error(self, error: Exception) -> None:
+        self.main_window.show_message(plain_message(error))
+
+    def open_family(self, family_id: str, reference: str) -> FamilyWindow | None:
+        if self.store is None:
+            return None
+        window = self.family_windows.get(family_id)
+        if window is None:
+            window = FamilyWindow(self.store, self.runner, family_id=family_id,
+                                  reference=reference)
+            geometry = self.settings.value("family_window/geometry")
+            if geometry is not None:
+                window.restoreGeometry(geometry)  # type: ignore[arg-type,unused-ignore]
+            window.closed.connect(self._on_family_closed)
+            window.data_changed.connect(self._on_family_changed)
+            window.lock_requested.connect(self.lock)
+            self.family_windows[family_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _on_family_closed(self, family_id: str) -> None:
+        window = self.family_windows.pop(family_id, None)
+        if window is not None:
+            window.save_geometry(self.settings)
+
+    def _on_family_changed(self, _family_id: str) -> None:
+        self.refresh_caseload()
+
+    def choose_import(self) -> None:
+        # No remembered directory or history: file dialogs must not leak names (C5).
+        path, _ = QFileDialog.getOpenFileName(self.main_window, "Import cohort CSV", "",
+                                              "CSV files (*.csv)",
+                                              options=QFileDialog.Option.DontUseNativeDialog)
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        store = self.store
+        if store is None:
+            return
+        self.main_window.show_message("Importing…", 0)
+        text = path.read_text(encoding="utf-8-sig")
+        self.runner.run_write(lambda: import_cohort(store, text), self._on_imported,
+                              self._on_import_error)
+
+    def _on_imported(self, result: Any) -> None:
+        count = getattr(result, "families", None) or getattr(result, "added", "")
+        self.main_window.show_message(f"Import finished. {count} families added."
+                                      if count != "" else "Import finished.")
+        self.refresh_caseload()
+
+    def _on_import_error(self, error: Exception) -> None:
+        if isinstance(error, ImportRejected):
+            problems = getattr(error, "problems", ())
+            first = f" First problem: {problems[0]}" if problems else ""
+            self.main_window.show_message(f"The file was not imported.{first}", 0)
+        else:
+            self.main_window.show_message(plain_message(error), 0)
+
+    def shutdown(self) -> None:
+        """Closing the main window: keep drafts, save geometry, close the store."""
+        self.main_window.save_geometry(self.settings)
+        if self.store is not None:
+            self.lock()
+        self.unlock_dialog.hide()
+        self.runner.wait_until_idle()
+        self.shut_down.emit()
+
+
+def _log_error(error: Exception) -> None:
+    log.error("Background task failed (%s)", type(error).__name__)

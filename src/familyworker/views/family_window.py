@@ -1,0 +1,351 @@
+"""One family's file: header and tabs (Household, Web Star, Plan on a page, Contact notes)."""
+
+import importlib
+import logging
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+
+from familyworker.domain.errors import ValidationError
+from familyworker.domain.plan import Plan
+from familyworker.services import drafts, families, notes, plans, stars
+from familyworker.services.family_file import FamilyFile, load_family_file
+from familyworker.services.programme import default_framework, default_star_template
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.errors import StoreError
+from familyworker.views.household_page import HouseholdPage
+from familyworker.views.notes_page import NotesPage
+from familyworker.views.plan_page import PlanPage
+from familyworker.views.star_page import StarPage
+from familyworker.views.task_runner import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+def plain_message(error: Exception) -> str:
+    """What to tell the person: domain and store messages are written to be shown."""
+    if isinstance(error, ValidationError | StoreError):
+        return str(error)
+    log.error("Unexpected %s in a family window", type(error).__name__)
+    return "Something went wrong and nothing was saved. Please try again."
+
+
+class FamilyWindow(QMainWindow):
+    """Several can be open at once; the title shows only the reference (never a name)."""
+
+    loaded = Signal()  # after the file is shown
+    data_changed = Signal(str)  # family id: the caseload line may have changed
+    closed = Signal(str)  # family id
+    lock_requested = Signal()
+
+    def __init__(self, store: CaseloadStore, runner: TaskRunner, *, family_id: str,
+                 reference: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.runner = runner
+        self.family_id = family_id
+        self.reference = reference
+        self.file: FamilyFile | None = None
+        self._drafts_restored = False
+        self._locking = False
+        self.setObjectName("family_window")
+        self.setWindowTitle(f"{reference} — FamilyWorker")
+        self.setAccessibleName(f"Family file {reference}")
+        template, framework = default_star_template(), default_framework()
+
+        self.header_label = QLabel("Loading…")
+        self.header_label.setObjectName("header_label")
+        self.header_label.setAccessibleName("Family summary")
+        self.header_label.setWordWrap(True)
+        self.header_label.setTextFormat(Qt.TextFormat.RichText)
+        self.household_page = HouseholdPage(framework)
+        self.star_page = StarPage(template)
+        self.plan_page = PlanPage(template)
+        self.notes_page = NotesPage()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("family_tabs")
+        self.tabs.setAccessibleName("Family file sections")
+        self.tabs.addTab(self.household_page, "&Household")
+        self.tabs.addTab(self.star_page, "&Web Star")
+        self.tabs.addTab(self.plan_page, "Plan on a &page")
+        self.tabs.addTab(self.notes_page, "Contact &notes")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.header_label)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.resize(1200, 800)
+
+        new_note = QAction("New note", self)
+        new_note.setShortcut(QKeySequence.StandardKey.New)
+        new_note.triggered.connect(self.start_new_note)
+        lock = QAction("Lock", self)
+        lock.setShortcut(QKeySequence("Ctrl+L"))
+        lock.triggered.connect(self.lock_requested)
+        close = QAction("Close", self)
+        close.setShortcut(QKeySequence.StandardKey.Close)
+        close.triggered.connect(self.close)
+        for action in (new_note, lock, close):
+            self.addAction(action)
+
+        self.household_page.add_member_requested.connect(self._add_member)
+        self.household_page.update_member_requested.connect(self._update_member)
+        self.star_page.save_requested.connect(self._save_star)
+        self.plan_page.save_requested.connect(self._save_plan)
+        self.plan_page.agree_requested.connect(self._agree_plan)
+        self.plan_page.print_requested.connect(self._print_plan)
+        self.notes_page.save_requested.connect(self._save_note)
+        self.notes_page.addendum_requested.connect(self._add_addendum)
+        self.reload()
+
+    # ----- loading -------------------------------------------------------------------------
+
+    def reload(self, *, plan_draft: Plan | None = None) -> None:
+        store, family_id = self.store, self.family_id
+        on_done: Callable[[FamilyFile], None] = self._on_loaded
+        if plan_draft is not None:
+            def on_done(file: FamilyFile) -> None:
+                self._on_loaded(file, plan_draft=plan_draft)
+        self.runner.run(lambda: load_family_file(store, family_id=family_id), on_done,
+                        self._on_load_error)
+
+    def _on_loaded(self, file: FamilyFile, *, plan_draft: Plan | None = None) -> None:
+        if self._locking:
+            return
+        self.file = file
+        self.header_label.setText(self._header_html(file))
+        self.household_page.show_file(file)
+        self.star_page.show_file(file)
+        self.plan_page.show_file(file, draft=plan_draft)
+        self.notes_page.show_file(file)
+        if not self._drafts_restored:
+            self._drafts_restored = True
+            store, keys = self.store, self.draft_keys()
+            self.runner.run(lambda: {k: drafts.load_form_draft(store, k) for k in keys},
+                            self._restore_drafts, self._on_load_error)
+        else:
+            self.loaded.emit()
+
+    def _restore_drafts(self, kept: dict[str, dict[str, Any] | None]) -> None:
+        pages = self._draft_pages()
+        for key, payload in kept.items():
+            if payload is not None:
+                pages[key].restore_draft(payload)
+        self.loaded.emit()
+
+    def _on_load_error(self, error: Exception) -> None:
+        self.header_label.setText(escape(plain_message(error)))
+
+    def _header_html(self, file: FamilyFile) -> str:
+        family = file.family
+        framework = default_framework()
+        criteria = []
+        for key in family.criteria:
+            try:
+                criteria.append(framework.criterion(key).label)
+            except ValidationError:
+                criteria.append(key)
+        consent = (f"given {family.consent.given_on:%d %b %Y}" if family.consent
+                   else "⚠ not recorded")
+        lead = file.lead_worker.name if file.lead_worker else "—"
+        return (f"<h2>{escape(family.household_name)} <small>({escape(family.reference)})"
+                f"</small></h2>"
+                f"<b>Status:</b> {family.status.label} &nbsp;·&nbsp; <b>Lead worker:</b> "
+                f"{escape(lead)} &nbsp;·&nbsp; <b>Consent to share:</b> {consent}<br>"
+                f"<b>Criteria:</b> {escape(', '.join(criteria)) or 'none recorded yet'}")
+
+    # ----- actions -------------------------------------------------------------------------
+
+    def start_new_note(self) -> None:
+        self.tabs.setCurrentWidget(self.notes_page)
+        self.notes_page.new_note()
+
+    def _write(self, work: Callable[[], Any], on_done: Callable[[Any], None],
+               on_error: Callable[[Exception], None]) -> None:
+        self.runner.run_write(work, on_done, on_error)
+
+    def _changed(self) -> None:
+        self.data_changed.emit(self.family_id)
+
+    def _add_member(self, fields: dict[str, Any]) -> None:
+        store, family_id = self.store, self.family_id
+        self._write(lambda: families.add_person(store, family_id, **fields),
+                    self._member_saved,
+                    lambda e: self.household_page.show_message(plain_message(e)))
+
+    def _update_member(self, person_id: str, fields: dict[str, Any]) -> None:
+        store = self.store
+        self._write(lambda: families.update_person(store, person_id, **fields),
+                    self._member_saved,
+                    lambda e: self.household_page.show_message(plain_message(e)))
+
+    def _member_saved(self, _result: object) -> None:
+        self.household_page.member_saved("Saved.")
+        self._after_write()
+
+    def _save_star(self, scores: dict[str, int], domain_notes: dict[str, str],
+                   words: str) -> None:
+        store, family_id, key = self.store, self.family_id, self._key("star")
+
+        def work() -> object:
+            result = stars.score_star(store, family_id=family_id, scores=scores,
+                                      notes=domain_notes, family_words=words)
+            drafts.discard_form_draft(store, key)
+            return result
+
+        self._write(work, self._star_saved,
+                    lambda e: self.star_page.show_error(plain_message(e)))
+
+    def _star_saved(self, _assessment: object) -> None:
+        self.star_page.saved()
+        self._after_write()
+
+    def _save_plan(self, plan: Plan) -> None:
+        store, key = self.store, self._key("plan")
+
+        def work() -> Plan:
+            saved = plans.save_plan(store, plan)
+            drafts.discard_form_draft(store, key)
+            return saved
+
+        self._write(work, self._plan_saved,
+                    lambda e: self.plan_page.show_message(plain_message(e)))
+
+    def _plan_saved(self, plan: Plan) -> None:
+        self.plan_page.mark_saved()
+        self.plan_page.show_message(f"Draft version {plan.version} saved.")
+        self._after_write()
+
+    def _agree_plan(self, plan: Plan) -> None:
+        store, key = self.store, self._key("plan")
+
+        def work() -> tuple[Plan, Plan]:
+            result = plans.agree_and_start_new_version(store, plan)
+            drafts.discard_form_draft(store, key)
+            return result
+
+        self._write(work, self._plan_agreed,
+                    lambda e: self.plan_page.show_message(plain_message(e)))
+
+    def _plan_agreed(self, result: tuple[Plan, Plan]) -> None:
+        agreed, draft = result
+        self._changed()
+        self.reload(plan_draft=draft)
+        self.plan_page.show_message(
+            f"Version {agreed.version} agreed; version {draft.version} started as a draft.")
+
+    def _print_plan(self, plan: Plan) -> None:
+        try:
+            printing = importlib.import_module("familyworker.services.printing")
+        except ImportError:
+            self.plan_page.show_message("Printing is not available yet.")
+            return
+        render = getattr(printing, "print_plan", None) or getattr(printing, "render_plan_pdf",
+                                                                 None)
+        if render is None:
+            self.plan_page.show_message("Printing is not available yet.")
+            return
+        store, family_id = self.store, self.family_id
+        self.runner.run(lambda: render(store, family_id=family_id),
+                        lambda path: self.plan_page.show_message(f"Plan printed to {path}."),
+                        lambda e: self.plan_page.show_message(plain_message(e)))
+
+    def _save_note(self, fields: dict[str, Any], note_id: str | None, finalise: bool) -> None:
+        store, family_id, key = self.store, self.family_id, self._key("note")
+
+        def work() -> object:
+            note = notes.save_note(store, family_id=family_id, note_id=note_id,
+                                   finalise=finalise, **fields)
+            drafts.discard_form_draft(store, key)
+            return note
+
+        self._write(work, self._note_saved,
+                    lambda e: self.notes_page.show_message(plain_message(e)))
+
+    def _note_saved(self, note: Any) -> None:
+        self.notes_page.saved(note)
+        self._after_write()
+
+    def _add_addendum(self, note_id: str, text: str) -> None:
+        store, key = self.store, self._key("note")
+
+        def work() -> object:
+            addendum = notes.add_addendum(store, note_id, text)
+            drafts.discard_form_draft(store, key)
+            return addendum
+
+        self._write(work, self._addendum_added,
+                    lambda e: self.notes_page.show_message(plain_message(e)))
+
+    def _addendum_added(self, _addendum: object) -> None:
+        self.notes_page.addendum_added()
+        self._after_write()
+
+    def _after_write(self) -> None:
+        self._changed()
+        self.reload()
+
+    # ----- drafts and closing --------------------------------------------------------------
+
+    def _key(self, form: str) -> str:
+        return f"{form}:{self.family_id}"
+
+    def draft_keys(self) -> list[str]:
+        return [self._key("star"), self._key("plan"), self._key("note")]
+
+    def _draft_pages(self) -> dict[str, StarPage | PlanPage | NotesPage]:
+        return {self._key("star"): self.star_page, self._key("plan"): self.plan_page,
+                self._key("note"): self.notes_page}
+
+    def collect_drafts(self) -> dict[str, dict[str, Any]]:
+        """Unsaved text in this window's forms, keyed by draft key (read on the GUI thread)."""
+        if self.file is None:
+            return {}
+        kept = {}
+        for key, page in self._draft_pages().items():
+            payload = page.draft_payload()
+            if payload is not None:
+                kept[key] = payload
+        return kept
+
+    def close_for_lock(self) -> dict[str, dict[str, Any]]:
+        """Take the unsaved text, wipe every page and close; the caller saves the drafts."""
+        kept = self.collect_drafts()
+        self._locking = True
+        self.household_page.clear()
+        self.star_page.clear()
+        self.plan_page.clear()
+        self.notes_page.clear()
+        self.header_label.clear()
+        self.close()
+        return kept
+
+    def save_geometry(self, settings: QSettings) -> None:
+        settings.setValue("family_window/geometry", self.saveGeometry())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._locking:
+            kept = self.collect_drafts()
+            store, family_id = self.store, self.family_id
+            if kept:
+                def keep() -> None:
+                    for key, payload in kept.items():
+                        drafts.save_form_draft(store, key=key, payload=payload,
+                                               family_id=family_id)
+
+                self.runner.run_write(keep, _ignore, _log_draft_error)
+        self._locking = True
+        self.closed.emit(self.family_id)
+        super().closeEvent(event)
+
+
+def _ignore(_result: object) -> None:
+    return None
+
+
+def _log_draft_error(error: Exception) -> None:
+    log.error("Could not keep a form draft (%s)", type(error).__name__)

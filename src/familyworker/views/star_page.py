@@ -1,0 +1,259 @@
+"""The Web Star tab: the chart over time, distance travelled, and scoring a new star."""
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from familyworker.domain.star import MAX_SCORE, StarTemplate, distance_travelled
+from familyworker.services.family_file import FamilyFile
+from familyworker.views.distance_table_model import DistanceTableModel
+from familyworker.views.star_chart_widget import StarChartWidget
+
+
+class StarPage(QWidget):
+    """Scores one domain at a time in plain words; emits `save_requested` when complete."""
+
+    save_requested = Signal(object, object, str)  # (scores, notes, family words)
+
+    def __init__(self, template: StarTemplate, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("star_page")
+        self.setAccessibleName("Web Star")
+        self.template = template
+        self._scores: dict[str, int] = {}
+        self._notes: dict[str, str] = {}
+        self._position = 0
+
+        self.chart = StarChartWidget()
+        self.distance_model = DistanceTableModel(self)
+        self.distance_table = QTableView()
+        self.distance_table.setObjectName("distance_table")
+        self.distance_table.setAccessibleName("Distance travelled")
+        self.distance_table.setModel(self.distance_model)
+        self.distance_table.verticalHeader().hide()
+        self.distance_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        self.distance_label = QLabel("Distance travelled")
+        self.distance_label.setObjectName("distance_label")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.chart, 3)
+        left_layout.addWidget(self.distance_label)
+        left_layout.addWidget(self.distance_table, 2)
+
+        box = QGroupBox("Score a new star with the family")
+        box.setObjectName("scoring_box")
+        self.step_label = QLabel("")
+        self.step_label.setObjectName("step_label")
+        self.domain_label = QLabel("")
+        self.domain_label.setObjectName("domain_label")
+        self.domain_label.setWordWrap(True)
+        self.question_label = QLabel("")
+        self.question_label.setObjectName("question_label")
+        self.question_label.setWordWrap(True)
+        self.score_group = QButtonGroup(self)
+        self.score_group.setExclusive(True)
+        self.score_buttons: list[QPushButton] = []
+        buttons = QHBoxLayout()
+        for value in range(1, MAX_SCORE + 1):
+            button = QPushButton(str(value))
+            button.setObjectName(f"score_{value}_button")
+            button.setAccessibleName(f"Score {value}")
+            button.setCheckable(True)
+            button.setMinimumWidth(34)
+            self.score_group.addButton(button, value)
+            self.score_buttons.append(button)
+            buttons.addWidget(button)
+        self.descriptor_label = QLabel("Choose a point from 1 to 10.")
+        self.descriptor_label.setObjectName("descriptor_label")
+        self.descriptor_label.setAccessibleName("What this score means")
+        self.descriptor_label.setWordWrap(True)
+        self.descriptor_label.setMinimumHeight(48)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setObjectName("note_edit")
+        self.note_edit.setAccessibleName("Note for this domain")
+        self.note_edit.setPlaceholderText("A note for this domain (optional)")
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setMaximumHeight(70)
+        self.previous_button = QPushButton("‹ &Previous")
+        self.previous_button.setObjectName("previous_button")
+        self.previous_button.setAccessibleName("Previous domain")
+        self.next_button = QPushButton("&Next ›")
+        self.next_button.setObjectName("next_button")
+        self.next_button.setAccessibleName("Next domain")
+        self.words_edit = QPlainTextEdit()
+        self.words_edit.setObjectName("family_words_edit")
+        self.words_edit.setAccessibleName("The family's own words")
+        self.words_edit.setPlaceholderText("The family's own words about this star (optional)")
+        self.words_edit.setTabChangesFocus(True)
+        self.words_edit.setMaximumHeight(70)
+        self.progress_label = QLabel("")
+        self.progress_label.setObjectName("progress_label")
+        self.save_button = QPushButton("&Save this star")
+        self.save_button.setObjectName("save_button")
+        self.save_button.setAccessibleName("Save this star")
+        self.discard_button = QPushButton("Start again")
+        self.discard_button.setObjectName("discard_button")
+        self.discard_button.setAccessibleName("Start the star again")
+        self.message_label = QLabel("")
+        self.message_label.setObjectName("message_label")
+        self.message_label.setWordWrap(True)
+
+        nav = QHBoxLayout()
+        nav.addWidget(self.previous_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.discard_button)
+        actions.addStretch(1)
+        actions.addWidget(self.save_button)
+        form = QVBoxLayout(box)
+        form.addWidget(self.step_label)
+        form.addWidget(self.domain_label)
+        form.addWidget(self.question_label)
+        form.addLayout(buttons)
+        form.addWidget(self.descriptor_label)
+        form.addWidget(self.note_edit)
+        form.addLayout(nav)
+        form.addWidget(QLabel("The family's own words:"))
+        form.addWidget(self.words_edit)
+        form.addWidget(self.progress_label)
+        form.addWidget(self.message_label)
+        form.addStretch(1)
+        form.addLayout(actions)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.score_group.idClicked.connect(self._on_score)
+        self.note_edit.textChanged.connect(self._on_note)
+        self.previous_button.clicked.connect(lambda: self.go_to(self._position - 1))
+        self.next_button.clicked.connect(lambda: self.go_to(self._position + 1))
+        self.save_button.clicked.connect(self._save)
+        self.discard_button.clicked.connect(self.reset_scoring)
+        self.go_to(0)
+
+    # ----- data ----------------------------------------------------------------------------
+
+    def show_file(self, file: FamilyFile) -> None:
+        self.chart.set_assessments(self.template, file.stars)
+        travelled = distance_travelled(file.stars, self.template)
+        if travelled is None:
+            self.distance_model.set_rows(())
+            self.distance_label.setText("Distance travelled: no assessments yet")
+        else:
+            labels = {d.key: d.label for d in self.template.domains}
+            self.distance_model.set_rows([(labels[c.domain_key], c) for c in travelled.changes])
+            self.distance_label.setText(
+                f"Distance travelled: {travelled.first_on:%d %b %Y} to "
+                f"{travelled.latest_on:%d %b %Y}")
+
+    def clear(self) -> None:
+        self.chart.clear()
+        self.distance_model.set_rows(())
+        self.reset_scoring()
+
+    # ----- scoring -------------------------------------------------------------------------
+
+    @property
+    def position(self) -> int:
+        return self._position
+
+    def go_to(self, position: int) -> None:
+        domains = self.template.domains
+        self._position = max(0, min(position, len(domains) - 1))
+        domain = domains[self._position]
+        self.step_label.setText(f"Domain {self._position + 1} of {len(domains)}")
+        self.domain_label.setText(f"<h3>{domain.label}</h3>")
+        self.question_label.setText(domain.question)
+        chosen = self._scores.get(domain.key)
+        self.score_group.setExclusive(False)
+        for button in self.score_buttons:
+            button.setChecked(self.score_group.id(button) == chosen)
+        self.score_group.setExclusive(True)
+        self._show_descriptor(chosen)
+        self.note_edit.blockSignals(True)
+        self.note_edit.setPlainText(self._notes.get(domain.key, ""))
+        self.note_edit.blockSignals(False)
+        self.previous_button.setEnabled(self._position > 0)
+        self.next_button.setEnabled(self._position < len(domains) - 1)
+        self._update_progress()
+
+    def _show_descriptor(self, score: int | None) -> None:
+        domain = self.template.domains[self._position]
+        self.descriptor_label.setText(f"<b>{score}:</b> {domain.descriptor(score)}" if score
+                                      else "Choose a point from 1 to 10.")
+
+    def _on_score(self, value: int) -> None:
+        key = self.template.domains[self._position].key
+        self._scores[key] = value
+        self._show_descriptor(value)
+        self._update_progress()
+
+    def _on_note(self) -> None:
+        key = self.template.domains[self._position].key
+        self._notes[key] = self.note_edit.toPlainText()
+
+    def _update_progress(self) -> None:
+        total = len(self.template.domains)
+        done = len(self._scores)
+        self.progress_label.setText(f"{done} of {total} domains scored")
+        self.save_button.setEnabled(done == total)
+
+    def _save(self) -> None:
+        if len(self._scores) != len(self.template.domains):
+            self.message_label.setText("Score every domain before saving.")
+            return
+        notes = {k: v for k, v in self._notes.items() if v.strip()}
+        self.save_requested.emit(dict(self._scores), notes, self.words_edit.toPlainText())
+
+    def saved(self) -> None:
+        self.reset_scoring()
+        self.message_label.setText("Star saved.")
+
+    def show_error(self, message: str) -> None:
+        self.message_label.setText(message)
+
+    def reset_scoring(self) -> None:
+        self._scores.clear()
+        self._notes.clear()
+        self.words_edit.clear()
+        self.message_label.setText("")
+        self.go_to(0)
+
+    # ----- drafts --------------------------------------------------------------------------
+
+    def draft_payload(self) -> dict[str, Any] | None:
+        words = self.words_edit.toPlainText()
+        notes = {k: v for k, v in self._notes.items() if v.strip()}
+        if not self._scores and not notes and not words.strip():
+            return None
+        return {"scores": dict(self._scores), "notes": notes, "family_words": words,
+                "position": self._position}
+
+    def restore_draft(self, payload: dict[str, Any]) -> None:
+        keys = set(self.template.domain_keys())
+        self._scores = {k: int(v) for k, v in dict(payload.get("scores", {})).items()
+                        if k in keys}
+        self._notes = {k: str(v) for k, v in dict(payload.get("notes", {})).items() if k in keys}
+        self.words_edit.setPlainText(str(payload.get("family_words", "")))
+        self.go_to(int(payload.get("position", 0)))
+        self.message_label.setText("Restored the star you were scoring before.")
