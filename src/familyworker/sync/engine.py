@@ -258,7 +258,10 @@ def coalesce(rows: Any) -> list[dict[str, Any]]:
     for op_id, table, row_id, family_id, kind, hlc, fields, base in rows:
         values = json.loads(fields) if isinstance(fields, str) else dict(fields)
         key = (table, row_id)
-        if kind in ("insert", "update") and key in index:
+        # A field already in the pending op is not folded: its earlier value may have been
+        # displaced locally by a pull, and only sending it lets the server keep it as a conflict.
+        if kind in ("insert", "update") and key in index and \
+                not set(values) & set(ops[index[key]]["fields"]):
             op = ops[index[key]]
             op["fields"].update(values)
             stamps = op.setdefault("field_hlc", {})
