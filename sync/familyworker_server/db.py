@@ -1,6 +1,6 @@
 """The database engine for one app: SQLite (embedded default) or PostgreSQL, migrated by Alembic."""
 
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -40,8 +40,8 @@ def is_sqlite(engine: Engine) -> bool:
 
 def alembic_config(engine: Engine) -> Config:
     config = Config()
-    config.set_main_option(
-        "script_location", str(resources.files("familyworker_server") / "migrations"))
+    # A plain path: importlib.resources cannot list an editable install's package folder.
+    config.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
     config.attributes["engine"] = engine
     return config
 

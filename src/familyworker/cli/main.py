@@ -15,6 +15,7 @@ REGISTRARS = [
     "familyworker.cli.caseload_commands",
     "familyworker.cli.sync_commands",
     "familyworker.cli.print_commands",
+    "familyworker.cli.demo_command",
 ]
 
 
@@ -48,7 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return EXIT_USER_ERROR
-    return run_handler(handler, args)
+    try:
+        return run_handler(handler, args)
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0
 
 
 def _open_app(args: argparse.Namespace) -> int:

@@ -66,19 +66,33 @@ def load_demo_data() -> dict[str, Any]:
 
 
 def import_demo(store: CaseloadStore, *, today: date | None = None,
-                as_worker: str = "w1", data: dict[str, Any] | None = None) -> DemoResult:
-    """Load the demo into this caseload in one transaction; this device acts as `as_worker`."""
-    demo = data or load_demo_data()
+                as_worker: str = "w1", data: dict[str, Any] | None = None,
+                only_own_families: bool = False) -> DemoResult:
+    """Load the demo into this caseload in one transaction; this device acts as `as_worker`.
+
+    With `only_own_families`, only the families `as_worker` leads are loaded (what a worker's
+    device would hold once enrolled).
+    """
+    demo = dict(data or load_demo_data())
+    if only_own_families:
+        demo["families"] = [f for f in demo["families"] if f.get("lead_worker") == as_worker]
     clock = _Clock(today or date.today())
     template = default_star_template()
     notes = stars = 0
     with store.unit_of_work() as uow:
         if set(existing_references(uow)) & {f["reference"] for f in demo["families"]}:
             raise ValidationError("The demo caseload is already loaded here.")
-        team_id = new_id()
-        uow.add(TeamRow(id=team_id, name=demo["team"]["name"], area=demo["team"]["area"]))
-        worker_ids: dict[str, str] = {}
-        for worker in demo["workers"]:
+        worker_ids: dict[str, str] = {as_worker: str(uow.actor_id)}
+        enrolled_team = store.setting("team_id", session=uow.session)
+        if only_own_families and enrolled_team:
+            # Enrolled: the team and its workers come from the server, not from the demo file.
+            team_id = str(enrolled_team)
+            workers: list[dict[str, Any]] = []
+        else:
+            team_id = new_id()
+            uow.add(TeamRow(id=team_id, name=demo["team"]["name"], area=demo["team"]["area"]))
+            workers = demo["workers"]
+        for worker in workers:
             is_me = worker["key"] == as_worker
             worker_id = str(uow.actor_id) if is_me else new_id()
             worker_ids[worker["key"]] = worker_id
