@@ -251,8 +251,11 @@ class NotesPage(QWidget):
         self.duration_spin.setValue(note.duration_minutes or 0)
         self.present_edit.setText(", ".join(note.present))
         self.agencies_edit.setText(", ".join(note.agencies))
-        self.narrative_edit.setPlainText(note.narrative)
-        self.follow_ups_edit.setPlainText(note.follow_ups)
+        # Reloading the same note must not move the cursor of someone still typing.
+        for text_edit, text in ((self.narrative_edit, note.narrative),
+                                (self.follow_ups_edit, note.follow_ups)):
+            if text_edit.toPlainText() != text:
+                text_edit.setPlainText(text)
         final = note.is_final
         self._set_read_only(final)
         if final:

@@ -1,0 +1,304 @@
+"""The desktop app driven as a person would: unlock, search, open a family, star, plan, notes."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QThreadPool
+from pytestqt.qtbot import QtBot
+
+from familyworker.domain.contact import NoteKind
+from familyworker.domain.errors import ImmutableRecord
+from familyworker.services import notes as notes_service
+from familyworker.services.drafts import load_form_draft
+from familyworker.services.family_file import load_family_file
+from familyworker.services.programme import default_star_template
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.views.app_controller import AppController
+from familyworker.views.caseload_table_model import OVERDUE_MARKER, CaseloadTableModel
+from familyworker.views.family_window import FamilyWindow
+from familyworker.views.task_runner import TaskRunner
+
+from .conftest import TEST_PASSPHRASE, close_down, make_controller, unlock
+
+pytestmark = pytest.mark.gui
+LEFT = Qt.MouseButton.LeftButton
+
+
+def open_first_family(qtbot: QtBot, controller: AppController) -> FamilyWindow:
+    table = controller.main_window.family_table
+    index = controller.main_window.proxy.index(0, 0)
+    table.setCurrentIndex(index)
+    reference = index.data()
+    family_id = index.data(CaseloadTableModel.FamilyRole).id
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    window = controller.family_windows[family_id]
+    qtbot.waitUntil(lambda: window.file is not None, timeout=5000)
+    controller.runner.wait_until_idle()
+    assert window.windowTitle() == f"{reference} — FamilyWorker"
+    return window
+
+
+def test_wrong_then_right_passphrase(qtbot: QtBot, controller: AppController) -> None:
+    controller.start()
+    dialog = controller.unlock_dialog
+    qtbot.keyClicks(dialog.passphrase_edit, "not the passphrase at all")
+    with qtbot.waitSignal(dialog.failed, timeout=10_000) as failed:
+        qtbot.mouseClick(dialog.unlock_button, LEFT)
+    assert failed.args == ["That passphrase is not right. Please try again."]
+    assert controller.store is None
+    assert controller.main_window.caseload_model.rowCount() == 0
+    assert not controller.main_window.isVisible()
+    dialog.passphrase_edit.clear()
+    qtbot.keyClicks(dialog.passphrase_edit, TEST_PASSPHRASE)
+    with qtbot.waitSignal(controller.caseload_loaded, timeout=10_000):
+        qtbot.mouseClick(dialog.unlock_button, LEFT)
+    assert controller.main_window.caseload_model.rowCount() == 36
+    assert controller.main_window.isVisible()
+    assert "FAM-" not in controller.main_window.windowTitle()
+
+
+def test_repeated_failures_grow_the_delay(qtbot: QtBot, demo_dir: Path,
+                                          settings: QSettings) -> None:
+    delays: list[float] = []
+
+    def backoff(failures: int) -> float:
+        delay = 0.0 if failures < 2 else 0.05 * 2 ** (failures - 2)
+        delays.append(delay)
+        return delay
+
+    _app, made = __import__("familyworker.app", fromlist=["build_app"]).build_app(
+        demo_dir, settings=settings)
+    made.unlock_dialog.deleteLater()
+    from familyworker.views.unlock_dialog import UnlockDialog
+    dialog = UnlockDialog(made.runner, made._unlock, backoff=backoff)
+    qtbot.addWidget(dialog)
+    for _ in range(3):
+        qtbot.waitUntil(dialog.unlock_button.isEnabled, timeout=5000)
+        dialog.passphrase_edit.setText("wrong wrong wrong")
+        with qtbot.waitSignal(dialog.failed, timeout=10_000) as failed:
+            qtbot.mouseClick(dialog.unlock_button, LEFT)
+    assert delays == [0.0, 0.05, 0.1]
+    assert "try again in 0.1 seconds" in failed.args[0]
+    assert not dialog.unlock_button.isEnabled()  # held back for the delay
+    qtbot.waitUntil(dialog.unlock_button.isEnabled, timeout=5000)
+    close_down(made)
+
+
+def test_search_narrows_the_list_and_filters(qtbot: QtBot, controller: AppController) -> None:
+    unlock(qtbot, controller)
+    window = controller.main_window
+    summaries = window.caseload_model.rows
+    target = summaries[3]
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.search_edit, target.household_name.split()[1][:5])
+    shown = window.visible_references()
+    assert target.reference in shown
+    assert 0 < len(shown) < len(summaries)
+    window.search_edit.clear()
+    qtbot.keyClicks(window.search_edit, target.member_names[0])
+    assert target.reference in window.visible_references()
+    window.search_edit.clear()
+    qtbot.keyClicks(window.search_edit, "zzzz-nobody")
+    assert window.proxy.rowCount() == 0
+    assert window.stack.currentWidget() is window.empty_label
+    window.search_edit.clear()
+    qtbot.mouseClick(window.overdue_check, LEFT)
+    overdue = [s.reference for s in summaries if s.overdue]
+    assert sorted(window.visible_references()) == sorted(overdue)
+    # overdue is shown in words, not only by colour
+    row_texts = [window.proxy.index(r, c).data() for r in range(window.proxy.rowCount())
+                 for c in range(window.proxy.columnCount())]
+    assert overdue and all(any(OVERDUE_MARKER in (t or "") for t in row_texts[i * 8:(i + 1) * 8])
+                           for i in range(len(overdue)))
+    window.overdue_check.setChecked(False)
+    window.status_combo.setCurrentIndex(window.status_combo.findText("Closed"))
+    closed = [s.reference for s in summaries if s.status.value == "closed"]
+    assert sorted(window.visible_references()) == sorted(closed)
+
+
+def test_empty_caseload_explains_how_to_start(qtbot: QtBot, tmp_path: Path,
+                                              settings: QSettings) -> None:
+    data_dir = tmp_path / "empty"
+    from familyworker.store.keys import KDF_FLOOR
+    CaseloadStore.create(data_dir, TEST_PASSPHRASE, kdf=KDF_FLOOR).lock()
+    made = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, made)
+    window = made.main_window
+    assert window.stack.currentWidget() is window.empty_label
+    assert "Import cohort CSV" in window.empty_label.text()
+    assert "0 changes waiting" in window.sync_label.text()
+    close_down(made)
+
+
+def test_open_family_and_score_a_full_star(qtbot: QtBot, controller: AppController) -> None:
+    unlock(qtbot, controller)
+    window = open_first_family(qtbot, controller)
+    assert window.household_page.members_model.rowCount() > 0
+    page = window.star_page
+    window.tabs.setCurrentWidget(page)
+    before = len(page.chart.series())
+    template = default_star_template()
+    for position, domain in enumerate(template.domains):
+        assert page.position == position
+        score = (position % 10) + 1
+        qtbot.mouseClick(page.score_buttons[score - 1], LEFT)
+        assert domain.descriptor(score) in page.descriptor_label.text()
+        if position == 0:
+            qtbot.keyClicks(page.note_edit, "Sleeping better since the new routine.")
+        if position < len(template.domains) - 1:
+            qtbot.mouseClick(page.next_button, LEFT)
+    qtbot.keyClicks(page.words_edit, "We are getting there.")
+    assert page.save_button.isEnabled()
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        qtbot.mouseClick(page.save_button, LEFT)
+    series = page.chart.series()
+    assert series[-1].scores == tuple((i % 10) + 1 for i in range(len(template.domains)))
+    assert len(series) == min(before + 1, 4)
+    assert page.distance_model.rowCount() == len(template.domains)
+
+
+def test_edit_and_agree_a_plan(qtbot: QtBot, controller: AppController) -> None:
+    unlock(qtbot, controller)
+    window = open_first_family(qtbot, controller)
+    page = window.plan_page
+    window.tabs.setCurrentWidget(page)
+    draft = page.draft
+    assert draft is not None and not draft.is_agreed
+    version = draft.version
+    edit = page.edits["working_well"]
+    edit.clear()
+    qtbot.keyClicks(edit, "Mornings are calmer.")
+    qtbot.keyClicks(page.goal_edit, "Everyone sleeps well on school nights.")
+    page.domain_combo.setCurrentIndex(1)
+    qtbot.mouseClick(page.add_goal_button, LEFT)
+    qtbot.keyClicks(page.action_edit, "Agree a bedtime chart")
+    qtbot.keyClicks(page.who_edit, "Mum and the worker")
+    qtbot.mouseClick(page.add_action_button, LEFT)
+    assert page.message_label.text() == ""
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        qtbot.mouseClick(page.agree_button, LEFT)
+    controller.runner.wait_until_idle()
+    assert controller.store is not None
+    file = load_family_file(controller.store, family_id=window.family_id)
+    agreed = [p for p in file.plans if p.version == version][0]
+    assert agreed.is_agreed and agreed.working_well == "Mornings are calmer."
+    assert any(g.text == "Everyone sleeps well on school nights." and g.actions
+               for g in agreed.goals)
+    # the new draft is editable; the agreed version is read-only
+    assert page.draft is not None and page.draft.version == version + 1
+    page.version_combo.setCurrentIndex(page.version_combo.findData(agreed.id))
+    assert page.edits["working_well"].isReadOnly()
+    assert not page.agree_button.isEnabled()
+    qtbot.mouseClick(page.print_button, LEFT)  # the hook answers either way
+    assert page.message_label.text()
+
+
+def test_write_finalise_note_then_cannot_edit(qtbot: QtBot, controller: AppController) -> None:
+    unlock(qtbot, controller)
+    window = open_first_family(qtbot, controller)
+    page = window.notes_page
+    count = page.notes_model.rowCount()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is page
+    qtbot.keyClicks(page.narrative_edit, "Home visit. Both children at home; calm.")
+    qtbot.keyClicks(page.present_edit, "Mum, Bianca")
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        qtbot.mouseClick(page.save_button, LEFT)
+    assert page.notes_model.rowCount() == count + 1
+    assert page.editing is not None and not page.editing.is_final
+    qtbot.keyClicks(page.narrative_edit, " Agreed next steps.")
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        qtbot.mouseClick(page.finalise_button, LEFT)
+    note = page.editing
+    assert note is not None and note.is_final
+    assert note.narrative.endswith("Agreed next steps.")
+    assert page.notes_model.rowCount() == count + 1
+    # read-only now: typing changes nothing and the buttons are gone
+    assert page.narrative_edit.isReadOnly()
+    qtbot.keyClicks(page.narrative_edit, "CHANGED")
+    assert "CHANGED" not in page.narrative_edit.toPlainText()
+    assert not page.save_button.isEnabled() and not page.finalise_button.isEnabled()
+    assert controller.store is not None
+    with pytest.raises(ImmutableRecord):
+        notes_service.edit_note(controller.store, note.id, narrative="changed")
+    # but an addendum is allowed
+    qtbot.keyClicks(page.addendum_edit, "Correction: Matei was at school.")
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        qtbot.mouseClick(page.addendum_button, LEFT)
+    assert "Correction: Matei was at school." in page.addenda_view.toPlainText()
+    page.kind_filter_combo.setCurrentIndex(page.kind_filter_combo.findData(NoteKind.PHONE))
+    assert all(page.notes_model.note_at(r).kind is NoteKind.PHONE
+               for r in range(page.notes_model.rowCount()))
+
+
+def test_idle_lock_hides_every_family(qtbot: QtBot, demo_dir: Path,
+                                      settings: QSettings) -> None:
+    made = make_controller(qtbot, demo_dir, settings, idle_ms=300)
+    unlock(qtbot, made)
+    window = open_first_family(qtbot, made)
+    store = made.store
+    assert store is not None
+    assert made.main_window.caseload_model.rowCount() == 36
+    with qtbot.waitSignal(made.locked, timeout=5000):
+        pass  # nobody touches anything
+    made.runner.wait_until_idle()
+    assert made.store is None and store.is_locked
+    assert made.main_window.caseload_model.rowCount() == 0
+    assert made.main_window.proxy.rowCount() == 0
+    assert not made.main_window.isVisible()
+    assert made.family_windows == {}
+    assert not window.isVisible()
+    for model in (window.notes_page.notes_model, window.household_page.members_model,
+                  window.star_page.distance_model):
+        assert model.rowCount() == 0
+    assert window.star_page.chart.series() == []
+    assert made.unlock_dialog.isVisible()
+    unlock(qtbot, made)
+    assert made.main_window.caseload_model.rowCount() == 36
+    close_down(made)
+
+
+def test_typed_text_survives_a_lock(qtbot: QtBot, controller: AppController) -> None:
+    unlock(qtbot, controller)
+    window = open_first_family(qtbot, controller)
+    family_id = window.family_id
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.notes_page.narrative_edit, "Half-written note about the visit")
+    window.tabs.setCurrentWidget(window.star_page)
+    qtbot.mouseClick(window.star_page.score_buttons[6], LEFT)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    controller.runner.wait_until_idle()
+    assert controller.store is None
+    unlock(qtbot, controller)
+    assert controller.store is not None
+    kept = load_form_draft(controller.store, f"note:{family_id}")
+    assert kept is not None and kept["narrative"] == "Half-written note about the visit"
+    reopened = controller.open_family(family_id, window.reference)
+    assert reopened is not None
+    qtbot.waitUntil(lambda: reopened.file is not None, timeout=5000)
+    controller.runner.wait_until_idle()
+    assert reopened.notes_page.narrative_edit.toPlainText() == \
+        "Half-written note about the visit"
+    first_domain = default_star_template().domains[0].key
+    assert reopened.star_page.draft_payload() is not None
+    assert reopened.star_page.draft_payload()["scores"] == {first_domain: 7}  # type: ignore[index]
+
+
+def test_task_runner_delivers_on_the_gui_thread(qtbot: QtBot) -> None:
+    import threading
+
+    runner = TaskRunner(QThreadPool(), QThreadPool())
+    seen: list[object] = []
+    gui = threading.get_ident()
+
+    def work() -> int:
+        seen.append(threading.get_ident() != gui)
+        return 42
+
+    with qtbot.waitSignal(runner.task_finished, timeout=5000):
+        runner.run(work, lambda value: seen.append((value, threading.get_ident() == gui)),
+                   lambda error: seen.append(error))
+    assert seen == [True, (42, True)]
+    with qtbot.waitSignal(runner.task_finished, timeout=5000):
+        runner.run_write(lambda: 1 / 0, seen.append, lambda error: seen.append(type(error)))
+    assert seen[-1] is ZeroDivisionError

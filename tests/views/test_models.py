@@ -1,0 +1,76 @@
+"""Qt model contracts and first-run passphrase creation."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from familyworker.domain.caseload import FamilySummary
+from familyworker.domain.family import FamilyStatus
+from familyworker.views.caseload_filter_proxy import CaseloadFilterProxy
+from familyworker.views.caseload_table_model import CaseloadTableModel
+
+from .conftest import close_down, make_controller
+
+pytestmark = pytest.mark.gui
+
+
+def summary(i: int, name: str, status: FamilyStatus = FamilyStatus.OPEN,
+            due: date | None = None) -> FamilySummary:
+    return FamilySummary(id=str(i), reference=f"FAM-{i:04d}", household_name=name,
+                         postcode="LS1 4AB", status=status, lead_worker_id=None,
+                         lead_worker_name="Kerry", last_contact_on=None, next_visit_due=due,
+                         review_due=None, today=date(2026, 3, 1), member_names=("Ann Lee",))
+
+
+def test_caseload_model_obeys_qt_contract(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model = CaseloadTableModel()
+    model.set_rows([summary(1, "The Smiths"), summary(2, "The Khans", due=date(2026, 1, 1))])
+    qtmodeltester.check(model)
+    proxy = CaseloadFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_search("khan")
+    assert proxy.rowCount() == 1
+    qtmodeltester.check(proxy)
+
+
+def test_sorting_uses_native_values() -> None:
+    model = CaseloadTableModel()
+    model.set_rows([summary(1, "b", due=date(2026, 5, 1)), summary(2, "a", due=date(2026, 1, 2)),
+                    summary(3, "c")])
+    proxy = CaseloadFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(5, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, 0).data() for r in range(3)] == ["FAM-0002", "FAM-0001", "FAM-0003"]
+
+
+def test_first_run_creates_a_caseload(qtbot: QtBot, tmp_path: Path,
+                                      settings: QSettings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from familyworker.store import caseload_store
+    from familyworker.store.keys import KDF_FLOOR
+
+    original = caseload_store.CaseloadStore.create.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(caseload_store.CaseloadStore, "create",
+                        classmethod(lambda cls, d, p, **k: original(cls, d, p, kdf=KDF_FLOOR)))
+    made = make_controller(qtbot, tmp_path / "new", settings)
+    made.start()
+    dialog = made.create_dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.passphrase_edit, "short")
+    assert dialog.strength_bar.format() == "Too short"
+    assert not dialog.create_button.isEnabled()
+    dialog.passphrase_edit.clear()
+    qtbot.keyClicks(dialog.passphrase_edit, "purple kettle river 42")
+    qtbot.keyClicks(dialog.repeat_edit, "purple kettle river 4")
+    assert not dialog.create_button.isEnabled()
+    assert "not the same" in dialog.message_label.text()
+    qtbot.keyClicks(dialog.repeat_edit, "2")
+    assert dialog.create_button.isEnabled()
+    assert dialog.strength_bar.value() >= 3
+    with qtbot.waitSignal(made.caseload_loaded, timeout=10_000):
+        qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert made.main_window.stack.currentWidget() is made.main_window.empty_label
+    close_down(made)
