@@ -180,7 +180,7 @@ def test_edit_and_agree_a_plan(qtbot: QtBot, controller: AppController) -> None:
     controller.runner.wait_until_idle()
     assert controller.store is not None
     file = load_family_file(controller.store, family_id=window.family_id)
-    agreed = [p for p in file.plans if p.version == version][0]
+    agreed = next(p for p in file.plans if p.version == version)
     assert agreed.is_agreed and agreed.working_well == "Mornings are calmer."
     assert any(g.text == "Everyone sleeps well on school nights." and g.actions
                for g in agreed.goals)

@@ -67,7 +67,7 @@ class NotesPage(QWidget):
             3, QHeaderView.ResizeMode.Stretch)
         self.notes_table.setColumnWidth(0, 130)
         self.notes_table.setColumnWidth(1, 130)
-        self.notes_table.setColumnWidth(2, 70)
+        self.notes_table.setColumnWidth(2, 60)
         self.new_button = QPushButton("&New note")
         self.new_button.setObjectName("new_button")
         self.new_button.setAccessibleName("New note")
@@ -174,6 +174,7 @@ class NotesPage(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([520, 740])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -261,7 +262,7 @@ class NotesPage(QWidget):
         if final:
             stamp = note.finalised_at.astimezone().strftime("%d %b %Y %H:%M") \
                 if note.finalised_at else ""
-            self.form_title.setText(f"<b>🔒 Finalised note</b> ({stamp}): read-only. "
+            self.form_title.setText(f"<b>Finalised note</b> ({stamp}): read-only. "
                                     "Add an addendum to correct or add to it.")
         else:
             self.form_title.setText("<b>✎ Draft note</b>: not yet finalised.")

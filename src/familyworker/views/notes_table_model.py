@@ -13,7 +13,7 @@ HEADERS = ("When", "Kind", "Status", "Summary")
 
 
 def status_text(note: ContactNote) -> str:
-    return "🔒 Final" if note.is_final else "✎ Draft"
+    return "Final" if note.is_final else "✎ Draft"
 
 
 class NotesTableModel(QAbstractTableModel):

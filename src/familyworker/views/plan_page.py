@@ -286,7 +286,7 @@ class PlanPage(QWidget):
             widget.setEnabled(editable)
         if plan.is_agreed:
             review = f", review due {plan.review_due:%d %b %Y}" if plan.review_due else ""
-            self.state_label.setText(f"🔒 Agreed with the family on {plan.agreed_on:%d %b %Y}"
+            self.state_label.setText(f"Agreed with the family on {plan.agreed_on:%d %b %Y}"
                                      f"{review}. Read-only.")
         else:
             self.state_label.setText(f"✎ Draft version {plan.version}: not yet agreed.")
