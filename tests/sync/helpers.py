@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
-from familyworker.services import families, notes
 from familyworker.domain.contact import NoteKind
+from familyworker.services import families, notes
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.keys import KDF_FLOOR
 from familyworker.sync.engine import SyncEngine, SyncReport, enrol

@@ -8,13 +8,13 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import select as sqlmodel_select
+from tests.sync.helpers import Server, add_family, add_note, enrolled, sync
 
 from familyworker.store.tables import ContactNoteRow, FamilyRow, OutboxRow
 from familyworker.sync import engine as engine_module
 from familyworker.sync.client import DeviceRevoked, ServerUnreachable
 from familyworker.sync.engine import SyncEngine
 from familyworker_server import accounts, models
-from tests.sync.helpers import Server, add_family, add_note, enrolled, sync
 
 
 class Flaky:

@@ -4,12 +4,12 @@ import json
 from pathlib import Path
 
 from sqlmodel import select
+from tests.sync.helpers import Server, add_family, add_note, enrolled, sync
 
 from familyworker.services import families
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import ContactNoteRow, FamilyRow
 from familyworker.sync.conflicts import list_conflicts, resolve_conflict
-from tests.sync.helpers import Server, add_family, add_note, enrolled, sync
 
 
 def family_names(store: CaseloadStore) -> dict[str, str]:
