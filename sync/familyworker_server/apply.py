@@ -179,7 +179,7 @@ class PushApplier:
 
     def run(self) -> PushResponse:
         ops = self.request.ops
-        seen = set()
+        seen: set[str] = set()
         if ops:
             c = models.sync_op.c
             for chunk in _chunks([op.op_id for op in ops], 900):

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from tests.sync.helpers import Server
 
 from familyworker.domain.ids import new_id
 from familyworker.sync import protocol
 from familyworker_server import accounts, models
-from tests.sync.helpers import Server
 
 V = {"protocol": protocol.PROTOCOL_VERSION, "schema_version": protocol.SCHEMA_VERSION}
 

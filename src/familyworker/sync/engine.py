@@ -198,7 +198,7 @@ class SyncEngine:
         if server_digest is None:
             return 0
         with self.store.read() as session:
-            local = [str(i) for i in session.execute(select(FamilyRow.id)).scalars()]
+            local = [str(i) for i in session.execute(text("SELECT id FROM family")).scalars()]
         if protocol.scope_hash(local) == server_digest:
             return 0
         allowed = set(self.client.scope().families or [])
@@ -316,9 +316,9 @@ def apply_page(store: CaseloadStore, rows: list[dict[str, Any]], next_cursor: in
             existing: dict[str, Any] = {}
             ids = [item["row_id"] for item in items]
             for start in range(0, len(ids), 900):
-                for local in conn.execute(select(table).where(
+                for found in conn.execute(select(table).where(
                         table.c.id.in_(ids[start:start + 900]))):
-                    existing[local.id] = local
+                    existing[found.id] = found
             inserts: list[dict[str, Any]] = []
             updates: list[dict[str, Any]] = []
             for item in items:

@@ -18,7 +18,7 @@ def enrol(request: EnrolRequest, engine: EngineDep) -> EnrolResponse:
                                         device_name=request.device_name)
     return EnrolResponse(device_id=actor.device_id, access_token=token,
                          worker_id=actor.worker_id, worker_name=name,
-                         role=actor.role,  # type: ignore[arg-type]
+                         role=actor.role,
                          team_id=actor.team_id, server_time=now())
 
 
@@ -26,5 +26,5 @@ def enrol(request: EnrolRequest, engine: EngineDep) -> EnrolResponse:
 def status(actor: ActorDep) -> StatusResponse:
     """Who this token belongs to; also how a client learns it has been revoked."""
     return StatusResponse(device_id=actor.device_id, worker_id=actor.worker_id,
-                          role=actor.role,  # type: ignore[arg-type]
+                          role=actor.role,
                           team_id=actor.team_id, server_time=now())
