@@ -220,7 +220,7 @@ def test_bad_input_is_a_clear_4xx_and_writes_nothing(
 
 
 def test_huge_bodies_get_413(server: Server, two_teams: dict[str, Any]) -> None:
-    device, token = two_teams["devices"]["ann"]
+    _device, token = two_teams["devices"]["ann"]
     auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     huge = b"x" * (protocol.MAX_BODY_BYTES + 10)
     assert server.client.post("/sync/v1/push", content=huge, headers=auth).status_code == 413

@@ -1,4 +1,4 @@
-"""The client CLI against a real server on loopback: enrol, set-family, add-note, sync, conflicts."""
+"""The client CLI against a real server on loopback: enrol, edit, add notes, sync, conflicts."""
 
 import io
 import json

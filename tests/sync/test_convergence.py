@@ -1,4 +1,4 @@
-"""Property: 3 devices, random offline edits and sync orders; all converge, nothing typed is lost."""
+"""Property: 3 devices, random offline edits and sync orders; all converge, nothing is lost."""
 
 import itertools
 import json
