@@ -189,8 +189,6 @@ def test_edit_and_agree_a_plan(qtbot: QtBot, controller: AppController) -> None:
     page.version_combo.setCurrentIndex(page.version_combo.findData(agreed.id))
     assert page.edits["working_well"].isReadOnly()
     assert not page.agree_button.isEnabled()
-    qtbot.mouseClick(page.print_button, LEFT)  # the hook answers either way
-    assert page.message_label.text()
 
 
 def test_write_finalise_note_then_cannot_edit(qtbot: QtBot, controller: AppController) -> None:
@@ -302,3 +300,32 @@ def test_task_runner_delivers_on_the_gui_thread(qtbot: QtBot) -> None:
     with qtbot.waitSignal(runner.task_finished, timeout=5000):
         runner.run_write(lambda: 1 / 0, seen.append, lambda error: seen.append(type(error)))
     assert seen[-1] is ZeroDivisionError
+
+
+def test_print_button_saves_the_plan_pdf_and_audits_it(
+        qtbot: QtBot, controller: AppController, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+    from sqlmodel import select
+
+    from familyworker.store.tables import AuditEventRow
+
+    target = tmp_path / "plan.pdf"
+    opened: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "PDF documents (*.pdf)")))
+    monkeypatch.setattr(QDesktopServices, "openUrl",
+                        staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
+    unlock(qtbot, controller)
+    window = open_first_family(qtbot, controller)
+    window.tabs.setCurrentWidget(window.plan_page)
+    qtbot.mouseClick(window.plan_page.print_button, LEFT)
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    assert opened == [str(target)]
+    assert target.read_bytes().startswith(b"%PDF")
+    assert controller.store is not None
+    with controller.store.read() as session:
+        actions = [e.detail for e in session.exec(select(AuditEventRow).where(
+            AuditEventRow.family_id == window.family_id)).all()]
+    assert any(d.startswith("report=plan sha256=") for d in actions)

@@ -1,14 +1,21 @@
 """One family's file: header and tabs (Household, Web Star, Plan on a page, Contact notes)."""
 
-import importlib
 import logging
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.plan import Plan
@@ -239,20 +246,24 @@ class FamilyWindow(QMainWindow):
             f"Version {agreed.version} agreed; version {draft.version} started as a draft.")
 
     def _print_plan(self, plan: Plan) -> None:
-        try:
-            printing = importlib.import_module("familyworker.services.printing")
-        except ImportError:
-            self.plan_page.show_message("Printing is not available yet.")
-            return
-        render = getattr(printing, "print_plan", None) or getattr(printing, "render_plan_pdf",
-                                                                 None)
-        if render is None:
-            self.plan_page.show_message("Printing is not available yet.")
+        """Save the plan on a page as a PDF where the worker chooses, then open it to print."""
+        from familyworker.services import printing
+
+        reference = self.windowTitle().split(" ", 1)[0] or "plan"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the plan on a page", f"{reference}-plan-on-a-page.pdf",
+            "PDF documents (*.pdf)", options=QFileDialog.Option.DontUseNativeDialog)
+        if not path:
             return
         store, family_id = self.store, self.family_id
-        self.runner.run(lambda: render(store, family_id=family_id),
-                        lambda path: self.plan_page.show_message(f"Plan printed to {path}."),
-                        lambda e: self.plan_page.show_message(plain_message(e)))
+        self.runner.run(
+            lambda: printing.print_plan(store, family_id=family_id, out_path=Path(path)),
+            self._plan_printed, lambda e: self.plan_page.show_message(plain_message(e)))
+
+    def _plan_printed(self, printed: Any) -> None:
+        self.plan_page.show_message("Plan saved as a PDF; it opens in your PDF viewer to print.")
+        # The system viewer has the printer dialog the worker already knows.
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(printed.path)))
 
     def _save_note(self, fields: dict[str, Any], note_id: str | None, finalise: bool) -> None:
         store, family_id, key = self.store, self.family_id, self._key("note")
