@@ -455,3 +455,20 @@ def test_loading_the_demo_twice_is_a_plain_validation_error(store):
 def test_unknown_reference_raises_family_not_found(store):
     with pytest.raises(FamilyNotFound):
         load_family_file(store, reference="NOPE-1")
+
+
+def test_update_family_takes_script_text_and_rejects_bad_values(store: CaseloadStore) -> None:
+    family = families.add_family(store, reference="FAM-0500", household_name="Text family",
+                                 postcode="LS1 4AB")
+    changed = families.update_family(store, family.id, next_visit_due="2031-02-03",
+                                     status="open", consent_given_on="2031-01-01")
+    assert set(changed) >= {"next_visit_due", "status", "opened_on", "consent_given_on"}
+    file = load_family_file(store, family_id=family.id)
+    assert file.family.next_visit_due == date(2031, 2, 3)
+    assert file.family.consent is not None and file.family.consent.given_on == date(2031, 1, 1)
+    for bad in ({"next_visit_due": "3 Feb"}, {"status": "vanished"},
+                {"status": "closed"}, {"reference": "FAM-9"}):
+        assert_nothing_written(store, lambda bad=bad: families.update_family(
+            store, family.id, **bad), ValidationError)
+    families.update_family(store, family.id, status="closed", closure_reason="moved-out-of-area")
+    assert load_family_file(store, family_id=family.id).family.status.value == "closed"

@@ -6,7 +6,11 @@ from sqlmodel import col, func, select
 
 from familyworker.domain.caseload import DuePolicy, FamilySummary, next_visit_due
 from familyworker.domain.family import FamilyStatus
-from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.caseload_store import (
+    SETTING_WORKER_ID,
+    SETTING_WORKER_NAME,
+    CaseloadStore,
+)
 from familyworker.store.tables import (
     ContactNoteRow,
     FamilyRow,
@@ -26,7 +30,8 @@ def list_caseload(store: CaseloadStore, *, today: date | None = None,
         families = session.exec(select(FamilyRow).where(col(FamilyRow.deleted_at).is_(None))
                                 .order_by(FamilyRow.reference)).all()
         workers = {w.id: w.name for w in session.exec(select(WorkerRow)).all()}
-        me, my_name = store.worker_id, store.setting("worker_name", "Me", session=session)
+        me = store.setting(SETTING_WORKER_ID, session=session)
+        my_name = store.setting(SETTING_WORKER_NAME, "Me", session=session)
         last_contact = dict(session.exec(
             select(ContactNoteRow.family_id, func.max(ContactNoteRow.occurred_at))
             .where(col(ContactNoteRow.deleted_at).is_(None),

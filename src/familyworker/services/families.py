@@ -9,12 +9,24 @@ from sqlmodel import col, select
 from familyworker.domain.agency import AgencyInvolvement
 from familyworker.domain.criteria import FamilyCriterion
 from familyworker.domain.errors import ValidationError
-from familyworker.domain.family import ClosureReason, Family, FamilyStatus
+from familyworker.domain.family import (
+    DEFAULT_CONSENT_SCOPE,
+    ClosureReason,
+    Consent,
+    Family,
+    FamilyStatus,
+)
 from familyworker.domain.ids import new_id
-from familyworker.domain.person import Person
+from familyworker.domain.person import Person, PersonFlag
+from familyworker.services.programme import default_framework
 from familyworker.services.queries import family_by_id, get_live
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.mapping import family_from_row, family_values, person_values
+from familyworker.store.mapping import (
+    family_from_row,
+    family_values,
+    person_from_row,
+    person_values,
+)
 from familyworker.store.tables import (
     AgencyInvolvementRow,
     FamilyCriterionRow,
@@ -23,17 +35,18 @@ from familyworker.store.tables import (
 )
 from familyworker.store.unit_of_work import UnitOfWork
 
-# Fields a worker may set directly (status moves go through change_status for its rules).
-EDITABLE_FAMILY_FIELDS = frozenset({
-    "household_name", "address", "postcode", "locality", "next_visit_due", "review_due",
-    "consent_given_on", "consent_scope", "lead_worker_id", "team_id",
-})
+# Plain details a worker may set; status moves follow the lifecycle rules (Family.move_to).
+DETAIL_FIELDS = frozenset({"household_name", "address", "postcode", "locality",
+                           "next_visit_due", "review_due", "lead_worker_id", "team_id"})
+CONSENT_FIELDS = frozenset({"consent_given_on", "consent_scope"})
+DATE_FIELDS = frozenset({"next_visit_due", "review_due", "consent_given_on"})
+EDITABLE_FAMILY_FIELDS = DETAIL_FIELDS | CONSENT_FIELDS | {"status", "closure_reason"}
 
 
-def reference_taken(uow: UnitOfWork, reference: str, *, except_id: str | None = None) -> bool:
+def reference_taken(uow: UnitOfWork, reference: str) -> bool:
     statement = select(FamilyRow.id).where(FamilyRow.reference == reference,
                                            col(FamilyRow.deleted_at).is_(None))
-    return any(found != except_id for found in uow.session.exec(statement).all())
+    return uow.session.exec(statement).first() is not None
 
 
 def existing_references(uow: UnitOfWork) -> frozenset[str]:
@@ -64,28 +77,50 @@ def add_family(store: CaseloadStore, *, reference: str, household_name: str, pos
 
 
 def update_family(store: CaseloadStore, family_id: str, **changes: Any) -> list[str]:
-    """Change a family's details; validated by the domain before anything is written."""
-    unknown = set(changes) - EDITABLE_FAMILY_FIELDS - {"status", "closure_reason"}
+    """Change a family's details; validated by the domain before anything is written.
+
+    Values may be typed (dates, enums) or text as a script gives them (ISO dates, status names).
+    """
+    unknown = set(changes) - EDITABLE_FAMILY_FIELDS
     if unknown:
         names = ", ".join(sorted(unknown))
         raise ValidationError(f"These details cannot be changed here: {names}.")
     with store.unit_of_work() as uow:
         row = family_by_id(uow.session, family_id)
-        current = family_from_row(row)
-        status = changes.pop("status", None)
-        reason = changes.pop("closure_reason", None)
-        if status is not None and FamilyStatus(status) is not current.status:
-            current = current.move_to(FamilyStatus(status), on=date.today(),
-                                      reason=ClosureReason(reason) if reason else None)
-        domain_changes = {k: v for k, v in changes.items()
-                          if k in {"household_name", "address", "postcode", "locality",
-                                   "next_visit_due", "review_due", "lead_worker_id", "team_id"}}
-        updated = replace(current, **domain_changes)  # re-validates
-        values = family_values(updated)
-        for key in ("consent_given_on", "consent_scope"):
-            if key in changes:
-                values[key] = changes[key]
-        return uow.update(row, values)
+        updated = _with_changes(family_from_row(row), _parsed(changes))
+        return uow.update(row, family_values(updated))
+
+
+def _parsed(changes: dict[str, Any]) -> dict[str, Any]:
+    parsed = dict(changes)
+    for name in DATE_FIELDS & parsed.keys():
+        value = parsed[name]
+        if isinstance(value, str):
+            try:
+                parsed[name] = date.fromisoformat(value) if value.strip() else None
+            except ValueError:
+                raise ValidationError(f"{name} must be a date written YYYY-MM-DD.") from None
+    try:
+        if parsed.get("status") is not None:
+            parsed["status"] = FamilyStatus(parsed["status"])
+        if parsed.get("closure_reason"):
+            parsed["closure_reason"] = ClosureReason(parsed["closure_reason"])
+    except ValueError as error:
+        raise ValidationError(f"Not a known value: {error}.") from None
+    return parsed
+
+
+def _with_changes(family: Family, changes: dict[str, Any]) -> Family:
+    status: FamilyStatus | None = changes.get("status")
+    if status is not None and status is not family.status:
+        family = family.move_to(status, on=date.today(), reason=changes.get("closure_reason"))
+    consent = family.consent
+    if CONSENT_FIELDS & changes.keys():
+        given = changes.get("consent_given_on", consent.given_on if consent else None)
+        scope = changes.get("consent_scope", consent.scope if consent else DEFAULT_CONSENT_SCOPE)
+        consent = Consent(given, scope) if given else None
+    details = {name: value for name, value in changes.items() if name in DETAIL_FIELDS}
+    return replace(family, consent=consent, **details)  # replace() re-runs the domain checks
 
 
 def change_status(store: CaseloadStore, family_id: str, target: FamilyStatus, *,
@@ -106,8 +141,6 @@ def close_case(store: CaseloadStore, family_id: str, *, reason: ClosureReason,
 def add_person(store: CaseloadStore, family_id: str, *, name: str, relationship: str = "",
                date_of_birth: date | None = None, school_setting: str = "",
                flags: tuple[str, ...] = ()) -> Person:
-    from familyworker.domain.person import PersonFlag
-
     person = Person(id=new_id(), family_id=family_id, name=name, relationship=relationship,
                     date_of_birth=date_of_birth, school_setting=school_setting,
                     flags=tuple(PersonFlag(f) for f in flags))
@@ -120,8 +153,6 @@ def add_person(store: CaseloadStore, family_id: str, *, name: str, relationship:
 def update_person(store: CaseloadStore, person_id: str, **changes: Any) -> list[str]:
     with store.unit_of_work() as uow:
         row = get_live(uow.session, PersonRow, person_id, "person")
-        from familyworker.store.mapping import person_from_row
-
         updated = replace(person_from_row(row), **changes)
         return uow.update(row, person_values(updated))
 
@@ -140,8 +171,6 @@ def add_agency(store: CaseloadStore, family_id: str, *, agency: str, role: str =
 
 def add_need(store: CaseloadStore, family_id: str, *, criterion_key: str, evidence: str = "",
              identified_on: date | None = None) -> FamilyCriterion:
-    from familyworker.services.programme import default_framework
-
     default_framework().criterion(criterion_key)  # rejects an unknown criterion
     need = FamilyCriterion(id=new_id(), family_id=family_id, criterion_key=criterion_key,
                            evidence=evidence, identified_on=identified_on or date.today())

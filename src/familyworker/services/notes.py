@@ -1,7 +1,6 @@
 """Contact notes: save a draft, finalise it, correct a finalised note with an addendum."""
 
-
-from datetime import UTC, datetime
+from datetime import datetime
 
 from familyworker.domain.contact import Addendum, ContactNote, NoteKind, addendum_for
 from familyworker.domain.errors import ImmutableRecord
@@ -73,10 +72,3 @@ def delete_draft_note(store: CaseloadStore, note_id: str) -> None:
         if note_from_row(row).is_final:
             raise ImmutableRecord("A finalised note cannot be deleted.")
         uow.delete(row)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-

@@ -192,8 +192,6 @@ class CaseloadStore:
             self._data_key = None
         self._process_lock.release()
 
-    close = lock
-
     @staticmethod
     def change_passphrase(data_dir: Path, old: str, new: str) -> None:
         """Re-wrap the data key under the new passphrase; the database is not touched (A9)."""

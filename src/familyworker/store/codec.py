@@ -53,9 +53,5 @@ def stamps_for_insert(hlc: str) -> str:
     return json.dumps({"*": hlc})
 
 
-def field_stamp(field_hlc: dict[str, str], field: str) -> str:
-    return field_hlc.get(field) or field_hlc.get("*", "")
-
-
 def row_values(row: SQLModel, fields: list[str]) -> dict[str, Any]:
     return {name: to_json_value(getattr(row, name)) for name in fields}

@@ -1,7 +1,5 @@
 """Mapping between table rows and domain objects, kept beside the rows."""
 
-from datetime import date
-
 from familyworker.domain.agency import AgencyInvolvement
 from familyworker.domain.contact import Addendum, ContactNote, NoteKind, NoteStatus
 from familyworker.domain.criteria import FamilyCriterion
@@ -169,7 +167,3 @@ def oversight_from_row(row: OversightNoteRow) -> OversightNote:
 def worker_from_row(row: WorkerRow) -> Worker:
     role = Role(row.role) if row.role in Role._value2member_map_ else Role.WORKER
     return Worker(id=row.id, name=row.name, role=role, team_id=row.team_id, contact=row.contact)
-
-
-def optional_date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
