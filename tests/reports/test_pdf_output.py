@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from familyworker.reports import pdf_output
+from familyworker import atomic_file
 from familyworker.reports.pdf_output import sha256_hex, write_pdf_atomically
 from familyworker.reports.star_chart import STYLES
 
@@ -29,7 +29,7 @@ def test_interrupted_write_keeps_the_old_file_and_cleans_up(
         seen.append(Path(src).name)
         raise OSError("disk pulled out")
 
-    monkeypatch.setattr(pdf_output.os, "replace", dying_replace)
+    monkeypatch.setattr(atomic_file.os, "replace", dying_replace)
     with pytest.raises(OSError):
         write_pdf_atomically(target, b"%PDF-new")
     assert target.read_bytes() == b"old"

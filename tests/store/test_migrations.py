@@ -29,7 +29,7 @@ def _make_version_one(data_dir: Path) -> None:
         "VALUES ('f1', NULL, '{}', 'f1', 'FAM-0001', 'Version one family', '', 'LS1 4AB', '', "
         "'open', '')")
     conn.close()
-    keys.write_atomically(paths.key_file, key_file.to_json())
+    keys.write_key_file(paths.key_file, key_file)
 
 
 def test_version_one_database_migrates_to_current(tmp_path: Path) -> None:

@@ -2,13 +2,13 @@
 
 import hashlib
 import io
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
+
+from familyworker.atomic_file import write_atomically
 
 AUTHOR = "FamilyWorker"
 LANGUAGE = "en-GB"
@@ -52,33 +52,6 @@ def sha256_hex(data: bytes) -> str:
 
 
 def write_pdf_atomically(path: Path, data: bytes) -> str:
-    """Write ``data`` to ``path`` via a temp file in the same folder, fsync and rename.
-
-    Either the old file (or none) or the complete new one is on disk, whatever happens to the
-    process. The temp name is random: a family's name in the target name never reaches it.
-    Returns the SHA-256 of what was written.
-    """
-    folder = path.parent if str(path.parent) else Path(".")
-    tmp = folder / f".fw-{secrets.token_hex(8)}.pdf.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_folder(folder)
+    """Write a finished report crash-safely; returns the SHA-256 of what was written."""
+    write_atomically(path, data)
     return sha256_hex(data)
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a directory; its rename is already durable
-        return
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)

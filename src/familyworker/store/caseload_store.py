@@ -42,7 +42,7 @@ from familyworker.store.keys import (
     self_test,
     unwrap_data_key,
     wrap_data_key,
-    write_atomically,
+    write_key_file,
 )
 from familyworker.store.paths import StorePaths
 from familyworker.store.process_lock import ProcessLock
@@ -104,7 +104,7 @@ class CaseloadStore:
             connection.execute("COMMIT")
         finally:
             connection.close()
-        write_atomically(paths.key_file, key_file.to_json())
+        write_key_file(paths.key_file, key_file)
         return cls._open(paths, data_key, key_file)
 
     @classmethod
@@ -203,7 +203,7 @@ class CaseloadStore:
         try:
             rewrapped = wrap_data_key(data_key, new, user_id=key_file.user_id,
                                       device_id=key_file.device_id, params=key_file.kdf)
-            write_atomically(paths.key_file, rewrapped.to_json())
+            write_key_file(paths.key_file, rewrapped)
         finally:
             for i in range(len(data_key)):
                 data_key[i] = 0

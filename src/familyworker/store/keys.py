@@ -6,7 +6,6 @@ of a passphrase is shown by the AEAD tag verifying; there is no verifier hash.
 
 import base64
 import json
-import os
 import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from familyworker.atomic_file import write_atomically
 from familyworker.store.errors import CryptoUnavailable, KeyFileInvalid, WrongPassphrase
 
 KEY_FILE_FORMAT = 1
@@ -128,24 +128,9 @@ def new_data_key() -> bytearray:
     return bytearray(secrets.token_bytes(DATA_KEY_BYTES))
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Temp file + fsync + rename, owner-only from the first byte: never a half-written key file."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+def write_key_file(path: Path, key_file: KeyFile) -> None:
+    """Never a half-written key file: a crash leaves the old one or the new one (A9)."""
+    write_atomically(path, key_file.to_json().encode("utf-8"))
 
 
 def read_key_file(path: Path) -> KeyFile:
