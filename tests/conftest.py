@@ -30,3 +30,6 @@ def store(data_dir: Path) -> Iterator[CaseloadStore]:
     opened = CaseloadStore.create(data_dir, TEST_PASSPHRASE, kdf=KDF_FLOOR)
     yield opened
     opened.lock()
+
+# The sync and server suites share one set of server fixtures.
+pytest_plugins = ["tests.sync.server_fixtures"]

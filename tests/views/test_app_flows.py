@@ -225,7 +225,7 @@ def test_write_finalise_note_then_cannot_edit(qtbot: QtBot, controller: AppContr
         qtbot.mouseClick(page.addendum_button, LEFT)
     assert "Correction: Matei was at school." in page.addenda_view.toPlainText()
     page.kind_filter_combo.setCurrentIndex(page.kind_filter_combo.findData(NoteKind.PHONE))
-    assert all(page.notes_model.note_at(r).kind is NoteKind.PHONE
+    assert all(page.notes_model.row_at(r).kind is NoteKind.PHONE
                for r in range(page.notes_model.rowCount()))
 
 

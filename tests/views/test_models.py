@@ -74,3 +74,40 @@ def test_first_run_creates_a_caseload(qtbot: QtBot, tmp_path: Path,
         qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     assert made.main_window.stack.currentWidget() is made.main_window.empty_label
     close_down(made)
+
+
+def test_family_file_table_models_obey_qt_contract_and_read_plainly(
+        qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from familyworker.domain.contact import ContactNote, NoteKind
+    from familyworker.domain.person import Person, PersonFlag
+    from familyworker.domain.star import DomainChange
+    from familyworker.views.distance_table_model import DistanceTableModel
+    from familyworker.views.members_table_model import MembersTableModel
+    from familyworker.views.notes_table_model import NotesTableModel
+
+    members = MembersTableModel()
+    zoe = Person(id="p1", family_id="f", name="Zoë Ward", relationship="Daughter",
+                 date_of_birth=date(2015, 5, 6), flags=(PersonFlag.YOUNG_CARER,))
+    members.set_rows([zoe, Person(id="p2", family_id="f", name="Sam Ward")])
+    notes = NotesTableModel()
+    notes.set_rows([ContactNote(id="n1", family_id="f", kind=NoteKind.PHONE,
+                                occurred_at=datetime(2026, 3, 1, 10, tzinfo=UTC),
+                                narrative="x" * 120)])
+    distance = DistanceTableModel()
+    distance.set_rows([("Being healthy", DomainChange("health", 3, 7)),
+                       ("Feelings", DomainChange("feelings", 6, 4)),
+                       ("Work", DomainChange("work-skills", None, 5))])
+    for model in (members, notes, distance):
+        qtmodeltester.check(model)
+    cell = Qt.ItemDataRole.DisplayRole
+    assert members.data(members.index(0, 0), cell) == "Zoë Ward"
+    assert members.data(members.index(1, 2), cell) == "—"
+    assert members.data(members.index(0, 4), cell) == "Young carer"
+    assert members.data(members.index(0, 0), members.RowRole) is zoe
+    assert members.row_at(1).name == "Sam Ward"
+    assert notes.data(notes.index(0, 3), cell) == "x" * 90 + "…"
+    assert notes.headerData(1, Qt.Orientation.Horizontal) == "Kind"
+    assert [distance.data(distance.index(r, 3), cell) for r in range(3)] == [
+        "▲ +4", "▼ -2", "—"]

@@ -163,7 +163,7 @@ class HouseholdPage(QWidget):
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             return
-        person = self.members_model.person_at(current.row())
+        person = self.members_model.row_at(current.row())
         self._editing = person
         self.name_edit.setText(person.name)
         self.relationship_edit.setText(person.relationship)

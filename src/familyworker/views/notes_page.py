@@ -216,7 +216,7 @@ class NotesPage(QWidget):
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self._load(self.notes_model.note_at(current.row()))
+            self._load(self.notes_model.row_at(current.row()))
 
     def select_row(self, row: int) -> None:
         self.notes_table.setCurrentIndex(self.notes_model.index(row, 0))

@@ -1,4 +1,4 @@
-"""Fixtures: a server per test, on SQLite and (marked postgres) on PostgreSQL."""
+"""Server fixtures for tests/sync and tests/server: one server per test, SQLite and PostgreSQL."""
 
 from collections.abc import Iterator
 from pathlib import Path
