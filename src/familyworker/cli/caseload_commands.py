@@ -8,7 +8,7 @@ from familyworker.cli.common import (
     EXIT_OK,
     EXIT_USER_ERROR,
     CommandFailed,
-    add_client_options,
+    add_command,
     data_dir_of,
     open_store,
     print_json,
@@ -23,35 +23,27 @@ from familyworker.store.caseload_store import CaseloadStore
 
 
 def register(subparsers: Any) -> None:
-    init = subparsers.add_parser("init", help="create an encrypted caseload")
-    add_client_options(init)
+    init = add_command(subparsers, "init", help="create an encrypted caseload", handler=cmd_init)
     init.add_argument("--name", default="", help="your name, shown as lead worker")
-    init.set_defaults(handler=cmd_init)
 
-    imp = subparsers.add_parser("import-families", help="import a nominated cohort (CSV)")
+    imp = add_command(subparsers, "import-families", help="import a nominated cohort (CSV)",
+                      handler=cmd_import_families)
     imp.add_argument("file", help="CSV with columns reference, household_name, postcode "
                                   "[, address, locality, criteria, members]")
-    add_client_options(imp)
-    imp.set_defaults(handler=cmd_import_families)
 
-    lst = subparsers.add_parser("list-families", help="list the caseload")
+    lst = add_command(subparsers, "list-families", help="list the caseload",
+                      handler=cmd_list_families)
     lst.add_argument("--json", action="store_true", help="print a JSON array")
-    add_client_options(lst)
-    lst.set_defaults(handler=cmd_list_families)
 
-    show = subparsers.add_parser("show-family", help="show one family")
+    show = add_command(subparsers, "show-family", help="show one family", handler=cmd_show_family)
     show.add_argument("reference")
     show.add_argument("--json", action="store_true", help="print a JSON object")
-    add_client_options(show)
-    show.set_defaults(handler=cmd_show_family)
 
-    demo = subparsers.add_parser("import-demo", help="load the synthetic demo caseload")
-    add_client_options(demo)
-    demo.set_defaults(handler=cmd_import_demo)
+    add_command(subparsers, "import-demo", help="load the synthetic demo caseload",
+                handler=cmd_import_demo)
 
-    change = subparsers.add_parser("change-passphrase", help="change the caseload passphrase")
-    add_client_options(change)
-    change.set_defaults(handler=cmd_change_passphrase)
+    add_command(subparsers, "change-passphrase", help="change the caseload passphrase",
+                handler=cmd_change_passphrase)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -39,6 +39,15 @@ def add_client_options(parser: argparse.ArgumentParser) -> None:
                         help="read the passphrase from the first line of standard input")
 
 
+def add_command(subparsers: Any, name: str, *, help: str,
+                handler: Handler) -> argparse.ArgumentParser:
+    """A client sub-command: its parser with --data-dir/--passphrase-stdin and its handler."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help)
+    add_client_options(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 def data_dir_of(args: argparse.Namespace) -> Path:
     return Path(args.data_dir) if args.data_dir else default_data_dir()
 

@@ -4,7 +4,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from familyworker.cli.common import EXIT_OK, CommandFailed, add_client_options, open_store
+from familyworker.cli.common import EXIT_OK, CommandFailed, add_command, open_store
 from familyworker.services.printing import ReportKind, print_report
 
 COMMANDS = {
@@ -16,11 +16,10 @@ COMMANDS = {
 
 def register(subparsers: Any) -> None:
     for name, (kind, text) in COMMANDS.items():
-        parser = subparsers.add_parser(name, help=text)
+        parser = add_command(subparsers, name, help=text, handler=cmd_print)
         parser.add_argument("reference", help="the family reference, e.g. FAM-0042")
         parser.add_argument("--out", type=Path, required=True, help="the PDF file to write")
-        add_client_options(parser)
-        parser.set_defaults(handler=cmd_print, report=kind)
+        parser.set_defaults(report=kind)
 
 
 def cmd_print(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from familyworker.cli.common import (
     EXIT_OK,
     EXIT_SERVER_UNREACHABLE,
     CommandFailed,
-    add_client_options,
+    add_command,
     open_store,
     print_json,
 )
@@ -23,41 +23,34 @@ EXIT_DEVICE_REVOKED = 4
 
 
 def register(subparsers: Any) -> None:
-    cmd = subparsers.add_parser("enrol", help="connect this caseload to your organisation")
+    cmd = add_command(subparsers, "enrol", help="connect this caseload to your organisation",
+                      handler=cmd_enrol)
     cmd.add_argument("--server", required=True, help="server address, e.g. https://sync.example")
     cmd.add_argument("--code", required=True, help="the enrolment code from your administrator")
-    add_client_options(cmd)
-    cmd.set_defaults(handler=cmd_enrol)
 
-    cmd = subparsers.add_parser("sync", help="send and receive changes once")
+    cmd = add_command(subparsers, "sync", help="send and receive changes once", handler=cmd_sync)
     cmd.add_argument("--json", action="store_true", help="print a JSON object")
-    add_client_options(cmd)
-    cmd.set_defaults(handler=cmd_sync)
 
-    cmd = subparsers.add_parser("set-family", help="change a family's details")
+    cmd = add_command(subparsers, "set-family", help="change a family's details",
+                      handler=cmd_set_family)
     cmd.add_argument("reference")
     cmd.add_argument("assignments", nargs="+", metavar="FIELD=VALUE",
                      help="household_name, address, postcode, locality, status …")
-    add_client_options(cmd)
-    cmd.set_defaults(handler=cmd_set_family)
 
-    cmd = subparsers.add_parser("add-note", help="record a finalised contact note")
+    cmd = add_command(subparsers, "add-note", help="record a finalised contact note",
+                      handler=cmd_add_note)
     cmd.add_argument("reference")
     cmd.add_argument("--kind", required=True, choices=[k.value for k in NoteKind])
     cmd.add_argument("--text", required=True)
-    add_client_options(cmd)
-    cmd.set_defaults(handler=cmd_add_note)
 
-    cmd = subparsers.add_parser("conflicts", help="list edits that collided with another's")
+    cmd = add_command(subparsers, "conflicts", help="list edits that collided with another's",
+                      handler=cmd_conflicts)
     cmd.add_argument("--json", action="store_true", help="print a JSON array")
-    add_client_options(cmd)
-    cmd.set_defaults(handler=cmd_conflicts)
 
-    cmd = subparsers.add_parser("resolve-conflict", help="keep one of two conflicting values")
+    cmd = add_command(subparsers, "resolve-conflict", help="keep one of two conflicting values",
+                      handler=cmd_resolve_conflict)
     cmd.add_argument("id")
     cmd.add_argument("--keep", required=True, choices=["mine", "theirs"])
-    add_client_options(cmd)
-    cmd.set_defaults(handler=cmd_resolve_conflict)
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
