@@ -23,6 +23,7 @@ def test_demo_sets_up_server_worker_and_supervisor(tmp_path: Path) -> None:
          str(tmp_path / "demo")], capture_output=True, text=True, timeout=180, check=False)
     assert result.returncode == 0, result.stderr
     assert DEMO_PASSPHRASE in result.stdout
+    assert "rejected" not in result.stderr  # every demo change is one the server accepts
     own = {f["reference"] for f in load_demo_data()["families"] if f["lead_worker"] == "w1"}
     worker = _families(tmp_path / "demo" / "worker-caseload")
     assert {f["reference"] for f in worker} == own

@@ -19,7 +19,11 @@ from familyworker.resources import load_json
 from familyworker.services.families import existing_references, insert_family
 from familyworker.services.programme import default_star_template
 from familyworker.store import mapping
-from familyworker.store.caseload_store import SETTING_WORKER_NAME, CaseloadStore
+from familyworker.store.caseload_store import (
+    SETTING_TEAM_ID,
+    SETTING_WORKER_NAME,
+    CaseloadStore,
+)
 from familyworker.store.tables import (
     AgencyInvolvementRow,
     ContactNoteRow,
@@ -83,7 +87,7 @@ def import_demo(store: CaseloadStore, *, today: date | None = None,
         if set(existing_references(uow)) & {f["reference"] for f in demo["families"]}:
             raise ValidationError("The demo caseload is already loaded here.")
         worker_ids: dict[str, str] = {as_worker: str(uow.actor_id)}
-        enrolled_team = store.setting("team_id", session=uow.session)
+        enrolled_team = store.setting(SETTING_TEAM_ID, session=uow.session)
         if only_own_families and enrolled_team:
             # Enrolled: the team and its workers come from the server, not from the demo file.
             team_id = str(enrolled_team)

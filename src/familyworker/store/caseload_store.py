@@ -53,6 +53,9 @@ SETTING_DEVICE_ID = "device_id"
 SETTING_WORKER_ID = "worker_id"
 SETTING_WORKER_NAME = "worker_name"
 SETTING_HLC = "hlc"
+# Set when the caseload is enrolled with a server: who this worker is there.
+SETTING_ROLE = "sync_role"
+SETTING_TEAM_ID = "sync_team_id"
 
 
 def _wall_clock_ms() -> int:

@@ -17,6 +17,8 @@ from familyworker.domain.audit import AuditAction
 from familyworker.domain.ids import new_id
 from familyworker.store.caseload_store import (
     SETTING_HLC,
+    SETTING_ROLE,
+    SETTING_TEAM_ID,
     SETTING_WORKER_ID,
     SETTING_WORKER_NAME,
     CaseloadStore,
@@ -39,8 +41,6 @@ log = logging.getLogger(__name__)
 SETTING_SERVER_URL = "sync_server_url"
 SETTING_TOKEN = "sync_token"
 SETTING_CURSOR = "sync_cursor"
-SETTING_ROLE = "sync_role"
-SETTING_TEAM_ID = "sync_team_id"
 SETTING_LAST_SYNC = "sync_last_at"
 
 DEFAULT_BATCH_OPS = 2_000
