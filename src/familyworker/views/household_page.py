@@ -6,17 +6,14 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +22,7 @@ from familyworker.domain.criteria import ProgrammeFramework
 from familyworker.domain.person import Person
 from familyworker.services.family_file import FamilyFile
 from familyworker.views.members_table_model import MembersTableModel
+from familyworker.views.record_table_view import record_table_view
 
 
 class HouseholdPage(QWidget):
@@ -41,20 +39,9 @@ class HouseholdPage(QWidget):
         self._editing: Person | None = None
 
         self.members_model = MembersTableModel(self)
-        self.members_table = QTableView()
-        self.members_table.setObjectName("members_table")
-        self.members_table.setAccessibleName("Household members")
-        self.members_table.setModel(self.members_model)
-        self.members_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.members_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.members_table.verticalHeader().hide()
-        self.members_table.setTabKeyNavigation(False)
-        self.members_table.horizontalHeader().setSectionResizeMode(
-            4, QHeaderView.ResizeMode.Stretch)
-        self.members_table.setColumnWidth(0, 170)
-        self.members_table.setColumnWidth(1, 120)
-        self.members_table.setColumnWidth(2, 50)
-        self.members_table.setColumnWidth(3, 180)
+        self.members_table = record_table_view(
+            self.members_model, object_name="members_table",
+            accessible_name="Household members", stretch_column=4, widths=(170, 120, 50, 180))
 
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("name_edit")

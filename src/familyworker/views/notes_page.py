@@ -5,20 +5,17 @@ from typing import Any
 
 from PySide6.QtCore import QDateTime, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateTimeEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +23,7 @@ from PySide6.QtWidgets import (
 from familyworker.domain.contact import Addendum, ContactNote, NoteKind
 from familyworker.services.family_file import FamilyFile
 from familyworker.views.notes_table_model import NotesTableModel
+from familyworker.views.record_table_view import record_table_view
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -54,20 +52,10 @@ class NotesPage(QWidget):
         for kind in NoteKind:
             self.kind_filter_combo.addItem(kind.label, kind)
         self.notes_model = NotesTableModel(self)
-        self.notes_table = QTableView()
-        self.notes_table.setObjectName("notes_table")
-        self.notes_table.setAccessibleName("Chronology of contact notes")
-        self.notes_table.setModel(self.notes_model)
-        self.notes_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.notes_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.notes_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.notes_table.verticalHeader().hide()
-        self.notes_table.setTabKeyNavigation(False)
-        self.notes_table.horizontalHeader().setSectionResizeMode(
-            3, QHeaderView.ResizeMode.Stretch)
-        self.notes_table.setColumnWidth(0, 130)
-        self.notes_table.setColumnWidth(1, 130)
-        self.notes_table.setColumnWidth(2, 60)
+        self.notes_table = record_table_view(
+            self.notes_model, object_name="notes_table",
+            accessible_name="Chronology of contact notes", stretch_column=3,
+            widths=(130, 130, 60))
         self.new_button = QPushButton("&New note")
         self.new_button.setObjectName("new_button")
         self.new_button.setAccessibleName("New note")

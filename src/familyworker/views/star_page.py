@@ -7,12 +7,10 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 from familyworker.domain.star import MAX_SCORE, StarTemplate, distance_travelled
 from familyworker.services.family_file import FamilyFile
 from familyworker.views.distance_table_model import DistanceTableModel
+from familyworker.views.record_table_view import record_table_view
 from familyworker.views.star_chart_widget import StarChartWidget
 
 
@@ -39,13 +38,9 @@ class StarPage(QWidget):
 
         self.chart = StarChartWidget()
         self.distance_model = DistanceTableModel(self)
-        self.distance_table = QTableView()
-        self.distance_table.setObjectName("distance_table")
-        self.distance_table.setAccessibleName("Distance travelled")
-        self.distance_table.setModel(self.distance_model)
-        self.distance_table.verticalHeader().hide()
-        self.distance_table.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Stretch)
+        self.distance_table = record_table_view(
+            self.distance_model, object_name="distance_table",
+            accessible_name="Distance travelled", stretch_column=0)
         self.distance_label = QLabel("Distance travelled")
         self.distance_label.setObjectName("distance_label")
         left = QWidget()
