@@ -1,0 +1,2 @@
+-- Schema version 6: reserved for supervisor review markers (filled in by that work).
+SELECT 1;
