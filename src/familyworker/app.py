@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from familyworker.resources import resources_dir
 from familyworker.views.app_controller import AppController
 from familyworker.views.task_runner import TaskRunner
 
@@ -32,6 +34,8 @@ def build_app(data_dir: Path, *, demo_passphrase: str | None = None,
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "familyworker.svg")))
+    app.setDesktopFileName("familyworker")  # matches packaging/familyworker.desktop
     app.setQuitOnLastWindowClosed(False)  # locking hides windows; quitting is explicit
     write_pool = QThreadPool()
     runner = TaskRunner(QThreadPool.globalInstance(), write_pool, parent=app)
