@@ -236,6 +236,16 @@ class FormDraftRow(SQLModel, table=True):
     saved_at: datetime
 
 
+class TeamReviewMarkRow(SQLModel, table=True):
+    """Up to which server_seq this supervisor has reviewed a family. Device-local: each of a
+    supervisor's devices keeps its own queue (docs/team.md)."""
+
+    __tablename__ = "team_review_mark"
+    family_id: str = Field(primary_key=True)
+    reviewed_seq: int
+    reviewed_at: datetime
+
+
 Index("ix_outbox_row", OutboxRow.table_name, OutboxRow.row_id)
 
 SYNCED_TABLES: dict[str, type[SyncedRow]] = {
