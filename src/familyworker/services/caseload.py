@@ -55,6 +55,8 @@ def list_caseload(store: CaseloadStore, *, today: date | None = None,
         contact = last_contact.get(row.id)
         contact_day = contact.date() if contact else None
         review = plan_review.get(row.id, (0, None))[1] or row.review_due
+        if row.status == FamilyStatus.CLOSED.value:
+            review = row.sustainability_review_due  # a closed case's only review: is it holding?
         lead_name = workers.get(row.lead_worker_id or "", "")
         if not lead_name and row.lead_worker_id == me:
             lead_name = str(my_name)

@@ -18,6 +18,7 @@ from familyworker.domain.family import (
 )
 from familyworker.domain.ids import new_id
 from familyworker.domain.person import Person, PersonFlag
+from familyworker.services.outcomes import review_booking
 from familyworker.services.programme import default_framework
 from familyworker.services.queries import family_by_id, get_live
 from familyworker.store.caseload_store import CaseloadStore
@@ -88,7 +89,7 @@ def update_family(store: CaseloadStore, family_id: str, **changes: Any) -> list[
     with store.unit_of_work() as uow:
         row = family_by_id(uow.session, family_id)
         updated = _with_changes(family_from_row(row), _parsed(changes))
-        return uow.update(row, family_values(updated))
+        return uow.update(row, family_values(updated) | review_booking(row.status, updated))
 
 
 def _parsed(changes: dict[str, Any]) -> dict[str, Any]:
@@ -129,7 +130,8 @@ def change_status(store: CaseloadStore, family_id: str, target: FamilyStatus, *,
     with store.unit_of_work() as uow:
         row = family_by_id(uow.session, family_id)
         moved = family_from_row(row).move_to(target, on=on or date.today(), reason=reason)
-        uow.update(row, family_values(moved))
+        # Closing books the sustainability review in the same transaction.
+        uow.update(row, family_values(moved) | review_booking(row.status, moved))
         return moved
 
 

@@ -60,6 +60,7 @@ class FamilyRow(SyncedRow, table=True):
     consent_scope: str = ""
     next_visit_due: date | None = None
     review_due: date | None = None
+    sustainability_review_due: date | None = None  # booked when the case closes
 
 
 class FamilyCriterionRow(SyncedRow, table=True):
@@ -174,6 +175,29 @@ class OutcomeRow(SyncedRow, table=True):
     recorded_by: str | None = None
 
 
+class OutcomeClaimRow(SyncedRow, table=True):
+    """A results claim made for a family; deleting it (a tombstone) withdraws the claim."""
+
+    __tablename__ = "outcome_claim"
+    family_id: str = Field(index=True)
+    claimed_on: date
+    claim_reference: str
+    rule_key: str
+    claimed_by: str | None = None
+
+
+class SustainabilityReviewRow(SyncedRow, table=True):
+    """The follow-up months after closure: outcomes held, or the case reopened."""
+
+    __tablename__ = "sustainability_review"
+    APPEND_ONLY: ClassVar[bool] = True
+    family_id: str = Field(index=True)
+    due_on: date | None = None
+    reviewed_on: date
+    result: str  # domain.claims.ReviewResult
+    reviewed_by: str | None = None
+
+
 class OversightNoteRow(SyncedRow, table=True):
     __tablename__ = "oversight_note"
     APPEND_ONLY: ClassVar[bool] = True
@@ -252,5 +276,6 @@ SYNCED_TABLES: dict[str, type[SyncedRow]] = {
     str(row.__tablename__): row
     for row in (TeamRow, WorkerRow, FamilyRow, FamilyCriterionRow, PersonRow,
                 AgencyInvolvementRow, StarAssessmentRow, PlanRow, PlanGoalRow, PlanActionRow,
-                ContactNoteRow, NoteAddendumRow, OutcomeRow, OversightNoteRow, AuditEventRow)
+                ContactNoteRow, NoteAddendumRow, OutcomeRow, OutcomeClaimRow,
+                SustainabilityReviewRow, OversightNoteRow, AuditEventRow)
 }

@@ -23,9 +23,11 @@ DEFAULT_PULL_LIMIT = 2_000
 SYNCED_TABLE_NAMES: tuple[str, ...] = (
     "team", "worker", "family", "family_criterion", "person", "agency_involvement",
     "star_assessment", "plan", "plan_goal", "plan_action", "contact_note", "note_addendum",
-    "outcome", "oversight_note", "audit_event", "sync_conflict")
+    "outcome", "outcome_claim", "sustainability_review", "oversight_note", "audit_event",
+    "sync_conflict")
 APPEND_ONLY_TABLES: frozenset[str] = frozenset(
-    {"star_assessment", "note_addendum", "oversight_note", "audit_event"})
+    {"star_assessment", "note_addendum", "sustainability_review", "oversight_note",
+     "audit_event"})
 CONFLICT_TABLE = "sync_conflict"
 
 Uuid = Annotated[str, StringConstraints(min_length=1, max_length=64,
