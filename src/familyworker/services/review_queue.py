@@ -1,0 +1,115 @@
+"""Changes since my last review: the team's families changed by others since the supervisor
+last marked each one reviewed on this device (kinds and counts, never content)."""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import col, select
+
+from familyworker.domain.audit import AuditAction
+from familyworker.domain.errors import ValidationError
+from familyworker.services.queries import family_by_id
+from familyworker.services.team_roles import require_manager
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.tables import FamilyRow, TeamReviewMarkRow, WorkerRow
+
+# What a change to each table means to a supervisor (kinds, never content).
+CHANGE_KINDS: dict[str, str] = {
+    "family": "details", "family_criterion": "details", "person": "household",
+    "agency_involvement": "household", "star_assessment": "star", "plan": "plan",
+    "plan_goal": "plan", "plan_action": "plan", "contact_note": "notes",
+    "note_addendum": "notes", "outcome": "outcomes", "oversight_note": "oversight",
+    "sync_conflict": "conflict"}
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyChanges:
+    """One family changed by others since this device last marked it reviewed."""
+
+    family_id: str
+    reference: str
+    household_name: str
+    worker_name: str
+    kinds: tuple[tuple[str, int], ...]  # (kind, rows changed), by kind
+    up_to_seq: int  # "Mark reviewed" records this, so later changes stay queued
+    reviewed_at: datetime | None  # None: never reviewed on this device
+
+    @property
+    def summary(self) -> str:
+        return ", ".join(f"{kind} ({count})" for kind, count in self.kinds)
+
+
+def changes_since_review(store: CaseloadStore) -> list[FamilyChanges]:
+    """The review queue: families with synced changes (made on other devices) since the mark."""
+    device = store.device_id
+    per_family: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    top: dict[str, int] = {}
+    with store.read() as session:
+        conn = session.connection()
+        for table, kind in CHANGE_KINDS.items():
+            # Table names come from the constant above, never from input.
+            rows = conn.execute(text(
+                f"SELECT t.family_id, t.server_seq, t.field_hlc FROM {table} t "
+                "LEFT JOIN team_review_mark m ON m.family_id = t.family_id "
+                "WHERE t.server_seq IS NOT NULL "
+                "AND t.server_seq > coalesce(m.reviewed_seq, 0)")).all()
+            for fid, seq, stamps in rows:
+                if _only_from(stamps, device):
+                    continue  # this device's own work is not news to its supervisor
+                per_family[fid][kind] += 1
+                top[fid] = max(top.get(fid, 0), int(seq))
+        marks: dict[str, Any] = dict(conn.execute(text(
+            "SELECT family_id, reviewed_at FROM team_review_mark")).all())
+        names = {w.id: w.name for w in session.exec(select(WorkerRow)).all()}
+        rows_by_id = {r.id: r for r in session.exec(select(FamilyRow).where(
+            col(FamilyRow.id).in_(list(per_family)), col(FamilyRow.deleted_at).is_(None))).all()}
+    queue = []
+    for fid, kinds in per_family.items():
+        family = rows_by_id.get(fid)
+        if family is None:
+            continue
+        reviewed = marks.get(fid)
+        queue.append(FamilyChanges(
+            fid, family.reference, family.household_name,
+            names.get(family.lead_worker_id or "", "Unallocated"),
+            tuple(sorted(kinds.items())), top[fid],
+            _as_datetime(reviewed)))
+    return sorted(queue, key=lambda c: c.reference)
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _only_from(field_hlc: str, device_id: str) -> bool:
+    try:
+        stamps = json.loads(field_hlc or "{}").values()
+        return bool(stamps) and all(str(s).split("-", 2)[2] == device_id for s in stamps)
+    except (ValueError, IndexError, AttributeError):
+        return False
+
+
+def mark_reviewed(store: CaseloadStore, family_id: str, up_to_seq: int) -> None:
+    """Record that this supervisor reviewed a family up to ``up_to_seq``; audited (ids only)."""
+    require_manager(store)
+    if up_to_seq < 0:
+        raise ValidationError("A review mark cannot be negative.")
+    with store.unit_of_work() as uow:
+        family_by_id(uow.session, family_id)
+        mark = uow.session.get(TeamReviewMarkRow, family_id)
+        if mark is None:
+            mark = TeamReviewMarkRow(family_id=family_id, reviewed_seq=up_to_seq,
+                                     reviewed_at=uow.now)
+        else:
+            # Never move the mark backwards (an older queue shown on screen).
+            mark.reviewed_seq = max(mark.reviewed_seq, up_to_seq)
+            mark.reviewed_at = uow.now
+        uow.session.add(mark)
+        uow.audit(AuditAction.VIEW, entity="family", entity_id=family_id, family_id=family_id,
+                  detail=f"supervisor review up to seq {up_to_seq}")
