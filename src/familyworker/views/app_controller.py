@@ -13,7 +13,9 @@ from familyworker.services import drafts
 from familyworker.services.caseload import list_caseload
 from familyworker.services.importing import ImportRejected, import_cohort
 from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.errors import WrongPassphrase
 from familyworker.store.paths import StorePaths
+from familyworker.store.unlock_attempts import UnlockAttemptLog
 from familyworker.views.create_passphrase_dialog import CreatePassphraseDialog
 from familyworker.views.family_window import FamilyWindow, plain_message
 from familyworker.views.idle_watcher import DEFAULT_IDLE_MS, IdleWatcher
@@ -59,8 +61,9 @@ class AppController(QObject):
         self.main_window.close_requested.connect(self.shutdown)
         runner.busy_changed.connect(self.main_window.set_busy)
 
+        self.unlock_attempts = UnlockAttemptLog(data_dir)
         self.unlock_dialog = UnlockDialog(runner, self._unlock, demo_passphrase=demo_passphrase,
-                                          backoff=backoff)
+                                          backoff=backoff, attempts=self.unlock_attempts)
         self.unlock_dialog.unlocked.connect(self._on_unlocked)
         self.create_dialog: CreatePassphraseDialog | None = None
 
@@ -77,7 +80,14 @@ class AppController(QObject):
             self.create_dialog.show()
 
     def _unlock(self, passphrase: str) -> CaseloadStore:
-        return CaseloadStore.unlock(self.data_dir, passphrase)  # runs on a pool thread
+        # Runs on a pool thread; the failure count is on disk before the dialog hears of it.
+        try:
+            store = CaseloadStore.unlock(self.data_dir, passphrase)
+        except WrongPassphrase:
+            self.unlock_attempts.record_failure()
+            raise
+        self.unlock_attempts.reset()
+        return store
 
     def _create(self, passphrase: str) -> CaseloadStore:
         return CaseloadStore.create(self.data_dir, passphrase)  # runs on a pool thread

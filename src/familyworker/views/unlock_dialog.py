@@ -1,5 +1,6 @@
 """The unlock screen: passphrase in, key derived off the GUI thread, plain words on failure."""
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from familyworker.store.errors import StoreError, WrongPassphrase
+from familyworker.store.unlock_attempts import UnlockAttemptLog
 from familyworker.views.task_runner import TaskRunner
 
 # Growing delay after repeated failures: none for the first two, then 2, 4, 8 … up to 60 s.
@@ -28,6 +30,13 @@ def default_backoff(failures: int) -> float:
     return float(min(MAX_DELAY_S, 2 ** (failures - FREE_ATTEMPTS)))
 
 
+def _seconds(delay: float) -> str:
+    if delay < 1:
+        return f"{delay:g} seconds"
+    whole = math.ceil(delay)
+    return "1 second" if whole == 1 else f"{whole} seconds"
+
+
 class UnlockDialog(QDialog):
     """Asks for the passphrase; emits `unlocked` with the opened store."""
 
@@ -37,11 +46,15 @@ class UnlockDialog(QDialog):
     def __init__(self, runner: TaskRunner, unlock: Callable[[str], Any], *,
                  demo_passphrase: str | None = None,
                  backoff: Callable[[int], float] = default_backoff,
+                 attempts: UnlockAttemptLog | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
         self._unlock = unlock
         self._backoff = backoff
+        # With a log, the unlock callable records failures on disk and the count survives
+        # restarts (B2); without one, failures are counted here only.
+        self._attempts = attempts
         self.failures = 0
         self.setObjectName("unlock_dialog")
         self.setWindowTitle("Unlock FamilyWorker")
@@ -95,11 +108,19 @@ class UnlockDialog(QDialog):
         self.passphrase_edit.returnPressed.connect(self.try_unlock)
 
     def reset(self) -> None:
-        """Ready for a fresh unlock (after the app locked itself)."""
+        """Ready for a fresh unlock (after the app locked itself, or at start-up)."""
         self.passphrase_edit.clear()
         self.message_label.setText("")
         self._set_busy(False)
         self.passphrase_edit.setFocus()
+        if self._attempts is not None:
+            # A delay still running from before a restart is still enforced.
+            recorded = self._attempts.read()
+            self.failures = recorded.failures
+            wait = recorded.seconds_to_wait(self._backoff, self._attempts.now())
+            if wait > 0:
+                self._hold_off(wait, "There were several wrong passphrases. "
+                               f"You can try again in {_seconds(wait)}.")
 
     def try_unlock(self) -> None:
         if not self.unlock_button.isEnabled():
@@ -129,20 +150,31 @@ class UnlockDialog(QDialog):
         self.passphrase_edit.selectAll()
         self.passphrase_edit.setFocus()
         if isinstance(error, WrongPassphrase):
-            self.failures += 1
+            if self._attempts is not None:
+                self.failures = self._attempts.read().failures  # recorded by the unlock call
+            else:
+                self.failures += 1
             delay = self._backoff(self.failures)
             message = "That passphrase is not right. Please try again."
             if delay > 0:
-                message += f" You can try again in {delay:g} seconds."
-                self.unlock_button.setEnabled(False)
-                self.passphrase_edit.setEnabled(False)
-                self._retry_timer.start(int(delay * 1000))
+                message += f" You can try again in {_seconds(delay)}."
+                self._hold_off(delay, message)
         elif isinstance(error, StoreError):
             message = str(error)
         else:
             message = "The caseload could not be opened. Please try again."
         self.message_label.setText(message)
         self.failed.emit(message)
+
+    def _hold_off(self, seconds: float, message: str) -> None:
+        self.unlock_button.setEnabled(False)
+        self.passphrase_edit.setEnabled(False)
+        self.message_label.setText(message)
+        self._retry_timer.start(max(1, int(seconds * 1000)))
+
+    @property
+    def waiting(self) -> bool:
+        return self._retry_timer.isActive()
 
     def _allow_retry(self) -> None:
         self._set_busy(False)
