@@ -52,6 +52,7 @@ def run_gui(data_dir: Path, *, demo_passphrase: str | None = None) -> int:
     app, controller = build_app(data_dir, demo_passphrase=demo_passphrase)
     if controller.create_dialog is None and not data_dir.exists():
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    controller.session_lock_watcher.connect_buses()
     controller.start()
     if controller.create_dialog is not None:
         controller.create_dialog.rejected.connect(app.quit)

@@ -16,10 +16,12 @@ from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import WrongPassphrase
 from familyworker.store.paths import StorePaths
 from familyworker.store.unlock_attempts import UnlockAttemptLog
+from familyworker.views.clipboard_guard import ClipboardGuard
 from familyworker.views.create_passphrase_dialog import CreatePassphraseDialog
 from familyworker.views.family_window import FamilyWindow, plain_message
 from familyworker.views.idle_watcher import DEFAULT_IDLE_MS, IdleWatcher
 from familyworker.views.main_window import MainWindow
+from familyworker.views.session_lock_watcher import SessionLockWatcher
 from familyworker.views.task_runner import TaskRunner
 from familyworker.views.unlock_dialog import UnlockDialog, default_backoff
 
@@ -52,6 +54,10 @@ class AppController(QObject):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle_watcher)
+        self.clipboard_guard = ClipboardGuard(parent=self)
+        # Sleep, session lock and screen lock (app.py connects it to the desktop bus).
+        self.session_lock_watcher = SessionLockWatcher(self)
+        self.session_lock_watcher.lock_now.connect(self._lock_for)
 
         self.main_window = MainWindow()
         self.main_window.restore_geometry(settings)
@@ -128,6 +134,7 @@ class AppController(QObject):
         self.family_windows.clear()
         self.main_window.clear()
         self.main_window.hide()
+        self.clipboard_guard.clear_if_ours()
         self._clear_clipboard()
 
         def save_and_close() -> None:
@@ -143,6 +150,11 @@ class AppController(QObject):
         self.unlock_dialog.show()
         self.unlock_dialog.raise_()
         self.locked.emit()
+
+    def _lock_for(self, reason: str) -> None:
+        if self.store is not None:
+            log.info("Locking: %s", reason)
+        self.lock()
 
     def _on_locked(self, _result: object) -> None:
         return None
