@@ -1,4 +1,5 @@
-"""Conflict records on this device: list them, and resolve one by keeping either value."""
+"""Conflict records on this device: list them, and resolve one by keeping either value or a
+merged text."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -6,13 +7,15 @@ from typing import Any, Literal
 
 from sqlmodel import col, select
 
+from familyworker.domain.errors import ValidationError
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.codec import from_json_value, to_json_value
+from familyworker.store.codec import from_json_value, temporal_columns, to_json_value
 from familyworker.store.errors import RecordNotFound
 from familyworker.store.sync_tables import SYNC_TABLES, SyncConflictRow
 from familyworker.store.tables import FamilyRow
 
-Keep = Literal["mine", "theirs"]
+Keep = Literal["mine", "theirs", "merged"]
+MAX_MERGED_CHARS = 100_000  # the wire's per-field limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,26 @@ class ConflictView:
     theirs: Any
     current: Any
     resolution: str | None
+
+    @property
+    def mergeable(self) -> bool:
+        """Both sides are text (or empty), so the worker can combine them by hand."""
+        return all(v is None or isinstance(v, str) for v in (self.mine, self.theirs)) and \
+            _is_text_field(self.table, self.field)
+
+
+def _is_text_field(table: str, field: str) -> bool:
+    row_type = SYNC_TABLES.get(table)
+    return row_type is not None and field in row_type.content_fields() and \
+        field not in temporal_columns(row_type)
+
+
+def merged_draft(view: ConflictView) -> str:
+    """The starting point for a merge: both texts, this device's first, neither lost."""
+    parts = [v for v in (view.mine, view.theirs) if isinstance(v, str) and v.strip()]
+    if len(parts) == 2 and parts[0].strip() == parts[1].strip():
+        return parts[0]
+    return "\n\n".join(parts)
 
 
 def _device_of(stamp: str) -> str:
@@ -62,21 +85,34 @@ def list_conflicts(store: CaseloadStore, *, include_resolved: bool = False
         return views
 
 
-def resolve_conflict(store: CaseloadStore, conflict_id: str, *, keep: Keep) -> ConflictView:
-    """Keep one value: it becomes the field's current value (a new edit that syncs), and the
-    conflict is marked resolved on every device."""
+def resolve_conflict(store: CaseloadStore, conflict_id: str, *, keep: Keep,
+                     merged_text: str | None = None) -> ConflictView:
+    """Keep one value, or (text fields) a merged text: it becomes the field's current value (a
+    new edit that syncs), and the conflict is marked resolved on every device."""
+    if keep == "merged" and merged_text is None:
+        raise ValidationError("A merged resolution needs the merged text.")
+    if merged_text is not None and len(merged_text) > MAX_MERGED_CHARS:
+        raise ValidationError(f"The merged text is longer than {MAX_MERGED_CHARS:,} characters.")
     with store.unit_of_work() as uow:
         row = uow.session.get(SyncConflictRow, conflict_id)
         if row is None or row.deleted_at is not None:
             raise RecordNotFound("No such conflict on this device.")
+        if row.resolution is not None:
+            raise ValidationError("That conflict has already been resolved.")
         mine, theirs = _sides(row, store.device_id)
-        chosen = mine if keep == "mine" else theirs
+        if keep == "merged":
+            if not _is_text_field(row.table_name, row.field) or \
+                    not all(v is None or isinstance(v, str) for v in (mine, theirs)):
+                raise ValidationError("Only text can be merged; keep one of the two values.")
+            chosen = merged_text
+        else:
+            chosen = mine if keep == "mine" else theirs
         target_type = SYNC_TABLES.get(row.table_name)
         target = uow.session.get(target_type, row.row_id) if target_type else None
         if target is not None and row.field in target_type.content_fields():  # type: ignore[union-attr]
             value = from_json_value(target_type, row.field, chosen)  # type: ignore[arg-type]
             uow.update(target, {row.field: value})
-        uow.update(row, {"resolution": f"kept-{keep}", "resolved_by": uow.actor_id,
-                         "resolved_at": datetime.now(UTC)})
+        uow.update(row, {"resolution": f"kept-{keep}" if keep != "merged" else "merged",
+                         "resolved_by": uow.actor_id, "resolved_at": datetime.now(UTC)})
         return ConflictView(row.id, row.family_id, "", row.table_name, row.row_id, row.field,
                             mine, theirs, chosen, row.resolution)

@@ -1,0 +1,148 @@
+"""Connecting a caseload to the organisation's server and running one sync pass, with every
+failure turned into a plain outcome the app can show. Blocking: call off the GUI thread."""
+
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+import httpx
+
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.sync.client import (
+    DeviceRevoked,
+    NotEnrolled,
+    ServerRefused,
+    ServerUnreachable,
+    SyncError,
+)
+from familyworker.sync.engine import SyncEngine, SyncReport, enrol
+
+log = logging.getLogger(__name__)
+
+# A dead network should show "offline" within seconds, while a big first pull may take longer.
+CONNECT_TIMEOUT_S = 5.0
+READ_TIMEOUT_S = 60.0
+
+UNREACHABLE = ("The server could not be reached. Check the address and that this laptop is "
+               "online, then try again.")
+WRONG_CODE = ("That enrolment code is not recognised or has already been used. Check it, or ask "
+              "your administrator for a new one.")
+EXPIRED_CODE = "That enrolment code has expired. Ask your administrator for a new one."
+REVOKED = ("This laptop has been disconnected from your organisation, so the caseload on it has "
+           "been wiped. If this is a mistake, ask your administrator for a new enrolment code.")
+
+
+class ConnectProblem(Exception):
+    """Connecting failed; the message is plain words, safe to show, and nothing was enrolled."""
+
+
+class SyncState(StrEnum):
+    SYNCED = "synced"
+    OFFLINE = "offline"  # the server could not be reached; nothing lost
+    REFUSED = "refused"  # the server answered with an error (e.g. please update)
+    REVOKED = "revoked"  # this device is revoked: the caseload has been crypto-shredded
+    NOT_CONNECTED = "not-connected"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncPass:
+    state: SyncState
+    report: SyncReport | None = None
+    message: str = ""
+
+
+def http_client() -> httpx.Client:
+    return httpx.Client(timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
+
+
+def check_server_address(address: str) -> str:
+    """The address as the engine wants it, or ConnectProblem saying what is wrong with it."""
+    address = address.strip()
+    if not address:
+        raise ConnectProblem("Enter your organisation's server address.")
+    parts = urlsplit(address)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise ConnectProblem("The server address should start with https:// (for example "
+                             "https://sync.example.org).")
+    return address.rstrip("/")
+
+
+def connect_to_organisation(store: CaseloadStore, *, server_url: str, code: str,
+                            http: httpx.Client | None = None) -> SyncPass:
+    """Enrol this caseload with a one-time code, then run the first sync.
+
+    Raises ConnectProblem (nothing enrolled) when the address, the code or the server is wrong.
+    A first sync that fails after a good enrolment is reported in the returned pass instead: the
+    caseload is connected and background sync will catch up.
+    """
+    url = check_server_address(server_url)
+    if not code.strip():
+        raise ConnectProblem("Enter the enrolment code your administrator gave you.")
+    own = http is None
+    client = http or http_client()
+    try:
+        try:
+            enrol(store, server_url=url, code=code, http=client)
+        except ServerUnreachable:
+            raise ConnectProblem(UNREACHABLE) from None
+        except ServerRefused as refused:
+            raise ConnectProblem(_refusal_text(refused)) from None
+        except SyncError as error:
+            raise ConnectProblem(str(error)) from None
+        except httpx.HTTPError:
+            raise ConnectProblem(UNREACHABLE) from None
+        except ValueError:  # not a sync server: the answer was not the protocol's JSON
+            raise ConnectProblem("That address answered, but not as a FamilyWorker server. "
+                                 "Check the address.") from None
+        log.info("caseload connected to the organisation's server")
+        return sync_pass(store, http=client)
+    finally:
+        if own:
+            client.close()
+
+
+def _refusal_text(refused: ServerRefused) -> str:
+    if refused.code == "enrolment_code_invalid":
+        return WRONG_CODE
+    if refused.code == "enrolment_code_expired":
+        return EXPIRED_CODE
+    return str(refused)
+
+
+def sync_pass(store: CaseloadStore, *, http: httpx.Client | None = None) -> SyncPass:
+    """Push, pull and merge once. A revoked device comes back wiped (the engine shreds it)."""
+    own = http is None
+    client = http or http_client()
+    try:
+        try:
+            engine = SyncEngine(store, http=client)
+        except NotEnrolled:
+            return SyncPass(SyncState.NOT_CONNECTED)
+        try:
+            report = engine.sync()
+        finally:
+            engine.close()
+    except DeviceRevoked:
+        log.warning("sync: device revoked; local caseload wiped")
+        return SyncPass(SyncState.REVOKED, message=REVOKED)
+    except ServerUnreachable:
+        log.info("sync: server unreachable")
+        return SyncPass(SyncState.OFFLINE, message="Offline: your changes are kept on this "
+                                                   "laptop and will be sent next time.")
+    except ServerRefused as refused:
+        log.warning("sync refused by the server (%s, %s)", refused.status, refused.code)
+        return SyncPass(SyncState.REFUSED, message=str(refused))
+    except httpx.HTTPError as error:
+        log.info("sync: transport problem (%s)", type(error).__name__)
+        return SyncPass(SyncState.OFFLINE, message="Offline: the connection dropped; nothing "
+                                                   "was lost and sync will try again.")
+    except SyncError as error:
+        log.warning("sync failed (%s)", error.code)
+        return SyncPass(SyncState.REFUSED, message=str(error))
+    finally:
+        if own:
+            client.close()
+    log.info("sync: pushed %d, pulled %d, conflicts %d", report.pushed, report.pulled,
+             report.conflicts_found)
+    return SyncPass(SyncState.SYNCED, report=report)

@@ -1,0 +1,120 @@
+"""What the status bar says about sync: connected or not, last synced, changes waiting, changes
+the server refused, conflicts to resolve. Counts and times only, never a name."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.sync.engine import SETTING_LAST_SYNC, SETTING_SERVER_URL, is_enrolled
+
+SETTING_SYNC_MINUTES = "sync_interval_minutes"  # in the encrypted store, like the idle lock
+DEFAULT_SYNC_MINUTES = 5
+MIN_SYNC_MINUTES = 1
+MAX_SYNC_MINUTES = 24 * 60
+
+# Audit events travel through the outbox too, but they are bookkeeping, not the worker's changes.
+_OUTBOX_COUNTS = ("SELECT count(*) FROM sync_outbox WHERE table_name != 'audit_event'")
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """One snapshot of this caseload's sync state."""
+
+    enrolled: bool
+    server_url: str
+    last_synced_at: datetime | None
+    waiting: int  # local changes not yet accepted by the server
+    needs_attention: int  # changes the server refused (kept locally, shown to the worker)
+    open_conflicts: int
+    interval_minutes: int
+
+
+def read_sync_status(store: CaseloadStore) -> SyncStatus:
+    with store.read() as session:
+        conn = session.connection()
+        columns = {str(r[1]) for r in conn.execute(text("PRAGMA table_info(sync_outbox)"))}
+        if "rejected_reason" in columns:
+            # Refused changes stay in the outbox with their reason until the worker acts.
+            waiting = int(conn.execute(text(
+                _OUTBOX_COUNTS + " AND rejected_reason IS NULL")).scalar_one())
+            attention = int(conn.execute(text(
+                _OUTBOX_COUNTS + " AND rejected_reason IS NOT NULL")).scalar_one())
+        else:
+            waiting, attention = int(conn.execute(text(_OUTBOX_COUNTS)).scalar_one()), 0
+        conflicts = int(conn.execute(text(
+            "SELECT count(*) FROM sync_conflict WHERE resolution IS NULL "
+            "AND deleted_at IS NULL")).scalar_one())
+        last = store.setting(SETTING_LAST_SYNC, session=session)
+        url = store.setting(SETTING_SERVER_URL, "", session=session)
+        minutes = store.setting(SETTING_SYNC_MINUTES, DEFAULT_SYNC_MINUTES, session=session)
+    return SyncStatus(enrolled=is_enrolled(store), server_url=str(url or ""),
+                      last_synced_at=_parse_time(last), waiting=waiting,
+                      needs_attention=attention, open_conflicts=conflicts,
+                      interval_minutes=clamp_interval(minutes))
+
+
+def clamp_interval(minutes: object) -> int:
+    """A stored interval as whole minutes within policy; anything unusable means the default."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int | float):
+        return DEFAULT_SYNC_MINUTES
+    return int(min(MAX_SYNC_MINUTES, max(MIN_SYNC_MINUTES, minutes)))
+
+
+def set_sync_interval(store: CaseloadStore, minutes: int) -> None:
+    if not MIN_SYNC_MINUTES <= minutes <= MAX_SYNC_MINUTES:
+        raise ValueError(f"Choose between {MIN_SYNC_MINUTES} and {MAX_SYNC_MINUTES} minutes.")
+    store.set_setting(SETTING_SYNC_MINUTES, minutes)
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# ----- plain words ---------------------------------------------------------------------------
+
+
+def relative_time(then: datetime | None, now: datetime) -> str:
+    """'never', 'just now', '3 minutes ago', 'yesterday at 14:05', '12 Nov at 09:30'."""
+    if then is None:
+        return "never"
+    seconds = (now - then).total_seconds()
+    if seconds < 60:
+        return "just now"  # also covers a clock that is slightly behind the stamp
+    if seconds < 3600:
+        minutes = int(seconds // 60)
+        return "1 minute ago" if minutes == 1 else f"{minutes} minutes ago"
+    if seconds < 6 * 3600:
+        hours = int(seconds // 3600)
+        return "1 hour ago" if hours == 1 else f"{hours} hours ago"
+    local_then, local_now = then.astimezone(), now.astimezone()
+    days = (local_now.date() - local_then.date()).days
+    if days == 0:
+        return f"today at {local_then:%H:%M}"
+    if days == 1:
+        return f"yesterday at {local_then:%H:%M}"
+    return f"{local_then.day} {local_then:%b} at {local_then:%H:%M}"
+
+
+def count_text(count: int, singular: str, plural: str) -> str:
+    return f"{count:,} {singular if count == 1 else plural}"
+
+
+def waiting_text(status: SyncStatus) -> str:
+    return count_text(status.waiting, "change waiting", "changes waiting")
+
+
+def conflicts_text(status: SyncStatus) -> str:
+    return count_text(status.open_conflicts, "conflict to resolve", "conflicts to resolve")
+
+
+def attention_text(status: SyncStatus) -> str:
+    return count_text(status.needs_attention, "change needs attention",
+                      "changes need attention")
