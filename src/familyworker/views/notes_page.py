@@ -4,10 +4,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QDateTime, QModelIndex, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -24,6 +26,9 @@ from familyworker.domain.contact import Addendum, ContactNote, NoteKind
 from familyworker.services.family_file import FamilyFile
 from familyworker.views.notes_table_model import NotesTableModel
 from familyworker.views.record_table_view import record_table_view
+
+
+FINAL_BANNER = "🔒 Finalised — add an addendum to correct. This note can no longer be edited."
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -72,6 +77,12 @@ class NotesPage(QWidget):
         self.form_title = QLabel("<b>New note</b>")
         self.form_title.setObjectName("form_title_label")
         self.form_title.setAccessibleName("Note form")
+        self.final_banner = QLabel(FINAL_BANNER)
+        self.final_banner.setObjectName("final_banner")
+        self.final_banner.setAccessibleName("This note is finalised and read-only")
+        self.final_banner.setWordWrap(True)
+        self.final_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.final_banner.hide()
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("kind_combo")
         self.kind_combo.setAccessibleName("Kind of contact")
@@ -153,6 +164,7 @@ class NotesPage(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.form_title)
+        right_layout.addWidget(self.final_banner)
         right_layout.addLayout(form)
         right_layout.addLayout(buttons)
         right_layout.addWidget(self.addendum_box)
@@ -263,12 +275,20 @@ class NotesPage(QWidget):
         self._saved_payload = self._payload()
 
     def _set_read_only(self, read_only: bool) -> None:
-        for widget in (self.kind_combo, self.when_edit, self.duration_spin):
+        """A finalised note must look as fixed as it is: short fields greyed out, the
+        narrative kept selectable (to quote in an addendum) but on the window's background."""
+        for widget in (self.kind_combo, self.when_edit, self.duration_spin, self.present_edit,
+                       self.agencies_edit, self.follow_ups_edit):
             widget.setEnabled(not read_only)
         for line in (self.present_edit, self.agencies_edit):
             line.setReadOnly(read_only)
         for text in (self.narrative_edit, self.follow_ups_edit):
             text.setReadOnly(read_only)
+            text.setBackgroundRole(QPalette.ColorRole.Window if read_only
+                                   else QPalette.ColorRole.Base)
+            text.viewport().setBackgroundRole(text.backgroundRole())
+            text.setProperty("finalised", read_only)  # for the style sheet
+        self.final_banner.setVisible(read_only)
         self.save_button.setEnabled(not read_only)
         self.finalise_button.setEnabled(not read_only)
 
