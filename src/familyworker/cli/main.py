@@ -16,6 +16,7 @@ REGISTRARS = [
     "familyworker.cli.sync_commands",
     "familyworker.cli.print_commands",
     "familyworker.cli.demo_command",
+    "familyworker.cli.report_commands",
 ]
 
 

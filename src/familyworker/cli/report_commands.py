@@ -1,0 +1,57 @@
+"""Report commands: `familyworker report programme --from DATE --to DATE --out FILE.pdf
+--csv FILE.csv` (at least one of --out and --csv)."""
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from familyworker.cli.common import EXIT_OK, CommandFailed, add_command, open_store
+from familyworker.domain.programme_figures import ReportPeriod
+from familyworker.services.programme_report import export_programme_report
+
+
+def register(subparsers: Any) -> None:
+    report = subparsers.add_parser("report", help="programme reports (PDF and CSV)")
+    kinds = report.add_subparsers(dest="report_kind", metavar="REPORT")
+    parser = add_command(kinds, "programme", handler=cmd_programme,
+                         help="families, distance travelled, outcomes, claims and case "
+                              "durations for a period")
+    parser.add_argument("--from", dest="start", required=True,
+                        help="first day of the period, YYYY-MM-DD")
+    parser.add_argument("--to", dest="end", required=True,
+                        help="last day of the period, YYYY-MM-DD")
+    parser.add_argument("--out", type=Path, default=None, help="the PDF file to write")
+    parser.add_argument("--csv", type=Path, default=None, help="the CSV file to write")
+    parser.add_argument("--rule", default=None,
+                        help="claim rule key from claim_rules.json (default: the council's)")
+
+
+def _iso_day(text: str, what: str) -> date:
+    # Parsed here, not by argparse, so a bad date is exit 1 like any other plain problem.
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandFailed(f"{what} must be a date written YYYY-MM-DD.") from None
+
+
+def cmd_programme(args: argparse.Namespace) -> int:
+    if args.out is None and args.csv is None:
+        raise CommandFailed("Say where to write the report: --out FILE.pdf and/or --csv FILE.csv.")
+    for path in (args.out, args.csv):
+        if path is not None and not Path(path).parent.is_dir():
+            raise CommandFailed("The folder to save the report in does not exist.")
+    period = ReportPeriod(_iso_day(args.start, "--from"), _iso_day(args.end, "--to"))
+    with open_store(args) as store:
+        try:
+            result = export_programme_report(store, period, csv_path=args.csv,
+                                             pdf_path=args.out, rule_key=args.rule)
+        except OSError as error:
+            raise CommandFailed(f"The report could not be written ({error.strerror}).") from None
+    figures = result.figures
+    print(f"{figures.families} families in scope, {figures.eligible} eligible, "
+          f"{figures.outcomes_achieved} outcomes achieved, {figures.claims['claimed']} claimed.")
+    for path in (result.pdf_path, result.csv_path):
+        if path is not None:
+            print(f"Wrote {path}.")
+    return EXIT_OK

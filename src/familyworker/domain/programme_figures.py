@@ -1,0 +1,258 @@
+"""Programme report figures from plain per-family facts (pure: the store loads the facts).
+
+How the period applies (the same for the CSV, the PDF and the app):
+- a family is **in scope** when its case was live at any time in the period: it was referred
+  (or opened) on or before the period's last day, and it had not closed before its first day;
+- its **status** is the status now (when the report is run);
+- **needs** are all needs recorded for it; **eligible** is the framework's rule (enough needs,
+  and a dependent child or an expectant parent) as at the period's last day;
+- **distance travelled** compares the first and the latest whole-family Web Star scored inside
+  the period; it needs two such assessments (one alone gives dates but no change);
+- **outcomes achieved** are those achieved inside the period; **sustained** means sustained for
+  the claim rule's period by the period's last day;
+- the **claim** position (claimed / ready / not ready) is as at the period's last day;
+- the **case duration** runs from opening to closing, or to the period's last day if later
+  closed or still open; families never opened by then have none.
+"""
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from familyworker.domain.claims import Claim, ClaimRule, assess_claim, household_is_eligible
+from familyworker.domain.criteria import ProgrammeFramework
+from familyworker.domain.errors import ValidationError
+from familyworker.domain.family import FamilyStatus
+from familyworker.domain.outcome import Outcome, add_months
+from familyworker.domain.star import StarTemplate
+
+# Case duration bands in weeks (the usual intervention is 16 weeks).
+DURATION_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("under 12 weeks", 0, 12), ("12 to 16 weeks", 12, 16), ("16 to 26 weeks", 16, 26),
+    ("26 to 52 weeks", 26, 52), ("over 52 weeks", 52, None))
+CLAIM_STATES = ("claimed", "ready", "not ready")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPeriod:
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationError("The report period ends before it starts.")
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def covers_case(self, began: date | None, closed_on: date | None) -> bool:
+        return (began is None or began <= self.end) and (closed_on is None
+                                                         or closed_on >= self.start)
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyFacts:
+    """What the report needs about one family: identifiers, dates, codes and scores only."""
+
+    family_id: str
+    reference: str
+    status: FamilyStatus
+    referred_on: date | None
+    opened_on: date | None
+    closed_on: date | None
+    needs: tuple[str, ...] = ()
+    dates_of_birth: tuple[date | None, ...] = ()
+    flags: tuple[tuple[str, ...], ...] = ()
+    stars: tuple[tuple[date, Mapping[str, int]], ...] = ()  # whole-family, any order
+    outcomes: tuple[Outcome, ...] = ()
+    claim: Claim | None = None
+
+    @property
+    def began(self) -> date | None:
+        known = [d for d in (self.referred_on, self.opened_on) if d is not None]
+        return min(known) if known else None
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyLine:
+    reference: str
+    status: FamilyStatus
+    needs: tuple[str, ...]
+    eligible: bool
+    first_star_date: date | None
+    latest_star_date: date | None
+    first_scores: Mapping[str, int]
+    latest_scores: Mapping[str, int]
+    changes: Mapping[str, int | None]  # empty without two stars in the period
+    achieved_criteria: tuple[str, ...]  # one entry per outcome achieved in the period
+    sustained_criteria: tuple[str, ...]
+    claim_state: str
+    case_days: int | None
+    opened_on: date | None
+    closed_on: date | None
+
+    @property
+    def outcomes_achieved(self) -> int:
+        return len(self.achieved_criteria)
+
+    @property
+    def outcomes_sustained(self) -> int:
+        return len(self.sustained_criteria)
+
+    @property
+    def average_change(self) -> float | None:
+        values = [v for v in self.changes.values() if v is not None]
+        return sum(values) / len(values) if values else None
+
+
+@dataclass(frozen=True, slots=True)
+class DomainFigure:
+    key: str
+    label: str
+    families: int  # with a first and a latest score in the period
+    average_first: float | None
+    average_latest: float | None
+
+    @property
+    def average_change(self) -> float | None:
+        if self.average_first is None or self.average_latest is None:
+            return None
+        return self.average_latest - self.average_first
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeFigures:
+    period: ReportPeriod
+    framework_name: str
+    rule_name: str
+    sustained_months: int
+    criteria: tuple[tuple[str, str], ...]  # (key, label)
+    domains: tuple[tuple[str, str], ...]  # (key, label)
+    lines: tuple[FamilyLine, ...]  # by reference
+    domain_figures: tuple[DomainFigure, ...] = field(default=())
+
+    @property
+    def families(self) -> int:
+        return len(self.lines)
+
+    @property
+    def by_status(self) -> dict[str, int]:
+        counts = Counter(line.status for line in self.lines)
+        return {status.label: counts.get(status, 0) for status in FamilyStatus}
+
+    @property
+    def by_criterion(self) -> dict[str, int]:
+        counts = Counter(key for line in self.lines for key in set(line.needs))
+        return {key: counts.get(key, 0) for key, _ in self.criteria}
+
+    @property
+    def eligible(self) -> int:
+        return sum(1 for line in self.lines if line.eligible)
+
+    @property
+    def with_distance(self) -> int:
+        return sum(1 for line in self.lines if line.changes)
+
+    @property
+    def outcomes_achieved(self) -> int:
+        return sum(line.outcomes_achieved for line in self.lines)
+
+    @property
+    def outcomes_sustained(self) -> int:
+        return sum(line.outcomes_sustained for line in self.lines)
+
+    @property
+    def outcomes_by_criterion(self) -> dict[str, tuple[int, int]]:
+        """criterion key -> (outcomes achieved, of which sustained) in the period."""
+        achieved = Counter(k for line in self.lines for k in line.achieved_criteria)
+        sustained = Counter(k for line in self.lines for k in line.sustained_criteria)
+        return {key: (achieved.get(key, 0), sustained.get(key, 0)) for key, _ in self.criteria}
+
+    @property
+    def claims(self) -> dict[str, int]:
+        counts = Counter(line.claim_state for line in self.lines)
+        return {state: counts.get(state, 0) for state in CLAIM_STATES}
+
+    @property
+    def durations(self) -> dict[str, int]:
+        bands = dict.fromkeys((label for label, _, _ in DURATION_BANDS), 0)
+        for line in self.lines:
+            if line.case_days is not None:
+                bands[duration_band(line.case_days)] += 1
+        return bands
+
+    @property
+    def median_case_weeks(self) -> float | None:
+        days = [line.case_days for line in self.lines if line.case_days is not None]
+        return statistics.median(days) / 7 if days else None
+
+
+def duration_band(days: int) -> str:
+    weeks = days / 7
+    for label, low, high in DURATION_BANDS:
+        if weeks >= low and (high is None or weeks < high):
+            return label
+    return DURATION_BANDS[-1][0]
+
+
+def family_line(facts: FamilyFacts, *, period: ReportPeriod, framework: ProgrammeFramework,
+                template: StarTemplate, rule: ClaimRule) -> FamilyLine:
+    stars = sorted((s for s in facts.stars if period.contains(s[0])), key=lambda s: s[0])
+    first = stars[0] if stars else None
+    latest = stars[-1] if stars else None
+    changes: dict[str, int | None] = {}
+    if len(stars) >= 2 and first is not None and latest is not None:
+        for key in template.domain_keys():
+            before, after = first[1].get(key), latest[1].get(key)
+            changes[key] = None if before is None or after is None else after - before
+    achieved = [o for o in facts.outcomes if period.contains(o.achieved_on)]
+    sustained = [o for o in achieved
+                 if add_months(o.achieved_on, rule.sustained_months) <= period.end]
+    eligible = household_is_eligible(framework, needs=facts.needs,
+                                     dates_of_birth=facts.dates_of_birth, flags=facts.flags,
+                                     on=period.end)
+    claim = facts.claim if facts.claim and facts.claim.claimed_on <= period.end else None
+    assessment = assess_claim(rule, needs=facts.needs,
+                              outcomes=[o for o in facts.outcomes if o.achieved_on <= period.end],
+                              eligible=eligible, on=period.end, claim=claim)
+    case_days = None
+    if facts.opened_on is not None and facts.opened_on <= period.end:
+        until = min(facts.closed_on or period.end, period.end)
+        case_days = max(0, (until - facts.opened_on).days)
+    return FamilyLine(
+        reference=facts.reference, status=facts.status, needs=facts.needs, eligible=eligible,
+        first_star_date=first[0] if first else None,
+        latest_star_date=latest[0] if latest else None,
+        first_scores=dict(first[1]) if first else {},
+        latest_scores=dict(latest[1]) if latest else {},
+        changes=changes, achieved_criteria=tuple(o.criterion_key for o in achieved),
+        sustained_criteria=tuple(o.criterion_key for o in sustained),
+        claim_state=assessment.state, case_days=case_days, opened_on=facts.opened_on,
+        closed_on=facts.closed_on)
+
+
+def programme_figures(facts: Iterable[FamilyFacts], *, period: ReportPeriod,
+                      framework: ProgrammeFramework, template: StarTemplate,
+                      rule: ClaimRule) -> ProgrammeFigures:
+    """Every in-scope family's line, and the averages per star domain."""
+    lines = tuple(sorted(
+        (family_line(f, period=period, framework=framework, template=template, rule=rule)
+         for f in facts if period.covers_case(f.began, f.closed_on)),
+        key=lambda line: line.reference))
+    figures = []
+    for domain in template.domains:
+        pairs = [(line.first_scores[domain.key], line.latest_scores[domain.key])
+                 for line in lines
+                 if line.changes.get(domain.key) is not None]
+        figures.append(DomainFigure(
+            key=domain.key, label=domain.label, families=len(pairs),
+            average_first=sum(p[0] for p in pairs) / len(pairs) if pairs else None,
+            average_latest=sum(p[1] for p in pairs) / len(pairs) if pairs else None))
+    return ProgrammeFigures(
+        period=period, framework_name=framework.name, rule_name=rule.name,
+        sustained_months=rule.sustained_months,
+        criteria=tuple((c.key, c.label) for c in framework.criteria),
+        domains=tuple((d.key, d.label) for d in template.domains), lines=lines,
+        domain_figures=tuple(figures))

@@ -1,0 +1,173 @@
+"""The programme report: figures for a period, as CSV and as a PDF with charts.
+
+How the period applies is set out in `familyworker.domain.programme_figures`. The facts are
+read in a handful of whole-table queries (no per-family queries), so 5,000 families take well
+under a second to gather. The CSV and the PDF carry family references, never names.
+"""
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+from familyworker.atomic_file import write_atomically
+from familyworker.domain.audit import AuditAction
+from familyworker.domain.claims import Claim
+from familyworker.domain.family import FamilyStatus
+from familyworker.domain.outcome import Outcome
+from familyworker.domain.programme_figures import (
+    FamilyFacts,
+    ProgrammeFigures,
+    ReportPeriod,
+    programme_figures,
+)
+from familyworker.reports.pdf_output import sha256_hex
+from familyworker.reports.programme_report import render_programme_report
+from familyworker.services.outcomes import default_claim_rules
+from familyworker.services.programme import default_framework, default_star_template
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.tables import (
+    FamilyCriterionRow,
+    FamilyRow,
+    OutcomeClaimRow,
+    OutcomeRow,
+    PersonRow,
+    StarAssessmentRow,
+)
+
+BASE_COLUMNS = ("reference", "status", "needs_count", "eligible", "first_star_date",
+                "latest_star_date")
+EXTRA_COLUMNS = ("needs", "opened_on", "closed_on", "case_days", "outcomes_achieved",
+                 "outcomes_sustained", "claim")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedReport:
+    figures: ProgrammeFigures
+    csv_path: Path | None
+    pdf_path: Path | None
+    csv_sha256: str | None
+    pdf_sha256: str | None
+
+
+def _rows(session: Session, *columns: Any) -> list[Any]:
+    """Live rows' columns as plain tuples (core select: no ORM objects for 5,000 families)."""
+    table = columns[0].class_
+    statement = sa_select(*columns).where(col(table.deleted_at).is_(None))
+    return list(session.connection().execute(statement).all())
+
+
+def _grouped(rows: list[Any]) -> dict[str, list[Any]]:
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        groups[row[0]].append(tuple(row[1:]))
+    return groups
+
+
+def load_facts(store: CaseloadStore) -> list[FamilyFacts]:
+    """Every live family's report facts, gathered in one read snapshot."""
+    with store.read() as session:
+        families = _rows(session, FamilyRow.id, FamilyRow.reference, FamilyRow.status,
+                         FamilyRow.referred_on, FamilyRow.opened_on, FamilyRow.closed_on)
+        needs = _grouped(_rows(session, FamilyCriterionRow.family_id,
+                               FamilyCriterionRow.criterion_key,
+                               FamilyCriterionRow.identified_on, FamilyCriterionRow.id))
+        people = _grouped(_rows(session, PersonRow.family_id, PersonRow.date_of_birth,
+                                PersonRow.flags))
+        stars = _grouped([r for r in _rows(session, StarAssessmentRow.family_id,
+                                           StarAssessmentRow.assessed_on,
+                                           StarAssessmentRow.scores,
+                                           StarAssessmentRow.person_id)
+                          if r[3] is None])  # whole-family assessments only
+        outcomes = _grouped(_rows(session, OutcomeRow.family_id, OutcomeRow.id,
+                                  OutcomeRow.criterion_key, OutcomeRow.achieved_on))
+        claims = _grouped(_rows(session, OutcomeClaimRow.family_id, OutcomeClaimRow.id,
+                                OutcomeClaimRow.claimed_on, OutcomeClaimRow.claim_reference,
+                                OutcomeClaimRow.rule_key))
+    facts = []
+    for family_id, reference, status, referred_on, opened_on, closed_on in families:
+        family_needs = sorted(needs.get(family_id, ()), key=lambda n: (n[1] or date.min, n[2]))
+        family_people = people.get(family_id, ())
+        family_claims = sorted(claims.get(family_id, ()), key=lambda c: c[1])
+        last_claim = family_claims[-1] if family_claims else None
+        facts.append(FamilyFacts(
+            family_id=family_id, reference=reference, status=FamilyStatus(status),
+            referred_on=referred_on, opened_on=opened_on, closed_on=closed_on,
+            needs=tuple(dict.fromkeys(n[0] for n in family_needs)),
+            dates_of_birth=tuple(p[0] for p in family_people),
+            flags=tuple(tuple(p[1] or ()) for p in family_people),
+            stars=tuple((s[0], _scores(s[1])) for s in stars.get(family_id, ())),
+            # Evidence text is not needed for counting, so it is never read here.
+            outcomes=tuple(Outcome(id=o[0], family_id=family_id, criterion_key=o[1],
+                                   achieved_on=o[2], evidence="(recorded)")
+                           for o in outcomes.get(family_id, ())),
+            claim=Claim(id=last_claim[0], family_id=family_id, claimed_on=last_claim[1],
+                        claim_reference=last_claim[2], rule_key=last_claim[3])
+            if last_claim else None))
+    return facts
+
+
+def _scores(raw: list[dict[str, Any]]) -> Mapping[str, int]:
+    return {str(s["domain_key"]): int(s["score"]) for s in raw}
+
+
+def build_programme_report(store: CaseloadStore, period: ReportPeriod,
+                           rule_key: str | None = None) -> ProgrammeFigures:
+    return programme_figures(load_facts(store), period=period, framework=default_framework(),
+                             template=default_star_template(),
+                             rule=default_claim_rules().rule(rule_key))
+
+
+def csv_columns(figures: ProgrammeFigures) -> list[str]:
+    return [*BASE_COLUMNS, *(f"change_{key}" for key, _ in figures.domains), *EXTRA_COLUMNS]
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def programme_csv(figures: ProgrammeFigures) -> str:
+    """One row per family in scope; a change column is blank without two stars in range."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(csv_columns(figures))
+    for line in figures.lines:
+        changes = [("" if line.changes.get(key) is None else str(line.changes[key]))
+                   for key, _ in figures.domains]
+        writer.writerow([
+            line.reference, line.status.value, len(line.needs),
+            "yes" if line.eligible else "no", _day(line.first_star_date),
+            _day(line.latest_star_date), *changes, ";".join(line.needs), _day(line.opened_on),
+            _day(line.closed_on), "" if line.case_days is None else line.case_days,
+            line.outcomes_achieved, line.outcomes_sustained, line.claim_state])
+    return buffer.getvalue()
+
+
+def export_programme_report(store: CaseloadStore, period: ReportPeriod, *,
+                            csv_path: Path | None = None, pdf_path: Path | None = None,
+                            printed_on: date | None = None,
+                            rule_key: str | None = None) -> ExportedReport:
+    """Build once, write each file crash-safely, then audit the export (counts only)."""
+    figures = build_programme_report(store, period, rule_key)
+    csv_sha = pdf_sha = None
+    if csv_path is not None:
+        data = programme_csv(figures).encode("utf-8")
+        write_atomically(Path(csv_path), data)
+        csv_sha = sha256_hex(data)
+    if pdf_path is not None:
+        pdf = render_programme_report(figures, printed_on=printed_on or date.today())
+        write_atomically(Path(pdf_path), pdf)
+        pdf_sha = sha256_hex(pdf)
+    with store.unit_of_work() as uow:
+        uow.audit(AuditAction.EXPORT, entity="programme_report",
+                  detail=f"from={period.start} to={period.end} families={figures.families} "
+                         f"csv={csv_sha or '-'} pdf={pdf_sha or '-'}")
+    return ExportedReport(figures, Path(csv_path) if csv_path else None,
+                          Path(pdf_path) if pdf_path else None, csv_sha, pdf_sha)
