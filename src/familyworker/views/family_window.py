@@ -26,6 +26,7 @@ from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
 from familyworker.views.household_page import HouseholdPage
 from familyworker.views.notes_page import NotesPage
+from familyworker.views.outcomes_page import OutcomesPage
 from familyworker.views.plan_page import PlanPage
 from familyworker.views.star_page import StarPage
 from familyworker.views.task_runner import TaskRunner
@@ -80,6 +81,9 @@ class FamilyWindow(QMainWindow):
         self.tabs.addTab(self.star_page, "&Web Star")
         self.tabs.addTab(self.plan_page, "Plan on a &page")
         self.tabs.addTab(self.notes_page, "Contact &notes")
+        self.outcomes_page = OutcomesPage(store, runner, family_id=family_id,
+                                          on_changed=self._after_write)
+        self.tabs.addTab(self.outcomes_page, "&Outcomes")
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.header_label)

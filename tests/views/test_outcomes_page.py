@@ -1,0 +1,136 @@
+"""The Outcomes tab driven through its real widgets against a real encrypted caseload."""
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from pytestqt.qtbot import QtBot
+
+from familyworker.domain.family import ClosureReason, FamilyStatus
+from familyworker.services import families, outcomes
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.views.outcomes_page import OutcomesPage
+from familyworker.views.task_runner import TaskRunner
+
+pytestmark = pytest.mark.gui
+LEFT = Qt.MouseButton.LeftButton
+NEEDS = ("education", "housing", "health")
+
+
+@pytest.fixture
+def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
+    made = TaskRunner()
+    yield made
+    made.wait_until_idle()
+
+
+def _family(store: CaseloadStore) -> str:
+    family = families.add_family(store, reference="FAM-0777", household_name="Tab household",
+                                 postcode="LS1 4AB", referred_on=date(2024, 1, 1))
+    families.change_status(store, family.id, FamilyStatus.OPEN, on=date(2024, 1, 5))
+    families.add_person(store, family.id, name="Kid", date_of_birth=date.today()
+                        - timedelta(days=3000))
+    for key in NEEDS:
+        families.add_need(store, family.id, criterion_key=key, identified_on=date(2024, 1, 5))
+    return family.id
+
+
+def _page(qtbot: QtBot, store: CaseloadStore, runner: TaskRunner, family_id: str,
+          changed: list[int]) -> OutcomesPage:
+    page = OutcomesPage(store, runner, family_id=family_id,
+                        on_changed=lambda: changed.append(1))
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.shown is not None, timeout=5000)
+    return page
+
+
+def _cell(page: OutcomesPage, row: int, column: int) -> str:
+    item = page.table.item(row, column)
+    return item.text() if item is not None else ""
+
+
+def test_record_an_outcome_through_the_form(qtbot: QtBot, store: CaseloadStore,
+                                            runner: TaskRunner) -> None:
+    family_id = _family(store)
+    changed: list[int] = []
+    page = _page(qtbot, store, runner, family_id, changed)
+    assert page.table.rowCount() == 3 and _cell(page, 0, 2) == "—"
+    assert "Not claim ready yet" in page.summary_label.text()
+    assert not page.claim_button.isEnabled() and page.review_box.isHidden()
+
+    page.criterion_combo.setCurrentIndex(page.criterion_combo.findData("education"))
+    page.achieved_edit.setDate(QDate(2024, 3, 1))
+    qtbot.keyClicks(page.evidence_edit, "Attendance 96% for two terms")
+    qtbot.mouseClick(page.record_button, LEFT)
+    qtbot.waitUntil(lambda: _cell(page, 0, 2) == "01 Mar 2024", timeout=5000)
+    assert _cell(page, 0, 3) == "yes"  # sustained: more than six months ago
+    assert page.message_label.text() == "Outcome recorded."
+    assert page.evidence_edit.text() == "" and changed == [1]
+    assert "Needs met:</b> 1 of 3" in page.summary_label.text()
+
+
+def test_refused_outcome_keeps_the_typed_evidence(qtbot: QtBot, store: CaseloadStore,
+                                                  runner: TaskRunner) -> None:
+    family_id = _family(store)
+    changed: list[int] = []
+    page = _page(qtbot, store, runner, family_id, changed)
+    page.achieved_edit.setDate(QDate.currentDate().addDays(5))
+    qtbot.keyClicks(page.evidence_edit, "Letter from the GP")
+    qtbot.mouseClick(page.record_button, LEFT)
+    qtbot.waitUntil(lambda: "still to come" in page.message_label.text(), timeout=5000)
+    assert page.evidence_edit.text() == "Letter from the GP"
+    assert changed == []
+    assert outcomes.family_outcomes(store, family_id).outcomes == ()
+
+
+def test_claim_when_ready(qtbot: QtBot, store: CaseloadStore, runner: TaskRunner) -> None:
+    family_id = _family(store)
+    for key in NEEDS:
+        outcomes.record_outcome(store, family_id, criterion_key=key,
+                                achieved_on=date(2024, 6, 1), evidence="On file")
+    page = _page(qtbot, store, runner, family_id, [])
+    assert page.claim_button.isEnabled()
+    assert "Claim ready" in page.summary_label.text()
+    qtbot.keyClicks(page.claim_edit, "SF-2026-0042")
+    qtbot.mouseClick(page.claim_button, LEFT)
+    qtbot.waitUntil(lambda: "Claimed" in page.summary_label.text(), timeout=5000)
+    assert "SF-2026-0042" in page.summary_label.text()
+    assert not page.claim_button.isEnabled()
+
+
+def test_sustainability_review_reopens_the_case(qtbot: QtBot, store: CaseloadStore,
+                                                runner: TaskRunner) -> None:
+    family_id = _family(store)
+    families.close_case(store, family_id, reason=ClosureReason.OUTCOMES_ACHIEVED,
+                        on=date.today() - timedelta(days=200))
+    changed: list[int] = []
+    page = _page(qtbot, store, runner, family_id, changed)
+    assert not page.review_box.isHidden()
+    assert page.review_label.text().startswith("Review due ")
+    qtbot.mouseClick(page.reopen_button, LEFT)
+    qtbot.waitUntil(lambda: page.shown is not None and page.shown.status is FamilyStatus.OPEN,
+                    timeout=5000)
+    assert page.review_box.isHidden() and changed == [1]
+    assert page.message_label.text() == "Review recorded: the case is open again."
+    assert outcomes.sustainability_reviews_due(store, date.today() + timedelta(days=400)) == []
+
+
+def test_family_window_has_the_outcomes_tab(qtbot: QtBot, store: CaseloadStore,
+                                            runner: TaskRunner) -> None:
+    from familyworker.views.family_window import FamilyWindow
+
+    family_id = _family(store)
+    window = FamilyWindow(store, runner, family_id=family_id, reference="FAM-0777")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.outcomes_page.shown is not None, timeout=5000)
+    labels = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert "&Outcomes" in labels
+    window.tabs.setCurrentWidget(window.outcomes_page)
+    qtbot.keyClicks(window.outcomes_page.evidence_edit, "Housing officer confirms tenancy")
+    window.outcomes_page.criterion_combo.setCurrentIndex(
+        window.outcomes_page.criterion_combo.findData("housing"))
+    with qtbot.waitSignal(window.data_changed, timeout=5000):
+        qtbot.mouseClick(window.outcomes_page.record_button, LEFT)
+    qtbot.waitUntil(lambda: _cell(window.outcomes_page, 1, 2) != "—", timeout=5000)
+    window.close()
