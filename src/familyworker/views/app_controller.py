@@ -16,6 +16,7 @@ from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import WrongPassphrase
 from familyworker.store.paths import StorePaths
 from familyworker.store.unlock_attempts import UnlockAttemptLog
+from familyworker.views.add_family_flow import AddFamilyFlow
 from familyworker.views.clipboard_guard import ClipboardGuard
 from familyworker.views.create_passphrase_dialog import CreatePassphraseDialog
 from familyworker.views.family_window import FamilyWindow, plain_message
@@ -64,6 +65,10 @@ class AppController(QObject):
         self.main_window.family_requested.connect(self.open_family)
         self.main_window.lock_requested.connect(self.lock)
         self.main_window.import_requested.connect(self.choose_import)
+        self.add_family_flow = AddFamilyFlow(runner, self)
+        self.main_window.add_family_requested.connect(self.add_family)
+        self.add_family_flow.family_added.connect(self._on_family_added)
+        self.add_family_flow.lock_requested.connect(self.lock)
         self.main_window.close_requested.connect(self.shutdown)
         runner.busy_changed.connect(self.main_window.set_busy)
 
@@ -127,10 +132,11 @@ class AppController(QObject):
             return
         self.store = None
         self.idle_watcher.stop()
-        kept: dict[str, tuple[str, dict[str, Any]]] = {}
+        kept: dict[str, tuple[str | None, dict[str, Any]]] = {}
         for family_id, window in list(self.family_windows.items()):
             for key, payload in window.close_for_lock().items():
                 kept[key] = (family_id, payload)
+        kept.update(self.add_family_flow.close_for_lock())
         self.family_windows.clear()
         self.main_window.clear()
         self.main_window.hide()
@@ -203,6 +209,15 @@ class AppController(QObject):
         window.raise_()
         window.activateWindow()
         return window
+
+    def add_family(self) -> None:
+        if self.store is not None:
+            self.add_family_flow.open(self.store, self.main_window)
+
+    def _on_family_added(self, family_id: str, reference: str) -> None:
+        self.main_window.show_message(f"Family {reference} added.")
+        self.refresh_caseload()
+        self.open_family(family_id, reference)
 
     def _on_family_closed(self, family_id: str) -> None:
         window = self.family_windows.pop(family_id, None)

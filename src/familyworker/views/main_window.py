@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QProgressBar,
+    QPushButton,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -29,7 +30,8 @@ EMPTY_TEXT = (
     "<h3>No families yet</h3>"
     "<p>To bring in your caseload, choose <b>File › Import cohort CSV…</b> (Ctrl+I) and pick "
     "the cohort file your team sent you, or run <code>familyworker import FILE.csv</code>.</p>"
-    "<p>To add one family, run <code>familyworker add-family</code>. "
+    "<p>To add one family, <a href=\"add-family\">add a family</a> "
+    "(<b>File › Add family…</b>, Ctrl+Shift+N). "
     "To try the app with made-up families, run <code>familyworker demo</code>.</p>"
 )
 NO_MATCH_TEXT = "<h3>No families match</h3><p>Clear the search box or the filters.</p>"
@@ -49,6 +51,7 @@ class MainWindow(QMainWindow):
     family_requested = Signal(str, str)  # (family id, reference)
     lock_requested = Signal()
     import_requested = Signal()
+    add_family_requested = Signal()
     close_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -106,6 +109,10 @@ class MainWindow(QMainWindow):
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setTextFormat(Qt.TextFormat.RichText)
+        self.empty_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.empty_label.linkActivated.connect(lambda _link: self.add_family_requested.emit())
         self.stack = QStackedWidget()
         self.stack.addWidget(self.family_table)
         self.stack.addWidget(self.empty_label)
@@ -115,6 +122,12 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.status_combo, 1)
         filters.addWidget(self.overdue_check)
         filters.addWidget(self.count_label)
+        self.add_family_button = QPushButton("&Add family…")
+        self.add_family_button.setObjectName("add_family_button")
+        self.add_family_button.setAccessibleName("Add a family")
+        self.add_family_button.setToolTip("Ctrl+Shift+N")
+        self.add_family_button.clicked.connect(self.add_family_requested)
+        filters.addWidget(self.add_family_button)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(filters)
@@ -140,7 +153,8 @@ class MainWindow(QMainWindow):
         self.family_table.activated.connect(self._on_activated)
         self.setTabOrder(self.search_edit, self.status_combo)
         self.setTabOrder(self.status_combo, self.overdue_check)
-        self.setTabOrder(self.overdue_check, self.family_table)
+        self.setTabOrder(self.overdue_check, self.add_family_button)
+        self.setTabOrder(self.add_family_button, self.family_table)
         self._update_state()
 
     def _build_actions(self) -> None:
@@ -148,6 +162,9 @@ class MainWindow(QMainWindow):
         self.find_action = QAction("&Find a family", self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)
+        self.add_family_action = QAction("&Add family…", self)
+        self.add_family_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.add_family_action.triggered.connect(self.add_family_requested)
         self.import_action = QAction("&Import cohort CSV…", self)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.triggered.connect(self.import_requested)
@@ -160,8 +177,8 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
-        for action in (self.find_action, self.open_action, self.import_action, self.lock_action,
-                       self.quit_action):
+        for action in (self.find_action, self.open_action, self.add_family_action,
+                       self.import_action, self.lock_action, self.quit_action):
             file_menu.addAction(action)
             self.addAction(action)
 
