@@ -65,29 +65,38 @@ class SyncClient:
         return headers
 
     def post(self, path: str, payload: dict[str, Any]) -> Any:
-        body = gzip.compress(json.dumps(payload, separators=(",", ":")).encode(), compresslevel=4)
+        return self._post(path, payload).json()
+
+    def _post(self, path: str, payload: dict[str, Any]) -> httpx.Response:
+        # Level 1: about twice as fast as 4 on a 5,000-op batch, and only ~10% larger.
+        body = gzip.compress(json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+                             .encode(), compresslevel=1)
         headers = {**self._headers(), "Content-Type": "application/json",
                    "Content-Encoding": "gzip"}
-        return self._send("POST", path, content=body, headers=headers)
+        return self._request("POST", path, content=body, headers=headers)
 
     def get(self, path: str, params: dict[str, Any]) -> Any:
         return self._send("GET", path, params=params, headers=self._headers())
 
     def _send(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self._request(method, path, **kwargs).json()
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
             response = self.http.request(method, self.server_url + path, **kwargs)
         except httpx.TransportError:
             raise ServerUnreachable() from None
         if response.status_code >= 400:
             raise _refusal(response)
-        return response.json()
+        return response
 
     def enrol(self, request: protocol.EnrolRequest) -> protocol.EnrolResponse:
         return protocol.EnrolResponse.model_validate(
             self.post("/sync/v1/enrol", request.model_dump(mode="json")))
 
     def push(self, payload: dict[str, Any]) -> protocol.PushResponse:
-        return protocol.PushResponse.model_validate(self.post("/sync/v1/push", payload))
+        return protocol.PushResponse.model_validate_json(
+            self._post("/sync/v1/push", payload).content)
 
     def pull(self, *, cursor: int, limit: int) -> dict[str, Any]:
         # Validated by the caller only as far as it uses it: rows are checked per table on apply.

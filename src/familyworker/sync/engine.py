@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
+from sqlalchemy import Connection, delete, select, text
 from sqlmodel import col
 from sqlmodel import select as sqlmodel_select
 
@@ -135,31 +135,32 @@ class SyncEngine:
 
     def push(self) -> tuple[int, int]:
         pushed = rejected = 0
-        while True:
-            batch_id, ops = self._next_batch()
-            if not ops:
-                return pushed, rejected
+        batch_id, ops = self._next_batch(done=None)
+        while ops:
             payload = {"protocol": protocol.PROTOCOL_VERSION,
                        "schema_version": protocol.SCHEMA_VERSION,
                        "device_id": self.store.device_id, "batch_id": batch_id,
                        "client_time": datetime.now(UTC).isoformat(), "ops": ops}
             response = self.client.push(payload)
-            with self._write() as conn:
-                conn.execute(text("DELETE FROM sync_outbox WHERE batch_id = :b"), {"b": batch_id})
             pushed += len(ops)
             bad = [r for r in response.results if r.status == "rejected"]
             rejected += len(bad)
             if bad:
                 log.warning("server rejected %d changes (%s)", len(bad),
                             ",".join(sorted({r.reason or "" for r in bad})))
+            batch_id, ops = self._next_batch(done=batch_id)
+        return pushed, rejected
 
-    def _next_batch(self) -> tuple[str, list[dict[str, Any]]]:
-        """The batch to send: an unfinished one first (same id, same ops), else a new one.
+    def _next_batch(self, done: str | None) -> tuple[str, list[dict[str, Any]]]:
+        """Drop the batch the server has answered (``done``) and pick the next one to send:
+        an unfinished one first (same id, same ops), else a new one. One transaction.
 
         The batch id is committed before the first send, so a retry after a lost answer is
         recognised by the server as the same batch (SYNC §3 trap 2).
         """
         with self._write() as conn:
+            if done is not None:
+                conn.execute(text("DELETE FROM sync_outbox WHERE batch_id = :b"), {"b": done})
             row = conn.execute(text("SELECT batch_id FROM sync_outbox WHERE batch_id IS NOT NULL "
                                     "ORDER BY seq LIMIT 1")).first()
             if row is not None:
@@ -170,9 +171,9 @@ class SyncEngine:
                     "UPDATE sync_outbox SET batch_id = :b WHERE seq IN (SELECT seq FROM "
                     "sync_outbox WHERE batch_id IS NULL ORDER BY seq LIMIT :n)"),
                     {"b": batch_id, "n": self.batch_ops})
-            rows = conn.execute(text(
+            rows = conn.exec_driver_sql(
                 "SELECT op_id, table_name, row_id, family_id, kind, hlc, fields, base_server_seq "
-                "FROM sync_outbox WHERE batch_id = :b ORDER BY seq"), {"b": batch_id}).all()
+                "FROM sync_outbox WHERE batch_id = ? ORDER BY seq", (batch_id,)).all()
         return batch_id, coalesce(rows)
 
     # ----- pull ----------------------------------------------------------------------------
@@ -340,13 +341,7 @@ def apply_page(store: CaseloadStore, rows: list[dict[str, Any]], next_cursor: in
                 merged = _merge_local(row_type, columns, local, item)
                 if merged is not None:
                     updates.append(merged)
-            if inserts:
-                conn.execute(insert(table), inserts)
-            if updates:
-                names = [c for c in updates[0] if c != "id"]
-                conn.execute(update(table).where(table.c.id == bindparam("b_id"))
-                             .values({n: bindparam(n) for n in names}),
-                             [{**{n: u[n] for n in names}, "b_id": u["id"]} for u in updates])
+            _write_rows(conn, table, inserts, updates)
         if newest:
             # The store's clock lock: stamps issued after this pull order after what we saw.
             with store._clock_lock:
@@ -354,6 +349,31 @@ def apply_page(store: CaseloadStore, rows: list[dict[str, Any]], next_cursor: in
                 _put_setting(conn, SETTING_HLC, str(store.clock.last()))
         _put_setting(conn, SETTING_CURSOR, next_cursor)
     return conflicts
+
+
+def _write_rows(conn: Connection, table: Any, inserts: list[dict[str, Any]],
+                updates: list[dict[str, Any]]) -> None:
+    """INSERT and UPDATE through the driver's executemany (a page is thousands of rows; Core's
+    per-row parameter handling cost more than SQLCipher). Every dict of a list has the same
+    keys; values go through each column's own SQLAlchemy bind processor, as Core would."""
+    if inserts:
+        names = list(inserts[0])
+        conn.exec_driver_sql(
+            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
+            f"({', '.join('?' * len(names))})", _tuples(conn, table, names, inserts))
+    if updates:
+        names = [n for n in updates[0] if n != "id"]
+        conn.exec_driver_sql(
+            f"UPDATE {table.name} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+            _tuples(conn, table, [*names, "id"], updates))
+
+
+def _tuples(conn: Connection, table: Any, names: list[str],
+            rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    dialect = conn.dialect
+    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+    pairs = list(zip(names, processors, strict=True))
+    return [tuple(row[n] if p is None else p(row[n]) for n, p in pairs) for row in rows]
 
 
 def _sync_columns(item: dict[str, Any], stamps: dict[str, str], deleted_at: Any,
