@@ -1,0 +1,364 @@
+"""Background sync for the app: first-run connect, Sync now, a timer, the status bar, the
+conflicts view, and the revoked-device wipe.
+
+Sync passes run on their own single thread, one at a time. The store serialises every writer
+(the GUI's units of work and the engine's transactions take the same in-process lock), so a
+pass never writes at the same moment as a GUI save. Locking stops the timer and waits for a
+pass under way to finish before the store closes.
+"""
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox
+
+from familyworker.services.sync_session import (
+    ConnectProblem,
+    SyncPass,
+    SyncState,
+    connect_to_organisation,
+    sync_pass,
+)
+from familyworker.services.sync_status import SyncStatus, read_sync_status
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.views.conflicts_dialog import ConflictsDialog
+from familyworker.views.connect_dialog import ConnectDialog
+from familyworker.views.family_window import plain_message
+from familyworker.views.sync_status_widget import SyncStatusWidget
+
+if TYPE_CHECKING:
+    from familyworker.views.app_controller import AppController
+
+log = logging.getLogger(__name__)
+
+OFFLINE_RETRY_MS = 30_000  # while offline, look for the server this often
+LOCK_WAIT_S = 90.0  # the longest a lock waits for a pass under way (network timeouts)
+
+
+class SyncController(QObject):
+    """One per app; lives as long as the AppController and follows its unlock/lock cycle."""
+
+    status_changed = Signal(object)  # SyncStatus or None
+    sync_finished = Signal(object)  # SyncPass
+    connected = Signal()
+    revoked = Signal()
+    _done = Signal(object, object)  # (callback, result or exception), from the sync thread
+
+    def __init__(self, controller: "AppController", *, offline_retry_ms: int = OFFLINE_RETRY_MS
+                 ) -> None:
+        super().__init__(controller)
+        self.controller = controller
+        self.store: CaseloadStore | None = None
+        self.status: SyncStatus | None = None
+        self.online: bool | None = None
+        self.offline_retry_ms = offline_retry_ms
+        self.connect_dialog: ConnectDialog | None = None
+        self.conflicts_dialog: ConflictsDialog | None = None
+        self.revoked_notice: QMessageBox | None = None
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._gate = threading.Lock()  # held by the sync thread for a whole pass
+        self._running = False
+        self._again = False
+        self._done.connect(self._deliver)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.sync_now)
+
+        window = controller.main_window
+        self.status_widget = SyncStatusWidget()
+        self.status_widget.conflicts_requested.connect(self.show_conflicts)
+        window.statusBar().addPermanentWidget(self.status_widget)
+        window.sync_label.hide()  # superseded by the fuller status widget
+        self._build_menu()
+        controller.unlocked.connect(self._on_unlocked)
+        controller.caseload_loaded.connect(self.refresh_status)
+
+    def _build_menu(self) -> None:
+        window = self.controller.main_window
+        menu = window.menuBar().addMenu("&Sync")
+        self.sync_action = QAction("&Sync now", self)
+        self.sync_action.setShortcut(QKeySequence("F5"))
+        # From any of the app's windows (a family file too), not only the caseload.
+        self.sync_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.sync_action.triggered.connect(self.sync_now)
+        self.connect_action = QAction("&Connect to your organisation…", self)
+        self.connect_action.triggered.connect(lambda: self.offer_connect(first_run=False))
+        self.conflicts_action = QAction("Con&flicts to resolve…", self)
+        self.conflicts_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.conflicts_action.triggered.connect(self.show_conflicts)
+        for action in (self.sync_action, self.connect_action, self.conflicts_action):
+            menu.addAction(action)
+            window.addAction(action)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        status = self.status
+        enrolled = status is not None and status.enrolled
+        self.sync_action.setEnabled(enrolled)
+        self.connect_action.setEnabled(status is not None and not enrolled)
+        self.conflicts_action.setEnabled(status is not None)
+
+    # ----- unlock / lock ---------------------------------------------------------------------
+
+    def _on_unlocked(self) -> None:
+        self.store = self.controller.store
+        self.online = None
+        self.status_widget.set_online(None)
+        self.refresh_status(then=self._sync_if_enrolled)
+
+    def _sync_if_enrolled(self, status: SyncStatus) -> None:
+        if status.enrolled:
+            self.sync_now()
+
+    def stop(self) -> None:
+        """Locking: no new passes, nothing about the caseload left on screen."""
+        self.store = None
+        self.status = None
+        self._again = False
+        self._timer.stop()
+        self.status_widget.clear()
+        for dialog in (self.conflicts_dialog, self.connect_dialog):
+            if dialog is not None:
+                dialog.done(0)
+                dialog.deleteLater()
+        self.conflicts_dialog = self.connect_dialog = None
+        self._update_actions()
+
+    def wait_for_pass(self, timeout_s: float = LOCK_WAIT_S) -> bool:
+        """Block (any thread but the sync thread) until no pass is under way."""
+        if self._gate.acquire(timeout=timeout_s):
+            self._gate.release()
+            return True
+        log.warning("a sync pass was still running when the caseload closed")
+        return False
+
+    # ----- status ----------------------------------------------------------------------------
+
+    def refresh_status(self, then: Callable[[SyncStatus], None] | None = None) -> None:
+        store = self.store
+        if store is None:
+            return
+
+        def shown(status: SyncStatus) -> None:
+            if self.store is not store:
+                return  # locked or wiped while reading
+            self.status = status
+            self.status_widget.set_status(status)
+            self._update_actions()
+            self.status_changed.emit(status)
+            if then is not None:
+                then(status)
+
+        self.controller.runner.run(lambda: read_sync_status(store), shown, _log_error)
+
+    # ----- passes ----------------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        store = self.store
+        if store is None or self.status is None or not self.status.enrolled:
+            return
+        if self._running:
+            self._again = True  # e.g. a resolution saved during a pass: go round once more
+            return
+        self._timer.stop()
+        self.status_widget.set_syncing(True)
+        self._start(lambda: sync_pass(store), self._on_pass, self._on_pass_error)
+
+    def _start(self, work: Callable[[], Any], on_done: Callable[[Any], None],
+               on_error: Callable[[Exception], None]) -> None:
+        self._running = True
+        gate, done = self._gate, self._done
+
+        def job() -> None:
+            with gate:
+                try:
+                    result = work()
+                except Exception as error:  # delivered on the GUI thread
+                    done.emit(on_error, error)
+                    return
+            done.emit(on_done, result)
+
+        self._pool.start(job)
+
+    @Slot(object, object)
+    def _deliver(self, callback: Callable[[Any], None], value: object) -> None:
+        self._running = False
+        callback(value)
+
+    def _on_pass(self, outcome: SyncPass) -> None:
+        self.status_widget.set_syncing(False)
+        if outcome.state is SyncState.REVOKED:
+            self._wipe(outcome.message)
+            return
+        if self.store is None:
+            return  # locked while the pass ran; the next unlock syncs again
+        self._show_outcome(outcome)
+        self.sync_finished.emit(outcome)
+
+    def _show_outcome(self, outcome: SyncPass) -> None:
+        window = self.controller.main_window
+        if outcome.state is SyncState.SYNCED:
+            self.online = True
+            self._schedule(self._interval_ms())
+            report = outcome.report
+            if report is not None and (report.pulled or report.purged_families):
+                for family_window in list(self.controller.family_windows.values()):
+                    family_window.reload()
+                if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
+                    self.conflicts_dialog.reload()
+            if report is not None and report.rejected:
+                window.show_message(f"The server refused {report.rejected} change(s); they "
+                                    "are listed as needing attention.", 0)
+            if report is not None and report.conflicts_found:
+                window.show_message("Sync found changes made on two devices at once: see "
+                                    "Conflicts to resolve.", 0)
+        elif outcome.state is SyncState.OFFLINE:
+            self.online = False
+            self._schedule(self.offline_retry_ms)
+        elif outcome.state is SyncState.REFUSED:
+            self.online = True
+            window.show_message(outcome.message, 0)
+            self._schedule(self._interval_ms())
+        self.status_widget.set_online(self.online)
+        self.controller.refresh_caseload()  # pending markers and the status both move
+        self.refresh_status()
+        if self._again:
+            self._again = False
+            self.sync_now()
+
+    def _on_pass_error(self, error: Exception) -> None:
+        self.status_widget.set_syncing(False)
+        if self.store is None:
+            return
+        log.error("sync pass failed (%s)", type(error).__name__)
+        self.controller.main_window.show_message(plain_message(error), 0)
+        self._schedule(self._interval_ms())
+        self.refresh_status()
+
+    def _interval_ms(self) -> int:
+        minutes = self.status.interval_minutes if self.status is not None else 5
+        return minutes * 60_000
+
+    def _schedule(self, ms: int) -> None:
+        if self.store is not None:
+            self._timer.start(ms)
+
+    @property
+    def next_sync_in_ms(self) -> int:
+        return self._timer.remainingTime() if self._timer.isActive() else -1
+
+    # ----- connecting ------------------------------------------------------------------------
+
+    def offer_connect(self, *, first_run: bool) -> ConnectDialog | None:
+        if self.store is None:
+            return None
+        if self.connect_dialog is None:
+            dialog = ConnectDialog(self.controller.main_window, first_run=first_run)
+            dialog.connect_requested.connect(self._connect)
+            dialog.offline_chosen.connect(self._on_offline_chosen)
+            self.connect_dialog = dialog
+        self.connect_dialog.show()
+        self.connect_dialog.raise_()
+        self.connect_dialog.activateWindow()
+        return self.connect_dialog
+
+    def _connect(self, server_url: str, code: str) -> None:
+        store = self.store
+        if store is None or self._running:
+            if self.connect_dialog is not None:
+                self.connect_dialog.show_problem("Please wait for the sync under way to finish.")
+            return
+        self._start(lambda: connect_to_organisation(store, server_url=server_url, code=code),
+                    self._on_connected, self._on_connect_error)
+
+    def _on_connected(self, outcome: SyncPass) -> None:
+        if self.connect_dialog is not None:
+            self.connect_dialog.finish()
+            self.connect_dialog.deleteLater()
+            self.connect_dialog = None
+        if self.store is None:
+            return
+        self.controller.main_window.show_message(
+            "Connected to your organisation." + (" Your caseload is synced."
+                                                 if outcome.state is SyncState.SYNCED else ""))
+        self.refresh_status(then=lambda _status: self._after_connect(outcome))
+
+    def _after_connect(self, outcome: SyncPass) -> None:
+        self._show_outcome(outcome)
+        self.connected.emit()
+        self.sync_finished.emit(outcome)
+
+    def _on_connect_error(self, error: Exception) -> None:
+        text = str(error) if isinstance(error, ConnectProblem) else plain_message(error)
+        if not isinstance(error, ConnectProblem):
+            log.error("connecting failed (%s)", type(error).__name__)
+        if self.connect_dialog is not None:
+            self.connect_dialog.show_problem(text)
+
+    def _on_offline_chosen(self) -> None:
+        self.controller.main_window.show_message(
+            "Working offline. Connect any time from Sync › Connect to your organisation…")
+        if self.connect_dialog is not None:
+            self.connect_dialog.deleteLater()
+            self.connect_dialog = None
+
+    # ----- conflicts -------------------------------------------------------------------------
+
+    def show_conflicts(self) -> ConflictsDialog | None:
+        store = self.store
+        if store is None:
+            return None
+        if self.conflicts_dialog is None:
+            dialog = ConflictsDialog(store, self.controller.runner, self.controller.main_window)
+            dialog.resolved.connect(self._on_resolved)
+            self.conflicts_dialog = dialog
+        self.conflicts_dialog.reload()
+        self.conflicts_dialog.show()
+        self.conflicts_dialog.raise_()
+        self.conflicts_dialog.activateWindow()
+        return self.conflicts_dialog
+
+    def _on_resolved(self, _conflict_id: str) -> None:
+        # The resolution is an ordinary edit: send it now rather than at the next tick.
+        self.refresh_status(then=lambda _status: self.sync_now())
+        for family_window in list(self.controller.family_windows.values()):
+            family_window.reload()
+
+    # ----- revoked ---------------------------------------------------------------------------
+
+    def _wipe(self, message: str) -> None:
+        """The engine has already crypto-shredded the caseload: hide everything, say so, and
+        go back to first run."""
+        controller = self.controller
+        self.stop()
+        controller.store = None
+        controller.idle_watcher.stop()
+        for family_window in list(controller.family_windows.values()):
+            family_window.close_for_lock()  # the drafts went with the caseload
+        controller.family_windows.clear()
+        controller.main_window.clear()
+        controller.main_window.hide()
+        controller.unlock_dialog.hide()  # if it was locked meanwhile: there is nothing to unlock
+        notice = QMessageBox(QMessageBox.Icon.Warning, "This laptop has been disconnected",
+                             message, QMessageBox.StandardButton.Ok)
+        notice.setObjectName("revoked_notice")
+        notice.setAccessibleName("This laptop has been disconnected")
+        notice.finished.connect(self._after_revoked_notice)
+        self.revoked_notice = notice
+        notice.open()
+        self.revoked.emit()
+
+    def _after_revoked_notice(self, _result: int) -> None:
+        if self.revoked_notice is not None:
+            self.revoked_notice.deleteLater()
+            self.revoked_notice = None
+        self.controller.start()  # no caseload any more: the first-run screens
+
+
+def _log_error(error: Exception) -> None:
+    log.error("sync status could not be read (%s)", type(error).__name__)

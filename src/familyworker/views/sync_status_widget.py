@@ -1,0 +1,120 @@
+"""The status bar's sync part: online/offline, last synced, changes waiting, conflicts (a button
+that opens the conflicts view) and changes needing attention. Words, never colour alone."""
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from familyworker.services.sync_status import (
+    SyncStatus,
+    attention_text,
+    conflicts_text,
+    relative_time,
+    waiting_text,
+)
+
+
+class SyncStatusWidget(QWidget):
+    """Shows what the controller hands it; keeps "last synced" fresh with a minute tick."""
+
+    conflicts_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sync_status")
+        self.setAccessibleName("Sync status")
+        self._status: SyncStatus | None = None
+        self._online: bool | None = None
+        self._syncing = False
+        self.state_label = self._label("sync_state_label", "Connection")
+        self.last_label = self._label("sync_last_label", "Last synced")
+        self.waiting_label = self._label("sync_waiting_label", "Changes waiting")
+        self.attention_label = self._label("sync_attention_label", "Changes needing attention")
+        self.conflicts_button = QPushButton("")
+        self.conflicts_button.setObjectName("sync_conflicts_button")
+        self.conflicts_button.setAccessibleName("Conflicts to resolve")
+        self.conflicts_button.setFlat(True)
+        self.conflicts_button.clicked.connect(self.conflicts_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.state_label, self.last_label, self.waiting_label,
+                       self.attention_label, self.conflicts_button):
+            layout.addWidget(widget)
+        self._tick = QTimer(self)
+        self._tick.setInterval(30_000)
+        self._tick.timeout.connect(self._render)
+        self._tick.start()
+        self._render()
+
+    @staticmethod
+    def _label(name: str, accessible: str) -> QLabel:
+        label = QLabel("")
+        label.setObjectName(name)
+        label.setAccessibleName(accessible)
+        return label
+
+    # ----- data in -------------------------------------------------------------------------
+
+    def set_status(self, status: SyncStatus | None) -> None:
+        self._status = status
+        self._render()
+
+    def set_online(self, online: bool | None) -> None:
+        """True after a good sync, False when the server could not be reached, None unknown."""
+        self._online = online
+        self._render()
+
+    def set_syncing(self, syncing: bool) -> None:
+        self._syncing = syncing
+        self._render()
+
+    def clear(self) -> None:
+        """Locked or wiped: nothing about the caseload stays on screen."""
+        self._status, self._online, self._syncing = None, None, False
+        self._render()
+
+    # ----- text ----------------------------------------------------------------------------
+
+    def state_text(self) -> str:
+        status = self._status
+        if status is None:
+            return ""
+        if not status.enrolled:
+            return "Working offline (not connected)"
+        if self._syncing:
+            return "Syncing…"
+        if self._online is None:
+            return "Connecting…"
+        return "Online" if self._online else "Offline"
+
+    def _render(self) -> None:
+        status = self._status
+        self.state_label.setText(self.state_text())
+        shown = status is not None
+        enrolled = status is not None and status.enrolled
+        self.last_label.setVisible(enrolled)
+        self.waiting_label.setVisible(shown)
+        if status is None:
+            for label in (self.last_label, self.waiting_label, self.attention_label):
+                label.setText("")
+            self.attention_label.hide()
+            self.conflicts_button.hide()
+            return
+        self.last_label.setText(
+            f"· last synced {relative_time(status.last_synced_at, datetime.now(UTC))}")
+        self.waiting_label.setText(f"· {waiting_text(status)}")
+        self.attention_label.setText(f"· {attention_text(status)}")
+        self.attention_label.setVisible(status.needs_attention > 0)
+        self.conflicts_button.setText(f"⚠ {conflicts_text(status)}…")
+        self.conflicts_button.setVisible(status.open_conflicts > 0)
+
+    def summary(self) -> str:
+        """Everything shown, as one sentence (tests and screen readers)."""
+        parts = [self.state_label.text()]
+        for widget in (self.last_label, self.waiting_label, self.attention_label):
+            if widget.isVisibleTo(self) and widget.text():
+                parts.append(widget.text().lstrip("· "))
+        if self.conflicts_button.isVisibleTo(self):
+            parts.append(self.conflicts_button.text().lstrip("⚠ ").rstrip("…"))
+        return " · ".join(p for p in parts if p)
