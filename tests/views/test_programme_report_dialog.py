@@ -68,3 +68,14 @@ def test_a_folder_that_vanished_is_a_plain_message(qtbot: QtBot, store: Caseload
                          on_done=lambda _r: None, on_error=errors.append)
     qtbot.waitUntil(lambda: bool(errors), timeout=20_000)
     assert error_message(errors[0]).startswith("The report could not be saved (")
+
+
+def test_the_caseload_window_offers_programme_report(qtbot: QtBot) -> None:
+    from familyworker.views.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert "&Programme report…" in [a.text() for a in file_menu.actions()]
+    with qtbot.waitSignal(window.programme_report_requested, timeout=1000):
+        window.programme_report_action.trigger()

@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
     lock_requested = Signal()
     import_requested = Signal()
     add_family_requested = Signal()
+    programme_report_requested = Signal()
     close_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -171,6 +172,8 @@ class MainWindow(QMainWindow):
         self.open_action = QAction("&Open family", self)
         self.open_action.setShortcut(QKeySequence("Ctrl+O"))
         self.open_action.triggered.connect(self.open_selected)
+        self.programme_report_action = QAction("&Programme report…", self)
+        self.programme_report_action.triggered.connect(self.programme_report_requested)
         self.lock_action = QAction("&Lock", self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock_requested)
@@ -178,7 +181,8 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         for action in (self.find_action, self.open_action, self.add_family_action,
-                       self.import_action, self.lock_action, self.quit_action):
+                       self.import_action, self.programme_report_action, self.lock_action,
+                       self.quit_action):
             file_menu.addAction(action)
             self.addAction(action)
 
