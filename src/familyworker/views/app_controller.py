@@ -23,6 +23,7 @@ from familyworker.views.family_window import FamilyWindow, plain_message
 from familyworker.views.idle_watcher import DEFAULT_IDLE_MS, IdleWatcher
 from familyworker.views.main_window import MainWindow
 from familyworker.views.session_lock_watcher import SessionLockWatcher
+from familyworker.views.sync_controller import SyncController
 from familyworker.views.task_runner import TaskRunner
 from familyworker.views.unlock_dialog import UnlockDialog, default_backoff
 
@@ -77,6 +78,8 @@ class AppController(QObject):
                                           backoff=backoff, attempts=self.unlock_attempts)
         self.unlock_dialog.unlocked.connect(self._on_unlocked)
         self.create_dialog: CreatePassphraseDialog | None = None
+        # Background sync, its status bar, the conflicts view and "connect to your organisation".
+        self.sync = SyncController(self)
 
     # ----- start, unlock, lock -------------------------------------------------------------
 
@@ -107,6 +110,7 @@ class AppController(QObject):
         if self.create_dialog is not None:
             self.create_dialog.hide()
         self._on_unlocked(store)
+        self.sync.offer_connect(first_run=True)
 
     def _on_unlocked(self, store: object) -> None:
         assert isinstance(store, CaseloadStore)
@@ -132,6 +136,7 @@ class AppController(QObject):
             return
         self.store = None
         self.idle_watcher.stop()
+        self.sync.stop()
         kept: dict[str, tuple[str | None, dict[str, Any]]] = {}
         for family_id, window in list(self.family_windows.items()):
             for key, payload in window.close_for_lock().items():
@@ -143,9 +148,12 @@ class AppController(QObject):
         self.clipboard_guard.clear_if_ours()
         self._clear_clipboard()
 
+        sync = self.sync
+
         def save_and_close() -> None:
             # On the serial writer: after any write already queued, and before the store closes.
             try:
+                sync.wait_for_pass()  # a pass under way finishes before the store closes
                 for key, (family_id, payload) in kept.items():
                     drafts.save_form_draft(store, key=key, payload=payload, family_id=family_id)
             finally:

@@ -1,0 +1,364 @@
+"""The app side of sync, driven as a person would, against a real server on loopback: connect on
+first run, the status bar, Sync now, offline, conflicts resolved in the conflicts view, and a
+revoked laptop wiped."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import Engine, text
+from tests.views.conftest import TEST_PASSPHRASE, close_down, make_controller, unlock
+
+from familyworker.services import families
+from familyworker.services.sync_session import REVOKED, WRONG_CODE, sync_pass
+from familyworker.services.sync_status import read_sync_status
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.keys import KDF_FLOOR
+from familyworker.store.paths import StorePaths
+from familyworker.store.tables import FamilyRow
+from familyworker.sync.conflicts import list_conflicts
+from familyworker.sync.engine import enrol
+from familyworker.views.app_controller import AppController
+from familyworker.views.family_window import FamilyWindow
+from familyworker_server import accounts
+from familyworker_server.background import RunningServer, start_server
+from familyworker_server.db import make_engine
+
+pytestmark = pytest.mark.gui
+
+
+@dataclass
+class Live:
+    """A real server on 127.0.0.1 and an admin connection to its database."""
+
+    running: RunningServer
+    admin: Engine
+    team: str
+    worker: str
+
+    @property
+    def url(self) -> str:
+        return self.running.url
+
+    def code(self) -> str:
+        return accounts.new_enrolment_code(self.admin, worker=self.worker)
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Live]:
+    running = start_server(tmp_path / "server")
+    admin = make_engine(running.settings.resolved_url())
+    team = accounts.add_team(admin, name="North")
+    worker = accounts.add_worker(admin, name="Ann Worker", role="worker", team=team)
+    yield Live(running, admin, team, worker)
+    admin.dispose()
+    running.stop()
+
+
+def enrolled_store(live: Live, path: Path) -> CaseloadStore:
+    store = CaseloadStore.create(path, TEST_PASSPHRASE, kdf=KDF_FLOOR)
+    enrol(store, server_url=live.url, code=live.code())
+    return store
+
+
+def laptop_with_family(live: Live, path: Path, reference: str = "FAM-1") -> str:
+    """An enrolled, synced caseload holding one family; closed so the app can open it."""
+    store = enrolled_store(live, path)
+    try:
+        family_id = families.add_family(store, reference=reference, household_name="Smith",
+                                        postcode="AB1 2CD").id
+        assert sync_pass(store).report is not None
+    finally:
+        store.lock()
+    return family_id
+
+
+def status_text(controller: AppController) -> str:
+    return controller.sync.status_widget.summary()
+
+
+def wait_for_status(qtbot: QtBot, controller: AppController, *parts: str) -> None:
+    qtbot.waitUntil(lambda: all(p in status_text(controller) for p in parts), timeout=15_000)
+
+
+def open_family(qtbot: QtBot, controller: AppController, family_id: str) -> FamilyWindow:
+    window = controller.open_family(family_id, "FAM-1")
+    assert window is not None
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.file is not None, timeout=10_000)
+    return window
+
+
+def add_member(qtbot: QtBot, window: FamilyWindow, name: str) -> None:
+    page = window.household_page
+    qtbot.keyClicks(page.name_edit, name)
+    qtbot.keyClicks(page.relationship_edit, "son")
+    before = page.members_model.rowCount()
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.members_model.rowCount() == before + 1, timeout=10_000)
+
+
+def outbox_count(data_dir: Path) -> int:
+    store = CaseloadStore.unlock(data_dir, TEST_PASSPHRASE)
+    try:
+        with store.read() as session:
+            return int(session.execute(text(
+                "SELECT count(*) FROM sync_outbox WHERE table_name != 'audit_event'"))
+                .scalar_one())
+    finally:
+        store.lock()
+
+
+# ----- first run: connect --------------------------------------------------------------------
+
+
+def test_first_run_connect_wrong_code_then_right_code(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    laptop_with_family(live, tmp_path / "other-laptop")  # the worker's caseload on the server
+    data_dir = tmp_path / "new"
+    controller = make_controller(qtbot, data_dir, settings)
+    controller.start()
+    create = controller.create_dialog
+    assert create is not None
+    qtbot.addWidget(create)
+    qtbot.keyClicks(create.passphrase_edit, "correct horse battery staple")
+    qtbot.keyClicks(create.repeat_edit, "correct horse battery staple")
+    qtbot.mouseClick(create.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.sync.connect_dialog is not None
+                    and controller.sync.connect_dialog.isVisible(), timeout=15_000)
+    dialog = controller.sync.connect_dialog
+    assert dialog is not None
+    assert dialog.offline_button.text() == "&Work offline for now"
+    wait_for_status(qtbot, controller, "Working offline (not connected)", "0 changes waiting")
+
+    qtbot.keyClicks(dialog.server_edit, live.url)
+    qtbot.keyClicks(dialog.code_edit, "WXYZ-WXYZ-WXYZ-WXYZ")
+    qtbot.keyClick(dialog.code_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.message_label.text() == WRONG_CODE, timeout=15_000)
+    assert dialog.isVisible() and dialog.connect_button.isEnabled()
+    assert dialog.server_edit.text() == live.url  # what was typed is kept
+    store = controller.store
+    assert store is not None and not read_sync_status(store).enrolled
+
+    dialog.code_edit.clear()
+    qtbot.keyClicks(dialog.code_edit, live.code())
+    with qtbot.waitSignal(controller.sync.connected, timeout=20_000):
+        qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    assert controller.sync.connect_dialog is None  # closed and gone
+    wait_for_status(qtbot, controller, "Online", "last synced just now", "0 changes waiting")
+    qtbot.waitUntil(lambda: controller.main_window.visible_references() == ["FAM-1"],
+                    timeout=10_000)
+    assert read_sync_status(store).enrolled
+    assert controller.sync.next_sync_in_ms > 4 * 60_000  # the default 5-minute tick is set
+    close_down(controller)
+
+
+def test_work_offline_then_connect_later_from_the_menu(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "offline"
+    CaseloadStore.create(data_dir, TEST_PASSPHRASE, kdf=KDF_FLOOR).lock()
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Working offline (not connected)")
+    assert not controller.sync.sync_action.isEnabled()
+    assert controller.sync.connect_action.isEnabled()
+    controller.sync.connect_action.trigger()
+    dialog = controller.sync.connect_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.keyClicks(dialog.server_edit, "sync.example.org")
+    qtbot.keyClicks(dialog.code_edit, "ABCD")
+    qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "should start with https://" in dialog.message_label.text(),
+                    timeout=10_000)
+    dialog.server_edit.setText("http://127.0.0.1:9")  # nothing listens on the discard port
+    qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "could not be reached" in dialog.message_label.text(),
+                    timeout=15_000)
+    dialog.server_edit.setText(live.url)
+    dialog.code_edit.setText(live.code())
+    with qtbot.waitSignal(controller.sync.connected, timeout=20_000):
+        qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting")
+    assert controller.sync.sync_action.isEnabled()
+    assert not controller.sync.connect_action.isEnabled()
+    close_down(controller)
+
+
+# ----- status bar, Sync now, offline ----------------------------------------------------------
+
+
+def test_an_edit_waits_then_sync_now_sends_it(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    family_id = laptop_with_family(live, data_dir)
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Online", "last synced just now", "0 changes waiting")
+    window = open_family(qtbot, controller, family_id)
+    add_member(qtbot, window, "Sam Smith")
+    wait_for_status(qtbot, controller, "Online", "1 change waiting")
+    with qtbot.waitSignal(controller.sync.sync_finished, timeout=15_000):
+        qtbot.keyClick(controller.main_window, Qt.Key.Key_F5)
+    wait_for_status(qtbot, controller, "Online", "last synced just now", "0 changes waiting")
+    window.close()
+    close_down(controller)
+    # And the member really reached the server: a second laptop of the same worker pulls it.
+    other = enrolled_store(live, tmp_path / "tablet")
+    sync_pass(other)
+    with other.read() as session:
+        names = [r[0] for r in session.execute(text("SELECT name FROM person"))]
+    other.lock()
+    assert names == ["Sam Smith"]
+
+
+def test_server_down_shows_offline_and_loses_nothing(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    family_id = laptop_with_family(live, data_dir)
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting")
+    live.running.stop()
+    window = open_family(qtbot, controller, family_id)
+    add_member(qtbot, window, "Sam Smith")
+    with qtbot.waitSignal(controller.sync.sync_finished, timeout=15_000):
+        controller.sync.sync_action.trigger()
+    wait_for_status(qtbot, controller, "Offline", "1 change waiting")
+    assert 0 < controller.sync.next_sync_in_ms <= 32_000  # looks again in ~30 s (coarse timer)
+    window.close()
+    close_down(controller)
+    assert outbox_count(data_dir) == 1
+
+
+# ----- conflicts -----------------------------------------------------------------------------
+
+
+def test_conflicts_from_two_devices_are_resolved_in_the_view_and_synced(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    family_id = laptop_with_family(live, data_dir)
+    tablet = enrolled_store(live, tmp_path / "tablet")
+    sync_pass(tablet)
+    laptop = CaseloadStore.unlock(data_dir, TEST_PASSPHRASE)
+    families.update_family(laptop, family_id, household_name="Smith-Jones",
+                           address="Flat 2, 1 High Street")
+    laptop.lock()
+    families.update_family(tablet, family_id, household_name="Smyth",
+                           address="1 High St, back door")
+    sync_pass(tablet)
+
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, controller)  # the background sync pushes the laptop's edits: two conflicts
+    wait_for_status(qtbot, controller, "Online", "2 conflicts to resolve")
+    button = controller.sync.status_widget.conflicts_button
+    assert button.isVisible() and button.accessibleName() == "Conflicts to resolve"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = controller.sync.conflicts_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.conflict_list.count() == 2, timeout=10_000)
+    rows = {dialog.conflict_list.item(i).text(): i for i in range(dialog.conflict_list.count())}
+    assert set(rows) == {"FAM-1 · Family · Household name", "FAM-1 · Family · Address"}
+
+    dialog.conflict_list.setCurrentRow(rows["FAM-1 · Family · Household name"])
+    assert dialog.mine_edit.toPlainText() == "Smith-Jones"
+    assert dialog.theirs_edit.toPlainText() == "Smyth"
+    with qtbot.waitSignal(controller.sync.sync_finished, timeout=15_000):
+        qtbot.mouseClick(dialog.keep_theirs_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.conflict_list.count() == 1, timeout=10_000)
+
+    assert dialog.current() is not None and dialog.current().field == "address"
+    qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    assert dialog.merge_edit.isVisible()
+    assert dialog.merge_edit.toPlainText() == "Flat 2, 1 High Street\n\n1 High St, back door"
+    dialog.merge_edit.selectAll()
+    qtbot.keyClicks(dialog.merge_edit, "Flat 2, 1 High Street (use the back door)")
+    with qtbot.waitSignal(controller.sync.sync_finished, timeout=15_000):
+        qtbot.mouseClick(dialog.save_merge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.conflict_list.count() == 0, timeout=10_000)
+    assert dialog.empty_label.isVisible()
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting")
+    assert "conflict" not in status_text(controller)
+    close_down(controller)
+
+    sync_pass(tablet)
+    with tablet.read() as session:
+        family = session.get(FamilyRow, family_id)
+    assert family is not None
+    assert (family.household_name, family.address) == (
+        "Smyth", "Flat 2, 1 High Street (use the back door)")
+    assert list_conflicts(tablet) == []
+    tablet.lock()
+
+
+def test_conflicts_view_is_keyboard_reachable(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    laptop_with_family(live, data_dir)
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Online")
+    controller.sync.conflicts_action.trigger()
+    dialog = controller.sync.conflicts_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.empty_label.isVisible(), timeout=10_000)
+    for widget in (dialog.conflict_list, dialog.keep_mine_button, dialog.keep_theirs_button,
+                   dialog.merge_button, dialog.merge_edit, dialog.close_button):
+        assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        assert widget.accessibleName()
+    close_down(controller)
+
+
+# ----- revoked -------------------------------------------------------------------------------
+
+
+def test_revoked_laptop_is_told_wiped_and_back_to_first_run(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    family_id = laptop_with_family(live, data_dir)
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Online")
+    open_family(qtbot, controller, family_id)
+    store = controller.store
+    assert store is not None
+    accounts.revoke_device(live.admin, device_id=store.device_id)
+    with qtbot.waitSignal(controller.sync.revoked, timeout=15_000):
+        qtbot.keyClick(controller.main_window, Qt.Key.Key_F5)
+    notice = controller.sync.revoked_notice
+    assert isinstance(notice, QMessageBox) and notice.isVisible()
+    assert notice.text() == REVOKED
+    assert controller.store is None and store.is_locked
+    assert not controller.main_window.isVisible() and controller.family_windows == {}
+    assert controller.main_window.caseload_model.rowCount() == 0
+    assert status_text(controller) == ""
+    paths = StorePaths(data_dir)
+    assert not paths.exists() and not paths.key_file.exists()
+    assert not any(f.exists() for f in paths.database_files())
+    qtbot.mouseClick(notice.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.create_dialog is not None
+                    and controller.create_dialog.isVisible(), timeout=10_000)
+    assert controller.create_dialog is not None
+    qtbot.addWidget(controller.create_dialog)
+    close_down(controller)
+
+
+def test_locking_stops_sync_and_hides_the_status(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    laptop_with_family(live, data_dir)
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting")
+    controller.sync.sync_now()  # a pass under way while the lock comes in
+    controller.lock()
+    assert status_text(controller) == ""
+    assert controller.sync.next_sync_in_ms == -1
+    assert controller.runner.wait_until_idle()
+    assert controller.sync.wait_for_pass(10)
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting")
+    close_down(controller)
