@@ -362,3 +362,25 @@ def test_locking_stops_sync_and_hides_the_status(
     unlock(qtbot, controller)
     wait_for_status(qtbot, controller, "Online", "0 changes waiting")
     close_down(controller)
+
+
+def test_after_a_sync_open_family_windows_show_what_arrived(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    family_id = laptop_with_family(live, data_dir)
+    tablet = enrolled_store(live, tmp_path / "tablet")
+    sync_pass(tablet)
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting")
+    window = open_family(qtbot, controller, family_id)
+    assert window.household_page.members_model.rowCount() == 0
+    families.add_person(tablet, family_id, name="Alex Smith", relationship="daughter")
+    sync_pass(tablet)
+    tablet.lock()
+    with qtbot.waitSignal(controller.sync.sync_finished, timeout=15_000):
+        qtbot.keyClick(window, Qt.Key.Key_F5)  # Sync now works from a family file too
+    qtbot.waitUntil(lambda: window.household_page.members_model.rowCount() == 1,
+                    timeout=10_000)
+    window.close()
+    close_down(controller)

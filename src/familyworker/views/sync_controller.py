@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QMessageBox
 
 from familyworker.services.sync_session import (
@@ -77,6 +78,20 @@ class SyncController(QObject):
         self._build_menu()
         controller.unlocked.connect(self._on_unlocked)
         controller.caseload_loaded.connect(self.refresh_status)
+        self._watch_network()
+
+    def _watch_network(self) -> None:
+        """Sync as soon as the system says the network is back (where the platform can tell);
+        otherwise the offline retry timer finds the server."""
+        if not QNetworkInformation.loadDefaultBackend():
+            return
+        info = QNetworkInformation.instance()
+        if info is not None:
+            info.reachabilityChanged.connect(self._on_reachability)
+
+    def _on_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
+        if reachability == QNetworkInformation.Reachability.Online and self.online is not True:
+            self.sync_now()
 
     def _build_menu(self) -> None:
         window = self.controller.main_window
@@ -207,8 +222,7 @@ class SyncController(QObject):
             self._schedule(self._interval_ms())
             report = outcome.report
             if report is not None and (report.pulled or report.purged_families):
-                for family_window in list(self.controller.family_windows.values()):
-                    family_window.reload()
+                self._reload_family_windows()
                 if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
                     self.conflicts_dialog.reload()
             if report is not None and report.rejected:
@@ -326,8 +340,17 @@ class SyncController(QObject):
     def _on_resolved(self, _conflict_id: str) -> None:
         # The resolution is an ordinary edit: send it now rather than at the next tick.
         self.refresh_status(then=lambda _status: self.sync_now())
+        self._reload_family_windows()
+
+    def _reload_family_windows(self) -> None:
+        """Show what arrived, but never under a form being typed into: reloading would replace
+        the typed text. Those windows pick the changes up on their next save or reopen."""
         for family_window in list(self.controller.family_windows.values()):
-            family_window.reload()
+            if family_window.collect_drafts():
+                family_window.statusBar().showMessage(
+                    "Newer changes arrived from sync; they show after you save or reopen.", 0)
+            else:
+                family_window.reload()
 
     # ----- revoked ---------------------------------------------------------------------------
 
