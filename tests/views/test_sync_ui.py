@@ -384,3 +384,22 @@ def test_after_a_sync_open_family_windows_show_what_arrived(
                     timeout=10_000)
     window.close()
     close_down(controller)
+
+
+def test_demo_app_syncs_in_the_background_and_shows_it(
+        qtbot: QtBot, tmp_path: Path, settings: QSettings) -> None:
+    from familyworker.cli.demo_command import DEMO_SYNC_MINUTES, prepare_demo
+    from familyworker.services.demo import DEMO_PASSPHRASE
+
+    worker_dir, server = prepare_demo(tmp_path / "demo", with_server=True)
+    try:
+        controller = make_controller(qtbot, worker_dir, settings)
+        unlock(qtbot, controller, DEMO_PASSPHRASE)
+        wait_for_status(qtbot, controller, "Online", "last synced just now",
+                        "0 changes waiting")
+        assert controller.main_window.caseload_model.rowCount() > 0
+        remaining = controller.sync.next_sync_in_ms
+        assert 0 < remaining <= DEMO_SYNC_MINUTES * 60_000 * 1.06
+        close_down(controller)
+    finally:
+        server.stop()

@@ -9,9 +9,12 @@ from typing import Any
 
 from familyworker.cli.common import EXIT_OK, CommandFailed
 from familyworker.services.demo import DEMO_PASSPHRASE, import_demo, load_demo_data
+from familyworker.services.sync_status import set_sync_interval
 from familyworker.store.caseload_store import CaseloadStore
 
 log = logging.getLogger(__name__)
+
+DEMO_SYNC_MINUTES = 1
 
 
 def register(subparsers: Any) -> None:
@@ -64,6 +67,8 @@ def prepare_demo(root: Path, *, with_server: bool) -> tuple[Path, Any]:
             enrol(store, server_url=server.url, code=codes[key])
             if own_families:
                 import_demo(store, as_worker=key, only_own_families=True)
+                # A short tick so the demo's status bar visibly keeps itself up to date.
+                set_sync_interval(store, DEMO_SYNC_MINUTES)
             engine = SyncEngine(store)
             try:
                 engine.sync()
