@@ -7,6 +7,7 @@ Run: xvfb-run -a -s "-screen 0 1280x800x24" python tools/screenshots.py
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -76,9 +77,82 @@ def main() -> int:
         window.notes_page.select_row(0)
         settle(app, runner)
         save(window, "notes")
+        connect = controller.sync.offer_connect(first_run=True)
+        assert connect is not None
+        connect.server_edit.setText("https://sync.example.org")
+        connect.code_edit.setText("K7QM-2XTB-9HRD-4WNP")
+        connect.adjustSize()
+        settle(app, runner)
+        save(connect, "connect")
         controller.lock()
         settle(app, runner)
+        sync_screens(app, Path(tmp))
     return 0
+
+
+def sync_screens(app: QApplication, tmp: Path) -> None:
+    """The status bar of an enrolled laptop and the conflicts view, against a real local server
+    holding a conflict made by two devices (all names made up)."""
+    from familyworker.services import families
+    from familyworker.services.sync_session import sync_pass
+    from familyworker.sync.engine import enrol
+    from familyworker_server import accounts
+    from familyworker_server.background import start_server
+    from familyworker_server.db import make_engine
+
+    with start_server(tmp / "server") as server:
+        admin = make_engine(server.settings.resolved_url())
+        worker = accounts.add_worker(admin, name="Ann Example", role="worker",
+                                     team=accounts.add_team(admin, name="North"))
+        laptop_dir, tablet_dir = tmp / "laptop", tmp / "tablet"
+        stores = []
+        for folder in (laptop_dir, tablet_dir):
+            store = CaseloadStore.create(folder, DEMO_PASSPHRASE, kdf=KDF_FLOOR)
+            enrol(store, server_url=server.url,
+                  code=accounts.new_enrolment_code(admin, worker=worker))
+            stores.append(store)
+        laptop, tablet = stores
+        import_demo(laptop, as_worker="w1", only_own_families=True)
+        sync_pass(laptop)
+        sync_pass(tablet)
+        family_id = _first_family_id(laptop)
+        families.update_family(laptop, family_id, address="Flat 2, 14 Orchard Road")
+        families.update_family(tablet, family_id, address="14 Orchard Road (side door)")
+        sync_pass(tablet)
+        tablet.lock()
+        laptop.lock()
+        settings = QSettings(str(tmp / "geometry-sync.ini"), QSettings.Format.IniFormat)
+        _app, controller = build_app(laptop_dir, demo_passphrase=DEMO_PASSPHRASE,
+                                     settings=settings)
+        runner = controller.runner
+        controller.start()
+        controller.unlock_dialog.passphrase_edit.setText(DEMO_PASSPHRASE)
+        controller.unlock_dialog.try_unlock()
+        for _ in range(200):  # the background sync pushes the laptop's edit: a conflict
+            settle(app, runner)
+            if "conflict" in controller.sync.status_widget.summary():
+                break
+            time.sleep(0.05)
+        main_window = controller.main_window
+        main_window.resize(1280, 720)
+        settle(app, runner)
+        save(main_window, "caseload-synced")
+        dialog = controller.sync.show_conflicts()
+        assert dialog is not None
+        settle(app, runner)
+        dialog.start_merge()
+        settle(app, runner)
+        save(dialog, "conflicts")
+        controller.lock()
+        settle(app, runner)
+        controller.sync.wait_for_pass()
+        admin.dispose()
+
+
+def _first_family_id(store: CaseloadStore) -> str:
+    from familyworker.services.caseload import list_caseload
+
+    return list_caseload(store)[0].id
 
 
 if __name__ == "__main__":
