@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.plan import Plan
-from familyworker.services import drafts, families, notes, plans, stars
+from familyworker.services import drafts, families, household, notes, plans, stars
 from familyworker.services.family_file import FamilyFile, load_family_file
 from familyworker.services.programme import default_framework, default_star_template
 from familyworker.store.caseload_store import CaseloadStore
@@ -105,6 +105,7 @@ class FamilyWindow(QMainWindow):
 
         self.household_page.add_member_requested.connect(self._add_member)
         self.household_page.update_member_requested.connect(self._update_member)
+        self._wire_household()
         self.star_page.save_requested.connect(self._save_star)
         self.plan_page.save_requested.connect(self._save_plan)
         self.plan_page.agree_requested.connect(self._agree_plan)
@@ -197,6 +198,33 @@ class FamilyWindow(QMainWindow):
     def _member_saved(self, _result: object) -> None:
         self.household_page.member_saved("Saved.")
         self._after_write()
+
+    def _wire_household(self) -> None:
+        """Agencies and criteria: each save runs on the writer, then the file reloads."""
+        agencies = self.household_page.agencies_panel
+        criteria = self.household_page.criteria_panel
+        store, family_id = self.store, self.family_id
+
+        def agency_saved(_result: object) -> None:
+            agencies.saved("Agency saved.")
+            self._after_write()
+
+        def needs_saved(count: object) -> None:
+            criteria.show_message("Criteria saved." if count else "Nothing had changed.")
+            self._after_write()
+
+        def agency_error(error: Exception) -> None:
+            agencies.message_label.setText(plain_message(error))
+
+        agencies.add_requested.connect(lambda fields: self._write(
+            lambda: household.add_agency(store, family_id, **fields), agency_saved,
+            agency_error))
+        agencies.update_requested.connect(lambda agency_id, fields: self._write(
+            lambda: household.update_agency(store, agency_id, **fields), agency_saved,
+            agency_error))
+        criteria.save_requested.connect(lambda changes: self._write(
+            lambda: household.save_needs(store, family_id, changes), needs_saved,
+            lambda e: criteria.show_message(plain_message(e))))
 
     def _save_star(self, scores: dict[str, int], domain_notes: dict[str, str],
                    words: str) -> None:

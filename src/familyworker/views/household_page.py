@@ -1,19 +1,20 @@
 """The Household tab: members (add and edit), agencies involved, programme criteria."""
 
 from datetime import date
-from html import escape
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +22,9 @@ from PySide6.QtWidgets import (
 from familyworker.domain.criteria import ProgrammeFramework
 from familyworker.domain.person import Person
 from familyworker.services.family_file import FamilyFile
+from familyworker.services.household import eligibility
+from familyworker.views.agencies_panel import AgenciesPanel
+from familyworker.views.criteria_panel import CriteriaPanel
 from familyworker.views.members_table_model import MembersTableModel
 from familyworker.views.record_table_view import record_table_view
 
@@ -91,27 +95,24 @@ class HouseholdPage(QWidget):
         members_layout.addLayout(form)
         members_layout.addLayout(buttons)
 
-        self.agencies_label = QLabel("")
-        self.agencies_label.setObjectName("agencies_label")
-        self.agencies_label.setAccessibleName("Agencies involved")
-        self.agencies_label.setWordWrap(True)
-        self.criteria_label = QLabel("")
-        self.criteria_label.setObjectName("criteria_label")
-        self.criteria_label.setAccessibleName("Programme criteria with evidence")
-        self.criteria_label.setWordWrap(True)
-        self.criteria_label.setTextFormat(Qt.TextFormat.RichText)
-        self.agencies_label.setTextFormat(Qt.TextFormat.RichText)
-        agencies_box = QGroupBox("Agencies involved")
-        QVBoxLayout(agencies_box).addWidget(self.agencies_label)
-        criteria_box = QGroupBox("Programme criteria and evidence")
-        QVBoxLayout(criteria_box).addWidget(self.criteria_label)
-        side = QVBoxLayout()
-        side.addWidget(criteria_box)
-        side.addWidget(agencies_box)
-        side.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(members_box, 3)
-        layout.addLayout(side, 2)
+        self.agencies_panel = AgenciesPanel()
+        self.criteria_panel = CriteriaPanel(framework)
+        top = QHBoxLayout()
+        top.addWidget(members_box, 1)
+        top.addWidget(self.agencies_panel, 1)
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.addLayout(top)
+        content_layout.addWidget(self.criteria_panel)
+        # Scrolls rather than squashing the forms when the system font is large.
+        scroll = QScrollArea()
+        scroll.setObjectName("household_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
         self.members_table.selectionModel().currentRowChanged.connect(self._on_current)
         self.add_button.clicked.connect(self._add)
@@ -119,25 +120,14 @@ class HouseholdPage(QWidget):
 
     def show_file(self, file: FamilyFile) -> None:
         self.members_model.set_rows(file.members)
-        today = date.today()
-        current = [a for a in file.agencies if a.is_current_on(today)]
-        self.agencies_label.setText("<br>".join(
-            f"<b>{escape(a.agency)}</b>" + (f" — {escape(a.role)}" if a.role else "")
-            for a in current) or "No other agencies recorded.")
-        lines = []
-        for need in file.needs:
-            try:
-                label = self.framework.criterion(need.criterion_key).label
-            except ValueError:
-                label = need.criterion_key
-            lines.append(f"<p>✔ <b>{escape(label)}</b><br>"
-                         f"{escape(need.evidence) or 'No evidence recorded yet.'}</p>")
-        self.criteria_label.setText("".join(lines) or "No criteria recorded yet.")
+        self.agencies_panel.show_agencies(file.agencies)
+        verdict = eligibility(self.framework, file.needs, file.members, on=date.today())
+        self.criteria_panel.show_needs(file.needs, verdict.in_words(self.framework.name))
 
     def clear(self) -> None:
         self.members_model.set_rows(())
-        self.agencies_label.clear()
-        self.criteria_label.clear()
+        self.agencies_panel.clear()
+        self.criteria_panel.clear()
         self._clear_form()
 
     def _clear_form(self) -> None:
