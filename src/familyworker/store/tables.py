@@ -240,6 +240,9 @@ class OutboxRow(SQLModel, table=True):
     base_server_seq: int | None = None
     schema_version: int
     created_at: datetime
+    # Set when the server refused the op (e.g. "forbidden"): kept, not re-sent (needs attention).
+    rejected_reason: str | None = None
+    rejected_at: datetime | None = None
 
 
 class LocalSettingRow(SQLModel, table=True):
