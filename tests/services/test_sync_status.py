@@ -18,6 +18,7 @@ from familyworker.services.sync_session import (
     check_server_address,
     connect_to_organisation,
     sync_pass,
+    wipe_revoked_caseload,
 )
 from familyworker.services.sync_status import (
     DEFAULT_SYNC_MINUTES,
@@ -163,10 +164,39 @@ def test_revoked_device_is_wiped_and_told(sqlite_server: Server, tmp_path: Path)
     team = sqlite_server.team("North")
     laptop = enrolled(sqlite_server, tmp_path / "a", sqlite_server.worker("Ann", team))
     accounts.revoke_device(sqlite_server.engine, device_id=laptop.device_id)
+    add_family(laptop, "FAM-1")
     outcome = sync_pass(laptop, http=sqlite_server.client)
+    # Told first: nothing is wiped until the app has said so.
     assert outcome.state is SyncState.REVOKED and "wiped" in outcome.message
+    assert not outcome.wiped and not laptop.is_locked and StorePaths(tmp_path / "a").exists()
+    assert read_sync_status(laptop).waiting == 1  # the server took nothing
+    wipe_revoked_caseload(laptop)
+    paths = StorePaths(tmp_path / "a")
+    assert laptop.is_locked and not paths.exists() and not paths.key_file.exists()
+    assert not any(f.exists() for f in paths.database_files())
+
+
+def test_revocation_during_a_pass_is_wiped_by_the_engine(
+        sqlite_server: Server, tmp_path: Path) -> None:
+    team = sqlite_server.team("North")
+    laptop = enrolled(sqlite_server, tmp_path / "a", sqlite_server.worker("Ann", team))
+    add_family(laptop, "FAM-1")
+    client = sqlite_server.client
+    original = client.request
+
+    def revoke_after_status(method: str, url: object, **kwargs: object) -> httpx.Response:
+        response = original(method, url, **kwargs)  # type: ignore[arg-type]
+        if str(url).endswith("/sync/v1/status"):
+            accounts.revoke_device(sqlite_server.engine, device_id=laptop.device_id)
+        return response
+
+    client.request = revoke_after_status  # type: ignore[assignment,method-assign]
+    try:
+        outcome = sync_pass(laptop, http=client)
+    finally:
+        client.request = original  # type: ignore[method-assign]
+    assert outcome.state is SyncState.REVOKED and outcome.wiped
     assert laptop.is_locked and not StorePaths(tmp_path / "a").exists()
-    assert not (tmp_path / "a" / StorePaths(tmp_path / "a").key_file.name).exists()
 
 
 def test_not_connected_pass_does_nothing(store: CaseloadStore) -> None:

@@ -17,6 +17,7 @@ from familyworker.sync.client import (
     SyncError,
 )
 from familyworker.sync.engine import SyncEngine, SyncReport, enrol
+from familyworker.sync.shred import crypto_shred
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,9 @@ UNREACHABLE = ("The server could not be reached. Check the address and that this
 WRONG_CODE = ("That enrolment code is not recognised or has already been used. Check it, or ask "
               "your administrator for a new one.")
 EXPIRED_CODE = "That enrolment code has expired. Ask your administrator for a new one."
-REVOKED = ("This laptop has been disconnected from your organisation, so the caseload on it has "
-           "been wiped. If this is a mistake, ask your administrator for a new enrolment code.")
+REVOKED = ("This laptop has been disconnected from your organisation, so the caseload on it is "
+           "being wiped now; changes not yet sent cannot be recovered. If this is a mistake, ask "
+           "your administrator for a new enrolment code.")
 
 
 class ConnectProblem(Exception):
@@ -50,6 +52,7 @@ class SyncPass:
     state: SyncState
     report: SyncReport | None = None
     message: str = ""
+    wiped: bool = False  # REVOKED only: the caseload is already shredded
 
 
 def http_client() -> httpx.Client:
@@ -111,7 +114,12 @@ def _refusal_text(refused: ServerRefused) -> str:
 
 
 def sync_pass(store: CaseloadStore, *, http: httpx.Client | None = None) -> SyncPass:
-    """Push, pull and merge once. A revoked device comes back wiped (the engine shreds it)."""
+    """Ask the server whether this device is still welcome, then push, pull and merge once.
+
+    A revoked device is reported *before* anything is wiped, so the app can tell the worker and
+    then call `wipe_revoked_caseload`. Only if the revocation lands between that question and
+    the pass does the engine shred on its own; the pass then comes back `wiped`.
+    """
     own = http is None
     client = http or http_client()
     try:
@@ -120,12 +128,17 @@ def sync_pass(store: CaseloadStore, *, http: httpx.Client | None = None) -> Sync
         except NotEnrolled:
             return SyncPass(SyncState.NOT_CONNECTED)
         try:
+            try:
+                engine.client.status()
+            except DeviceRevoked:
+                log.warning("sync: device revoked")
+                return SyncPass(SyncState.REVOKED, message=REVOKED)
             report = engine.sync()
         finally:
             engine.close()
     except DeviceRevoked:
-        log.warning("sync: device revoked; local caseload wiped")
-        return SyncPass(SyncState.REVOKED, message=REVOKED)
+        log.warning("sync: device revoked during a pass; local caseload wiped")
+        return SyncPass(SyncState.REVOKED, message=REVOKED, wiped=True)
     except ServerUnreachable:
         log.info("sync: server unreachable")
         return SyncPass(SyncState.OFFLINE, message="Offline: your changes are kept on this "
@@ -146,3 +159,9 @@ def sync_pass(store: CaseloadStore, *, http: httpx.Client | None = None) -> Sync
     log.info("sync: pushed %d, pulled %d, conflicts %d", report.pushed, report.pulled,
              report.conflicts_found)
     return SyncPass(SyncState.SYNCED, report=report)
+
+
+def wipe_revoked_caseload(store: CaseloadStore) -> None:
+    """Crypto-shred a revoked device's caseload: the wrapped key first, then the files (E2).
+    The server accepts nothing more from a revoked device, so unsent changes cannot be saved."""
+    crypto_shred(store)

@@ -23,6 +23,7 @@ from familyworker.services.sync_session import (
     SyncState,
     connect_to_organisation,
     sync_pass,
+    wipe_revoked_caseload,
 )
 from familyworker.services.sync_status import SyncStatus, read_sync_status
 from familyworker.store.caseload_store import CaseloadStore
@@ -60,6 +61,7 @@ class SyncController(QObject):
         self.connect_dialog: ConnectDialog | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
         self.revoked_notice: QMessageBox | None = None
+        self.wiped = False  # set once a revoked caseload has been shredded
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._gate = threading.Lock()  # held by the sync thread for a whole pass
@@ -182,7 +184,8 @@ class SyncController(QObject):
             return
         self._timer.stop()
         self.status_widget.set_syncing(True)
-        self._start(lambda: sync_pass(store), self._on_pass, self._on_pass_error)
+        self._start(lambda: sync_pass(store), lambda outcome: self._on_pass(outcome, store),
+                    self._on_pass_error)
 
     def _start(self, work: Callable[[], Any], on_done: Callable[[Any], None],
                on_error: Callable[[Exception], None]) -> None:
@@ -205,10 +208,10 @@ class SyncController(QObject):
         self._running = False
         callback(value)
 
-    def _on_pass(self, outcome: SyncPass) -> None:
+    def _on_pass(self, outcome: SyncPass, store: CaseloadStore) -> None:
         self.status_widget.set_syncing(False)
         if outcome.state is SyncState.REVOKED:
-            self._wipe(outcome.message)
+            self._revoked(outcome, store)  # even if locked meanwhile: the files must go
             return
         if self.store is None:
             return  # locked while the pass ran; the next unlock syncs again
@@ -354,26 +357,42 @@ class SyncController(QObject):
 
     # ----- revoked ---------------------------------------------------------------------------
 
-    def _wipe(self, message: str) -> None:
-        """The engine has already crypto-shredded the caseload: hide everything, say so, and
-        go back to first run."""
+    def _revoked(self, outcome: SyncPass, store: CaseloadStore) -> None:
+        """Hide everything and tell the worker, then crypto-shred (unless a race already did),
+        then back to first run once the notice is acknowledged."""
         controller = self.controller
         self.stop()
         controller.store = None
         controller.idle_watcher.stop()
         for family_window in list(controller.family_windows.values()):
-            family_window.close_for_lock()  # the drafts went with the caseload
+            family_window.close_for_lock()  # the drafts go with the caseload
         controller.family_windows.clear()
         controller.main_window.clear()
         controller.main_window.hide()
         controller.unlock_dialog.hide()  # if it was locked meanwhile: there is nothing to unlock
         notice = QMessageBox(QMessageBox.Icon.Warning, "This laptop has been disconnected",
-                             message, QMessageBox.StandardButton.Ok)
+                             outcome.message, QMessageBox.StandardButton.Ok)
         notice.setObjectName("revoked_notice")
         notice.setAccessibleName("This laptop has been disconnected")
         notice.finished.connect(self._after_revoked_notice)
         self.revoked_notice = notice
         notice.open()
+        if outcome.wiped:
+            self._wiped(None)
+            return
+        # On the serial writer: after any save already queued, which then fails harmlessly.
+        controller.runner.run_write(lambda: wipe_revoked_caseload(store), self._wiped,
+                                    self._wipe_failed)
+
+    def _wiped(self, _result: object) -> None:
+        self.wiped = True
+        self.revoked.emit()
+
+    def _wipe_failed(self, error: Exception) -> None:
+        log.error("wiping the revoked caseload failed (%s)", type(error).__name__)
+        if self.revoked_notice is not None:
+            self.revoked_notice.setInformativeText(
+                "The caseload could not be wiped completely. Please contact your administrator.")
         self.revoked.emit()
 
     def _after_revoked_notice(self, _result: int) -> None:
