@@ -50,3 +50,11 @@ def reallocate(store: CaseloadStore, *, family_id: str, worker_id: str) -> None:
         if family.lead_worker_id == worker_id:
             raise ValidationError("That worker already leads this family.")
         uow.update(family, {"lead_worker_id": worker_id})
+
+
+def allocation_choices(store: CaseloadStore, family_id: str) -> tuple[list[LeadWorker], str | None]:
+    """Who could lead this family (its team's workers), and who leads it now."""
+    with store.read() as session:
+        family = family_by_id(session, family_id)
+        team_id, current = family.team_id, family.lead_worker_id
+    return lead_workers(store, team_id=team_id), current

@@ -4,7 +4,7 @@ last marked each one reviewed on this device (kinds and counts, never content)."
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import text
@@ -15,6 +15,7 @@ from familyworker.domain.errors import ValidationError
 from familyworker.services.queries import family_by_id
 from familyworker.services.team_roles import require_manager
 from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.sync_tables import SYNC_TABLES
 from familyworker.store.tables import FamilyRow, TeamReviewMarkRow, WorkerRow
 
 # What a change to each table means to a supervisor (kinds, never content).
@@ -24,6 +25,12 @@ CHANGE_KINDS: dict[str, str] = {
     "plan_goal": "plan", "plan_action": "plan", "contact_note": "notes",
     "note_addendum": "notes", "outcome": "outcomes", "oversight_note": "oversight",
     "sync_conflict": "conflict"}
+NOT_NEWS = frozenset({"team", "worker", "audit_event"})
+
+
+def change_kind(table: str) -> str:
+    """Tables added later (claims, sustainability reviews, ...) still show, by their own name."""
+    return CHANGE_KINDS.get(table, table.replace("_", " "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +57,26 @@ def changes_since_review(store: CaseloadStore) -> list[FamilyChanges]:
     top: dict[str, int] = {}
     with store.read() as session:
         conn = session.connection()
-        for table, kind in CHANGE_KINDS.items():
-            # Table names come from the constant above, never from input.
-            rows = conn.execute(text(
-                f"SELECT t.family_id, t.server_seq, t.field_hlc FROM {table} t "
-                "LEFT JOIN team_review_mark m ON m.family_id = t.family_id "
-                "WHERE t.server_seq IS NOT NULL "
-                "AND t.server_seq > coalesce(m.reviewed_seq, 0)")).all()
-            for fid, seq, stamps in rows:
+        for table in SYNC_TABLES:
+            if table in NOT_NEWS:
+                continue
+            kind = change_kind(table)
+            # Table names come from the model registry, never from input. Rows no stamp of
+            # this device touched are counted in SQL; the few it did are checked one by one.
+            since = (f"FROM {table} t LEFT JOIN team_review_mark m "
+                     "ON m.family_id = t.family_id WHERE t.server_seq IS NOT NULL "
+                     "AND t.server_seq > coalesce(m.reviewed_seq, 0) ")
+            counted = conn.execute(text(
+                f"SELECT t.family_id, count(*), max(t.server_seq) {since}"
+                "AND instr(t.field_hlc, :device) = 0 GROUP BY t.family_id"),
+                {"device": device}).all()
+            mine = conn.execute(text(
+                f"SELECT t.family_id, t.server_seq, t.field_hlc {since}"
+                "AND instr(t.field_hlc, :device) > 0"), {"device": device}).all()
+            for fid, count, seq in counted:
+                per_family[fid][kind] += int(count)
+                top[fid] = max(top.get(fid, 0), int(seq))
+            for fid, seq, stamps in mine:
                 if _only_from(stamps, device):
                     continue  # this device's own work is not news to its supervisor
                 per_family[fid][kind] += 1
@@ -65,26 +84,31 @@ def changes_since_review(store: CaseloadStore) -> list[FamilyChanges]:
         marks: dict[str, Any] = dict(conn.execute(text(
             "SELECT family_id, reviewed_at FROM team_review_mark")).all())
         names = {w.id: w.name for w in session.exec(select(WorkerRow)).all()}
-        rows_by_id = {r.id: r for r in session.exec(select(FamilyRow).where(
-            col(FamilyRow.id).in_(list(per_family)), col(FamilyRow.deleted_at).is_(None))).all()}
+        rows_by_id: dict[str, tuple[str, str, str | None]] = {
+            fid: (reference, household, lead) for fid, reference, household, lead in
+            session.exec(select(FamilyRow.id, FamilyRow.reference, FamilyRow.household_name,
+                                FamilyRow.lead_worker_id)
+                         .where(col(FamilyRow.deleted_at).is_(None))).all()}
     queue = []
     for fid, kinds in per_family.items():
         family = rows_by_id.get(fid)
         if family is None:
             continue
         reviewed = marks.get(fid)
+        reference, household, lead = family
         queue.append(FamilyChanges(
-            fid, family.reference, family.household_name,
-            names.get(family.lead_worker_id or "", "Unallocated"),
+            fid, reference, household, names.get(lead or "", "Unallocated"),
             tuple(sorted(kinds.items())), top[fid],
             _as_datetime(reviewed)))
     return sorted(queue, key=lambda c: c.reference)
 
 
 def _as_datetime(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
+    """Stored as naive UTC by SQLite; handed out aware."""
+    if value is None:
+        return None
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _only_from(field_hlc: str, device_id: str) -> bool:
