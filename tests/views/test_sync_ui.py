@@ -403,3 +403,15 @@ def test_demo_app_syncs_in_the_background_and_shows_it(
         close_down(controller)
     finally:
         server.stop()
+
+
+def test_the_http_stack_stays_out_of_app_start_up() -> None:
+    """Sync is wired into every app start, but its HTTP client loads only with the first pass
+    (importing it costs about a third of a second of the 1-second start-up budget)."""
+    import subprocess
+    import sys
+
+    code = "import sys, familyworker.app; print('httpx' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""})
+    assert result.stdout.strip() == "False"

@@ -2,12 +2,11 @@
 failure turned into a plain outcome the app can show. Blocking: call off the GUI thread."""
 
 import logging
-from dataclasses import dataclass
-from enum import StrEnum
 from urllib.parse import urlsplit
 
 import httpx
 
+from familyworker.services.sync_outcome import ConnectProblem, SyncPass, SyncState
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.sync.client import (
     DeviceRevoked,
@@ -16,7 +15,7 @@ from familyworker.sync.client import (
     ServerUnreachable,
     SyncError,
 )
-from familyworker.sync.engine import SyncEngine, SyncReport, enrol
+from familyworker.sync.engine import SyncEngine, enrol
 from familyworker.sync.shred import crypto_shred
 
 log = logging.getLogger(__name__)
@@ -33,26 +32,6 @@ EXPIRED_CODE = "That enrolment code has expired. Ask your administrator for a ne
 REVOKED = ("This laptop has been disconnected from your organisation, so the caseload on it is "
            "being wiped now; changes not yet sent cannot be recovered. If this is a mistake, ask "
            "your administrator for a new enrolment code.")
-
-
-class ConnectProblem(Exception):
-    """Connecting failed; the message is plain words, safe to show, and nothing was enrolled."""
-
-
-class SyncState(StrEnum):
-    SYNCED = "synced"
-    OFFLINE = "offline"  # the server could not be reached; nothing lost
-    REFUSED = "refused"  # the server answered with an error (e.g. please update)
-    REVOKED = "revoked"  # this device is revoked: the caseload has been crypto-shredded
-    NOT_CONNECTED = "not-connected"
-
-
-@dataclass(frozen=True, slots=True)
-class SyncPass:
-    state: SyncState
-    report: SyncReport | None = None
-    message: str = ""
-    wiped: bool = False  # REVOKED only: the caseload is already shredded
 
 
 def http_client() -> httpx.Client:
@@ -165,3 +144,7 @@ def wipe_revoked_caseload(store: CaseloadStore) -> None:
     """Crypto-shred a revoked device's caseload: the wrapped key first, then the files (E2).
     The server accepts nothing more from a revoked device, so unsent changes cannot be saved."""
     crypto_shred(store)
+
+
+__all__ = ["ConnectProblem", "SyncPass", "SyncState", "check_server_address",
+           "connect_to_organisation", "sync_pass", "wipe_revoked_caseload"]

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.sync.engine import SETTING_LAST_SYNC, SETTING_SERVER_URL, is_enrolled
 
 SETTING_SYNC_MINUTES = "sync_interval_minutes"  # in the encrypted store, like the idle lock
 DEFAULT_SYNC_MINUTES = 5
@@ -32,6 +31,9 @@ class SyncStatus:
 
 
 def read_sync_status(store: CaseloadStore) -> SyncStatus:
+    # Imported here, on the worker thread, to keep the HTTP stack out of the app's start-up.
+    from familyworker.sync.engine import SETTING_LAST_SYNC, SETTING_SERVER_URL, is_enrolled
+
     with store.read() as session:
         conn = session.connection()
         columns = {str(r[1]) for r in conn.execute(text("PRAGMA table_info(sync_outbox)"))}

@@ -17,14 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QMessageBox
 
-from familyworker.services.sync_session import (
-    ConnectProblem,
-    SyncPass,
-    SyncState,
-    connect_to_organisation,
-    sync_pass,
-    wipe_revoked_caseload,
-)
+from familyworker.services.sync_outcome import ConnectProblem, SyncPass, SyncState
 from familyworker.services.sync_status import SyncStatus, read_sync_status
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.views.conflicts_dialog import ConflictsDialog
@@ -184,8 +177,8 @@ class SyncController(QObject):
             return
         self._timer.stop()
         self.status_widget.set_syncing(True)
-        self._start(lambda: sync_pass(store), lambda outcome: self._on_pass(outcome, store),
-                    self._on_pass_error)
+        self._start(lambda: _sync_pass(store),
+                    lambda outcome: self._on_pass(outcome, store), self._on_pass_error)
 
     def _start(self, work: Callable[[], Any], on_done: Callable[[Any], None],
                on_error: Callable[[Exception], None]) -> None:
@@ -290,7 +283,7 @@ class SyncController(QObject):
             if self.connect_dialog is not None:
                 self.connect_dialog.show_problem("Please wait for the sync under way to finish.")
             return
-        self._start(lambda: connect_to_organisation(store, server_url=server_url, code=code),
+        self._start(lambda: _connect_and_sync(store, server_url, code),
                     self._on_connected, self._on_connect_error)
 
     def _on_connected(self, outcome: SyncPass) -> None:
@@ -381,7 +374,7 @@ class SyncController(QObject):
             self._wiped(None)
             return
         # On the serial writer: after any save already queued, which then fails harmlessly.
-        controller.runner.run_write(lambda: wipe_revoked_caseload(store), self._wiped,
+        controller.runner.run_write(lambda: _shred(store), self._wiped,
                                     self._wipe_failed)
 
     def _wiped(self, _result: object) -> None:
@@ -400,6 +393,28 @@ class SyncController(QObject):
             self.revoked_notice.deleteLater()
             self.revoked_notice = None
         self.controller.start()  # no caseload any more: the first-run screens
+
+
+# The sync session service is imported on first use, on the sync thread: the HTTP stack it
+# pulls in would otherwise add about a third of a second to every start-up.
+
+
+def _sync_pass(store: CaseloadStore) -> SyncPass:
+    from familyworker.services.sync_session import sync_pass
+
+    return sync_pass(store)
+
+
+def _connect_and_sync(store: CaseloadStore, server_url: str, code: str) -> SyncPass:
+    from familyworker.services.sync_session import connect_to_organisation
+
+    return connect_to_organisation(store, server_url=server_url, code=code)
+
+
+def _shred(store: CaseloadStore) -> None:
+    from familyworker.services.sync_session import wipe_revoked_caseload
+
+    wipe_revoked_caseload(store)
 
 
 def _log_error(error: Exception) -> None:
