@@ -255,7 +255,11 @@ def test_conflicts_from_two_devices_are_resolved_in_the_view_and_synced(
     unlock(qtbot, controller)  # the background sync pushes the laptop's edits: two conflicts
     wait_for_status(qtbot, controller, "Online", "2 conflicts to resolve")
     button = controller.sync.status_widget.conflicts_button
-    assert button.isVisible() and button.accessibleName() == "Conflicts to resolve"
+    assert button.isVisible()
+    assert button.accessibleName() == "2 conflicts to resolve: open the conflicts view"
+    widget = controller.sync.status_widget
+    assert widget.state_label.accessibleName() == "Connection: Online"
+    assert widget.waiting_label.accessibleName() == "0 changes waiting"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     dialog = controller.sync.conflicts_dialog
     assert dialog is not None
@@ -356,6 +360,9 @@ def test_locking_stops_sync_and_hides_the_status(
     controller.sync.sync_now()  # a pass under way while the lock comes in
     controller.lock()
     assert status_text(controller) == ""
+    widget = controller.sync.status_widget
+    assert widget.waiting_label.accessibleName() == ""
+    assert widget.state_label.accessibleName() == "Connection"
     assert controller.sync.next_sync_in_ms == -1
     assert controller.runner.wait_until_idle()
     assert controller.sync.wait_for_pass(10)

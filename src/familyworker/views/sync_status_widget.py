@@ -100,6 +100,8 @@ class SyncStatusWidget(QWidget):
                 label.setText("")
             self.attention_label.hide()
             self.conflicts_button.hide()
+            self.conflicts_button.setText("")
+            self._name_by_content()
             return
         self.last_label.setText(
             f"· last synced {relative_time(status.last_synced_at, datetime.now(UTC))}")
@@ -108,6 +110,18 @@ class SyncStatusWidget(QWidget):
         self.attention_label.setVisible(status.needs_attention > 0)
         self.conflicts_button.setText(f"⚠ {conflicts_text(status)}…")
         self.conflicts_button.setVisible(status.open_conflicts > 0)
+        self._name_by_content()
+
+    def _name_by_content(self) -> None:
+        """Screen readers announce the accessible name, so it carries the value too."""
+        state = self.state_label.text()
+        self.state_label.setAccessibleName(f"Connection: {state}" if state else "Connection")
+        for label in (self.last_label, self.waiting_label, self.attention_label):
+            text = label.text().lstrip("· ")
+            label.setAccessibleName(text[:1].upper() + text[1:])
+        conflicts = self.conflicts_button.text().lstrip("⚠ ").rstrip("…")
+        self.conflicts_button.setAccessibleName(
+            f"{conflicts}: open the conflicts view" if conflicts else "Conflicts to resolve")
 
     def summary(self) -> str:
         """Everything shown, as one sentence (tests and screen readers)."""
