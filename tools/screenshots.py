@@ -12,7 +12,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from familyworker.app import build_app
@@ -87,6 +87,7 @@ def main() -> int:
         controller.lock()
         settle(app, runner)
         sync_screens(app, Path(tmp))
+        team_screens(app, Path(tmp))
     return 0
 
 
@@ -143,6 +144,81 @@ def sync_screens(app: QApplication, tmp: Path) -> None:
         dialog.start_merge()
         settle(app, runner)
         save(dialog, "conflicts")
+        controller.lock()
+        settle(app, runner)
+        controller.sync.wait_for_pass()
+        admin.dispose()
+
+
+def team_screens(app: QApplication, tmp: Path) -> None:
+    """The supervisor's team view and a family's oversight tab: the demo's three workers sync
+    their own families to a real local server; the supervisor's device pulls the team."""
+    from familyworker.services.oversight import add_oversight_note
+    from familyworker.services.sync_session import sync_pass
+    from familyworker.sync.engine import enrol
+    from familyworker_server import accounts
+    from familyworker_server.background import start_server
+    from familyworker_server.db import make_engine
+
+    with start_server(tmp / "team-server") as server:
+        admin = make_engine(server.settings.resolved_url())
+        team = accounts.add_team(admin, name="Northfield Early Help Team")
+
+        def device(folder: str, name: str, role: str) -> CaseloadStore:
+            worker = accounts.add_worker(admin, name=name, role=role, team=team)
+            store = CaseloadStore.create(tmp / folder, DEMO_PASSPHRASE, kdf=KDF_FLOOR)
+            enrol(store, server_url=server.url,
+                  code=accounts.new_enrolment_code(admin, worker=worker))
+            return store
+
+        for key, name in (("w1", "Kerry Ashdown"), ("w2", "Oluwaseun Adebayo-Hart"),
+                          ("w3", "Bronagh McKeever")):
+            worker_store = device(f"team-{key}", name, "worker")
+            import_demo(worker_store, as_worker=key, only_own_families=True)
+            sync_pass(worker_store)
+            worker_store.lock()
+        supervisor = device("team-s1", "Ayşe Korkmaz", "supervisor")
+        sync_pass(supervisor)
+        supervisor.lock()
+        settings = QSettings(str(tmp / "geometry-team.ini"), QSettings.Format.IniFormat)
+        _app, controller = build_app(tmp / "team-s1", demo_passphrase=DEMO_PASSPHRASE,
+                                     settings=settings)
+        runner = controller.runner
+        controller.start()
+        controller.unlock_dialog.passphrase_edit.setText(DEMO_PASSPHRASE)
+        controller.unlock_dialog.try_unlock()
+        for _ in range(100):
+            settle(app, runner)
+            if controller.team.is_manager:
+                break
+            time.sleep(0.05)
+        window = controller.team.open_team()
+        assert window is not None
+        window.resize(1280, 720)
+        settle(app, runner)
+        from familyworker.services.team_review import Attention
+
+        window.show_section(Attention.NO_CONTACT)
+        settle(app, runner)
+        save(window, "team-view")
+        table = window.current_table()
+        assert table is not None and table.model().rowCount() > 0
+        item = table.model().index(0, 0).data(Qt.ItemDataRole.UserRole + 1)
+        store = controller.store
+        assert store is not None
+        runner.wait_until_idle()
+        add_oversight_note(store, family_id=item.family_id,
+                           decision="Keep the case open. Step visits up to weekly until the "
+                                    "review; escalate if school attendance has not improved.",
+                           actions="Kerry: weekly home visits\nKerry: call school attendance "
+                                   "officer by Friday")
+        family_window = controller.open_family(item.family_id, item.reference)
+        assert family_window is not None
+        family_window.resize(1280, 860)
+        settle(app, runner)
+        family_window.tabs.setCurrentIndex(family_window.tabs.count() - 1)
+        settle(app, runner)
+        save(family_window, "oversight")
         controller.lock()
         settle(app, runner)
         controller.sync.wait_for_pass()

@@ -93,9 +93,10 @@ def team(sqlite_server: Server, tmp_path: Path) -> Iterator[Team]:
                 worried_about="School attendance.")
     plans.agree_plan(bob, plan, on=TODAY - timedelta(weeks=15),
                      review_due=TODAY - timedelta(weeks=1))
-    # FAM-4 (Bob): closed, so in no overdue list and not counted as active.
+    # FAM-4 (Bob): closed 28 weeks ago: only its sustainability review is due.
     refs["FAM-4"] = _open(bob, "FAM-4", weeks_ago=30)
-    families.close_case(bob, refs["FAM-4"], reason=ClosureReason.OUTCOMES_ACHIEVED)
+    families.close_case(bob, refs["FAM-4"], reason=ClosureReason.OUTCOMES_ACHIEVED,
+                        on=TODAY - timedelta(weeks=28))
     made = Team(server, team_id, ann_id, bob_id, ann, bob, sue, refs)
     made.sync_all()
     yield made
@@ -118,6 +119,9 @@ def test_overview_shows_each_workers_caseload_and_every_overdue_list(team: Team)
     assert refs_of(view.of(Attention.PLAN_REVIEW)) == ["FAM-3"]
     assert refs_of(view.of(Attention.OLD_DRAFT)) == ["FAM-2"]
     assert view.of(Attention.CONFLICT) == ()
+    # Closed 28 weeks ago: the 6-month sustainability review is due (and it is not active).
+    assert refs_of(view.of(Attention.SUSTAINABILITY)) == ["FAM-4"]
+    assert view.of(Attention.SUSTAINABILITY)[0].worker_name == "Bob"
     draft = view.of(Attention.OLD_DRAFT)[0]
     assert draft.worker_name == "Ann" and "1 draft note" in draft.detail
     assert "Visit" not in " ".join(i.detail for items in view.items.values() for i in items)

@@ -6,14 +6,12 @@ every contact note including drafts (drafts are ordinary synced rows, so a worke
 once that worker's device has synced), and open conflict records.
 """
 
-import importlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -21,6 +19,7 @@ from familyworker.domain.caseload import ACTIVE_STATUSES
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import FamilyStatus
 from familyworker.domain.team import Role
+from familyworker.services.outcomes import sustainability_reviews_due
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.sync_tables import SyncConflictRow
 from familyworker.store.tables import (
@@ -105,8 +104,6 @@ class TeamOverview:
     thresholds: Thresholds
     workers: tuple[WorkerLoad, ...]
     items: dict[Attention, tuple[AttentionItem, ...]] = field(default_factory=dict)
-    # False until services.outcomes provides sustainability_reviews_due (see _sustainability).
-    sustainability_available: bool = False
 
     def of(self, kind: Attention) -> tuple[AttentionItem, ...]:
         return self.items.get(kind, ())
@@ -167,11 +164,10 @@ def team_overview(store: CaseloadStore, *, now: datetime | None = None,
         _drafts(session, families, at, rules, items)
         _conflicts(session, families, items)
         _open_too_long(active, today, rules, items)
-    sustainability = _sustainability(store, families, today, items)
+    _sustainability(store, families, today, items)
     loads = _loads(workers, families.values())
     return TeamOverview(today=today, thresholds=rules, workers=loads,
-                        items={k: tuple(v) for k, v in items.items()},
-                        sustainability_available=sustainability)
+                        items={k: tuple(v) for k, v in items.items()})
 
 
 def _loads(workers: Iterable[WorkerRow], families: Iterable[_Family]) -> tuple[WorkerLoad, ...]:
@@ -291,27 +287,11 @@ def _open_too_long(active: dict[str, _Family], today: date, rules: Thresholds,
 
 
 def _sustainability(store: CaseloadStore, families: dict[str, _Family], today: date,
-                    items: dict[Attention, list[AttentionItem]]) -> bool:
-    """Sustainability reviews due, from services.outcomes once that module exists.
-
-    Looked up at run time so this view works before the outcomes work lands; the hook expects
-    ``sustainability_reviews_due(store, on)`` returning items with ``family_id`` and a due date.
-    """
-    try:
-        outcomes = importlib.import_module("familyworker.services.outcomes")
-    except ImportError:
-        return False
-    due_fn: Callable[..., Iterable[Any]] | None = getattr(
-        outcomes, "sustainability_reviews_due", None)
-    if due_fn is None:
-        return False
-    for due in due_fn(store, today):
-        fid = getattr(due, "family_id", None)
-        family = families.get(fid) if isinstance(fid, str) else None
-        if family is None:
-            continue
-        when = next((getattr(due, name) for name in ("due_on", "review_due", "due", "on")
-                     if isinstance(getattr(due, name, None), date)), None)
-        items[Attention.SUSTAINABILITY].append(family.item(
-            Attention.SUSTAINABILITY, when, f"sustainability review due {_uk(when)}"))
-    return True
+                    items: dict[Attention, list[AttentionItem]]) -> None:
+    """Closed families whose sustainability review is due (booked 6 months after closing)."""
+    for due in sustainability_reviews_due(store, today):
+        family = families.get(due.family_id)
+        if family is not None:
+            items[Attention.SUSTAINABILITY].append(family.item(
+                Attention.SUSTAINABILITY, due.due_on,
+                f"closed {_uk(due.closed_on)}; sustainability review due {_uk(due.due_on)}"))

@@ -38,7 +38,8 @@ SECTIONS: dict[Attention, tuple[str, str]] = {
     Attention.CONFLICT: ("Conflicts", "No unresolved sync conflicts."),
     Attention.OPEN_TOO_LONG: ("Open too long", "No case has been open longer than "
                               "{open_weeks} weeks."),
-    Attention.SUSTAINABILITY: ("Sustainability", "No sustainability reviews are due."),
+    Attention.SUSTAINABILITY: ("Sustainability", "No closed case is due its sustainability "
+                               "review."),
 }
 NO_CHANGES = "Nothing has changed in the team's families since you last reviewed them."
 NO_WORKERS = ("No team members have reached this device yet. Sync to bring in the team's "
@@ -183,8 +184,6 @@ class TeamWindow(QMainWindow):
         for kind, (title, empty) in SECTIONS.items():
             items = overview.of(kind)
             self.attention_models[kind].set_rows(items)
-            if kind is Attention.SUSTAINABILITY and not overview.sustainability_available:
-                empty = "Sustainability reviews will show here once outcomes are recorded."
             self.attention_tabs[kind].update_state(empty.format(**limits))
             index = self.tabs.indexOf(self.attention_tabs[kind])
             self.tabs.setTabText(index, f"{title} ({len(items)})")
