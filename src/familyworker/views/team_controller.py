@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMainWindow
 from familyworker.services.allocation import allocation_choices, reallocate
 from familyworker.services.oversight import add_oversight_note
 from familyworker.services.review_queue import changes_since_review, mark_reviewed
-from familyworker.services.team_review import team_overview
+from familyworker.services.team_review import Thresholds, save_thresholds, team_overview
 from familyworker.services.team_roles import is_manager
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.views.family_window import FamilyWindow, plain_message
@@ -22,6 +22,7 @@ from familyworker.views.oversight_panel import OversightPanel
 from familyworker.views.reallocate_dialog import ReallocateDialog
 from familyworker.views.task_runner import TaskRunner
 from familyworker.views.team_view import TeamWindow
+from familyworker.views.thresholds_dialog import ThresholdsDialog
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ class TeamController(QObject):
             window.oversight_requested.connect(self.add_oversight)
             window.reallocate_requested.connect(self.choose_new_lead)
             window.mark_reviewed_requested.connect(self.mark_reviewed)
+            window.thresholds_requested.connect(self.edit_thresholds)
             self.team_window = window
         self.team_window.show()
         self.team_window.raise_()
@@ -127,6 +129,23 @@ class TeamController(QObject):
             return
         self.runner.run_write(lambda: mark_reviewed(store, family_id, up_to_seq),
                               lambda _r: self.refresh(), self._on_error)
+
+    def edit_thresholds(self) -> ThresholdsDialog | None:
+        store = self.store
+        if store is None:
+            return None
+        current = self.team_window.overview if self.team_window is not None else None
+        dialog = ThresholdsDialog(current.thresholds if current else Thresholds(),
+                                  self.team_window)
+
+        def save(thresholds: Thresholds) -> None:
+            self.runner.run_write(lambda: save_thresholds(store, thresholds),
+                                  lambda _r: self.refresh(), self._on_error)
+
+        dialog.submitted.connect(save)
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+        return dialog
 
     # ----- oversight -----------------------------------------------------------------------
 

@@ -77,6 +77,7 @@ class TeamWindow(QMainWindow):
     oversight_requested = Signal(str, str)  # (family id, reference)
     reallocate_requested = Signal(str, str)  # (family id, reference)
     mark_reviewed_requested = Signal(str, int)  # (family id, reviewed up to server_seq)
+    thresholds_requested = Signal()
     loaded = Signal()  # after an overview and queue are shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -93,6 +94,9 @@ class TeamWindow(QMainWindow):
         self.refresh_button.setObjectName("team_refresh_button")
         self.refresh_button.setToolTip("F5")
         self.refresh_button.clicked.connect(self.refresh_requested)
+        self.thresholds_button = QPushButton("&Thresholds…")
+        self.thresholds_button.setObjectName("team_thresholds_button")
+        self.thresholds_button.clicked.connect(self.thresholds_requested)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("team_tabs")
@@ -140,6 +144,7 @@ class TeamWindow(QMainWindow):
 
         top = QHBoxLayout()
         top.addWidget(self.summary_label, 1)
+        top.addWidget(self.thresholds_button)
         top.addWidget(self.refresh_button)
         buttons = QHBoxLayout()
         for button in (self.open_button, self.oversight_button, self.reallocate_button,
