@@ -16,7 +16,7 @@ from familyworker.store.keys import KDF_FLOOR
 from familyworker.store.tables import ContactNoteRow, FamilyRow, PersonRow
 from familyworker.sync.engine import SyncEngine, enrol
 from familyworker_server import accounts, db
-from familyworker_server.background import start_server
+from familyworker_server.background import spawn_server
 
 FAMILIES = 10_000
 NOTE = ("Home visit with mum and both children; talked about school mornings, the rent "
@@ -62,8 +62,8 @@ def main() -> None:
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        with start_server(tmp / "server") as server:
-            admin = db.make_engine(server.settings.resolved_url())
+        with spawn_server(tmp / "server") as server:
+            admin = db.make_engine(f"sqlite:///{tmp / 'server' / 'familyworker-server.db'}")
             team = accounts.add_team(admin, name="North")
             worker = accounts.add_worker(admin, name="Ann", role="worker", team=team)
 

@@ -1,6 +1,8 @@
 """Faults: dropped connections mid-push and mid-pull, replays, a crash before a page is saved,
 and a revoked device wiping itself."""
 
+import gzip
+import json
 from pathlib import Path
 from typing import Any, cast
 
@@ -25,9 +27,12 @@ class Flaky:
         self.drop_before: set[int] = set()
         self.drop_after: set[int] = set()
         self.calls = 0
+        self.batches: list[str] = []  # batch ids of the pushes sent, in order
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         self.calls += 1
+        if url.endswith("/push"):
+            self.batches.append(json.loads(gzip.decompress(kwargs["content"]))["batch_id"])
         if self.calls in self.drop_before:
             raise httpx.ConnectError("dropped")
         response = self.inner.request(method, url, **kwargs)
@@ -61,11 +66,15 @@ def test_lost_push_answer_is_retried_as_the_same_batch(sqlite_server: Server,
         engine.sync()
     with store.read() as session:
         batch_ids = {r.batch_id for r in session.exec(sqlmodel_select(OutboxRow)).all()}
-    assert len(batch_ids - {None}) == 1  # the batch id was kept for the retry
+    assert flaky.batches[0] in batch_ids  # the batch id was kept for the retry
     flaky.drop_before = {2}
     with pytest.raises(ServerUnreachable):
         engine.sync()
     engine.sync()
+    # The lost batch went again under its own id, first, before the batches cut after it.
+    assert flaky.batches[:3] == [flaky.batches[0]] * 3
+    rest = flaky.batches[3:]  # each later batch sent once, in the order they were cut
+    assert rest and len(set(rest)) == len(rest) and flaky.batches == sorted(flaky.batches)
     assert server_rows(server, "contact_note") == 5 and server_rows(server, "family") == 1
     with store.read() as session:
         assert session.exec(sqlmodel_select(OutboxRow)).all() == []

@@ -4,11 +4,13 @@ import json
 import logging
 import platform
 from collections import defaultdict
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from pydantic_core import from_json, to_json
 from sqlalchemy import Connection, delete, select, text
 from sqlmodel import col
 from sqlmodel import select as sqlmodel_select
@@ -97,6 +99,17 @@ def enrol(store: CaseloadStore, *, server_url: str, code: str,
     return answer
 
 
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Outbox rows (first_seq, last_seq] as wire ops; ``members`` maps op id to its seqs."""
+
+    batch_id: str
+    first_seq: int
+    last_seq: int
+    ops: list[dict[str, Any]]
+    members: dict[str, list[int]] = field(default_factory=dict)
+
+
 class SyncEngine:
     """One enrolled caseload's sync passes. Blocking: run it off the GUI thread."""
 
@@ -135,46 +148,83 @@ class SyncEngine:
 
     def push(self) -> tuple[int, int]:
         pushed = rejected = 0
-        batch_id, ops = self._next_batch(done=None)
-        while ops:
-            payload = {"protocol": protocol.PROTOCOL_VERSION,
-                       "schema_version": protocol.SCHEMA_VERSION,
-                       "device_id": self.store.device_id, "batch_id": batch_id,
-                       "client_time": datetime.now(UTC).isoformat(), "ops": ops}
-            response = self.client.push(payload)
-            pushed += len(ops)
-            bad = [r for r in response.results if r.status == "rejected"]
-            rejected += len(bad)
-            if bad:
-                log.warning("server rejected %d changes (%s)", len(bad),
-                            ",".join(sorted({r.reason or "" for r in bad})))
-            batch_id, ops = self._next_batch(done=batch_id)
+        # One batch in flight at a time (the server sees them in order); while it is being
+        # merged, this thread cuts and reads the next one.
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-push") as pool:
+            batch = self._next_batch(after=None)
+            while batch.ops:
+                in_flight = pool.submit(self.client.push, self._payload(batch))
+                following = self._next_batch(after=batch)
+                response = in_flight.result()
+                bad = {r.op_id: r.reason or "rejected" for r in response.results
+                       if r.status == "rejected"}
+                self._finish_batch(batch, bad)
+                pushed += len(batch.ops)
+                rejected += len(bad)
+                if bad:
+                    log.warning("server refused %d changes (%s); kept as needing attention",
+                                len(bad), ",".join(sorted(set(bad.values()))))
+                batch = following
         return pushed, rejected
 
-    def _next_batch(self, done: str | None) -> tuple[str, list[dict[str, Any]]]:
-        """Drop the batch the server has answered (``done``) and pick the next one to send:
-        an unfinished one first (same id, same ops), else a new one. One transaction.
+    def _payload(self, batch: "Batch") -> dict[str, Any]:
+        return {"protocol": protocol.PROTOCOL_VERSION, "schema_version": protocol.SCHEMA_VERSION,
+                "device_id": self.store.device_id, "batch_id": batch.batch_id,
+                "client_time": datetime.now(UTC).isoformat(), "ops": batch.ops}
 
-        The batch id is committed before the first send, so a retry after a lost answer is
-        recognised by the server as the same batch (SYNC §3 trap 2).
+    def _next_batch(self, after: "Batch | None") -> "Batch":
+        """The batch to send after ``after``: an unfinished one first (same id, same ops), else
+        a new one; no ops when nothing more waits.
+
+        A batch is the outbox range (previous batch's last seq, its own last seq]; only its
+        last row carries the batch id, so cutting a batch rewrites one row, not thousands. The
+        id is committed before the first send, so a retry after a lost answer is recognised by
+        the server as the same batch (SYNC §3 trap 2). Refused ops are never in a batch again.
         """
+        floor = after.last_seq if after is not None else 0
         with self._write() as conn:
-            if done is not None:
-                conn.execute(text("DELETE FROM sync_outbox WHERE batch_id = :b"), {"b": done})
-            row = conn.execute(text("SELECT batch_id FROM sync_outbox WHERE batch_id IS NOT NULL "
-                                    "ORDER BY seq LIMIT 1")).first()
-            if row is not None:
-                batch_id = str(row[0])
-            else:
-                batch_id = new_id()
-                conn.execute(text(
-                    "UPDATE sync_outbox SET batch_id = :b WHERE seq IN (SELECT seq FROM "
-                    "sync_outbox WHERE batch_id IS NULL ORDER BY seq LIMIT :n)"),
-                    {"b": batch_id, "n": self.batch_ops})
-            rows = conn.exec_driver_sql(
-                "SELECT op_id, table_name, row_id, family_id, kind, hlc, fields, base_server_seq "
-                "FROM sync_outbox WHERE batch_id = ? ORDER BY seq", (batch_id,)).all()
-        return batch_id, coalesce(rows)
+            # Every pending batch, in order; a batch cut by an older version marked all its rows.
+            pending = conn.exec_driver_sql(
+                "SELECT batch_id, max(seq) FROM sync_outbox WHERE batch_id IS NOT NULL AND "
+                "rejected_reason IS NULL GROUP BY batch_id ORDER BY 2").all()
+            previous = 0
+            for batch_id, last in pending:
+                if last > floor:
+                    return self._read_batch(conn, str(batch_id), max(previous, floor), last)
+                previous = last
+            last_row = conn.exec_driver_sql(
+                "SELECT seq FROM sync_outbox WHERE seq > ? AND rejected_reason IS NULL "
+                "ORDER BY seq LIMIT 1 OFFSET ?", (floor, self.batch_ops - 1)).first() or \
+                conn.exec_driver_sql("SELECT max(seq) FROM sync_outbox WHERE seq > ? AND "
+                                     "rejected_reason IS NULL", (floor,)).first()
+            if last_row is None or last_row[0] is None:
+                return Batch("", floor, floor, [])
+            batch_id = new_id()
+            conn.exec_driver_sql("UPDATE sync_outbox SET batch_id = ? WHERE seq = ?",
+                                 (batch_id, last_row[0]))
+            return self._read_batch(conn, batch_id, floor, int(last_row[0]))
+
+    @staticmethod
+    def _read_batch(conn: Connection, batch_id: str, first: int, last: int) -> "Batch":
+        rows = conn.exec_driver_sql(
+            "SELECT seq, op_id, table_name, row_id, family_id, kind, hlc, fields, "
+            "base_server_seq FROM sync_outbox WHERE seq > ? AND seq <= ? AND "
+            "rejected_reason IS NULL ORDER BY seq", (first, last)).all()
+        ops, members = coalesce(rows)
+        return Batch(batch_id, first, last, ops, members)
+
+    def _finish_batch(self, batch: "Batch", refused: dict[str, str]) -> None:
+        """The server has answered: accepted ops leave the outbox; refused ones stay, marked
+        with the reason, out of every later batch, for the worker to see."""
+        with self._write() as conn:
+            if refused:
+                at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+                conn.exec_driver_sql(
+                    "UPDATE sync_outbox SET rejected_reason = ?, rejected_at = ? WHERE seq = ?",
+                    [(reason[:100], at, seq) for op_id, reason in refused.items()
+                     for seq in batch.members.get(op_id, ())])
+            conn.exec_driver_sql("DELETE FROM sync_outbox WHERE seq > ? AND seq <= ? AND "
+                                 "rejected_reason IS NULL", (batch.first_seq, batch.last_seq))
 
     # ----- pull ----------------------------------------------------------------------------
 
@@ -182,17 +232,22 @@ class SyncEngine:
         """Pull pages until caught up; returns (rows, new conflict records, scope digest)."""
         cursor = int(self.store.setting(SETTING_CURSOR, 0) or 0)
         pulled = conflicts = 0
-        while True:
-            page = self.client.pull(cursor=cursor, limit=self.page_rows)
-            rows = page["rows"]
-            next_cursor = int(page["next_cursor"])
-            applied = apply_page(self.store, rows, next_cursor)
-            pulled += len(rows)
-            conflicts += applied
-            cursor = next_cursor
-            if not page["has_more"]:
-                digest = page.get("scope_hash")
-                return pulled, conflicts, digest if isinstance(digest, str) else None
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as pool:
+            fetch = pool.submit(self.client.pull, cursor=cursor, limit=self.page_rows)
+            while True:
+                page = fetch.result()
+                rows = page["rows"]
+                next_cursor = int(page["next_cursor"])
+                if page["has_more"]:
+                    # The next page travels while this one is written; the cursor is still
+                    # saved only in the transaction that applies its page (G3).
+                    fetch = pool.submit(self.client.pull, cursor=next_cursor,
+                                        limit=self.page_rows)
+                conflicts += apply_page(self.store, rows, next_cursor)
+                pulled += len(rows)
+                if not page["has_more"]:
+                    digest = page.get("scope_hash")
+                    return pulled, conflicts, digest if isinstance(digest, str) else None
 
     def purge_out_of_scope(self, server_digest: str | None) -> int:
         """Remove families the server no longer gives us (after their pending ops were pushed)."""
@@ -209,7 +264,7 @@ class SyncEngine:
         with self.store.read() as session:
             pending = {str(f) for f in session.execute(text(
                 "SELECT DISTINCT family_id FROM sync_outbox WHERE family_id IS NOT NULL "
-                "AND table_name != 'audit_event'")).scalars()}
+                "AND table_name != 'audit_event' AND rejected_reason IS NULL")).scalars()}
         gone = [f for f in gone if f not in pending]
         if gone:
             purge_families(self.store, gone)
@@ -249,15 +304,17 @@ class _WriteTransaction:
             self.lock.release()
 
 
-def coalesce(rows: Any) -> list[dict[str, Any]]:
+def coalesce(rows: Any) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
     """Outbox rows as wire ops; later updates to a row fold into its first insert/update.
 
-    Deterministic for the same rows, so a retried batch is byte-for-byte the same request.
+    Also returns, per op id, the outbox seqs folded into it. Deterministic for the same rows,
+    so a retried batch is byte-for-byte the same request.
     """
     ops: list[dict[str, Any]] = []
+    members: dict[str, list[int]] = {}
     index: dict[tuple[str, str], int] = {}
-    for op_id, table, row_id, family_id, kind, hlc, fields, base in rows:
-        values = json.loads(fields) if isinstance(fields, str) else dict(fields)
+    for seq, op_id, table, row_id, family_id, kind, hlc, fields, base in rows:
+        values = from_json(fields) if isinstance(fields, str) else dict(fields)
         key = (table, row_id)
         # A field already in the pending op is not folded: its earlier value may have been
         # displaced locally by a pull, and only sending it lets the server keep it as a conflict.
@@ -270,12 +327,14 @@ def coalesce(rows: Any) -> list[dict[str, Any]]:
                 stamps[name] = hlc
             if base is not None and (op["base_server_seq"] or 0) > base:
                 op["base_server_seq"] = base
+            members[op["op_id"]].append(seq)
             continue
         ops.append({"op_id": op_id, "table": table, "row_id": row_id, "family_id": family_id,
                     "kind": kind, "hlc": hlc, "fields": values, "base_server_seq": base})
+        members[op_id] = [seq]
         if kind in ("insert", "update"):
             index[key] = len(ops) - 1
-    return ops
+    return ops, members
 
 
 # ----- applying pulled pages -----------------------------------------------------------------
@@ -383,12 +442,13 @@ def _sync_columns(item: dict[str, Any], stamps: dict[str, str], deleted_at: Any,
         deleted_at = deleted_at or datetime.now(UTC)
         deleted_hlc = item.get("deleted_hlc")
     return {"id": item["row_id"], "server_seq": item["server_seq"],
-            "field_hlc": json.dumps(stamps), "deleted_at": deleted_at, "deleted_hlc": deleted_hlc}
+            "field_hlc": to_json(stamps).decode(), "deleted_at": deleted_at,
+            "deleted_hlc": deleted_hlc}
 
 
 def _merge_local(row_type: type[SyncedRow], columns: set[str], local: Any,
                  item: dict[str, Any]) -> dict[str, Any] | None:
-    local_stamps: dict[str, str] = json.loads(local.field_hlc or "{}")
+    local_stamps: dict[str, str] = from_json(local.field_hlc or "{}")
     incoming: dict[str, str] = item["field_hlc"]
     values = {name: getattr(local, name) for name in columns}
     stamps = dict(local_stamps)
