@@ -133,3 +133,16 @@ def test_review_finding_things_slipped_reopens_the_case(store: CaseloadStore) ->
         updates = session.exec(select(AuditEventRow).where(
             AuditEventRow.entity == "family", col(AuditEventRow.detail).contains("status"))).all()
     assert updates  # reopening is audited like any other change
+
+
+def test_closing_through_update_family_books_the_review_and_reopening_clears_it(
+        store: CaseloadStore) -> None:
+    family_id = make_family(store)
+    families.update_family(store, family_id, status="closed",
+                           closure_reason="outcomes-achieved")
+    booked = outcomes.family_outcomes(store, family_id).review_due
+    assert booked is not None and booked > date.today()
+    families.update_family(store, family_id, address="1 New Street")  # no status change
+    assert outcomes.family_outcomes(store, family_id).review_due == booked
+    families.update_family(store, family_id, status="open")
+    assert outcomes.family_outcomes(store, family_id).review_due is None
