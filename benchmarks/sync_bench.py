@@ -1,13 +1,20 @@
-"""Sync figures through uvicorn on 127.0.0.1 and the real SQLCipher client (last line: JSON)."""
+"""Sync figures through the real server (``familyworker-server serve`` on 127.0.0.1, a child
+process) and the real SQLCipher client; each figure printed, the last line one JSON object."""
 
 import json
+import os
+import statistics
+import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
 import httpx
+import sync_load
+from sqlalchemy import create_engine, text
 from sqlmodel import select
 
 from familyworker.domain.ids import new_id
@@ -16,9 +23,13 @@ from familyworker.store.keys import KDF_FLOOR
 from familyworker.store.tables import ContactNoteRow, FamilyRow, PersonRow
 from familyworker.sync.engine import SyncEngine, enrol
 from familyworker_server import accounts, db
-from familyworker_server.background import spawn_server
+from familyworker_server.background import ServerProcess, spawn_server
 
-FAMILIES = 10_000
+QUICK = "--quick" in sys.argv  # a smoke run of every phase at a fraction of the size
+FAMILIES = 300 if QUICK else 10_000
+SUPERVISED = 50 if QUICK else 1_000
+DEVICES = 10 if QUICK else 50
+PG_SCHEMA = "fw_bench_" + uuid.uuid4().hex[:8]
 NOTE = ("Home visit with mum and both children; talked about school mornings, the rent "
         "arrears letter and the referral to the food bank. ") * 4
 
@@ -58,52 +69,164 @@ def make_families(store: CaseloadStore, count: int, lead: str, team: str | None)
                                    author_id=lead, status="final"), audit=False)
 
 
+def server_cpu(server: ServerProcess) -> float:
+    """CPU seconds the server process has used (Linux /proc; 0 elsewhere). With other jobs on
+    the machine, CPU seconds say more about our own cost than wall time does."""
+    try:
+        fields = Path(f"/proc/{server.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Timer:
+    """Wall seconds plus client and server CPU seconds of one phase."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self.server = server
+
+    def __enter__(self) -> "Timer":
+        self.wall, self.cpu, self.srv = time.perf_counter(), time.process_time(), \
+            server_cpu(self.server)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.wall = round(time.perf_counter() - self.wall, 3)
+        self.cpu = round(time.process_time() - self.cpu, 2)
+        self.srv = round(server_cpu(self.server) - self.srv, 2)
+
+
+def report(figures: dict[str, Any], **values: Any) -> None:
+    for name, value in values.items():
+        print(f"{name}: {value}", flush=True)
+    figures.update(values)
+
+
+def pg_url() -> str | None:
+    """An isolated schema on the local PostgreSQL, or None when it cannot be reached."""
+    base = os.environ.get("FAMILYWORKER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+    try:
+        admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"),
+                              isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 2})
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
+        admin.dispose()
+    except Exception:
+        return None
+    return f"{base}?options=-csearch_path%3D{PG_SCHEMA}"
+
+
+def drop_pg_schema() -> None:
+    base = os.environ.get("FAMILYWORKER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+    admin.dispose()
+
+
+def load_test(server: ServerProcess, url: str, label: str, figures: dict[str, Any]) -> None:
+    admin = db.make_engine(url)
+    team = accounts.add_team(admin, name=f"Load {label}")
+    devices = sync_load.enrol_devices(server.url, admin, team, DEVICES)
+    with Timer(server) as timer:
+        load = sync_load.load_figures(server.url, devices)
+    report(figures, **{f"load_{label}_{k}": v for k, v in load.items()},
+           **{f"load_{label}_server_cpu_s": timer.srv})
+    # The same devices each syncing once every 2 s: a busy office, far above "every N minutes".
+    paced = sync_load.load_figures(server.url, devices, rounds=5, period=2.0)
+    report(figures, **{f"load_{label}_paced_{k}": v for k, v in paced.items()})
+    admin.dispose()
+
+
 def main() -> None:
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         with spawn_server(tmp / "server") as server:
-            admin = db.make_engine(f"sqlite:///{tmp / 'server' / 'familyworker-server.db'}")
+            url = f"sqlite:///{tmp / 'server' / 'familyworker-server.db'}"
+            admin = db.make_engine(url)
             team = accounts.add_team(admin, name="North")
             worker = accounts.add_worker(admin, name="Ann", role="worker", team=team)
 
-            def device(name: str) -> tuple[CaseloadStore, CountingClient]:
+            def device(name: str, who: str) -> tuple[CaseloadStore, CountingClient]:
                 store = CaseloadStore.create(tmp / name, "a long benchmark passphrase",
                                              kdf=KDF_FLOOR)
                 http = CountingClient()
                 enrol(store, server_url=server.url,
-                      code=accounts.new_enrolment_code(admin, worker=worker),
+                      code=accounts.new_enrolment_code(admin, worker=who),
                       http=cast(httpx.Client, http))
                 return store, http
 
-            a, a_http = device("a")
+            a, a_http = device("a", worker)
             make_families(a, FAMILIES, worker, team)
             engine_a = SyncEngine(a, http=cast(httpx.Client, a_http))
-            start = time.perf_counter()
-            engine_a.push()
-            figures["initial_push_s"] = round(time.perf_counter() - start, 3)
-            figures["push_bytes"] = a_http.sent
+            with Timer(server) as t:
+                engine_a.push()
+            report(figures, initial_push_s=t.wall, initial_push_client_cpu_s=t.cpu,
+                   initial_push_server_cpu_s=t.srv, push_bytes=a_http.sent)
             engine_a.pull()
-            b, b_http = device("b")
+            b, b_http = device("b", worker)
             engine_b = SyncEngine(b, http=cast(httpx.Client, b_http))
-            start = time.perf_counter()
-            report = engine_b.sync()
-            figures["initial_pull_s"] = round(time.perf_counter() - start, 3)
-            figures["pull_bytes"] = b_http.received
-            figures["pulled_rows"] = report.pulled
+            with Timer(server) as t:
+                pulled = engine_b.sync()
+            report(figures, initial_pull_s=t.wall, initial_pull_client_cpu_s=t.cpu,
+                   initial_pull_server_cpu_s=t.srv, pull_bytes=b_http.received,
+                   pulled_rows=pulled.pulled)
             with a.read() as session:
                 rows = list(session.exec(select(FamilyRow).limit(30)).all())
-            with a.unit_of_work() as uow:
-                for row in rows:
-                    uow.update(row, {"address": row.address + " (moved)"})
-            start = time.perf_counter()
-            engine_a.sync()
-            delta = engine_b.sync()
-            figures["delta_round_trip_ms"] = round((time.perf_counter() - start) * 1000, 1)
-            figures["delta_rows"] = delta.pulled
-            for store in (a, b):
+            trips: list[float] = []
+            for round_ in range(5):
+                with a.unit_of_work() as uow:
+                    for row in rows:
+                        uow.update(row, {"address": f"{row.address} ({round_})"})
+                start = time.perf_counter()
+                engine_a.sync()
+                delta = engine_b.sync()
+                trips.append((time.perf_counter() - start) * 1000)
+            report(figures, delta_round_trip_ms=round(statistics.median(trips), 1),
+                   delta_rows=delta.pulled)
+
+            # A worker's 40-family caseload to a new device.
+            bea = accounts.add_worker(admin, name="Bea", role="worker", team=team)
+            rows_40 = sync_load.seed_caseload(admin, team=team, lead=bea, families=40)
+            c, _ = device("c", bea)
+            with Timer(server) as t:
+                got = SyncEngine(c).sync()
+            report(figures, caseload_40_rows=rows_40, caseload_40_initial_sync_s=t.wall,
+                   caseload_40_client_cpu_s=t.cpu, caseload_40_server_cpu_s=t.srv)
+            assert got.pulled >= rows_40, (got.pulled, rows_40)
+
+            # A supervisor's 1,000-family team scope to a new device.
+            east = accounts.add_team(admin, name="East")
+            eve = accounts.add_worker(admin, name="Eve", role="worker", team=east)
+            sam = accounts.add_worker(admin, name="Sam", role="supervisor", team=east)
+            rows_1000 = sync_load.seed_caseload(admin, team=east, lead=eve, families=SUPERVISED)
+            d, _ = device("d", sam)
+            with Timer(server) as t:
+                got = SyncEngine(d).sync()
+            report(figures, supervisor_1000_rows=rows_1000,
+                   supervisor_1000_initial_sync_s=t.wall, supervisor_1000_client_cpu_s=t.cpu,
+                   supervisor_1000_server_cpu_s=t.srv)
+            assert got.pulled >= rows_1000, (got.pulled, rows_1000)
+            for store in (a, b, c, d):
                 store.lock()
             admin.dispose()
+
+        # 50 devices at once, each on a fresh server so earlier figures do not weigh on it.
+        with spawn_server(tmp / "load") as server:
+            load_test(server, f"sqlite:///{tmp / 'load' / 'familyworker-server.db'}", "sqlite",
+                      figures)
+        pg = pg_url()
+        if pg is None:
+            print("load_postgres: skipped (PostgreSQL is not reachable)")
+            figures["load_postgres"] = "skipped"
+        else:
+            try:
+                with spawn_server(database_url=pg) as server:
+                    load_test(server, pg, "postgres", figures)
+            finally:
+                drop_pg_schema()
     print(json.dumps(figures))
 
 
