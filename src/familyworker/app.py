@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from familyworker.resources import resources_dir
 from familyworker.views.app_controller import AppController
+from familyworker.views.style import apply_style
 from familyworker.views.task_runner import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def build_app(data_dir: Path, *, demo_passphrase: str | None = None,
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "familyworker.svg")))
     app.setDesktopFileName("familyworker")  # matches packaging/familyworker.desktop
     app.setQuitOnLastWindowClosed(False)  # locking hides windows; quitting is explicit
+    apply_style(app)  # optional: without ui/style.qss the platform style stays
     write_pool = QThreadPool()
     runner = TaskRunner(QThreadPool.globalInstance(), write_pool, parent=app)
     controller = AppController(data_dir, runner, settings=settings or QSettings(),

@@ -25,6 +25,7 @@ from familyworker.domain.caseload import FamilySummary
 from familyworker.domain.family import FamilyStatus
 from familyworker.views.caseload_filter_proxy import CaseloadFilterProxy
 from familyworker.views.caseload_table_model import CaseloadColumn, CaseloadTableModel
+from familyworker.views.shortcuts_dialog import ShortcutsDialog
 
 EMPTY_TEXT = (
     "<h3>No families yet</h3>"
@@ -185,6 +186,21 @@ class MainWindow(QMainWindow):
                        self.quit_action):
             file_menu.addAction(action)
             self.addAction(action)
+        self._build_help_menu()
+
+    def _build_help_menu(self) -> None:
+        help_menu = self.menuBar().addMenu("&Help")
+        self.shortcuts_action = QAction("&Keyboard shortcuts", self)
+        self.shortcuts_action.setShortcut(QKeySequence("F1"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
+        self.addAction(self.shortcuts_action)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     # ----- data in -------------------------------------------------------------------------
 
