@@ -15,6 +15,7 @@ from familyworker.cli.common import (
 from familyworker.domain.contact import NoteKind
 from familyworker.services import families, notes
 from familyworker.services.queries import family_by_reference
+from familyworker.sync.attention import needs_attention
 from familyworker.sync.client import DeviceRevoked, ServerUnreachable, SyncError
 from familyworker.sync.conflicts import list_conflicts, resolve_conflict
 from familyworker.sync.engine import SyncEngine, enrol, is_enrolled
@@ -82,16 +83,27 @@ def cmd_sync(args: argparse.Namespace) -> int:
             raise CommandFailed(str(error)) from None
         finally:
             engine.close()
+        attention = needs_attention(store)
     if args.json:
         print_json({"pushed": report.pushed, "rejected": report.rejected,
                     "pulled": report.pulled, "conflicts_found": report.conflicts_found,
                     "open_conflicts": report.open_conflicts,
-                    "purged_families": report.purged_families})
+                    "purged_families": report.purged_families,
+                    "needs_attention": [{
+                        "op_id": c.op_id, "table": c.table, "row_id": c.row_id,
+                        "family_id": c.family_id, "family_reference": c.family_reference,
+                        "kind": c.kind, "reason": c.reason,
+                        "rejected_at": c.rejected_at.isoformat() if c.rejected_at else None}
+                        for c in attention]})
     else:
         print(f"Sent {report.pushed} changes, received {report.pulled}; "
               f"{report.conflicts_found} new conflicts, {report.open_conflicts} to resolve.")
-        if report.rejected:
-            print(f"The server refused {report.rejected} changes (kept for a supervisor).")
+        if attention:
+            print(f"{len(attention)} changes need attention: the server refused them; they are "
+                  "kept on this device and not sent again.")
+            for c in attention:
+                print(f"  {c.family_reference or c.family_id or '-'}  {c.table} {c.kind}  "
+                      f"{c.reason}  ({c.op_id})")
     return EXIT_OK
 
 

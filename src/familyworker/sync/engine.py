@@ -29,6 +29,7 @@ from familyworker.store.codec import from_json_value
 from familyworker.store.sync_tables import SYNC_TABLES
 from familyworker.store.tables import FamilyRow, SyncedRow
 from familyworker.sync import protocol
+from familyworker.sync.attention import needs_attention_count
 from familyworker.sync.client import (
     DeviceRevoked,
     NotEnrolled,
@@ -59,6 +60,7 @@ class SyncReport:
     conflicts_found: int = 0
     purged_families: int = 0
     open_conflicts: int = 0
+    needs_attention: int = 0  # refused changes held on this device (this pass and earlier)
 
 
 def is_enrolled(store: CaseloadStore) -> bool:
@@ -142,7 +144,8 @@ class SyncEngine:
         self.store.set_setting(SETTING_LAST_SYNC, datetime.now(UTC).isoformat())
         return SyncReport(pushed=pushed, rejected=rejected, pulled=pulled,
                           conflicts_found=conflicts, purged_families=purged,
-                          open_conflicts=open_conflict_count(self.store))
+                          open_conflicts=open_conflict_count(self.store),
+                          needs_attention=needs_attention_count(self.store))
 
     # ----- push ----------------------------------------------------------------------------
 
