@@ -9,11 +9,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from familyworker.app import build_app
 from familyworker.services.demo import DEMO_PASSPHRASE, import_demo
@@ -77,6 +78,7 @@ def main() -> int:
         window.notes_page.select_row(0)
         settle(app, runner)
         save(window, "notes")
+        desktop_screens(app, controller, window)
         connect = controller.sync.offer_connect(first_run=True)
         assert connect is not None
         connect.server_edit.setText("https://sync.example.org")
@@ -89,6 +91,40 @@ def main() -> int:
         sync_screens(app, Path(tmp))
         team_screens(app, Path(tmp))
     return 0
+
+
+def desktop_screens(app: QApplication, controller: Any, window: Any) -> None:
+    """A finalised note, the Add family form with a field problem, the shortcuts list."""
+    runner = controller.runner
+    notes = window.notes_page
+    finalised = next(r for r in range(notes.notes_model.rowCount())
+                     if notes.notes_model.row_at(r).is_final)
+    notes.select_row(finalised)
+    settle(app, runner)
+    save(window, "notes-finalised")
+    window.tabs.setCurrentWidget(window.household_page)
+    window.household_page.findChild(QScrollArea).verticalScrollBar().setValue(10_000)
+    settle(app, runner)
+    save(window, "household-criteria")
+    controller.add_family()
+    dialog = controller.add_family_flow.dialog
+    dialog.reference_edit.setText("FAM-0900")
+    dialog.household_edit.setText("The Example household")
+    dialog.address_edit.setText("3 Any Street, Anytown")
+    dialog.postcode_edit.setText("AB1")
+    dialog.member_box.setChecked(True)
+    dialog.member_name_edit.setText("Sam Example")
+    dialog.member_relationship_edit.setText("mum")
+    dialog.save_button.click()
+    settle(app, runner)
+    dialog.adjustSize()
+    settle(app, runner)
+    save(dialog, "add-family")
+    dialog.reject()
+    shortcuts = controller.main_window.show_shortcuts()
+    settle(app, runner)
+    save(shortcuts, "shortcuts")
+    shortcuts.close()
 
 
 def sync_screens(app: QApplication, tmp: Path) -> None:

@@ -93,13 +93,14 @@ def test_tick_criteria_with_evidence_and_see_eligibility(qtbot: QtBot,
     new_key = next(c.key for c in framework.criteria if c.key not in recorded)
     row = panel.rows[new_key]
     assert not row.evidence.isEnabled()
-    qtbot.mouseClick(row.check, LEFT)
+    qtbot.keyClick(row.check, Qt.Key.Key_Space)  # as a keyboard user ticks it
     assert row.evidence.isEnabled()
     qtbot.keyClicks(row.evidence, "Rent arrears letter seen at visit")
     row.identified.setDate(QDate(2026, 1, 15))
     removed = next(iter(recorded)) if recorded else None
     if removed is not None:
-        qtbot.mouseClick(panel.rows[removed].check, LEFT)
+        qtbot.keyClick(panel.rows[removed].check, Qt.Key.Key_Space)
+        assert not panel.rows[removed].check.isChecked()
     click_and_reload(qtbot, window, panel.save_button)
     assert panel.message_label.text() == "Criteria saved."
     store = controller.store

@@ -98,7 +98,7 @@ class AddFamilyDialog(QDialog):
         member_form = QFormLayout(self.member_box)
         member_form.addRow("&Name:", self.member_name_edit)
         member_form.addRow("Re&lationship:", self.member_relationship_edit)
-        member_form.addRow("Date of &birth:", dob_row)
+        member_form.addRow("Date of birth:", dob_row)
         member_form.addRow("", self.error_labels["member"])
 
         self.message_label = QLabel("")

@@ -52,7 +52,7 @@ class AgenciesPanel(QGroupBox):
         self.model = AgenciesTableModel(self)
         self.table = record_table_view(self.model, object_name="agencies_table",
                                        accessible_name="Agencies involved with the family",
-                                       stretch_column=2, widths=(150, 120, 150, 90, 90))
+                                       stretch_column=5, widths=(125, 100, 150, 85, 85))
         self.agency_edit = QLineEdit()
         self.agency_edit.setObjectName("agency_edit")
         self.agency_edit.setAccessibleName("Agency")

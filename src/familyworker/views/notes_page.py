@@ -27,7 +27,7 @@ from familyworker.services.family_file import FamilyFile
 from familyworker.views.notes_table_model import NotesTableModel
 from familyworker.views.record_table_view import record_table_view
 
-FINAL_BANNER = "🔒 Finalised — add an addendum to correct. This note can no longer be edited."
+FINAL_BANNER = "Finalised — add an addendum to correct. This note can no longer be edited."
 
 
 def _split(text: str) -> tuple[str, ...]:
