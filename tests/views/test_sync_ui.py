@@ -422,3 +422,19 @@ def test_the_http_stack_stays_out_of_app_start_up() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""})
     assert result.stdout.strip() == "False"
+
+
+def test_a_closed_caseload_or_window_is_never_synced_by_a_late_timer(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    laptop_with_family(live, data_dir)
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Online")
+    sync = controller.sync
+    store = controller.store
+    assert store is not None and sync.next_sync_in_ms > 0
+    close_down(controller)  # the store closed behind the sync controller's back
+    sync.sync_now()  # what the timer would do
+    assert sync.store is None and sync.next_sync_in_ms == -1
+    assert status_text(controller) == ""

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QMessageBox
+from shiboken6 import isValid
 
 from familyworker.services.sync_outcome import ConnectProblem, SyncPass, SyncState
 from familyworker.services.sync_status import SyncStatus, read_sync_status
@@ -68,6 +69,8 @@ class SyncController(QObject):
         window = controller.main_window
         self.status_widget = SyncStatusWidget()
         self.status_widget.conflicts_requested.connect(self.show_conflicts)
+        self._widget_gone = False
+        self.status_widget.destroyed.connect(self._on_widget_destroyed)
         window.statusBar().addPermanentWidget(self.status_widget)
         window.sync_label.hide()  # superseded by the fuller status widget
         self._build_menu()
@@ -131,9 +134,10 @@ class SyncController(QObject):
         self.status = None
         self._again = False
         self._timer.stop()
-        self.status_widget.clear()
+        if not self._widget_gone:
+            self.status_widget.clear()
         for dialog in (self.conflicts_dialog, self.connect_dialog):
-            if dialog is not None:
+            if dialog is not None and isValid(dialog):  # gone already if the window was
                 dialog.done(0)
                 dialog.deleteLater()
         self.conflicts_dialog = self.connect_dialog = None
@@ -150,7 +154,7 @@ class SyncController(QObject):
     # ----- status ----------------------------------------------------------------------------
 
     def refresh_status(self, then: Callable[[SyncStatus], None] | None = None) -> None:
-        store = self.store
+        store = self._current_store()
         if store is None:
             return
 
@@ -168,8 +172,22 @@ class SyncController(QObject):
 
     # ----- passes ----------------------------------------------------------------------------
 
-    def sync_now(self) -> None:
+    def _current_store(self) -> CaseloadStore | None:
+        """The store to sync, or None once it was locked or closed by any path (a timer or a
+        network signal must never touch a closed caseload or a destroyed window)."""
         store = self.store
+        if store is not None and (store is not self.controller.store or store.is_locked
+                                  or self._widget_gone):
+            self.stop()
+            return None
+        return store
+
+    def _on_widget_destroyed(self) -> None:
+        self._widget_gone = True
+        self._timer.stop()
+
+    def sync_now(self) -> None:
+        store = self._current_store()
         if store is None or self.status is None or not self.status.enrolled:
             return
         if self._running:
@@ -199,6 +217,8 @@ class SyncController(QObject):
     @Slot(object, object)
     def _deliver(self, callback: Callable[[Any], None], value: object) -> None:
         self._running = False
+        if self._widget_gone:
+            return  # the app's windows are gone (shutting down): nothing left to update
         callback(value)
 
     def _on_pass(self, outcome: SyncPass, store: CaseloadStore) -> None:
