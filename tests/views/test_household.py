@@ -130,3 +130,49 @@ def test_household_controls_are_named(qtbot: QtBot, controller: AppController) -
                 if w.isVisibleTo(page) and not w.objectName().startswith("qt_")]  # Qt's parts
     assert controls and all(w.accessibleName() for w in controls), \
         [w.objectName() for w in controls if not w.accessibleName()]
+
+
+def test_half_typed_household_forms_survive_a_lock(qtbot: QtBot,
+                                                   controller: AppController) -> None:
+    unlock(qtbot, controller)
+    window = open_first_family(qtbot, controller)
+    family_id, reference = window.family_id, window.reference
+    page = window.household_page
+    qtbot.keyClicks(page.name_edit, "New baby")
+    qtbot.keyClicks(page.agencies_panel.agency_edit, "Health visiting")
+    assert window.file is not None
+    recorded = {n.criterion_key for n in window.file.needs}
+    key = next(c.key for c in default_framework().criteria if c.key not in recorded)
+    qtbot.keyClick(page.criteria_panel.rows[key].check, Qt.Key.Key_Space)
+    qtbot.keyClicks(page.criteria_panel.rows[key].evidence, "Seen at the visit")
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    controller.runner.wait_until_idle()
+    assert controller.store is None
+    unlock(qtbot, controller)
+    reopened = controller.open_family(family_id, reference)
+    assert reopened is not None
+    qtbot.waitUntil(lambda: reopened.household_page.name_edit.text() == "New baby",
+                    timeout=10_000)
+    restored = reopened.household_page
+    assert restored.agencies_panel.agency_edit.text() == "Health visiting"
+    assert restored.criteria_panel.rows[key].check.isChecked()
+    assert restored.criteria_panel.rows[key].evidence.text() == "Seen at the visit"
+    assert "Restored" in restored.message_label.text()
+    controller.runner.wait_until_idle()
+    store = controller.store
+    assert store is not None
+    from familyworker.services.drafts import load_form_draft
+    assert load_form_draft(store, f"household:{family_id}") is None  # back in the form only
+
+
+def test_selecting_without_changing_keeps_no_draft(qtbot: QtBot,
+                                                   controller: AppController) -> None:
+    unlock(qtbot, controller)
+    window = open_first_family(qtbot, controller)
+    page = window.household_page
+    page.members_table.setCurrentIndex(page.members_model.index(0, 0))
+    assert page.name_edit.text() != ""
+    assert page.draft_payload() is None
+    qtbot.keyClicks(page.school_edit, " (changed)")
+    payload = page.draft_payload()
+    assert payload is not None and payload["member"]["editing_id"] is not None

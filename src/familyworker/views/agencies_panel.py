@@ -144,3 +144,34 @@ class AgenciesPanel(QGroupBox):
     def saved(self, message: str) -> None:
         self.clear_form()
         self.message_label.setText(message)
+
+    # ----- drafts --------------------------------------------------------------------------
+
+    def draft_payload(self) -> dict[str, Any] | None:
+        """The half-typed agency, or None when the form is empty."""
+        fields = self.fields()
+        if not any((fields["agency"].strip(), fields["contact"].strip(), fields["role"].strip(),
+                    fields["from_date"], fields["to_date"])):
+            return None
+        item = self._editing
+        if item is not None and fields == {"agency": item.agency, "contact": item.contact,
+                                           "role": item.role, "from_date": item.from_date,
+                                           "to_date": item.to_date}:
+            return None  # only selected, not changed
+        return {**{k: v.isoformat() if isinstance(v, date) else v for k, v in fields.items()},
+                "editing_id": self._editing.id if self._editing else None}
+
+    def restore_draft(self, payload: dict[str, Any]) -> None:
+        editing = next((self.model.row_at(r) for r in range(self.model.rowCount())
+                        if self.model.row_at(r).id == payload.get("editing_id")), None)
+        self._editing = editing
+        self.update_button.setEnabled(editing is not None)
+        self.agency_edit.setText(str(payload.get("agency") or ""))
+        self.contact_edit.setText(str(payload.get("contact") or ""))
+        self.role_edit.setText(str(payload.get("role") or ""))
+        for check, day_edit, key in ((self.from_check, self.from_edit, "from_date"),
+                                     (self.to_check, self.to_edit, "to_date")):
+            value = payload.get(key)
+            check.setChecked(bool(value))
+            if value:
+                day_edit.setDate(QDate.fromString(str(value), "yyyy-MM-dd"))

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -119,3 +120,25 @@ class CriteriaPanel(QGroupBox):
 
     def show_message(self, message: str) -> None:
         self.message_label.setText(message)
+
+    # ----- drafts --------------------------------------------------------------------------
+
+    def draft_payload(self) -> list[dict[str, Any]] | None:
+        """Ticks and evidence not yet saved, or None."""
+        changes = self.changes()
+        if not changes:
+            return None
+        return [{"key": c.criterion_key, "ticked": c.ticked, "evidence": c.evidence,
+                 "identified_on": c.identified_on.isoformat() if c.identified_on else None}
+                for c in changes]
+
+    def restore_draft(self, changes: list[dict[str, Any]]) -> None:
+        for change in changes:
+            row = self.rows.get(str(change.get("key")))
+            if row is None:
+                continue  # a criterion the framework no longer has
+            row.check.setChecked(bool(change.get("ticked")))
+            row.evidence.setText(str(change.get("evidence") or ""))
+            if change.get("identified_on"):
+                row.identified.setDate(QDate.fromString(str(change["identified_on"]),
+                                                        "yyyy-MM-dd"))

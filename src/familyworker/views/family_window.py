@@ -219,6 +219,10 @@ class FamilyWindow(QMainWindow):
         agencies.add_requested.connect(lambda fields: self._write(
             lambda: household.add_agency(store, family_id, **fields), agency_saved,
             agency_error))
+        # Restored household text lives in the forms now; the next lock or close keeps it again.
+        household_key = self._key("household")
+        self.household_page.draft_restored.connect(lambda: self._write(
+            lambda: drafts.discard_form_draft(store, household_key), _ignore, _log_draft_error))
         agencies.update_requested.connect(lambda agency_id, fields: self._write(
             lambda: household.update_agency(store, agency_id, **fields), agency_saved,
             agency_error))
@@ -338,11 +342,12 @@ class FamilyWindow(QMainWindow):
         return f"{form}:{self.family_id}"
 
     def draft_keys(self) -> list[str]:
-        return [self._key("star"), self._key("plan"), self._key("note")]
+        return [self._key("star"), self._key("plan"), self._key("note"),
+                self._key("household")]
 
-    def _draft_pages(self) -> dict[str, StarPage | PlanPage | NotesPage]:
+    def _draft_pages(self) -> dict[str, StarPage | PlanPage | NotesPage | HouseholdPage]:
         return {self._key("star"): self.star_page, self._key("plan"): self.plan_page,
-                self._key("note"): self.notes_page}
+                self._key("note"): self.notes_page, self._key("household"): self.household_page}
 
     def collect_drafts(self) -> dict[str, dict[str, Any]]:
         """Unsaved text in this window's forms, keyed by draft key (read on the GUI thread)."""

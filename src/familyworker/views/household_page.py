@@ -33,6 +33,7 @@ class HouseholdPage(QWidget):
     """Shows who is in the household and who else is involved."""
 
     add_member_requested = Signal(object)  # dict of person fields
+    draft_restored = Signal()  # the kept text is back in the forms (the stored copy can go)
     update_member_requested = Signal(str, object)  # (person id, dict of changed fields)
 
     def __init__(self, framework: ProgrammeFramework, parent: QWidget | None = None) -> None:
@@ -168,3 +169,46 @@ class HouseholdPage(QWidget):
 
     def show_message(self, message: str) -> None:
         self.message_label.setText(message)
+
+    # ----- drafts (member, agency and criteria forms together) ------------------------------
+
+    def draft_payload(self) -> dict[str, Any] | None:
+        payload: dict[str, Any] = {}
+        fields = self._fields()
+        editing = self._editing
+        untouched = editing is not None and fields == {
+            "name": editing.name, "relationship": editing.relationship,
+            "date_of_birth": editing.date_of_birth, "school_setting": editing.school_setting}
+        if not untouched and any(str(fields[k]).strip()
+                                 for k in ("name", "relationship", "school_setting")):
+            dob = fields["date_of_birth"]
+            payload["member"] = {**fields, "date_of_birth": dob.isoformat() if dob else None,
+                                 "editing_id": self._editing.id if self._editing else None}
+        agency = self.agencies_panel.draft_payload()
+        if agency is not None:
+            payload["agency"] = agency
+        criteria = self.criteria_panel.draft_payload()
+        if criteria is not None:
+            payload["criteria"] = criteria
+        return payload or None
+
+    def restore_draft(self, payload: dict[str, Any]) -> None:
+        member = payload.get("member")
+        if isinstance(member, dict):
+            self._editing = next(
+                (self.members_model.row_at(r) for r in range(self.members_model.rowCount())
+                 if self.members_model.row_at(r).id == member.get("editing_id")), None)
+            self.update_button.setEnabled(self._editing is not None)
+            self.name_edit.setText(str(member.get("name") or ""))
+            self.relationship_edit.setText(str(member.get("relationship") or ""))
+            self.school_edit.setText(str(member.get("school_setting") or ""))
+            dob = member.get("date_of_birth")
+            self.dob_check.setChecked(bool(dob))
+            if dob:
+                self.dob_edit.setDate(QDate.fromString(str(dob), "yyyy-MM-dd"))
+        if isinstance(payload.get("agency"), dict):
+            self.agencies_panel.restore_draft(payload["agency"])
+        if isinstance(payload.get("criteria"), list):
+            self.criteria_panel.restore_draft(payload["criteria"])
+        self.message_label.setText("Restored the text you had not saved.")
+        self.draft_restored.emit()
