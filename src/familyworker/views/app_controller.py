@@ -25,6 +25,7 @@ from familyworker.views.main_window import MainWindow
 from familyworker.views.session_lock_watcher import SessionLockWatcher
 from familyworker.views.sync_controller import SyncController
 from familyworker.views.task_runner import TaskRunner
+from familyworker.views.team_controller import TeamController
 from familyworker.views.unlock_dialog import UnlockDialog, default_backoff
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,10 @@ class AppController(QObject):
         self.main_window = MainWindow()
         self.main_window.restore_geometry(settings)
         self.main_window.family_requested.connect(self.open_family)
+        # Supervisors and admins: the Team menu, team window, oversight and re-allocation.
+        self.team = TeamController(runner, self.main_window)
+        self.team.family_requested.connect(self.open_family)
+        self.team.data_changed.connect(self._on_family_changed)
         self.main_window.lock_requested.connect(self.lock)
         self.main_window.import_requested.connect(self.choose_import)
         self.add_family_flow = AddFamilyFlow(runner, self)
@@ -80,6 +85,9 @@ class AppController(QObject):
         self.create_dialog: CreatePassphraseDialog | None = None
         # Background sync, its status bar, the conflicts view and "connect to your organisation".
         self.sync = SyncController(self)
+        # What a sync brought shows in the team view; enrolling sets the role it depends on.
+        self.sync.sync_finished.connect(lambda _pass: self.team.refresh())
+        self.sync.connected.connect(lambda: self.store and self.team.attach(self.store))
 
     # ----- start, unlock, lock -------------------------------------------------------------
 
@@ -123,6 +131,7 @@ class AppController(QObject):
             self.runner.run(lambda: store.setting(SETTING_IDLE_MINUTES, None),
                             self._apply_idle_setting, _log_error)
         self.idle_watcher.start()
+        self.team.attach(store)
         self.unlocked.emit()
 
     def _apply_idle_setting(self, minutes: object) -> None:
@@ -144,6 +153,7 @@ class AppController(QObject):
         kept.update(self.add_family_flow.close_for_lock())
         self.family_windows.clear()
         self.main_window.clear()
+        self.team.detach()
         self.main_window.hide()
         self.clipboard_guard.clear_if_ours()
         self._clear_clipboard()
@@ -212,6 +222,7 @@ class AppController(QObject):
             window.closed.connect(self._on_family_closed)
             window.data_changed.connect(self._on_family_changed)
             window.lock_requested.connect(self.lock)
+            self.team.add_oversight_tab(window)
             self.family_windows[family_id] = window
         window.show()
         window.raise_()
