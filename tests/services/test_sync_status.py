@@ -47,15 +47,9 @@ def test_offline_caseload_counts_its_changes_but_not_audit_events(store: Caseloa
     assert status.waiting == 1 and waiting_text(status) == "1 change waiting"
 
 
-def test_refused_changes_count_as_needing_attention_once_the_column_exists(
-        store: CaseloadStore) -> None:
+def test_refused_changes_count_as_needing_attention_not_waiting(store: CaseloadStore) -> None:
     add_family(store, "FAM-1")
     add_family(store, "FAM-2")
-    with store.read() as session:
-        columns = {r[1] for r in session.execute(text("PRAGMA table_info(sync_outbox)"))}
-    if "rejected_reason" not in columns:
-        with store.unit_of_work() as uow:
-            uow.session.execute(text("ALTER TABLE sync_outbox ADD COLUMN rejected_reason TEXT"))
     with store.unit_of_work() as uow:
         uow.session.execute(text(
             "UPDATE sync_outbox SET rejected_reason = 'forbidden' WHERE seq = (SELECT min(seq) "

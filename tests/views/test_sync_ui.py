@@ -438,3 +438,31 @@ def test_a_closed_caseload_or_window_is_never_synced_by_a_late_timer(
     sync.sync_now()  # what the timer would do
     assert sync.store is None and sync.next_sync_in_ms == -1
     assert status_text(controller) == ""
+
+
+def test_a_change_the_server_refuses_shows_as_needing_attention(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    from sqlalchemy import update
+
+    from familyworker_server import models
+
+    data_dir = tmp_path / "laptop"
+    family_id = laptop_with_family(live, data_dir)
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting")
+    bob = accounts.add_worker(live.admin, name="Bob Worker", role="worker", team=live.team)
+    with live.admin.begin() as conn:  # a supervisor re-allocated the family on the server
+        conn.execute(update(models.family_scope).where(
+            models.family_scope.c.family_id == family_id).values(lead_worker_id=bob))
+    window = open_family(qtbot, controller, family_id)
+    add_member(qtbot, window, "Sam Smith")
+    wait_for_status(qtbot, controller, "1 change waiting")
+    with qtbot.waitSignal(controller.sync.sync_finished, timeout=15_000):
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting",
+                    "1 change needs attention")
+    assert controller.sync.status_widget.attention_label.isVisible()
+    assert "refused 1 change" in controller.main_window.statusBar().currentMessage()
+    window.close()
+    close_down(controller)

@@ -4,17 +4,17 @@ the server refused, conflicts to resolve. Counts and times only, never a name.""
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import text
+from sqlalchemy import func
+from sqlmodel import col, select
 
 from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.sync_tables import SyncConflictRow
+from familyworker.store.tables import OutboxRow
 
 SETTING_SYNC_MINUTES = "sync_interval_minutes"  # in the encrypted store, like the idle lock
 DEFAULT_SYNC_MINUTES = 5
 MIN_SYNC_MINUTES = 1
 MAX_SYNC_MINUTES = 24 * 60
-
-# Audit events travel through the outbox too, but they are bookkeeping, not the worker's changes.
-_OUTBOX_COUNTS = ("SELECT count(*) FROM sync_outbox WHERE table_name != 'audit_event'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +35,16 @@ def read_sync_status(store: CaseloadStore) -> SyncStatus:
     from familyworker.sync.engine import SETTING_LAST_SYNC, SETTING_SERVER_URL, is_enrolled
 
     with store.read() as session:
-        conn = session.connection()
-        columns = {str(r[1]) for r in conn.execute(text("PRAGMA table_info(sync_outbox)"))}
-        if "rejected_reason" in columns:
-            # Refused changes stay in the outbox with their reason until the worker acts.
-            waiting = int(conn.execute(text(
-                _OUTBOX_COUNTS + " AND rejected_reason IS NULL")).scalar_one())
-            attention = int(conn.execute(text(
-                _OUTBOX_COUNTS + " AND rejected_reason IS NOT NULL")).scalar_one())
-        else:
-            waiting, attention = int(conn.execute(text(_OUTBOX_COUNTS)).scalar_one()), 0
-        conflicts = int(conn.execute(text(
-            "SELECT count(*) FROM sync_conflict WHERE resolution IS NULL "
-            "AND deleted_at IS NULL")).scalar_one())
+        # Audit events travel through the outbox too, but they are bookkeeping, not changes.
+        counts = dict(session.exec(
+            select(col(OutboxRow.rejected_reason).is_not(None), func.count())
+            .where(OutboxRow.table_name != "audit_event")
+            .group_by(col(OutboxRow.rejected_reason).is_not(None))).all())
+        # Refused changes stay in the outbox, marked, until the worker acts on them.
+        waiting, attention = int(counts.get(False, 0)), int(counts.get(True, 0))
+        conflicts = int(session.exec(select(func.count()).select_from(SyncConflictRow).where(
+            col(SyncConflictRow.resolution).is_(None),
+            col(SyncConflictRow.deleted_at).is_(None))).one())
         last = store.setting(SETTING_LAST_SYNC, session=session)
         url = store.setting(SETTING_SERVER_URL, "", session=session)
         minutes = store.setting(SETTING_SYNC_MINUTES, DEFAULT_SYNC_MINUTES, session=session)

@@ -242,8 +242,10 @@ class SyncController(QObject):
                 if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
                     self.conflicts_dialog.reload()
             if report is not None and report.rejected:
-                window.show_message(f"The server refused {report.rejected} change(s); they "
-                                    "are listed as needing attention.", 0)
+                noun = "change" if report.rejected == 1 else "changes"
+                window.show_message(f"The server refused {report.rejected} {noun} (usually a "
+                                    "family moved to another worker). Nothing was deleted: "
+                                    "they are kept on this laptop as needing attention.", 0)
             if report is not None and report.conflicts_found:
                 window.show_message("Sync found changes made on two devices at once: see "
                                     "Conflicts to resolve.", 0)
