@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from tests.reports.helpers import pdf_text
 from tests.sync.helpers import Server, add_family, add_note, enrolled, sync
 
 from familyworker.domain.contact import NoteKind
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import ClosureReason, FamilyStatus
 from familyworker.domain.plan import Plan
-from familyworker.services import allocation, families, notes, plans, stars
+from familyworker.services import allocation, families, notes, plans, printing, stars
 from familyworker.services.oversight import add_oversight_note
 from familyworker.services.programme import default_star_template
 from familyworker.services.review_queue import changes_since_review, mark_reviewed
@@ -202,6 +203,10 @@ def test_oversight_note_reaches_the_workers_device(team: Team) -> None:
     assert rows[0].supervisor_id == sue_id
     with team.bob.read() as session:  # not Bob's family: never reaches his device
         assert session.exec(select(OversightNoteRow)).all() == []
+    # The worker's printed chronology carries the decision.
+    _fid, pdf = printing.render_report(team.ann, printing.ReportKind.CHRONOLOGY, family_id=fid)
+    text = pdf_text(pdf)
+    assert "Management oversight" in text and "Keep open; step up visits." in text
 
 
 def test_oversight_needs_a_manager_a_decision_and_a_future_review(team: Team) -> None:
