@@ -466,3 +466,25 @@ def test_a_change_the_server_refuses_shows_as_needing_attention(
     assert "refused 1 change" in controller.main_window.statusBar().currentMessage()
     window.close()
     close_down(controller)
+
+
+def test_the_sync_interval_is_a_setting_the_worker_can_change(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    laptop_with_family(live, data_dir)
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Online")
+    sync = controller.sync
+    assert 4 * 60_000 < sync.next_sync_in_ms <= 5 * 60_000 * 1.06
+    dialog = sync.ask_interval()
+    assert dialog is not None and dialog.isVisible() and dialog.intValue() == 5
+    dialog.setIntValue(20)
+    with qtbot.waitSignal(sync.status_changed, timeout=10_000):
+        dialog.accept()
+    assert sync.status is not None and sync.status.interval_minutes == 20
+    assert 19 * 60_000 < sync.next_sync_in_ms <= 20 * 60_000 * 1.06
+    close_down(controller)
+    store = CaseloadStore.unlock(data_dir, TEST_PASSPHRASE)
+    assert read_sync_status(store).interval_minutes == 20  # kept in the encrypted store
+    store.lock()

@@ -15,11 +15,18 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtNetwork import QNetworkInformation
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 from shiboken6 import isValid
 
 from familyworker.services.sync_outcome import ConnectProblem, SyncPass, SyncState
-from familyworker.services.sync_status import SyncStatus, read_sync_status
+from familyworker.services.sync_status import (
+    MAX_SYNC_MINUTES,
+    MIN_SYNC_MINUTES,
+    SyncStatus,
+    count_text,
+    read_sync_status,
+    set_sync_interval,
+)
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.views.conflicts_dialog import ConflictsDialog
 from familyworker.views.connect_dialog import ConnectDialog
@@ -104,10 +111,49 @@ class SyncController(QObject):
         self.conflicts_action = QAction("Con&flicts to resolve…", self)
         self.conflicts_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
         self.conflicts_action.triggered.connect(self.show_conflicts)
-        for action in (self.sync_action, self.connect_action, self.conflicts_action):
+        self.interval_action = QAction("Sync &every…", self)
+        self.interval_action.triggered.connect(self.ask_interval)
+        for action in (self.sync_action, self.connect_action, self.conflicts_action,
+                       self.interval_action):
             menu.addAction(action)
             window.addAction(action)
+        self.interval_dialog: QInputDialog | None = None
         self._update_actions()
+
+    def ask_interval(self) -> QInputDialog | None:
+        """How often to sync, in minutes; kept in the encrypted store (not in QSettings)."""
+        if self.store is None or self.status is None:
+            return None
+        dialog = QInputDialog(self.controller.main_window)
+        dialog.setObjectName("sync_interval_dialog")
+        dialog.setWindowTitle("Sync every")
+        dialog.setAccessibleName("Sync interval")
+        dialog.setInputMode(QInputDialog.InputMode.IntInput)
+        dialog.setLabelText("Sync with your organisation every this many minutes:")
+        dialog.setIntRange(MIN_SYNC_MINUTES, MAX_SYNC_MINUTES)
+        dialog.setIntValue(self.status.interval_minutes)
+        dialog.intValueSelected.connect(self.set_interval)
+        self.interval_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def set_interval(self, minutes: int) -> None:
+        store = self.store
+        if store is None:
+            return
+
+        def saved(_result: object) -> None:
+            self.controller.main_window.show_message(
+                f"Sync will run every {count_text(minutes, 'minute', 'minutes')}.")
+            self.refresh_status(then=self._reschedule)
+
+        self.controller.runner.run_write(lambda: set_sync_interval(store, minutes), saved,
+                                         lambda e: self.controller.main_window.show_message(
+                                             plain_message(e), 0))
+
+    def _reschedule(self, status: SyncStatus) -> None:
+        if self.online is not False and self._timer.isActive():
+            self._schedule(status.interval_minutes * 60_000)
 
     def _update_actions(self) -> None:
         status = self.status
@@ -115,6 +161,7 @@ class SyncController(QObject):
         self.sync_action.setEnabled(enrolled)
         self.connect_action.setEnabled(status is not None and not enrolled)
         self.conflicts_action.setEnabled(status is not None)
+        self.interval_action.setEnabled(enrolled)
 
     # ----- unlock / lock ---------------------------------------------------------------------
 
@@ -136,11 +183,12 @@ class SyncController(QObject):
         self._timer.stop()
         if not self._widget_gone:
             self.status_widget.clear()
-        for dialog in (self.conflicts_dialog, self.connect_dialog):
+        for dialog in (self.conflicts_dialog, self.connect_dialog, self.interval_dialog):
             if dialog is not None and isValid(dialog):  # gone already if the window was
                 dialog.done(0)
                 dialog.deleteLater()
         self.conflicts_dialog = self.connect_dialog = None
+        self.interval_dialog = None
         self._update_actions()
 
     def wait_for_pass(self, timeout_s: float = LOCK_WAIT_S) -> bool:
