@@ -271,7 +271,7 @@ def test_conflicts_from_two_devices_are_resolved_in_the_view_and_synced(
     assert dialog.mine_edit.toPlainText() == "Smith-Jones"
     assert dialog.theirs_edit.toPlainText() == "Smyth"
     with qtbot.waitSignal(controller.sync.sync_finished, timeout=15_000):
-        qtbot.mouseClick(dialog.keep_theirs_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(dialog.keep_theirs_button, Qt.Key.Key_Space)  # by keyboard
     qtbot.waitUntil(lambda: dialog.conflict_list.count() == 1, timeout=10_000)
 
     assert dialog.current() is not None and dialog.current().field == "address"
