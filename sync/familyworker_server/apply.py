@@ -9,14 +9,14 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from pydantic_core import from_json, to_json
-from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, literal_column, or_, select, update
 
 from familyworker.domain.ids import new_id
 from familyworker.sync import protocol
 from familyworker.sync.protocol import Op, PushRequest
 from familyworker_server import models
 from familyworker_server.accounts import Actor, audit, now
-from familyworker_server.bulk import bulk_insert, bulk_update, select_in
+from familyworker_server.bulk import bulk_insert, bulk_update, mark, select_in
 from familyworker_server.errors import ApiError
 
 SERVER_DEVICE = "server"
@@ -463,9 +463,10 @@ def _short(value: Any) -> str | None:
     return str(value)[:64] if value is not None else None
 
 
-def scope_filter(actor: Actor) -> Any:
-    """SQL condition selecting the rows an actor may pull."""
+def scope_filter(actor: Actor, family: Any = None) -> Any:
+    """SQL condition selecting the rows an actor may pull (``family``: the column to test)."""
     c = models.sync_row.c
+    family = c.family_id if family is None else family
     fs = models.family_scope.c
     if actor.role == "admin":
         return c.table_name != "audit_event"
@@ -473,31 +474,42 @@ def scope_filter(actor: Actor) -> Any:
         families = select(fs.family_id).where(fs.team_id == actor.team_id)
     else:
         families = select(fs.family_id).where(fs.lead_worker_id == actor.worker_id)
-    return or_(c.family_id.in_(families),
-               and_(c.family_id.is_(None), c.team_id == actor.team_id))
+    return or_(family.in_(families), and_(family.is_(None), c.team_id == actor.team_id))
 
 
 def scope_family_ids(conn: Connection, actor: Actor) -> list[str] | None:
-    fs = models.family_scope.c
     if actor.role == "admin":
         return None
-    where = fs.team_id == actor.team_id if actor.role == "supervisor" \
-        else fs.lead_worker_id == actor.worker_id
-    return [r.family_id for r in conn.execute(select(fs.family_id).where(where))]
+    column, value = ("team_id", actor.team_id) if actor.role == "supervisor" \
+        else ("lead_worker_id", actor.worker_id)
+    # Driver SQL: this runs on every caught-up pull, over every family in scope.
+    return [r[0] for r in conn.exec_driver_sql(
+        f"SELECT family_id FROM family_scope WHERE {column} = {mark(conn)}", (value,))]
+
+
+SEQ_WALK_ROWS = 20_000
 
 
 def pull_page(conn: Connection, actor: Actor, *, cursor: int, limit: int) -> bytes:
     """One page as JSON bytes; stored JSON is spliced in unparsed because pulls dominate load."""
     snapshot = int(conn.execute(select(models.sync_counter.c.value)).scalar_one())
     c = models.sync_row.c
-    rows = conn.execute(
+    family: Any = None
+    if snapshot - cursor <= SEQ_WALK_ROWS and conn.dialect.name == "sqlite":
+        # A delta: walking the few rows changed since the cursor (the seq index) beats SQLite's
+        # own choice, one index probe per family in scope (10,000 probes, ~15 ms, per pull).
+        # The unary + keeps SQLite off the family index.
+        family = literal_column("+sync_row.family_id")
+    query = (
         select(c.table_name, c.row_id, c.family_id, c.data, c.field_hlc, c.server_seq,
                c.deleted, c.deleted_hlc)
-        .where(and_(c.server_seq > cursor, c.server_seq <= snapshot, scope_filter(actor),
+        .where(and_(c.server_seq > cursor, c.server_seq <= snapshot,
+                    scope_filter(actor, family),
                     or_(c.sole_device.is_(None), c.sole_device != actor.device_id),
                     # A first sync needs no tombstones (SYNC §4.5).
                     c.deleted.is_(False) if cursor == 0 else c.deleted.is_not(None)))
-        .order_by(c.server_seq).limit(limit)).all()
+        .order_by(c.server_seq).limit(limit))
+    rows = conn.execute(query).all()
     has_more = len(rows) == limit
     next_cursor = rows[-1].server_seq if has_more else snapshot
     dumps = json.dumps

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, Table
 
 
-def _mark(conn: Connection) -> str:
+def mark(conn: Connection) -> str:
+    """The driver's placeholder."""
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
@@ -19,7 +20,7 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str],
                 rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
-    marks = ", ".join([_mark(conn)] * len(columns))
+    marks = ", ".join([mark(conn)] * len(columns))
     conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})",
                          rows)
 
@@ -29,9 +30,9 @@ def bulk_update(conn: Connection, table: Table, columns: Sequence[str], keys: Se
     """UPDATE ``columns`` WHERE ``keys``; each row holds the column values, then the keys."""
     if not rows:
         return
-    mark = _mark(conn)
-    sets = ", ".join(f"{c} = {mark}" for c in columns)
-    where = " AND ".join(f"{k} = {mark}" for k in keys)
+    m = mark(conn)
+    sets = ", ".join(f"{c} = {m}" for c in columns)
+    where = " AND ".join(f"{k} = {m}" for k in keys)
     conn.exec_driver_sql(f"UPDATE {table.name} SET {sets} WHERE {where}", rows)
 
 
@@ -39,10 +40,10 @@ def select_in(conn: Connection, sql: str, values: Sequence[Any], *,
               head: Sequence[Any] = (), chunk: int = 900) -> list[Any]:
     """Rows of ``sql`` whose ``{in}`` placeholder takes ``values``, in chunks under the limit
     on bound parameters; ``{mark}`` placeholders take ``head``, first."""
-    mark = _mark(conn)
+    m = mark(conn)
     found: list[Any] = []
     for start in range(0, len(values), chunk):
         part = list(values[start:start + chunk])
-        text = sql.format(mark=mark, **{"in": ", ".join([mark] * len(part))})
+        text = sql.format(mark=m, **{"in": ", ".join([m] * len(part))})
         found.extend(conn.exec_driver_sql(text, (*head, *part)).all())
     return found

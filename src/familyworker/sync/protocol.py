@@ -162,8 +162,6 @@ class ErrorBody(WireModel):
 
 def scope_hash(family_ids: list[str]) -> str:
     """Order-independent digest of a set of family ids (so both sides compare cheaply)."""
-    digest = hashlib.sha256()
-    for family_id in sorted(family_ids):
-        digest.update(family_id.encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
+    # Each id followed by a newline, in sorted order; hashed in one call (10,000 ids per pull).
+    ordered = sorted(family_ids)
+    return hashlib.sha256(("\n".join(ordered) + "\n" if ordered else "").encode()).hexdigest()
