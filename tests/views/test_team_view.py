@@ -74,7 +74,7 @@ def test_supervisor_reviews_the_team_adds_oversight_and_reallocates(
 
     controller = make_controller(qtbot, sue_dir, settings)
     try:
-        with qtbot.waitSignal(controller.team.role_known, timeout=10_000) as known:
+        with qtbot.waitSignal(controller.team.role_known, timeout=30_000) as known:
             unlock(qtbot, controller)
         assert known.args == [True]
         assert controller.team.menu.menuAction().isVisible()
@@ -192,7 +192,7 @@ def test_supervisor_reviews_the_team_adds_oversight_and_reallocates(
 
 def test_a_worker_sees_no_team_menu_and_no_oversight_button(
         qtbot: QtBot, controller: AppController) -> None:
-    with qtbot.waitSignal(controller.team.role_known, timeout=10_000) as known:
+    with qtbot.waitSignal(controller.team.role_known, timeout=30_000) as known:
         unlock(qtbot, controller)
     assert known.args == [False]
     assert not controller.team.menu.menuAction().isVisible()
