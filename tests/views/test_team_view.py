@@ -123,6 +123,19 @@ def test_supervisor_reviews_the_team_adds_oversight_and_reallocates(
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
         qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10_000)
         assert "weekly visits" in panel.detail.toPlainText()
+        # ... and in the Contact notes chronology, read-only and without addenda.
+        notes_page = family_window.notes_page
+        notes_model = notes_page.notes_model
+        qtbot.waitUntil(lambda: any(notes_model.row_at(r).kind is NoteKind.OVERSIGHT
+                                    for r in range(notes_model.rowCount())), timeout=5_000)
+        row = next(r for r in range(notes_page.notes_model.rowCount())
+                   if notes_page.notes_model.row_at(r).kind is NoteKind.OVERSIGHT)
+        assert notes_page.notes_model.index(row, 1).data() == "Management oversight"
+        notes_page.select_row(row)
+        assert notes_page.narrative_edit.toPlainText().startswith(
+            "Decision: Keep open; weekly visits until review.\nActions: Ann to visit weekly")
+        assert not notes_page.addendum_box.isEnabled()
+        assert not notes_page.save_button.isEnabled()
 
         controller.runner.wait_until_idle()
         assert controller.store is not None

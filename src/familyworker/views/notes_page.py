@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from familyworker.domain.contact import Addendum, ContactNote, NoteKind
 from familyworker.services.family_file import FamilyFile
 from familyworker.views.notes_table_model import NotesTableModel
+from familyworker.views.oversight_entries import with_oversight
 from familyworker.views.record_table_view import record_table_view
 
 FINAL_BANNER = "Finalised — add an addendum to correct. This note can no longer be edited."
@@ -46,6 +47,7 @@ class NotesPage(QWidget):
         self.setAccessibleName("Contact notes")
         self._notes: tuple[ContactNote, ...] = ()
         self._addenda: tuple[Addendum, ...] = ()
+        self._oversight_ids: frozenset[str] = frozenset()  # read-only, no addenda
         self._editing: ContactNote | None = None  # the note in the form, None for a new one
         self._saved_payload: dict[str, Any] | None = None
 
@@ -188,7 +190,9 @@ class NotesPage(QWidget):
     # ----- data ----------------------------------------------------------------------------
 
     def show_file(self, file: FamilyFile) -> None:
-        self._notes = file.notes
+        # Supervisors' oversight decisions sit in the chronology beside the contacts.
+        self._notes = with_oversight(file.notes, file.oversight)
+        self._oversight_ids = frozenset(o.id for o in file.oversight)
         self._addenda = file.addenda
         editing_id = self._editing.id if self._editing else None
         self._refresh_list()
@@ -269,7 +273,10 @@ class NotesPage(QWidget):
         self.addenda_view.setPlainText("\n\n".join(
             f"{a.written_at.astimezone():%d %b %Y %H:%M}: {a.text}" for a in addenda)
             or "No addenda.")
-        self.addendum_box.setEnabled(final)
+        self.addendum_box.setEnabled(final and note.id not in self._oversight_ids)
+        if note.id in self._oversight_ids:
+            self.form_title.setText("<b>Management oversight</b>: read-only; a supervisor's "
+                                    "decision.")
         self.message_label.setText("")
         self._saved_payload = self._payload()
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QV
 
 from familyworker.domain.oversight import OversightNote
 from familyworker.services.family_file import FamilyFile
+from familyworker.views.oversight_entries import as_utc
 from familyworker.views.record_table_view import record_table_view
 from familyworker.views.row_table_model import RowTableModel
 
@@ -19,7 +20,7 @@ class OversightModel(RowTableModel[OversightNote]):
 
     def cell_text(self, item: OversightNote, column: int) -> str:
         if column == 0:
-            return item.written_at.astimezone().strftime("%d %b %Y %H:%M")
+            return as_utc(item.written_at).astimezone().strftime("%d %b %Y %H:%M")
         if column == 1:
             return item.review_due.strftime("%d %b %Y") if item.review_due else "—"
         return item.decision.strip().splitlines()[0] if item.decision.strip() else ""
@@ -79,5 +80,5 @@ class OversightPanel(QWidget):
         actions = (f"<p><b>Actions:</b><br>{escape(note.actions).replace(chr(10), '<br>')}</p>"
                    if note.actions else "")
         self.detail.setHtml(
-            f"<p><b>Decision</b> ({note.written_at.astimezone():%d %b %Y %H:%M}):<br>"
+            f"<p><b>Decision</b> ({as_utc(note.written_at).astimezone():%d %b %Y %H:%M}):<br>"
             f"{escape(note.decision).replace(chr(10), '<br>')}</p>{actions}{review}")
