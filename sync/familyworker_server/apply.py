@@ -155,6 +155,23 @@ def validate_lengths(request: PushRequest, max_chars: int) -> None:
                                errors=[{"index": index, "field": name, "type": "too_long"}])
 
 
+def check_clock(request: PushRequest) -> None:
+    """409 clock_ahead when the device's clock, or a stamp it issued, is more than
+    MAX_CLOCK_AHEAD_S ahead of ours; nothing is written, so the same batch can go again."""
+    limit = now().timestamp() + protocol.MAX_CLOCK_AHEAD_S
+    client_time = request.client_time
+    if client_time.tzinfo is not None and client_time.timestamp() > limit:
+        ahead = round((client_time.timestamp() - limit) / 60) + protocol.MAX_CLOCK_AHEAD_S // 60
+        raise ApiError(409, "clock_ahead", f"This device's clock is about {ahead} minutes "
+                       "ahead of the server's, so its changes would wrongly win over "
+                       "colleagues' edits.")
+    newest = max((int(h[:12], 16) for op in request.ops
+                  for h in (op.hlc, *(op.field_hlc or {}).values())), default=0)
+    if newest / 1000 > limit:
+        raise ApiError(409, "clock_ahead", "Some changes on this device carry a time ahead of "
+                       "the server's clock, so they would wrongly win over colleagues' edits.")
+
+
 def _too_long(value: Any, limit: int) -> bool:
     if isinstance(value, str):
         return len(value) > limit

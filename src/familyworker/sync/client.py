@@ -35,6 +35,17 @@ class NotEnrolled(SyncError):
                          "enrol' first.")
 
 
+class ClockAhead(SyncError):
+    """This device's clock (or the stamps it already issued) runs ahead of the server's."""
+
+    code = "clock_ahead"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message + " Nothing was sent; your changes are kept on this device. "
+                         "Correct the date and time, then sync again (if it persists, ask "
+                         "your administrator).")
+
+
 class ServerRefused(SyncError):
     """The server answered with a 4xx/5xx ErrorBody."""
 
@@ -120,6 +131,8 @@ def _refusal(response: httpx.Response) -> SyncError:
         code, message = "", ""
     if code == "device_revoked":
         return DeviceRevoked(message or "This device has been revoked.")
+    if code == "clock_ahead":
+        return ClockAhead(message)
     if response.status_code >= 500 and not code:
         return ServerUnreachable()
     status = response.status_code

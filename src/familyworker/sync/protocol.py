@@ -17,6 +17,9 @@ MAX_FIELD_CHARS = 100_000  # a long case note is ~10k characters; 1 MB is an att
 MAX_FIELDS_PER_OP = 64
 MAX_BODY_BYTES = 16 * 1024 * 1024  # after decompression
 MAX_PULL_LIMIT = 5_000
+# A push whose client clock or stamps run further ahead of the server's is refused (409
+# clock_ahead): merges keep the later stamp, so a fast clock would win every same-field edit.
+MAX_CLOCK_AHEAD_S = 5 * 60
 DEFAULT_PULL_LIMIT = 2_000
 
 # Tables that travel over the wire. audit_event is pushed but never pulled (server audit log).
@@ -148,7 +151,7 @@ ErrorCode = Literal[
     "invalid_request", "invalid_json", "body_too_large", "unsupported_encoding",
     "client_too_old", "client_too_new", "invalid_token", "device_revoked",
     "enrolment_code_invalid", "enrolment_code_expired", "device_exists",
-    "batch_reused", "batch_in_progress", "not_found", "internal"]
+    "batch_reused", "batch_in_progress", "clock_ahead", "not_found", "internal"]
 
 
 class ErrorBody(WireModel):

@@ -14,6 +14,7 @@ from familyworker_server import models
 from familyworker_server.accounts import Actor, now
 from familyworker_server.apply import (
     PushApplier,
+    check_clock,
     legacy_request_hash,
     request_hash,
     validate_lengths,
@@ -60,6 +61,7 @@ def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSetti
     if len(request.ops) > settings.max_batch_ops:
         raise ApiError(422, "invalid_request", "Too many changes in one batch.")
     validate_lengths(request, settings.max_field_chars)
+    check_clock(request)
     digest = request_hash(request)
     options = {"sqlite_begin": "IMMEDIATE"} if is_sqlite(engine) else {}
     b = models.sync_batch.c
