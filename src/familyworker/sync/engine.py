@@ -151,24 +151,33 @@ class SyncEngine:
 
     def push(self) -> tuple[int, int]:
         pushed = rejected = 0
-        # One batch in flight at a time (the server sees them in order); while it is being
-        # merged, this thread cuts and reads the next one.
+        answered: tuple[Batch, protocol.PushResponse] | None = None
+        # One batch in flight at a time (the server sees them in order). While it travels and
+        # is merged, this thread records the previous answer and cuts the next batch, so the
+        # server is not left waiting on the client's own writes.
         with ThreadPoolExecutor(1, thread_name_prefix="sync-push") as pool:
             batch = self._next_batch(after=None)
             while batch.ops:
                 in_flight = pool.submit(self.client.push, self._payload(batch))
+                if answered is not None:
+                    rejected += self._record(*answered)
                 following = self._next_batch(after=batch)
-                response = in_flight.result()
-                bad = {r.op_id: r.reason or "rejected" for r in response.results
-                       if r.status == "rejected"}
-                self._finish_batch(batch, bad)
+                answered = (batch, in_flight.result())
                 pushed += len(batch.ops)
-                rejected += len(bad)
-                if bad:
-                    log.warning("server refused %d changes (%s); kept as needing attention",
-                                len(bad), ",".join(sorted(set(bad.values()))))
                 batch = following
+            if answered is not None:
+                rejected += self._record(*answered)
         return pushed, rejected
+
+    def _record(self, batch: "Batch", response: protocol.PushResponse) -> int:
+        """Apply the server's answer for a batch; returns how many ops it refused."""
+        bad = {r.op_id: r.reason or "rejected" for r in response.results
+               if r.status == "rejected"}
+        self._finish_batch(batch, bad)
+        if bad:
+            log.warning("server refused %d changes (%s); kept as needing attention",
+                        len(bad), ",".join(sorted(set(bad.values()))))
+        return len(bad)
 
     def _payload(self, batch: "Batch") -> dict[str, Any]:
         return {"protocol": protocol.PROTOCOL_VERSION, "schema_version": protocol.SCHEMA_VERSION,
