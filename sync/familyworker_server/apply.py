@@ -214,6 +214,7 @@ class PushApplier:
         self.rejected: list[tuple[Op, str]] = []
         self.audit_ops: list[Op] = []
         self.moved_families: set[str] = set()
+        self.worker_teams: dict[str, str | None] = {}  # lead workers named by a supervisor
 
     def run(self) -> bytes:
         """Merge and write the batch; returns the PushResponse as JSON bytes."""
@@ -229,6 +230,11 @@ class PushApplier:
         scope = _load_scope(self.conn, self.actor,
                             {op.family_id for op in fresh if op.family_id}
                             | {r.family_id for r in rows.values() if r.family_id})
+        if self.actor.role == "supervisor":
+            leads = sorted({str(op.fields["lead_worker_id"]) for op in fresh
+                            if op.table == "family" and op.fields.get("lead_worker_id")})
+            self.worker_teams = dict(select_in(
+                self.conn, "SELECT id, team_id FROM worker WHERE id IN ({in})", leads))
         touched: dict[tuple[str, str], Stored] = {}
         op_rows: dict[str, tuple[str, str]] = {}
         for op in fresh:
@@ -267,6 +273,10 @@ class PushApplier:
         if op.table == protocol.CONFLICT_TABLE and stored is None:
             return "forbidden"  # only the server records conflicts; clients resolve them
         fields = dict(op.fields)
+        if op.table == "family" and actor.role == "supervisor" and \
+                fields.get("lead_worker_id") is not None and \
+                self.worker_teams.get(fields["lead_worker_id"]) != actor.team_id:
+            return "forbidden"  # a supervisor hands families only to their own team's workers
         creating_family = op.table == "family" and stored is None \
             and op.family_id == op.row_id and op.family_id not in scope.families
         if creating_family:

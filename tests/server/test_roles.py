@@ -141,8 +141,6 @@ def test_a_worker_cannot_reallocate_their_own_family(service: Service) -> None:
             == []
 
 
-@pytest.mark.xfail(strict=True, reason="server does not yet check that a new lead worker is "
-                   "in the family's team (reported to the sync owner)")
 def test_a_supervisor_cannot_hand_a_family_to_another_teams_worker(service: Service) -> None:
     sue, fid = service.devices["sue"], service.families["N-1"]
     with sue.unit_of_work() as uow:  # bypasses allocation.reallocate's own team check
