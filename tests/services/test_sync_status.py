@@ -10,6 +10,8 @@ from sqlalchemy import text
 from tests.sync.helpers import SERVER_URL, Server, add_family, enrolled, new_store, sync
 
 from familyworker.services import families
+from familyworker.services.caseload import list_caseload
+from familyworker.services.family_file import load_family_file
 from familyworker.services.sync_session import (
     EXPIRED_CODE,
     WRONG_CODE,
@@ -56,6 +58,10 @@ def test_refused_changes_count_as_needing_attention_not_waiting(store: CaseloadS
             "FROM sync_outbox WHERE table_name = 'family')"))
     status = read_sync_status(store)
     assert (status.waiting, status.needs_attention) == (1, 1)
+    # The caseload's and the family file's pending markers agree with the status bar.
+    pending = {row.reference: row.pending_changes for row in list_caseload(store)}
+    assert pending == {"FAM-1": 0, "FAM-2": 1}
+    assert load_family_file(store, reference="FAM-1").pending_changes == 0
 
 
 def test_sync_empties_the_waiting_count_and_records_when(

@@ -12,6 +12,7 @@ from sqlmodel import select as sqlmodel_select
 from tests.sync.helpers import PASSPHRASE, Server, add_family, add_note, enrolled, sync
 
 from familyworker.cli.main import main
+from familyworker.services.sync_status import read_sync_status
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import OutboxRow
 from familyworker.sync.attention import needs_attention, needs_attention_count, retry_rejected
@@ -63,6 +64,8 @@ def test_refused_change_is_kept_marked_listed_and_not_resent(
     assert item.rejected_at is not None
     assert SECRET not in repr(item)  # identifiers and a reason code, never the text
     assert waiting(store) == 0  # not counted as waiting; everything else went up
+    status = read_sync_status(store)
+    assert (status.waiting, status.needs_attention) == (0, 1)
     assert server_notes(server) == ["Allowed note"]
     with store.read() as session:
         [row] = session.exec(sqlmodel_select(OutboxRow).where(

@@ -6,6 +6,7 @@ from sqlmodel import col, func, select
 
 from familyworker.domain.caseload import DuePolicy, FamilySummary, next_visit_due
 from familyworker.domain.family import FamilyStatus
+from familyworker.services.queries import is_waiting_change
 from familyworker.store.caseload_store import (
     SETTING_WORKER_ID,
     SETTING_WORKER_NAME,
@@ -48,7 +49,7 @@ def list_caseload(store: CaseloadStore, *, today: date | None = None,
             if family_id not in plan_review or version > plan_review[family_id][0]:
                 plan_review[family_id] = (version, review)
         pending = dict(session.exec(select(OutboxRow.family_id, func.count())
-                                    .where(OutboxRow.table_name != "audit_event")
+                                    .where(is_waiting_change())
                                     .group_by(OutboxRow.family_id)).all())
     summaries = []
     for row in families:

@@ -15,7 +15,12 @@ from familyworker.domain.person import Person
 from familyworker.domain.plan import Plan
 from familyworker.domain.star import WebStarAssessment
 from familyworker.domain.team import Worker
-from familyworker.services.queries import family_by_id, family_by_reference, live_rows
+from familyworker.services.queries import (
+    family_by_id,
+    family_by_reference,
+    is_waiting_change,
+    live_rows,
+)
 from familyworker.store import mapping
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import (
@@ -98,7 +103,7 @@ def _assemble(session: Session, family_id: str) -> FamilyFile:
     worker_row = session.get(WorkerRow, row.lead_worker_id) if row.lead_worker_id else None
     notes: Sequence[ContactNoteRow] = live_rows(session, ContactNoteRow, family_id)
     pending = session.exec(select(func.count()).select_from(OutboxRow).where(
-        col(OutboxRow.family_id) == family_id, OutboxRow.table_name != "audit_event")).one()
+        col(OutboxRow.family_id) == family_id, is_waiting_change())).one()
     return FamilyFile(
         family=family,
         lead_worker=mapping.worker_from_row(worker_row) if worker_row else None,

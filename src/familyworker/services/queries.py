@@ -3,10 +3,11 @@
 from collections.abc import Sequence
 from typing import TypeVar
 
+from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, select
 
 from familyworker.services.errors import FamilyNotFound, RecordMissing
-from familyworker.store.tables import FamilyRow, SyncedRow
+from familyworker.store.tables import FamilyRow, OutboxRow, SyncedRow
 
 RowT = TypeVar("RowT", bound=SyncedRow)
 
@@ -39,3 +40,10 @@ def family_by_id(session: Session, family_id: str) -> FamilyRow:
     if row is None or row.deleted_at is not None:
         raise FamilyNotFound()
     return row
+
+
+def is_waiting_change() -> ColumnElement[bool]:
+    """An outbox row the next sync will send: not an audit event (bookkeeping, not a change) and
+    not a change the server refused (those stay, marked, as needing attention)."""
+    return and_(OutboxRow.table_name != "audit_event",  # type: ignore[arg-type]
+                col(OutboxRow.rejected_reason).is_(None))

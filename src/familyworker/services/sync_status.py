@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from familyworker.services.queries import is_waiting_change
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.sync_tables import SyncConflictRow
 from familyworker.store.tables import OutboxRow
@@ -35,13 +36,12 @@ def read_sync_status(store: CaseloadStore) -> SyncStatus:
     from familyworker.sync.engine import SETTING_LAST_SYNC, SETTING_SERVER_URL, is_enrolled
 
     with store.read() as session:
-        # Audit events travel through the outbox too, but they are bookkeeping, not changes.
-        counts = dict(session.exec(
-            select(col(OutboxRow.rejected_reason).is_not(None), func.count())
-            .where(OutboxRow.table_name != "audit_event")
-            .group_by(col(OutboxRow.rejected_reason).is_not(None))).all())
+        waiting = int(session.exec(select(func.count()).select_from(OutboxRow)
+                                   .where(is_waiting_change())).one())
         # Refused changes stay in the outbox, marked, until the worker acts on them.
-        waiting, attention = int(counts.get(False, 0)), int(counts.get(True, 0))
+        attention = int(session.exec(select(func.count()).select_from(OutboxRow).where(
+            col(OutboxRow.rejected_reason).is_not(None),
+            OutboxRow.table_name != "audit_event")).one())
         conflicts = int(session.exec(select(func.count()).select_from(SyncConflictRow).where(
             col(SyncConflictRow.resolution).is_(None),
             col(SyncConflictRow.deleted_at).is_(None))).one())
