@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from familyworker.domain.agency import AgencyInvolvement
 from familyworker.views.agencies_table_model import AgenciesTableModel
+from familyworker.views.qt_dates import to_qdate
 from familyworker.views.record_table_view import record_table_view
 
 
@@ -134,7 +135,7 @@ class AgenciesPanel(QGroupBox):
                                    (self.to_check, self.to_edit, item.to_date)):
             check.setChecked(value is not None)
             if value is not None:
-                edit.setDate(QDate(value))
+                edit.setDate(to_qdate(value))
         self.update_button.setEnabled(True)
 
     def _update(self) -> None:

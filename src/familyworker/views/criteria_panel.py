@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from familyworker.domain.criteria import FamilyCriterion, ProgrammeFramework
 from familyworker.services.household import NeedChange
+from familyworker.views.qt_dates import to_qdate
 
 
 @dataclass(slots=True)
@@ -94,7 +95,7 @@ class CriteriaPanel(QGroupBox):
             row.check.setChecked(need is not None)
             row.evidence.setText(need.evidence if need else "")
             day = need.identified_on if need and need.identified_on else date.today()
-            row.identified.setDate(QDate(day))
+            row.identified.setDate(to_qdate(day))
         self.eligibility_label.setText(eligibility_text)
 
     def clear(self) -> None:

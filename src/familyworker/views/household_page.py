@@ -26,6 +26,7 @@ from familyworker.services.household import eligibility
 from familyworker.views.agencies_panel import AgenciesPanel
 from familyworker.views.criteria_panel import CriteriaPanel
 from familyworker.views.members_table_model import MembersTableModel
+from familyworker.views.qt_dates import to_qdate
 from familyworker.views.record_table_view import record_table_view
 
 
@@ -148,7 +149,7 @@ class HouseholdPage(QWidget):
         self.school_edit.setText(person.school_setting)
         self.dob_check.setChecked(person.date_of_birth is not None)
         if person.date_of_birth:
-            self.dob_edit.setDate(QDate(person.date_of_birth))
+            self.dob_edit.setDate(to_qdate(person.date_of_birth))
         self.update_button.setEnabled(True)
 
     def _fields(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from familyworker.domain.contact import Addendum, ContactNote, NoteKind
 from familyworker.services.family_file import FamilyFile
 from familyworker.views.notes_table_model import NotesTableModel
 from familyworker.views.oversight_entries import with_oversight
+from familyworker.views.qt_dates import to_local_qdatetime
 from familyworker.views.record_table_view import record_table_view
 
 FINAL_BANNER = "Finalised — add an addendum to correct. This note can no longer be edited."
@@ -251,7 +252,7 @@ class NotesPage(QWidget):
             self.kind_combo.addItem(note.kind.label, note.kind)
             index = self.kind_combo.count() - 1
         self.kind_combo.setCurrentIndex(index)
-        self.when_edit.setDateTime(QDateTime(note.occurred_at.astimezone()))
+        self.when_edit.setDateTime(to_local_qdatetime(note.occurred_at))
         self.duration_spin.setValue(note.duration_minutes or 0)
         self.present_edit.setText(", ".join(note.present))
         self.agencies_edit.setText(", ".join(note.agencies))
@@ -373,7 +374,7 @@ class NotesPage(QWidget):
                     self.kind_combo.setCurrentIndex(index)
             if payload.get("occurred_at"):
                 moment = datetime.fromisoformat(str(payload["occurred_at"]))
-                self.when_edit.setDateTime(QDateTime(moment.astimezone()))
+                self.when_edit.setDateTime(to_local_qdatetime(moment))
             self.duration_spin.setValue(int(payload.get("duration_minutes") or 0))
             self.present_edit.setText(", ".join(payload.get("present", [])))
             self.agencies_edit.setText(", ".join(payload.get("agencies", [])))

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -25,15 +24,8 @@ from familyworker.domain.programme_figures import ReportPeriod
 from familyworker.services.programme_report import ExportedReport, export_programme_report
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
+from familyworker.views.qt_dates import from_qdate, to_qdate
 from familyworker.views.task_runner import TaskRunner
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 def financial_year_start(today: date) -> date:
@@ -47,10 +39,10 @@ class ProgrammeReportDialog(QDialog):
         self.setObjectName("programme_report_dialog")
         self.setWindowTitle("Programme report")
         day = today or date.today()
-        self.from_edit = QDateEdit(_qdate(financial_year_start(day)))
+        self.from_edit = QDateEdit(to_qdate(financial_year_start(day)))
         self.from_edit.setObjectName("from_edit")
         self.from_edit.setAccessibleName("First day of the period")
-        self.to_edit = QDateEdit(_qdate(day))
+        self.to_edit = QDateEdit(to_qdate(day))
         self.to_edit.setObjectName("to_edit")
         self.to_edit.setAccessibleName("Last day of the period")
         for edit in (self.from_edit, self.to_edit):
@@ -73,7 +65,7 @@ class ProgrammeReportDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def period(self) -> ReportPeriod:
-        return ReportPeriod(_pydate(self.from_edit.date()), _pydate(self.to_edit.date()))
+        return ReportPeriod(from_qdate(self.from_edit.date()), from_qdate(self.to_edit.date()))
 
     def _check(self) -> None:
         try:
