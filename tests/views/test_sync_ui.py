@@ -465,6 +465,29 @@ def test_a_change_the_server_refuses_shows_as_needing_attention(
     assert controller.sync.status_widget.attention_label.isVisible()
     assert "refused 1 change" in controller.main_window.statusBar().currentMessage()
     window.close()
+
+    # The worker opens the list from the status bar: which record, and why, in words.
+    qtbot.mouseClick(controller.sync.status_widget.attention_button, Qt.MouseButton.LeftButton)
+    dialog = controller.sync.attention_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+    cells = [dialog.table.item(0, column).text() for column in range(3)]
+    assert cells[1:] == ["Household member", "Added"]
+    assert dialog.table.item(0, 3).text() == "The family is no longer allocated to you"
+    assert "Sam Smith" not in " ".join(cells)  # the record, never its values
+
+    # The supervisor puts the allocation right; Send again delivers the kept change.
+    with live.admin.begin() as conn:
+        conn.execute(update(models.family_scope).where(
+            models.family_scope.c.family_id == family_id).values(lead_worker_id=live.worker))
+    with qtbot.waitSignal(controller.sync.sync_finished, timeout=15_000):
+        qtbot.mouseClick(dialog.resend_button, Qt.MouseButton.LeftButton)
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting")
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0 and dialog.empty_label.isVisible(),
+                    timeout=10_000)
+    with live.admin.connect() as conn:
+        people = conn.execute(text("SELECT data FROM sync_row WHERE table_name = 'person'"))
+        assert any("Sam Smith" in str(row[0]) for row in people)
     close_down(controller)
 
 
@@ -480,9 +503,10 @@ def test_the_sync_interval_is_a_setting_the_worker_can_change(
     dialog = sync.ask_interval()
     assert dialog is not None and dialog.isVisible() and dialog.intValue() == 5
     dialog.setIntValue(20)
-    with qtbot.waitSignal(sync.status_changed, timeout=10_000):
-        dialog.accept()
-    assert sync.status is not None and sync.status.interval_minutes == 20
+    dialog.accept()
+    # Wait for the saved value, not any status refresh: one may already be on its way.
+    qtbot.waitUntil(lambda: sync.status is not None and sync.status.interval_minutes == 20,
+                    timeout=10_000)
     assert 19 * 60_000 < sync.next_sync_in_ms <= 20 * 60_000 * 1.06
     close_down(controller)
     store = CaseloadStore.unlock(data_dir, TEST_PASSPHRASE)

@@ -28,6 +28,7 @@ from familyworker.services.sync_status import (
     set_sync_interval,
 )
 from familyworker.store.caseload_store import CaseloadStore
+from familyworker.views.attention_dialog import AttentionDialog
 from familyworker.views.conflicts_dialog import ConflictsDialog
 from familyworker.views.connect_dialog import ConnectDialog
 from familyworker.views.family_window import plain_message
@@ -61,6 +62,7 @@ class SyncController(QObject):
         self.offline_retry_ms = offline_retry_ms
         self.connect_dialog: ConnectDialog | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
+        self.attention_dialog: AttentionDialog | None = None
         self.revoked_notice: QMessageBox | None = None
         self.wiped = False  # set once a revoked caseload has been shredded
         self._pool = QThreadPool(self)
@@ -76,6 +78,7 @@ class SyncController(QObject):
         window = controller.main_window
         self.status_widget = SyncStatusWidget()
         self.status_widget.conflicts_requested.connect(self.show_conflicts)
+        self.status_widget.attention_requested.connect(self.show_attention)
         self._widget_gone = False
         self.status_widget.destroyed.connect(self._on_widget_destroyed)
         window.statusBar().addPermanentWidget(self.status_widget)
@@ -183,11 +186,13 @@ class SyncController(QObject):
         self._timer.stop()
         if not self._widget_gone:
             self.status_widget.clear()
-        for dialog in (self.conflicts_dialog, self.connect_dialog, self.interval_dialog):
+        for dialog in (self.conflicts_dialog, self.connect_dialog, self.interval_dialog,
+                       self.attention_dialog):
             if dialog is not None and isValid(dialog):  # gone already if the window was
                 dialog.done(0)
                 dialog.deleteLater()
         self.conflicts_dialog = self.connect_dialog = None
+        self.attention_dialog = None
         self.interval_dialog = None
         self._update_actions()
 
@@ -289,6 +294,8 @@ class SyncController(QObject):
                 self._reload_family_windows()
                 if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
                     self.conflicts_dialog.reload()
+            if self.attention_dialog is not None and self.attention_dialog.isVisible():
+                self.attention_dialog.reload()
             if report is not None and report.rejected:
                 noun = "change" if report.rejected == 1 else "changes"
                 window.show_message(f"The server refused {report.rejected} {noun} (usually a "
@@ -402,6 +409,22 @@ class SyncController(QObject):
         self.conflicts_dialog.raise_()
         self.conflicts_dialog.activateWindow()
         return self.conflicts_dialog
+
+    def show_attention(self) -> AttentionDialog | None:
+        store = self.store
+        if store is None:
+            return None
+        if self.attention_dialog is None:
+            dialog = AttentionDialog(store, self.controller.runner, self.controller.main_window)
+            # Queued again: send now, like a conflict resolution.
+            dialog.resent.connect(lambda _count: self.refresh_status(
+                then=lambda _status: self.sync_now()))
+            self.attention_dialog = dialog
+        self.attention_dialog.reload()
+        self.attention_dialog.show()
+        self.attention_dialog.raise_()
+        self.attention_dialog.activateWindow()
+        return self.attention_dialog
 
     def _on_resolved(self, _conflict_id: str) -> None:
         # The resolution is an ordinary edit: send it now rather than at the next tick.

@@ -19,6 +19,7 @@ class SyncStatusWidget(QWidget):
     """Shows what the controller hands it; keeps "last synced" fresh with a minute tick."""
 
     conflicts_requested = Signal()
+    attention_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,10 +37,15 @@ class SyncStatusWidget(QWidget):
         self.conflicts_button.setAccessibleName("Conflicts to resolve")
         self.conflicts_button.setFlat(True)
         self.conflicts_button.clicked.connect(self.conflicts_requested)
+        self.attention_button = QPushButton("Review…")
+        self.attention_button.setObjectName("sync_attention_button")
+        self.attention_button.setAccessibleName("Review the changes needing attention")
+        self.attention_button.setFlat(True)
+        self.attention_button.clicked.connect(self.attention_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.state_label, self.last_label, self.waiting_label,
-                       self.attention_label, self.conflicts_button):
+                       self.attention_label, self.attention_button, self.conflicts_button):
             layout.addWidget(widget)
         self._tick = QTimer(self)
         self._tick.setInterval(30_000)
@@ -99,6 +105,7 @@ class SyncStatusWidget(QWidget):
             for label in (self.last_label, self.waiting_label, self.attention_label):
                 label.setText("")
             self.attention_label.hide()
+            self.attention_button.hide()
             self.conflicts_button.hide()
             self.conflicts_button.setText("")
             self._name_by_content()
@@ -108,6 +115,7 @@ class SyncStatusWidget(QWidget):
         self.waiting_label.setText(f"· {waiting_text(status)}")
         self.attention_label.setText(f"· {attention_text(status)}")
         self.attention_label.setVisible(status.needs_attention > 0)
+        self.attention_button.setVisible(status.needs_attention > 0)
         self.conflicts_button.setText(f"⚠ {conflicts_text(status)}…")
         self.conflicts_button.setVisible(status.open_conflicts > 0)
         self._name_by_content()
