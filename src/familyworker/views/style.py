@@ -20,5 +20,6 @@ def apply_style(app: QApplication, path: Path | None = None) -> bool:
     except (OSError, UnicodeDecodeError) as error:
         log.info("No style sheet applied (%s)", type(error).__name__)
         return False
-    app.setStyleSheet(text)
+    if app.styleSheet() != text:  # setting it re-polishes every widget, even unchanged
+        app.setStyleSheet(text)
     return True
