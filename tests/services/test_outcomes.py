@@ -146,3 +146,23 @@ def test_closing_through_update_family_books_the_review_and_reopening_clears_it(
     assert outcomes.family_outcomes(store, family_id).review_due == booked
     families.update_family(store, family_id, status="open")
     assert outcomes.family_outcomes(store, family_id).review_due is None
+
+
+def test_cases_that_arrive_closed_have_their_review_booked(store: CaseloadStore) -> None:
+    from familyworker.domain.outcome import add_months
+    from familyworker.services.demo import import_demo
+    from familyworker.store.tables import FamilyRow
+
+    import_demo(store)
+    with store.read() as session:
+        closed = session.exec(select(FamilyRow).where(
+            FamilyRow.status == FamilyStatus.CLOSED.value)).all()
+        still_open = session.exec(select(FamilyRow).where(
+            FamilyRow.status != FamilyStatus.CLOSED.value)).all()
+    assert closed and all(row.closed_on is not None for row in closed)
+    assert all(row.sustainability_review_due == add_months(row.closed_on, 6)  # type: ignore[arg-type]
+               for row in closed)
+    assert all(row.sustainability_review_due is None for row in still_open)
+    far_future = date(2100, 1, 1)
+    due = {review.reference for review in outcomes.sustainability_reviews_due(store, far_future)}
+    assert due == {row.reference for row in closed}

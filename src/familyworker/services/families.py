@@ -59,7 +59,10 @@ def insert_family(uow: UnitOfWork, family: Family) -> FamilyRow:
     """Within a unit of work: a new family row (the reference must be new to this caseload)."""
     if reference_taken(uow, family.reference):
         raise ValidationError(f"The reference {family.reference} is already in this caseload.")
-    row = FamilyRow(id=family.id, family_id=family.id, **family_values(family))  # type: ignore[arg-type]
+    # A case that arrives closed (an imported history, the demo) books its review like any other.
+    booking = review_booking("", family) if family.status is FamilyStatus.CLOSED else {}
+    values = family_values(family) | booking
+    row = FamilyRow(id=family.id, family_id=family.id, **values)  # type: ignore[arg-type]
     uow.add(row)
     return row
 
