@@ -130,17 +130,20 @@ def desktop_screens(app: QApplication, controller: Any, window: Any) -> None:
 def sync_screens(app: QApplication, tmp: Path) -> None:
     """The status bar of an enrolled laptop and the conflicts view, against a real local server
     holding a conflict made by two devices (all names made up)."""
+    from sqlalchemy import update
+
     from familyworker.services import families
+    from familyworker.services.caseload import list_caseload
     from familyworker.services.sync_session import sync_pass
     from familyworker.sync.engine import enrol
-    from familyworker_server import accounts
+    from familyworker_server import accounts, models
     from familyworker_server.background import start_server
     from familyworker_server.db import make_engine
 
     with start_server(tmp / "server") as server:
         admin = make_engine(server.settings.resolved_url())
-        worker = accounts.add_worker(admin, name="Ann Example", role="worker",
-                                     team=accounts.add_team(admin, name="North"))
+        team = accounts.add_team(admin, name="North")
+        worker = accounts.add_worker(admin, name="Ann Example", role="worker", team=team)
         laptop_dir, tablet_dir = tmp / "laptop", tmp / "tablet"
         stores = []
         for folder in (laptop_dir, tablet_dir):
@@ -156,6 +159,14 @@ def sync_screens(app: QApplication, tmp: Path) -> None:
         families.update_family(laptop, family_id, address="Flat 2, 14 Orchard Road")
         families.update_family(tablet, family_id, address="14 Orchard Road (side door)")
         sync_pass(tablet)
+        # A supervisor moved another family to Bob while the laptop was offline with an edit to
+        # it: the server refuses that edit, and the laptop keeps it as needing attention.
+        moved_id = list_caseload(laptop)[1].id
+        bob = accounts.add_worker(admin, name="Bob Example", role="worker", team=team)
+        with admin.begin() as conn:
+            conn.execute(update(models.family_scope).where(
+                models.family_scope.c.family_id == moved_id).values(lead_worker_id=bob))
+        families.add_person(laptop, moved_id, name="Sam Example", relationship="Cousin")
         tablet.lock()
         laptop.lock()
         settings = QSettings(str(tmp / "geometry-sync.ini"), QSettings.Format.IniFormat)
@@ -180,6 +191,11 @@ def sync_screens(app: QApplication, tmp: Path) -> None:
         dialog.start_merge()
         settle(app, runner)
         save(dialog, "conflicts")
+        dialog.close()
+        attention = controller.sync.show_attention()
+        assert attention is not None
+        settle(app, runner)
+        save(attention, "attention")
         controller.lock()
         settle(app, runner)
         controller.sync.wait_for_pass()
