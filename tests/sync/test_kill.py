@@ -140,18 +140,19 @@ KILLED_CLIENT = """
 import os, signal, sys
 from pathlib import Path
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.sync import engine as engine_module
-real = engine_module._put_setting
+from familyworker.sync import page_apply
+from familyworker.sync.engine import SyncEngine
+real = page_apply._put_setting
 pages = []
 def put_setting(conn, key, value):
-    if key == engine_module.SETTING_CURSOR:
+    if key == page_apply.SETTING_CURSOR:
         pages.append(value)
         if len(pages) == 2:
             os.kill(os.getpid(), signal.SIGKILL)
     real(conn, key, value)
-engine_module._put_setting = put_setting
+page_apply._put_setting = put_setting
 store = CaseloadStore.unlock(Path(sys.argv[1]), sys.stdin.readline().rstrip("\\n"))
-engine_module.SyncEngine(store, page_rows=100).sync()
+SyncEngine(store, page_rows=100).sync()
 """
 
 

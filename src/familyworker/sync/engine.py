@@ -1,33 +1,28 @@
 """The client sync engine: enrol, push the outbox in idempotent batches, pull and merge pages."""
 
-import json
 import logging
 import platform
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from pydantic_core import from_json, to_json
-from sqlalchemy import Connection, delete, select, text
+from sqlalchemy import Connection, delete, text
 from sqlmodel import col
 from sqlmodel import select as sqlmodel_select
 
 from familyworker.domain.audit import AuditAction
 from familyworker.domain.ids import new_id
 from familyworker.store.caseload_store import (
-    SETTING_HLC,
     SETTING_ROLE,
     SETTING_TEAM_ID,
     SETTING_WORKER_ID,
     SETTING_WORKER_NAME,
     CaseloadStore,
 )
-from familyworker.store.codec import from_json_value
 from familyworker.store.sync_tables import SYNC_TABLES
-from familyworker.store.tables import FamilyRow, SyncedRow
+from familyworker.store.tables import FamilyRow
 from familyworker.sync import protocol
 from familyworker.sync.attention import needs_attention_count
 from familyworker.sync.client import (
@@ -37,17 +32,18 @@ from familyworker.sync.client import (
     SyncClient,
     SyncError,
 )
+from familyworker.sync.outbox import coalesce
+from familyworker.sync.page_apply import SETTING_CURSOR, apply_page
 from familyworker.sync.shred import crypto_shred
+from familyworker.sync.write_transaction import WriteTransaction
 
 log = logging.getLogger(__name__)
 
 SETTING_SERVER_URL = "sync_server_url"
 SETTING_TOKEN = "sync_token"
-SETTING_CURSOR = "sync_cursor"
 SETTING_LAST_SYNC = "sync_last_at"
 
 DEFAULT_BATCH_OPS = 2_000
-NOT_PULLED = frozenset({"audit_event"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,210 +279,7 @@ class SyncEngine:
         return len(gone)
 
     def _write(self) -> Any:
-        return _WriteTransaction(self.store)
-
-
-class _WriteTransaction:
-    """BEGIN IMMEDIATE on a store connection, serialised with the store's own writers."""
-
-    def __init__(self, store: CaseloadStore) -> None:
-        self.store = store
-
-    def __enter__(self) -> Connection:
-        # The store's in-process writer lock: SQLite allows one writer; the UI's units of work
-        # and the sync thread take turns rather than meeting "database is locked".
-        self.lock = self.store._write_lock
-        self.lock.acquire()
-        try:
-            self.conn = self.store.engine.connect().execution_options(begin_mode="IMMEDIATE")
-            self.tx = self.conn.begin()
-        except BaseException:
-            self.lock.release()
-            raise
-        return self.conn
-
-    def __exit__(self, exc_type: object, *_rest: object) -> None:
-        try:
-            if exc_type is None:
-                self.tx.commit()
-            else:
-                self.tx.rollback()
-            self.conn.close()
-        finally:
-            self.lock.release()
-
-
-def coalesce(rows: Any) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
-    """Outbox rows as wire ops; later updates to a row fold into its first insert/update.
-
-    Also returns, per op id, the outbox seqs folded into it. Deterministic for the same rows,
-    so a retried batch is byte-for-byte the same request.
-    """
-    ops: list[dict[str, Any]] = []
-    members: dict[str, list[int]] = {}
-    index: dict[tuple[str, str], int] = {}
-    for seq, op_id, table, row_id, family_id, kind, hlc, fields, base in rows:
-        values = from_json(fields) if isinstance(fields, str) else dict(fields)
-        key = (table, row_id)
-        # A field already in the pending op is not folded: its earlier value may have been
-        # displaced locally by a pull, and only sending it lets the server keep it as a conflict.
-        if kind in ("insert", "update") and key in index and \
-                not set(values) & set(ops[index[key]]["fields"]):
-            op = ops[index[key]]
-            op["fields"].update(values)
-            stamps = op.setdefault("field_hlc", {})
-            for name in values:
-                stamps[name] = hlc
-            if base is not None and (op["base_server_seq"] or 0) > base:
-                op["base_server_seq"] = base
-            members[op["op_id"]].append(seq)
-            continue
-        ops.append({"op_id": op_id, "table": table, "row_id": row_id, "family_id": family_id,
-                    "kind": kind, "hlc": hlc, "fields": values, "base_server_seq": base})
-        members[op_id] = [seq]
-        if kind in ("insert", "update"):
-            index[key] = len(ops) - 1
-    return ops, members
-
-
-# ----- applying pulled pages -----------------------------------------------------------------
-
-_DEFAULTS: dict[str, dict[str, Any]] = {}
-
-
-def _defaults(row_type: type[SyncedRow]) -> dict[str, Any]:
-    name = str(row_type.__tablename__)
-    if name not in _DEFAULTS:
-        values: dict[str, Any] = {}
-        for field_name, info in row_type.model_fields.items():
-            if field_name in SyncedRow.SYNC_COLUMNS:
-                continue
-            values[field_name] = None if info.is_required() else \
-                info.get_default(call_default_factory=True)
-        _DEFAULTS[name] = values
-    return _DEFAULTS[name]
-
-
-def apply_page(store: CaseloadStore, rows: list[dict[str, Any]], next_cursor: int) -> int:
-    """Merge one page and save the cursor in the same transaction (G3). Returns new conflicts.
-
-    Per field, the later HLC wins; local edits still in the outbox carry later stamps than the
-    server state they were made on, so they survive until pushed.
-    """
-    by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_table[row["table"]].append(row)
-    conflicts = 0
-    newest = ""
-    with _WriteTransaction(store) as conn:
-        for table_name, items in by_table.items():
-            row_type = SYNC_TABLES.get(table_name)
-            if row_type is None or table_name in NOT_PULLED:
-                continue  # a table this version does not know: skipped, the cursor moves on
-            table = row_type.__table__  # type: ignore[attr-defined]
-            columns = set(_defaults(row_type))
-            existing: dict[str, Any] = {}
-            ids = [item["row_id"] for item in items]
-            for start in range(0, len(ids), 900):
-                for found in conn.execute(select(table).where(
-                        table.c.id.in_(ids[start:start + 900]))):
-                    existing[found.id] = found
-            inserts: list[dict[str, Any]] = []
-            updates: list[dict[str, Any]] = []
-            for item in items:
-                stamps: dict[str, str] = item["field_hlc"]
-                top = max(stamps.values(), default="")
-                newest = max(newest, top, item.get("deleted_hlc") or "")
-                local = existing.get(item["row_id"])
-                if local is None:
-                    values = dict(_defaults(row_type))
-                    for name, value in item["data"].items():
-                        if name in columns:
-                            values[name] = from_json_value(row_type, name, value)
-                    values.update(_sync_columns(item, stamps, None, None))
-                    inserts.append(values)
-                    existing[item["row_id"]] = None
-                    if table_name == "sync_conflict":
-                        conflicts += 1
-                    continue
-                merged = _merge_local(row_type, columns, local, item)
-                if merged is not None:
-                    updates.append(merged)
-            _write_rows(conn, table, inserts, updates)
-        if newest:
-            # The store's clock lock: stamps issued after this pull order after what we saw.
-            with store._clock_lock:
-                store.clock.observe(newest)
-                _put_setting(conn, SETTING_HLC, str(store.clock.last()))
-        _put_setting(conn, SETTING_CURSOR, next_cursor)
-    return conflicts
-
-
-def _write_rows(conn: Connection, table: Any, inserts: list[dict[str, Any]],
-                updates: list[dict[str, Any]]) -> None:
-    """INSERT and UPDATE through the driver's executemany (a page is thousands of rows; Core's
-    per-row parameter handling cost more than SQLCipher). Every dict of a list has the same
-    keys; values go through each column's own SQLAlchemy bind processor, as Core would."""
-    if inserts:
-        names = list(inserts[0])
-        conn.exec_driver_sql(
-            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
-            f"({', '.join('?' * len(names))})", _tuples(conn, table, names, inserts))
-    if updates:
-        names = [n for n in updates[0] if n != "id"]
-        conn.exec_driver_sql(
-            f"UPDATE {table.name} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
-            _tuples(conn, table, [*names, "id"], updates))
-
-
-def _tuples(conn: Connection, table: Any, names: list[str],
-            rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    dialect = conn.dialect
-    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
-    pairs = list(zip(names, processors, strict=True))
-    return [tuple(row[n] if p is None else p(row[n]) for n, p in pairs) for row in rows]
-
-
-def _sync_columns(item: dict[str, Any], stamps: dict[str, str], deleted_at: Any,
-                  deleted_hlc: str | None) -> dict[str, Any]:
-    if item.get("deleted") and (deleted_hlc is None or (item.get("deleted_hlc") or "") >
-                                deleted_hlc):
-        deleted_at = deleted_at or datetime.now(UTC)
-        deleted_hlc = item.get("deleted_hlc")
-    return {"id": item["row_id"], "server_seq": item["server_seq"],
-            "field_hlc": to_json(stamps).decode(), "deleted_at": deleted_at,
-            "deleted_hlc": deleted_hlc}
-
-
-def _merge_local(row_type: type[SyncedRow], columns: set[str], local: Any,
-                 item: dict[str, Any]) -> dict[str, Any] | None:
-    local_stamps: dict[str, str] = from_json(local.field_hlc or "{}")
-    incoming: dict[str, str] = item["field_hlc"]
-    values = {name: getattr(local, name) for name in columns}
-    stamps = dict(local_stamps)
-    changed = False
-    for name, value in item["data"].items():
-        if name not in columns:
-            continue
-        theirs = incoming.get(name) or incoming.get("*", "")
-        mine = local_stamps.get(name) or local_stamps.get("*", "")
-        if theirs > mine:
-            values[name] = from_json_value(row_type, name, value)
-            stamps[name] = theirs
-            changed = True
-    sync = _sync_columns(item, stamps, local.deleted_at, local.deleted_hlc)
-    if not changed and sync["deleted_hlc"] == local.deleted_hlc and \
-            local.server_seq is not None and local.server_seq >= item["server_seq"]:
-        return None
-    if (local.server_seq or 0) > item["server_seq"]:
-        sync["server_seq"] = local.server_seq
-    return {**values, **sync}
-
-
-def _put_setting(conn: Connection, key: str, value: Any) -> None:
-    conn.execute(text("INSERT INTO local_setting (key, value) VALUES (:k, :v) "
-                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
-                 {"k": key, "v": json.dumps(value)})
+        return WriteTransaction(self.store)
 
 
 def purge_families(store: CaseloadStore, family_ids: list[str]) -> None:
@@ -509,4 +302,5 @@ def open_conflict_count(store: CaseloadStore) -> int:
             "AND deleted_at IS NULL")).scalar_one())
 
 
-__all__ = ["DeviceRevoked", "ServerRefused", "SyncEngine", "SyncError", "SyncReport", "enrol"]
+__all__ = ["SETTING_CURSOR", "DeviceRevoked", "ServerRefused", "SyncEngine", "SyncError",
+           "SyncReport", "enrol"]

@@ -1,0 +1,214 @@
+"""Applying pulled pages to the local store: new rows by one prepared INSERT, existing rows
+merged field by field by HLC; the cursor saved in the same transaction as its page (G3)."""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic_core import from_json, to_json
+from sqlalchemy import Connection, select, text
+
+from familyworker.store.caseload_store import SETTING_HLC, CaseloadStore
+from familyworker.store.codec import from_json_value, temporal_columns
+from familyworker.store.sync_tables import SYNC_TABLES
+from familyworker.store.tables import SyncedRow
+from familyworker.sync.write_transaction import WriteTransaction
+
+SETTING_CURSOR = "sync_cursor"
+NOT_PULLED = frozenset({"audit_event"})
+
+
+_DEFAULTS: dict[str, dict[str, Any]] = {}
+
+
+def _defaults(row_type: type[SyncedRow]) -> dict[str, Any]:
+    name = str(row_type.__tablename__)
+    if name not in _DEFAULTS:
+        values: dict[str, Any] = {}
+        for field_name, info in row_type.model_fields.items():
+            if field_name in SyncedRow.SYNC_COLUMNS:
+                continue
+            values[field_name] = None if info.is_required() else \
+                info.get_default(call_default_factory=True)
+        _DEFAULTS[name] = values
+    return _DEFAULTS[name]
+
+
+def apply_page(store: CaseloadStore, rows: list[dict[str, Any]], next_cursor: int) -> int:
+    """Merge one page and save the cursor in the same transaction (G3). Returns new conflicts.
+
+    Per field, the later HLC wins; local edits still in the outbox carry later stamps than the
+    server state they were made on, so they survive until pushed.
+    """
+    by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_table[row["table"]].append(row)
+    conflicts = 0
+    newest = ""
+    with WriteTransaction(store) as conn:
+        for table_name, items in by_table.items():
+            row_type = SYNC_TABLES.get(table_name)
+            if row_type is None or table_name in NOT_PULLED:
+                continue  # a table this version does not know: skipped, the cursor moves on
+            table = row_type.__table__  # type: ignore[attr-defined]
+            columns = set(_defaults(row_type))
+            existing: dict[str, Any] = {}
+            ids = [item["row_id"] for item in items]
+            for start in range(0, len(ids), 900):
+                for found in conn.execute(select(table).where(
+                        table.c.id.in_(ids[start:start + 900]))):
+                    existing[found.id] = found
+            updates: list[dict[str, Any]] = []
+            plan = _insert_plan(conn, row_type)
+            new_rows: list[tuple[Any, ...]] = []
+            for item in items:
+                stamps: dict[str, str] = item["field_hlc"]
+                top = max(stamps.values(), default="")
+                newest = max(newest, top, item.get("deleted_hlc") or "")
+                local = existing.get(item["row_id"])
+                if local is None:
+                    new_rows.append(plan.bind(item, stamps))
+                    existing[item["row_id"]] = None
+                    if table_name == "sync_conflict":
+                        conflicts += 1
+                    continue
+                merged = _merge_local(row_type, columns, local, item)
+                if merged is not None:
+                    updates.append(merged)
+            if new_rows:
+                conn.exec_driver_sql(plan.sql, new_rows)
+            _write_rows(conn, table, [], updates)
+        if newest:
+            # The store's clock lock: stamps issued after this pull order after what we saw.
+            with store._clock_lock:
+                store.clock.observe(newest)
+                _put_setting(conn, SETTING_HLC, str(store.clock.last()))
+        _put_setting(conn, SETTING_CURSOR, next_cursor)
+    return conflicts
+
+
+_MISSING = object()
+_SYNC_NAMES = ("id", "server_seq", "field_hlc", "deleted_at", "deleted_hlc")
+
+
+@dataclass(frozen=True, slots=True)
+class _InsertPlan:
+    """A table's INSERT and, per column, (name, default, date kind, bind processor): built once
+    so a pulled row becomes a bind-ready tuple without intermediate dicts (pull is client-bound).
+    Values are converted exactly as before: wire ISO text to date/datetime, then the column's
+    own SQLAlchemy bind processor."""
+
+    sql: str
+    columns: tuple[tuple[str, Any, Any, Any], ...]
+    sync_binds: tuple[Any, ...]
+
+    def bind(self, item: dict[str, Any], stamps: dict[str, str]) -> tuple[Any, ...]:
+        data: dict[str, Any] = item["data"]
+        out: list[Any] = []
+        append = out.append
+        for name, default, kind, process in self.columns:
+            value = data.get(name, _MISSING)
+            if value is _MISSING:
+                value = default
+            elif kind is not None and isinstance(value, str):
+                value = kind.fromisoformat(value)
+            append(value if process is None else process(value))
+        sync = _sync_columns(item, stamps, None, None)
+        for name, process in zip(_SYNC_NAMES, self.sync_binds, strict=True):
+            value = sync[name]
+            append(value if process is None else process(value))
+        return tuple(out)
+
+
+_PLANS: dict[str, _InsertPlan] = {}
+
+
+def _insert_plan(conn: Connection, row_type: type[SyncedRow]) -> _InsertPlan:
+    name = f"{row_type.__tablename__}:{conn.dialect.name}"
+    plan = _PLANS.get(name)
+    if plan is None:
+        table = row_type.__table__  # type: ignore[attr-defined]
+        dialect = conn.dialect
+        kinds = temporal_columns(row_type)
+
+        def processor(column: str) -> Any:
+            return table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+
+        defaults = _defaults(row_type)
+        names = [*defaults, *_SYNC_NAMES]
+        plan = _InsertPlan(
+            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
+            f"({', '.join('?' * len(names))})",
+            tuple((n, d, kinds.get(n), processor(n)) for n, d in defaults.items()),
+            tuple(processor(n) for n in _SYNC_NAMES))
+        _PLANS[name] = plan
+    return plan
+
+
+def _write_rows(conn: Connection, table: Any, inserts: list[dict[str, Any]],
+                updates: list[dict[str, Any]]) -> None:
+    """INSERT and UPDATE through the driver's executemany (a page is thousands of rows; Core's
+    per-row parameter handling cost more than SQLCipher). Every dict of a list has the same
+    keys; values go through each column's own SQLAlchemy bind processor, as Core would."""
+    if inserts:
+        names = list(inserts[0])
+        conn.exec_driver_sql(
+            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
+            f"({', '.join('?' * len(names))})", _tuples(conn, table, names, inserts))
+    if updates:
+        names = [n for n in updates[0] if n != "id"]
+        conn.exec_driver_sql(
+            f"UPDATE {table.name} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+            _tuples(conn, table, [*names, "id"], updates))
+
+
+def _tuples(conn: Connection, table: Any, names: list[str],
+            rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    dialect = conn.dialect
+    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+    pairs = list(zip(names, processors, strict=True))
+    return [tuple(row[n] if p is None else p(row[n]) for n, p in pairs) for row in rows]
+
+
+def _sync_columns(item: dict[str, Any], stamps: dict[str, str], deleted_at: Any,
+                  deleted_hlc: str | None) -> dict[str, Any]:
+    if item.get("deleted") and (deleted_hlc is None or (item.get("deleted_hlc") or "") >
+                                deleted_hlc):
+        deleted_at = deleted_at or datetime.now(UTC)
+        deleted_hlc = item.get("deleted_hlc")
+    return {"id": item["row_id"], "server_seq": item["server_seq"],
+            "field_hlc": to_json(stamps).decode(), "deleted_at": deleted_at,
+            "deleted_hlc": deleted_hlc}
+
+
+def _merge_local(row_type: type[SyncedRow], columns: set[str], local: Any,
+                 item: dict[str, Any]) -> dict[str, Any] | None:
+    local_stamps: dict[str, str] = from_json(local.field_hlc or "{}")
+    incoming: dict[str, str] = item["field_hlc"]
+    values = {name: getattr(local, name) for name in columns}
+    stamps = dict(local_stamps)
+    changed = False
+    for name, value in item["data"].items():
+        if name not in columns:
+            continue
+        theirs = incoming.get(name) or incoming.get("*", "")
+        mine = local_stamps.get(name) or local_stamps.get("*", "")
+        if theirs > mine:
+            values[name] = from_json_value(row_type, name, value)
+            stamps[name] = theirs
+            changed = True
+    sync = _sync_columns(item, stamps, local.deleted_at, local.deleted_hlc)
+    if not changed and sync["deleted_hlc"] == local.deleted_hlc and \
+            local.server_seq is not None and local.server_seq >= item["server_seq"]:
+        return None
+    if (local.server_seq or 0) > item["server_seq"]:
+        sync["server_seq"] = local.server_seq
+    return {**values, **sync}
+
+
+def _put_setting(conn: Connection, key: str, value: Any) -> None:
+    conn.execute(text("INSERT INTO local_setting (key, value) VALUES (:k, :v) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+                 {"k": key, "v": json.dumps(value)})
