@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,7 +10,21 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from pydantic_core import from_json, to_json
-from sqlalchemy import Connection, and_, bindparam, insert, literal_column, or_, select, update
+from sqlalchemy import (
+    Connection,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 
 from familyworker.domain.ids import new_id
 from familyworker.sync import protocol
@@ -33,8 +48,12 @@ def server_stamp(after: str | None = None) -> str:
     return f"{wall:012x}-0000-{SERVER_DEVICE}"
 
 
+# "<12 hex ms>-<4 hex counter>-<device>" (the wire pattern checks it): the device starts here.
+STAMP_DEVICE_AT = 18
+
+
 def stamp_device(hlc: str) -> str:
-    return hlc.split("-", 2)[2]
+    return hlc[STAMP_DEVICE_AT:]
 
 
 def next_seqs(conn: Connection, count: int) -> list[int]:
@@ -72,10 +91,9 @@ class Stored:
         return self.field_seq.get(name) or self.field_seq.get("*") or self.server_seq
 
     def sole_device(self) -> str | None:
-        stamps = set(self.field_hlc.values())
+        devices = {s[STAMP_DEVICE_AT:] for s in self.field_hlc.values()}
         if self.deleted_hlc:
-            stamps.add(self.deleted_hlc)
-        devices = {stamp_device(s) for s in stamps}
+            devices.add(self.deleted_hlc[STAMP_DEVICE_AT:])
         return devices.pop() if len(devices) == 1 else None
 
 
@@ -128,10 +146,18 @@ def _load_rows(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, 
 
 
 _OPS = TypeAdapter(list[Op])
+# The envelope's client_time changes on every retry of a batch; everything else is the same.
+_CLIENT_TIME = re.compile(rb'"client_time"\s*:\s*"[^"]*"')
+
+
+def body_hash(body: bytes) -> str:
+    """Digest of a push body minus its client_time: the same batch sent again (byte-identical
+    ops, SYNC §3 trap 2) has the same digest. One pass over the bytes; no re-serialising."""
+    return hashlib.sha256(_CLIENT_TIME.sub(b"", body, count=1)).hexdigest()
 
 
 def request_hash(request: PushRequest) -> str:
-    """Digest of a batch's ops (not its envelope: a retry carries a new client_time)."""
+    """The digest stored by servers before 2026-12 (the ops re-serialised)."""
     return hashlib.sha256(_OPS.dump_json(request.ops)).hexdigest()
 
 
@@ -141,18 +167,37 @@ def legacy_request_hash(request: PushRequest) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def same_batch(stored_hash: str, digest: str, request: PushRequest) -> bool:
+    """Whether a stored batch answer belongs to this request (older digests computed only when
+    the current one differs: a retry across a server upgrade)."""
+    return stored_hash == digest or stored_hash in (request_hash(request),
+                                                    legacy_request_hash(request))
+
+
 def _result(op_id: str, status: str, reason: str | None = None) -> dict[str, Any]:
     return {"op_id": op_id, "status": status, "reason": reason, "server_seq": None}
 
 
-def validate_lengths(request: PushRequest, max_chars: int) -> None:
-    """A field longer than the limit refuses the whole batch with the op's index (H1, G8)."""
+def validate_lengths(request: PushRequest, max_chars: int, body: bytes | None = None) -> None:
+    """A field longer than the limit refuses the whole batch with the op's index (H1, G8).
+
+    With the raw body: when no run of bytes between quotes is longer than the limit and no
+    quote is escaped, no string in it can be (a character takes at least one byte), so only
+    lists and dicts need walking; that skips a Python visit of every string of a large push.
+    """
+    strings_fit = body is not None and b'\\"' not in body and \
+        max(map(len, body.split(b'"'))) <= max_chars
     for index, op in enumerate(request.ops):
+        if strings_fit and _CONTAINERS.isdisjoint(map(type, op.fields.values())):
+            continue
         for name, value in op.fields.items():
             if _too_long(value, max_chars):
                 raise ApiError(422, "invalid_request",
                                f"Operation {index}: field '{name}' is longer than allowed.",
                                errors=[{"index": index, "field": name, "type": "too_long"}])
+
+
+_CONTAINERS = frozenset({list, dict})
 
 
 def check_clock(request: PushRequest) -> None:
@@ -165,9 +210,12 @@ def check_clock(request: PushRequest) -> None:
         raise ApiError(409, "clock_ahead", f"This device's clock is about {ahead} minutes "
                        "ahead of the server's, so its changes would wrongly win over "
                        "colleagues' edits.")
-    newest = max((int(h[:12], 16) for op in request.ops
-                  for h in (op.hlc, *(op.field_hlc or {}).values())), default=0)
-    if newest / 1000 > limit:
+    # Stamps start with 12 fixed-width lower-case hex digits: the greatest string is the latest.
+    newest = max((op.hlc for op in request.ops), default="")
+    for op in request.ops:
+        if op.field_hlc:
+            newest = max(newest, *op.field_hlc.values())
+    if newest and int(newest[:12], 16) / 1000 > limit:
         raise ApiError(409, "clock_ahead", "Some changes on this device carry a time ahead of "
                        "the server's clock, so they would wrongly win over colleagues' edits.")
 
@@ -182,6 +230,7 @@ def _too_long(value: Any, limit: int) -> bool:
     return False
 
 
+_SYNCED_TABLES = frozenset(protocol.SYNCED_TABLE_NAMES)
 _ROW_COLUMNS = ("family_id", "team_id", "data", "field_hlc", "field_seq", "server_seq",
                 "deleted", "deleted_hlc", "sole_device")
 _ROW_KEY = ("table_name", "row_id")
@@ -253,10 +302,11 @@ class PushApplier:
                touched: dict[tuple[str, str], Stored]) -> str | None:
         """Merge one op; returns a rejection reason or None."""
         actor = self.actor
-        if op.table not in protocol.SYNCED_TABLE_NAMES:
+        if op.table not in _SYNCED_TABLES:
             return "unknown_table"
-        if stamp_device(op.hlc) != actor.device_id or any(
-                stamp_device(h) != actor.device_id for h in (op.field_hlc or {}).values()):
+        device = actor.device_id
+        if op.hlc[STAMP_DEVICE_AT:] != device or (op.field_hlc and any(
+                h[STAMP_DEVICE_AT:] != device for h in op.field_hlc.values())):
             return "foreign_stamp"
         if op.table == "audit_event":
             self.audit_ops.append(op)
@@ -272,7 +322,8 @@ class PushApplier:
             return "family_mismatch"
         if op.table == protocol.CONFLICT_TABLE and stored is None:
             return "forbidden"  # only the server records conflicts; clients resolve them
-        fields = dict(op.fields)
+        # Only a family op has fields removed below; other ops' fields are only read.
+        fields = dict(op.fields) if op.table == "family" else op.fields
         if op.table == "family" and actor.role == "supervisor" and \
                 fields.get("lead_worker_id") is not None and \
                 self.worker_teams.get(fields["lead_worker_id"]) != actor.team_id:
@@ -310,9 +361,10 @@ class PushApplier:
         touched[key] = stored
         status = self._merge(op, stored, fields)
         if forced:
-            override = server_stamp(op.hlc)
+            override = ""
             for name, value in forced.items():
                 if stored.data.get(name) != value or name not in stored.data:
+                    override = override or server_stamp(op.hlc)
                     stored.data[name] = value
                     stored.field_hlc[name] = override
                     stored.changed_fields.add(name)
@@ -409,9 +461,19 @@ class PushApplier:
             else:
                 for name in stored.changed_fields:
                     stored.field_seq[name] = seq
-            values = (stored.family_id, stored.team_id, dumps(stored.data),
-                      dumps(stored.field_hlc), dumps(stored.field_seq), seq, stored.deleted,
-                      stored.deleted_hlc, stored.sole_device(), stored.table, stored.row_id)
+            stamps = stored.field_hlc
+            if len(stamps) == 1 and "*" in stamps:
+                # A new row's one stamp, written without the serialiser: an HLC is
+                # [0-9a-zA-Z~-] only (the wire pattern), so it needs no escaping.
+                stamps_json = '{"*":"%s"}' % stamps["*"]  # noqa: UP031
+                device: str | None = stamps["*"][STAMP_DEVICE_AT:] \
+                    if stored.deleted_hlc is None else stored.sole_device()
+            else:
+                stamps_json, device = dumps(stamps), stored.sole_device()
+            seqs_json = '{"*":%d}' % seq if stored.is_new else dumps(stored.field_seq)  # noqa: UP031
+            values = (stored.family_id, stored.team_id, dumps(stored.data), stamps_json,
+                      seqs_json, seq, stored.deleted, stored.deleted_hlc, device, stored.table,
+                      stored.row_id)
             (inserts if stored.is_new else updates).append(values)
         for conflict in self.conflicts:
             seq = next(seqs)
@@ -466,24 +528,18 @@ class PushApplier:
                 "detail": str(f.get("detail", ""))[:500]}
 
     def _write_scope(self, touched: dict[tuple[str, str], Stored]) -> None:
-        fs = models.family_scope.c
         families = [s for (table, _), s in touched.items() if table == "family" and s.changed]
         if not families:
             return
-        existing = {r.family_id for r in self.conn.execute(select(fs.family_id).where(
-            fs.family_id.in_([s.row_id for s in families])))}
-        new = [{"family_id": s.row_id, "team_id": s.data.get("team_id"),
-                "lead_worker_id": s.data.get("lead_worker_id")}
-               for s in families if s.row_id not in existing]
-        old = [{"k": s.row_id, "team_id": s.data.get("team_id"),
-                "lead_worker_id": s.data.get("lead_worker_id")}
-               for s in families if s.row_id in existing]
-        if new:
-            self.conn.execute(insert(models.family_scope), new)
-        if old:
-            self.conn.execute(update(models.family_scope).where(fs.family_id == bindparam("k"))
-                              .values(team_id=bindparam("team_id"),
-                                      lead_worker_id=bindparam("lead_worker_id")), old)
+        existing = {r[0] for r in select_in(
+            self.conn, "SELECT family_id FROM family_scope WHERE family_id IN ({in})",
+            [s.row_id for s in families])}
+        values = [(s.data.get("team_id"), s.data.get("lead_worker_id"), s.row_id)
+                  for s in families]
+        bulk_insert(self.conn, models.family_scope, ("team_id", "lead_worker_id", "family_id"),
+                    [v for v in values if v[2] not in existing])
+        bulk_update(self.conn, models.family_scope, ("team_id", "lead_worker_id"),
+                    ("family_id",), [v for v in values if v[2] in existing])
 
 
 def _short(value: Any) -> str | None:
@@ -517,19 +573,48 @@ def scope_family_ids(conn: Connection, actor: Actor) -> list[str] | None:
 SEQ_WALK_ROWS = 20_000
 
 
+def _quoted(column: Any) -> Any:
+    """A JSON string of an identifier column, null when NULL. Identifiers, table names and
+    stamps are checked against [0-9A-Za-z_~-] patterns on the way in: nothing to escape."""
+    return func.coalesce(literal('"') + column + literal('"'), literal("null"))
+
+
+def _row_json(c: Any) -> Any:
+    """One pulled row as JSON text, built by the database: the stored data and stamps are
+    JSON already, so a page of thousands of rows costs Python one join, not a format each."""
+    return (literal('{"table":"') + c.table_name + literal('","row_id":"') + c.row_id
+            + literal('","family_id":') + _quoted(c.family_id)
+            + literal(',"data":') + c.data + literal(',"field_hlc":') + c.field_hlc
+            + literal(',"server_seq":') + cast(c.server_seq, String)
+            + literal(',"deleted":') + case((c.deleted.is_(True), "true"), else_="false")
+            + literal(',"deleted_hlc":') + _quoted(c.deleted_hlc) + literal("}"))
+
+
+def _scope_is_broad(conn: Connection, actor: Actor) -> bool:
+    """Whether the caller's families are at least a quarter of all (two index counts)."""
+    if actor.role == "admin":
+        return True
+    column, value = ("team_id", actor.team_id) if actor.role == "supervisor" \
+        else ("lead_worker_id", actor.worker_id)
+    mine = conn.exec_driver_sql(
+        f"SELECT count(*) FROM family_scope WHERE {column} = {mark(conn)}", (value,)).scalar()
+    every = int(conn.exec_driver_sql("SELECT count(*) FROM family_scope").scalar() or 0)
+    return every > 0 and 4 * int(mine or 0) >= every
+
+
 def pull_page(conn: Connection, actor: Actor, *, cursor: int, limit: int) -> bytes:
     """One page as JSON bytes; stored JSON is spliced in unparsed because pulls dominate load."""
     snapshot = int(conn.execute(select(models.sync_counter.c.value)).scalar_one())
     c = models.sync_row.c
     family: Any = None
-    if snapshot - cursor <= SEQ_WALK_ROWS and conn.dialect.name == "sqlite":
-        # A delta: walking the few rows changed since the cursor (the seq index) beats SQLite's
-        # own choice, one index probe per family in scope (10,000 probes, ~15 ms, per pull).
-        # The unary + keeps SQLite off the family index.
+    if conn.dialect.name == "sqlite" and (snapshot - cursor <= SEQ_WALK_ROWS
+                                          or _scope_is_broad(conn, actor)):
+        # Walking the seq index beats SQLite's own choice (an index probe per family in scope,
+        # then a sort, on every page) for a delta, and for an initial pull when the caller
+        # holds a good share of all families. The unary + keeps SQLite off the family index.
         family = literal_column("+sync_row.family_id")
     query = (
-        select(c.table_name, c.row_id, c.family_id, c.data, c.field_hlc, c.server_seq,
-               c.deleted, c.deleted_hlc)
+        select(c.server_seq, _row_json(c))
         .where(and_(c.server_seq > cursor, c.server_seq <= snapshot,
                     scope_filter(actor, family),
                     or_(c.sole_device.is_(None), c.sole_device != actor.device_id),
@@ -538,21 +623,15 @@ def pull_page(conn: Connection, actor: Actor, *, cursor: int, limit: int) -> byt
         .order_by(c.server_seq).limit(limit))
     rows = conn.execute(query).all()
     has_more = len(rows) == limit
-    next_cursor = rows[-1].server_seq if has_more else snapshot
+    next_cursor = rows[-1][0] if has_more else snapshot
     dumps = json.dumps
-    # %-formatting: the fastest way to splice 2,000 stored JSON documents into one page.
-    parts = [
-        '{"table":%s,"row_id":%s,"family_id":%s,"data":%s,"field_hlc":%s,"server_seq":%d,'  # noqa: UP031
-        '"deleted":%s,"deleted_hlc":%s}' % (
-            dumps(r.table_name), dumps(r.row_id), dumps(r.family_id), r.data, r.field_hlc,
-            r.server_seq, "true" if r.deleted else "false", dumps(r.deleted_hlc))
-        for r in rows]
     digest: str | None = None
     if not has_more:
         ids = scope_family_ids(conn, actor)
         digest = None if ids is None else protocol.scope_hash(ids)
     body = '{"rows":[%s],"next_cursor":%d,"has_more":%s,"snapshot_seq":%d,' \
            '"scope_hash":%s,"server_time":%s}' % (  # noqa: UP031
-               ",".join(parts), next_cursor, "true" if has_more else "false", snapshot,
+               ",".join([r[1] for r in rows]), next_cursor, "true" if has_more else "false",
+               snapshot,
                dumps(digest), dumps(now().isoformat()))
     return body.encode()

@@ -14,9 +14,9 @@ from familyworker_server import models
 from familyworker_server.accounts import Actor, now
 from familyworker_server.apply import (
     PushApplier,
+    body_hash,
     check_clock,
-    legacy_request_hash,
-    request_hash,
+    same_batch,
     validate_lengths,
 )
 from familyworker_server.config import ServerSettings
@@ -60,9 +60,9 @@ def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSetti
         raise ApiError(403, "invalid_token", "The batch names a different device.")
     if len(request.ops) > settings.max_batch_ops:
         raise ApiError(422, "invalid_request", "Too many changes in one batch.")
-    validate_lengths(request, settings.max_field_chars)
+    validate_lengths(request, settings.max_field_chars, body)
     check_clock(request)
-    digest = request_hash(request)
+    digest = body_hash(body)
     options = {"sqlite_begin": "IMMEDIATE"} if is_sqlite(engine) else {}
     b = models.sync_batch.c
     try:
@@ -70,7 +70,7 @@ def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSetti
             stored = conn.execute(select(b.request_hash, b.response).where(
                 (b.device_id == actor.device_id) & (b.batch_id == request.batch_id))).first()
             if stored is not None:
-                if stored.request_hash not in (digest, legacy_request_hash(request)):
+                if not same_batch(stored.request_hash, digest, request):
                     raise ApiError(422, "batch_reused",
                                    "This batch id was already used for different changes.")
                 return str(stored.response).encode()
