@@ -102,12 +102,12 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def spawn_server(data_dir: Path | None = None, *, database_url: str = "",
-                 log_path: Path | None = None) -> ServerProcess:
+                 log_path: Path | None = None, workers: int = 1) -> ServerProcess:
     """Start the server as a child process on a free loopback port; returns once it answers."""
     where = ["--database-url", database_url] if database_url else ["--data", str(data_dir)]
     port = free_port()
     command = [sys.executable, "-m", "familyworker_server.cli", "serve", "--host", "127.0.0.1",
-               "--port", str(port), *where]
+               "--port", str(port), "--workers", str(workers), *where]
     return _launch(command, port, log_path)
 
 

@@ -1,8 +1,7 @@
 """familyworker-server: serve, and the admin commands for teams, workers and devices."""
 
 import argparse
-import json
-import logging
+import os
 import sys
 from pathlib import Path
 
@@ -10,18 +9,6 @@ from sqlalchemy import Engine
 
 from familyworker_server import accounts, db
 from familyworker_server.config import ServerSettings
-
-
-class _JsonFormatter(logging.Formatter):
-    """One JSON object per line; callers pass identifiers and counts only, never case content."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        payload = {"at": self.formatTime(record), "level": record.levelname,
-                   "logger": record.name, "event": record.getMessage()}
-        for key in ("device", "ops", "conflicts", "rows"):
-            if hasattr(record, key):
-                payload[key] = getattr(record, key)
-        return json.dumps(payload)
 
 
 def _settings(args: argparse.Namespace) -> ServerSettings:
@@ -54,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--ssl-keyfile")
     serve.add_argument("--ssl-certfile")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="server processes sharing the port (the server keeps no state "
+                            "between requests; on SQLite writes still take turns)")
     team = sub.add_parser("add-team", help="create a team")
     team.add_argument("name")
     worker = sub.add_parser("add-worker", help="add a worker; prints the worker id")
@@ -101,14 +91,23 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from familyworker_server.main import create_app
+    from familyworker_server.main import SETTINGS_ENV, configure_logging, create_app
 
-    handler = logging.StreamHandler()
-    handler.setFormatter(_JsonFormatter())
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
-    app = create_app(_settings(args))
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_config=None,
-                ssl_keyfile=args.ssl_keyfile, ssl_certfile=args.ssl_certfile)
+    configure_logging()
+    settings = _settings(args)
+    tls = {"ssl_keyfile": args.ssl_keyfile, "ssl_certfile": args.ssl_certfile}
+    if args.workers <= 1:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False,
+                    log_config=None, **tls)
+        return 0
+    # Several processes: migrate once here, then each worker builds its own app (and engine)
+    # from the settings handed down in the environment, without migrating again.
+    db.migrate(db.make_engine(settings.resolved_url()))
+    os.environ[SETTINGS_ENV] = settings.model_copy(
+        update={"run_migrations": False}).model_dump_json()
+    uvicorn.run("familyworker_server.main:app_from_environment", factory=True,
+                workers=args.workers, host=args.host, port=args.port, access_log=False,
+                log_config=None, **tls)
     return 0
 
 

@@ -1,6 +1,8 @@
 """The app factory: one FastAPI app per settings, so tests run it on SQLite and PostgreSQL."""
 
+import json
 import logging
+import os
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,6 +18,33 @@ from familyworker_server.middleware import BodyLimitMiddleware
 from familyworker_server.routes import devices, pull, push
 
 log = logging.getLogger("familyworker_server")
+# `serve --workers N`: the JSON ServerSettings each worker process builds its app from.
+SETTINGS_ENV = "FAMILYWORKER_SERVER_SETTINGS"
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line; callers pass identifiers and counts only, never case content."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {"at": self.formatTime(record), "level": record.levelname,
+                   "logger": record.name, "event": record.getMessage()}
+        for key in ("device", "ops", "conflicts", "rows"):
+            if hasattr(record, key):
+                payload[key] = getattr(record, key)
+        return json.dumps(payload)
+
+
+def configure_logging() -> None:
+    """Structured logs on stderr: one JSON object per line, no personal data."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
+
+def app_from_environment() -> FastAPI:
+    """uvicorn's factory in each worker process of ``serve --workers N``."""
+    configure_logging()
+    return create_app(ServerSettings.model_validate_json(os.environ[SETTINGS_ENV]))
 
 
 def create_app(settings: ServerSettings) -> FastAPI:
