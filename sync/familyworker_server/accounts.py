@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from familyworker.domain.ids import new_id
 from familyworker_server import models
@@ -145,11 +145,63 @@ def audit(conn: Connection, *, action: str, entity: str, entity_id: str | None =
         family_id=family_id, worker_id=worker_id, device_id=device_id, detail=detail[:500]))
 
 
-def enrol(engine: Engine, *, code: str, device_id: str, device_name: str
-          ) -> tuple[Actor, str, str]:
-    """Exchange a code for a device token; returns (actor, token, worker name)."""
-    token = secrets.token_urlsafe(32)  # 256 bits; only the hash is kept
-    with engine.begin() as conn:
+# ----- device credentials (E1) ---------------------------------------------------------------
+
+LAST_SEEN_EVERY = timedelta(minutes=1)
+# Exchanged refresh hashes are kept this long to recognise a replay (a laptop restored from an
+# old backup, a copied token); expired access hashes a day, to answer token_expired, not
+# invalid_token, to a client whose clock runs behind.
+REFRESH_HISTORY = timedelta(days=180)
+ACCESS_HISTORY = timedelta(days=1)
+
+TOKEN_EXPIRED = "token_expired"
+TOKEN_REUSED = "token_reused"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    """A new access and refresh token; handed to the device once, never stored or logged."""
+
+    access_token: str
+    refresh_token: str
+    access_expires_at: datetime
+    expires_in: int
+
+
+def _new_token(prefix: str) -> str:
+    # 256 bits from the OS CSPRNG; the prefix only tells a reader (or a secret scanner) which
+    # kind of credential leaked, the server never trusts it.
+    return prefix + secrets.token_urlsafe(32)
+
+
+def _issue_pair(conn: Connection, device_id: str, generation: int,
+                access_seconds: int) -> TokenPair:
+    stamp = now()
+    pair = TokenPair(_new_token("fwa_"), _new_token("fwr_"),
+                     stamp + timedelta(seconds=access_seconds), access_seconds)
+    conn.execute(insert(models.device_token), [
+        {"token_hash": hash_secret(pair.access_token), "device_id": device_id, "kind": "access",
+         "generation": generation, "issued_at": stamp, "expires_at": pair.access_expires_at},
+        {"token_hash": hash_secret(pair.refresh_token), "device_id": device_id,
+         "kind": "refresh", "generation": generation, "issued_at": stamp, "expires_at": None}])
+    return pair
+
+
+def _write(engine: Engine) -> Connection:
+    # SQLite: take the write lock up front, so a check-then-rotate cannot interleave.
+    options = {"sqlite_begin": "IMMEDIATE"} if engine.dialect.name == "sqlite" else {}
+    return engine.connect().execution_options(**options)
+
+
+def enrol(engine: Engine, *, code: str, device_id: str, device_name: str,
+          access_seconds: int = 15 * 60) -> tuple[Actor, TokenPair, str]:
+    """Exchange a code for the device's first token pair; returns (actor, pair, worker name).
+
+    A device whose token family was stopped for a reused refresh token (not one revoked by an
+    administrator) may enrol again with a new code for the same worker: its caseload, outbox and
+    cursor stay as they are, and the old tokens are forgotten.
+    """
+    with _write(engine) as conn, conn.begin():
         row = conn.execute(select(models.enrolment_code).where(
             models.enrolment_code.c.code_hash == hash_secret(_normalise_code(code)))).first()
         if row is None or row.used_at is not None:
@@ -160,7 +212,9 @@ def enrol(engine: Engine, *, code: str, device_id: str, device_name: str
                            "That enrolment code has expired; ask for a new one.")
         existing = conn.execute(select(models.device).where(
             models.device.c.id == device_id)).first()
-        if existing is not None:
+        reconnect = existing is not None and existing.revoked_at is None and \
+            existing.tokens_revoked_at is not None and existing.worker_id == row.worker_id
+        if existing is not None and not reconnect:
             raise ApiError(409, "device_exists",
                            "This caseload is already enrolled; it cannot be enrolled again.")
         worker = conn.execute(select(models.worker).where(
@@ -168,23 +222,159 @@ def enrol(engine: Engine, *, code: str, device_id: str, device_name: str
         conn.execute(update(models.enrolment_code)
                      .where(models.enrolment_code.c.code_hash == row.code_hash)
                      .values(used_at=now(), device_id=device_id))
-        conn.execute(insert(models.device).values(
-            id=device_id, worker_id=worker.id, name=device_name[:100],
-            token_hash=hash_secret(token), created_at=now()))
-        audit(conn, action="enrol", entity="device", entity_id=device_id, worker_id=worker.id,
-              device_id=device_id)
-    return Actor(device_id, worker.id, worker.role, worker.team_id), token, str(worker.name)
+        if reconnect:
+            conn.execute(delete(models.device_token)
+                         .where(models.device_token.c.device_id == device_id))
+            conn.execute(update(models.device).where(models.device.c.id == device_id).values(
+                token_generation=1, tokens_revoked_at=None, tokens_revoked_reason=None))
+        else:
+            conn.execute(insert(models.device).values(
+                id=device_id, worker_id=worker.id, name=device_name[:100], created_at=now(),
+                token_generation=1))
+        pair = _issue_pair(conn, device_id, 1, access_seconds)
+        audit(conn, action="re-enrol" if reconnect else "enrol", entity="device",
+              entity_id=device_id, worker_id=worker.id, device_id=device_id)
+    return Actor(device_id, worker.id, worker.role, worker.team_id), pair, str(worker.name)
 
 
-def authenticate(conn: Connection, token: str) -> Actor:
-    """The caller's device and worker, checked against the database on every request (F3)."""
-    row = conn.execute(
-        select(models.device.c.id, models.device.c.revoked_at, models.worker.c.id.label("wid"),
-               models.worker.c.role, models.worker.c.team_id, models.worker.c.disabled_at)
-        .join(models.worker, models.worker.c.id == models.device.c.worker_id)
-        .where(models.device.c.token_hash == hash_secret(token))).first()
-    if row is None:
-        raise ApiError(401, "invalid_token", "This device is not enrolled with the server.")
-    if row.revoked_at is not None or row.disabled_at is not None:
+def refresh(engine: Engine, *, device_id: str, refresh_token: str, access_seconds: int,
+            grace_seconds: int) -> TokenPair:
+    """Exchange the device's refresh token for a new pair; the presented one stops working.
+
+    Reuse: presenting a refresh token that was already exchanged (or one voided below) means two
+    parties hold this device's chain, so the whole token family stops: every access and refresh
+    token of the device answers 401 ``token_reused`` until it enrols again. The device is not
+    revoked and not wiped: the legitimate holder may be the one that lost the race, and wiping a
+    worker's unsynced caseload over that would punish the victim.
+
+    Grace (a lost answer): the server may rotate and the device never hear of it (connection
+    dropped, app killed before it saved the pair). So the immediately previous refresh token is
+    accepted again while (a) its successor pair has never been used - no access token of it
+    accepted, its refresh token never exchanged - and (b) at most ``grace_seconds`` have passed
+    since it was first exchanged. The unused successor is voided and a fresh pair issued; if the
+    voided pair ever shows up later, that is reuse. An honest client uses a new pair at once, so
+    (a) closes the window within seconds of a received answer; a thief who took the previous
+    token gains nothing the window does not also show: whichever holder uses its pair first makes
+    the other's next attempt a detected reuse.
+    """
+    token_hash = hash_secret(refresh_token)
+    t, d = models.device_token.c, models.device.c
+    reused = False
+    with _write(engine) as conn, conn.begin():
+        owner = conn.execute(select(t.device_id).where(t.token_hash == token_hash)).scalar()
+        if owner is None or owner != device_id:
+            raise ApiError(401, "invalid_token", "This device is not enrolled with the server.")
+        # PostgreSQL: serialise refreshes of one device (SQLite already holds the write lock).
+        conn.execute(select(d.id).where(d.id == device_id).with_for_update())
+        row = conn.execute(
+            select(t.kind, t.generation, t.used_at, t.voided_at, d.revoked_at,
+                   d.tokens_revoked_at, d.token_generation, models.worker.c.disabled_at)
+            .join(models.device, d.id == t.device_id)
+            .join(models.worker, models.worker.c.id == d.worker_id)
+            .where(t.token_hash == token_hash)).one()
+        if row.kind not in ("refresh", "legacy"):
+            raise ApiError(401, "invalid_token", "This device is not enrolled with the server.")
+        _refuse_revoked(row.revoked_at, row.disabled_at, row.tokens_revoked_at)
+        stamp = now()
+        current = int(row.token_generation)
+        if row.voided_at is None and row.used_at is None and row.generation == current:
+            conn.execute(update(models.device_token).where(t.token_hash == token_hash)
+                         .values(used_at=stamp))
+            conn.execute(update(models.device).where(d.id == device_id)
+                         .values(token_generation=current + 1))
+            pair = _issue_pair(conn, device_id, current + 1, access_seconds)
+        elif row.voided_at is None and row.used_at is not None and \
+                row.generation == current - 1 and \
+                stamp - _aware(row.used_at) <= timedelta(seconds=grace_seconds) and \
+                not _generation_used(conn, device_id, current):
+            conn.execute(update(models.device_token).where(
+                t.device_id == device_id, t.generation == current, t.voided_at.is_(None))
+                .values(voided_at=stamp))
+            pair = _issue_pair(conn, device_id, current, access_seconds)
+            audit(conn, action="token-retry", entity="device", entity_id=device_id,
+                  device_id=device_id, detail="previous refresh token accepted (lost answer)")
+        else:
+            _stop_family(conn, device_id)
+            reused = True
+        if not reused:
+            conn.execute(delete(models.device_token).where(
+                t.device_id == device_id,
+                ((t.kind == "access") & (t.expires_at < stamp - ACCESS_HISTORY))
+                | (t.used_at < stamp - REFRESH_HISTORY) | (t.voided_at < stamp - REFRESH_HISTORY)))
+    if reused:  # raised after the commit: the family stays stopped
+        raise _reused_error()
+    return pair
+
+
+def _generation_used(conn: Connection, device_id: str, generation: int) -> bool:
+    t = models.device_token.c
+    return conn.execute(select(t.token_hash).where(
+        t.device_id == device_id, t.generation == generation, t.used_at.is_not(None),
+        t.voided_at.is_(None)).limit(1)).first() is not None
+
+
+def _stop_family(conn: Connection, device_id: str) -> None:
+    conn.execute(update(models.device).where(models.device.c.id == device_id)
+                 .values(tokens_revoked_at=now(), tokens_revoked_reason="reused"))
+    audit(conn, action="token-reuse", entity="device", entity_id=device_id,
+          device_id=device_id, detail="a rotated token was presented again; tokens stopped")
+
+
+def _refuse_revoked(revoked_at: datetime | None, disabled_at: datetime | None,
+                    tokens_revoked_at: datetime | None) -> None:
+    if revoked_at is not None or disabled_at is not None:
         raise ApiError(401, "device_revoked", "This device has been revoked by an administrator.")
+    if tokens_revoked_at is not None:
+        raise _reused_error()
+
+
+def _reused_error() -> ApiError:
+    return ApiError(401, TOKEN_REUSED,
+                    "This device's sign-in was used twice, so the server stopped it for safety. "
+                    "Connect the device again with a new enrolment code; nothing on it was "
+                    "deleted.")
+
+
+def authenticate(engine: Engine, token: str) -> Actor:
+    """The caller's device and worker from a bearer token, checked against the database on every
+    request (F3, E2: a revocation bites at once). Answers 401 with ``invalid_token``,
+    ``token_expired`` (refresh and retry), ``token_reused`` (family stopped) or
+    ``device_revoked``."""
+    t, d, w = models.device_token.c, models.device.c, models.worker.c
+    token_hash = hash_secret(token)
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(t.kind, t.expires_at, t.used_at, t.voided_at, d.id, d.revoked_at,
+                   d.tokens_revoked_at, d.last_seen_at, w.id.label("wid"), w.role, w.team_id,
+                   w.disabled_at)
+            .join(models.device, d.id == t.device_id).join(models.worker, w.id == d.worker_id)
+            .where(t.token_hash == token_hash)).first()
+        conn.rollback()
+    if row is None or row.kind == "refresh":
+        raise ApiError(401, "invalid_token", "This device is not enrolled with the server.")
+    _refuse_revoked(row.revoked_at, row.disabled_at, row.tokens_revoked_at)
+    if row.voided_at is not None:
+        # Only a second holder of this chain can have a voided pair (see refresh).
+        with _write(engine) as conn, conn.begin():
+            _stop_family(conn, row.id)
+        raise _reused_error()
+    stamp = now()
+    if (row.kind == "legacy" and row.used_at is not None) or \
+            (row.kind == "access" and _aware(row.expires_at) <= stamp):
+        # A legacy token already exchanged is just an old access token: refresh and retry.
+        raise ApiError(401, TOKEN_EXPIRED, "The access token has expired.")
+    first_use = row.kind == "access" and row.used_at is None
+    seen = row.last_seen_at is None or _aware(row.last_seen_at) < stamp - LAST_SEEN_EVERY
+    # At most one small write: the pair's first use (which closes the grace window) and
+    # last_seen at most once a minute - a write on every request would queue every pull behind
+    # SQLite's one writer.
+    if first_use or seen:
+        with _write(engine) as conn, conn.begin():
+            if first_use:
+                conn.execute(update(models.device_token)
+                             .where(t.token_hash == token_hash, t.used_at.is_(None))
+                             .values(used_at=stamp))
+            if seen:
+                conn.execute(update(models.device).where(d.id == row.id)
+                             .values(last_seen_at=stamp))
     return Actor(row.id, row.wid, row.role, row.team_id)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from familyworker.sync import protocol
 
@@ -18,6 +18,12 @@ class ServerSettings(BaseModel):
     max_batch_ops: int = protocol.MAX_BATCH_OPS
     max_field_chars: int = protocol.MAX_FIELD_CHARS
     enrolment_code_hours: int = 72
+    # E1: access tokens live at most 15 minutes (checked against the database on every request
+    # as well, so a revocation bites at once).
+    access_token_seconds: int = Field(default=15 * 60, ge=1, le=15 * 60)
+    # How long after a rotation the previous refresh token may be presented again while its
+    # successor has never been used (a lost answer); see accounts.refresh.
+    refresh_grace_seconds: int = Field(default=60 * 60, ge=0, le=24 * 60 * 60)
     run_migrations: bool = True
 
     def resolved_url(self) -> str:

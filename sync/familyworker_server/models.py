@@ -39,10 +39,33 @@ device = Table(
     Column("id", String(ID), primary_key=True),
     Column("worker_id", String(ID), nullable=False, index=True),
     Column("name", String(100), nullable=False),
-    Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_seen_at", DateTime(timezone=True), nullable=True),
+    # An administrator's revocation (E2): final, the client wipes.
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+    # The refresh chain's current generation (0: only a pre-rotation device token exists).
+    Column("token_generation", Integer, nullable=False, server_default="0"),
+    # The token family stopped because a rotated refresh token came back (E1): every token of
+    # this device is refused until it is enrolled again; nothing is wiped.
+    Column("tokens_revoked_at", DateTime(timezone=True), nullable=True),
+    Column("tokens_revoked_reason", String(20), nullable=True),
+)
+
+# Every device credential, as a SHA-256 only (never the token). kind: "access" (short-lived
+# bearer), "refresh" (exchanged at /token, rotated on use) or "legacy" (a device token issued
+# before rotation: a bearer with no expiry until the device first refreshes with it).
+device_token = Table(
+    "device_token", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("device_id", String(ID), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),
+    Column("generation", Integer, nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    # access: first accepted; refresh and legacy: exchanged for the next pair.
+    Column("used_at", DateTime(timezone=True), nullable=True),
+    # Replaced before anyone used it (the grace rule); seeing it later means a second holder.
+    Column("voided_at", DateTime(timezone=True), nullable=True),
 )
 
 enrolment_code = Table(

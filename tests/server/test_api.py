@@ -154,8 +154,9 @@ def test_enrolment_codes_are_single_use_and_expire(server: Server) -> None:
                                                        "device_id": new_id()})
     assert (late.status_code, late.json()["code"]) == (400, "enrolment_code_expired")
     with server.engine.connect() as conn:
-        hashes = conn.execute(select(models.device.c.token_hash)).scalars().all()
-    assert first.json()["access_token"] not in hashes  # only hashes are stored
+        hashes = conn.execute(select(models.device_token.c.token_hash)).scalars().all()
+    for kind in ("access_token", "refresh_token"):  # only hashes are stored
+        assert first.json()[kind] not in hashes
 
 
 def test_replayed_batch_returns_the_same_answer_and_no_duplicates(

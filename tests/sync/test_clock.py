@@ -14,7 +14,7 @@ from familyworker.domain.ids import new_id
 from familyworker.store.tables import OutboxRow
 from familyworker.sync import protocol
 from familyworker.sync.client import ClockAhead
-from familyworker.sync.engine import SETTING_TOKEN
+from familyworker.sync.engine import SETTING_ACCESS_TOKEN
 from familyworker_server import apply, models
 
 
@@ -63,7 +63,7 @@ def test_a_stamp_from_the_future_refuses_the_whole_batch(sqlite_server: Server,
                      "hlc": f"{ahead_ms:012x}-0000-{store.device_id}",
                      "fields": {"narrative": "from the future"}}]}
     answer = server.client.post("/sync/v1/push", json=body, headers={
-        "Authorization": f"Bearer {store.setting(SETTING_TOKEN)}"})
+        "Authorization": f"Bearer {store.setting(SETTING_ACCESS_TOKEN)}"})
     assert (answer.status_code, answer.json()["code"]) == (409, "clock_ahead")
     assert server_rows(server) == before
     store.lock()

@@ -1,12 +1,23 @@
 """HTTP transport to the sync server: gzip bodies, a bearer token, errors as plain sentences."""
 
 import gzip
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from pydantic_core import from_json, to_json
 
 from familyworker.sync import protocol
+from familyworker.sync.credentials import Credentials
+from familyworker.sync.token_protocol import (
+    TOKEN_PATH,
+    EnrolTokensResponse,
+    TokenRequest,
+    TokenResponse,
+)
 
 
 class SyncError(Exception):
@@ -25,6 +36,24 @@ class ServerUnreachable(SyncError):
 
 class DeviceRevoked(SyncError):
     code = "device_revoked"
+
+
+class ReconnectRequired(SyncError):
+    """The server stopped this device's tokens because a refresh token was used twice.
+
+    Deliberately not a DeviceRevoked: a reuse is as likely to be this laptop losing a race (a
+    restored backup, a copied caseload) as a thief, and the worker's unsynced changes are still
+    only here. Nothing is wiped; the worker connects again with a new enrolment code and the
+    outbox is sent then. Only an administrator's revocation (E2) wipes.
+    """
+
+    code = "token_reused"
+
+    def __init__(self) -> None:
+        super().__init__("For safety, the server has stopped this laptop's connection because "
+                         "its sign-in was used twice (for example from a copy of this caseload). "
+                         "Nothing on this laptop has been deleted and your changes are kept. Ask "
+                         "your administrator for a new enrolment code and connect again.")
 
 
 class NotEnrolled(SyncError):
@@ -55,13 +84,36 @@ class ServerRefused(SyncError):
         self.code = code
 
 
+# Refresh this long before the access token's stated expiry, so it does not lapse in flight.
+EXPIRY_MARGIN = timedelta(seconds=30)
+
+
 class SyncClient:
-    """One server, one device token. The httpx client is injectable (tests pass a TestClient)."""
+    """One server, one device. The httpx client is injectable (tests pass a TestClient).
+
+    With ``credentials`` the client refreshes the access token itself: before a request when it
+    has expired (by this device's clock), and once more if the server still answers 401
+    ``token_expired`` (clock skew), then repeats the request. The rotated pair is handed to
+    ``on_rotate`` - which must persist it durably - before the new access token is ever sent, so a
+    crash leaves either the old pair (the server's grace rule accepts the old refresh token again)
+    or the new one, never neither. ``on_stopped`` is called when the server answers
+    ``token_reused``. ``token`` alone is a fixed bearer with no refresh.
+    """
 
     def __init__(self, server_url: str, *, token: str | None = None,
+                 credentials: Credentials | None = None, device_id: str | None = None,
+                 on_rotate: Callable[[Credentials], None] | None = None,
+                 on_stopped: Callable[[], None] | None = None,
                  http: httpx.Client | None = None, timeout: float = 30.0) -> None:
         self.server_url = server_url.rstrip("/")
         self.token = token
+        self._credentials = credentials
+        self._device_id = device_id
+        self._on_rotate = on_rotate
+        self._on_stopped = on_stopped
+        # Push and pull send from worker threads: one refresh at a time, the others wait for it.
+        self._token_lock = threading.Lock()
+        self._legacy_bearer = False  # an older server without /token: keep the old token
         self._own_http = http is None
         self.http = http or httpx.Client(timeout=timeout)
 
@@ -70,20 +122,18 @@ class SyncClient:
             self.http.close()
 
     def _headers(self) -> dict[str, str]:
-        headers = {"Accept-Encoding": "gzip"}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        return headers
+        # The bearer is added per attempt in _request (it may be refreshed between attempts).
+        return {"Accept-Encoding": "gzip"}
 
     def post(self, path: str, payload: dict[str, Any]) -> Any:
         return from_json(self._post(path, payload).content)
 
-    def _post(self, path: str, payload: dict[str, Any]) -> httpx.Response:
+    def _post(self, path: str, payload: dict[str, Any], *, auth: bool = True) -> httpx.Response:
         # Level 1: about twice as fast as 4 on a 5,000-op batch, and only ~10% larger.
         body = gzip.compress(to_json(payload), compresslevel=1)
         headers = {**self._headers(), "Content-Type": "application/json",
                    "Content-Encoding": "gzip"}
-        return self._request("POST", path, content=body, headers=headers)
+        return self._request("POST", path, content=body, headers=headers, auth=auth)
 
     def get(self, path: str, params: dict[str, Any]) -> Any:
         return self._send("GET", path, params=params, headers=self._headers())
@@ -92,18 +142,85 @@ class SyncClient:
         # pydantic-core's parser: about twice json.loads on a 2,000-row pull page.
         return from_json(self._request(method, path, **kwargs).content)
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def _request(self, method: str, path: str, *, auth: bool = True,
+                 **kwargs: Any) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", None) or {})
+        for attempt in (1, 2):
+            bearer = self._bearer() if auth else None
+            if bearer:
+                headers["Authorization"] = f"Bearer {bearer}"
+            response = self._exchange(method, path, headers=headers, **kwargs)
+            if response.status_code < 400:
+                return response
+            error = _refusal(response)
+            if attempt == 1 and bearer and error.code == "token_expired" and \
+                    self._expire(bearer):
+                continue  # refreshed on the next _bearer(); the body is bytes, safe to resend
+            raise self._stopped(error)
+        raise AssertionError("unreachable")
+
+    def _exchange(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
-            response = self.http.request(method, self.server_url + path, **kwargs)
+            return self.http.request(method, self.server_url + path, **kwargs)
         except httpx.TransportError:
             raise ServerUnreachable() from None
-        if response.status_code >= 400:
-            raise _refusal(response)
-        return response
 
-    def enrol(self, request: protocol.EnrolRequest) -> protocol.EnrolResponse:
-        return protocol.EnrolResponse.model_validate(
-            self.post("/sync/v1/enrol", request.model_dump(mode="json")))
+    def _stopped(self, error: SyncError) -> SyncError:
+        if isinstance(error, ReconnectRequired) and self._on_stopped is not None:
+            self._on_stopped()
+        return error
+
+    # ----- credentials -----------------------------------------------------------------------
+
+    def _bearer(self) -> str | None:
+        if self._credentials is None:
+            return self.token
+        with self._token_lock:
+            credentials = self._credentials
+            if not self._legacy_bearer and credentials.needs_refresh(
+                    datetime.now(UTC) + EXPIRY_MARGIN):
+                credentials = self._refresh(credentials)
+            return credentials.access_token or credentials.refresh_token
+
+    def _expire(self, bearer: str) -> bool:
+        """The server called ``bearer`` expired: refresh before the next attempt (unless another
+        thread already has). False when there is nothing to refresh with."""
+        with self._token_lock:
+            credentials = self._credentials
+            if credentials is None or self._legacy_bearer:
+                return False
+            if credentials.access_token == bearer:
+                self._credentials = replace(credentials, access_expires_at=None)
+            return True
+
+    def _refresh(self, credentials: Credentials) -> Credentials:
+        """Exchange the refresh token (lock held). The new pair is persisted before use."""
+        request = TokenRequest(protocol=protocol.PROTOCOL_VERSION,
+                               schema_version=protocol.SCHEMA_VERSION,
+                               device_id=self._device_id or "",
+                               refresh_token=credentials.refresh_token)
+        body = gzip.compress(to_json(request.model_dump(mode="json")), compresslevel=1)
+        response = self._exchange("POST", TOKEN_PATH, content=body, headers={
+            **self._headers(), "Content-Type": "application/json", "Content-Encoding": "gzip"})
+        if response.status_code == 404 and credentials.legacy:
+            # A server from before token rotation: its device token stays the bearer.
+            self._legacy_bearer = True
+            return credentials
+        if response.status_code >= 400:
+            raise self._stopped(_refusal(response))
+        answer = TokenResponse.model_validate_json(response.content)
+        fresh = Credentials(
+            refresh_token=answer.refresh_token, access_token=answer.access_token,
+            # Our own clock plus the lifetime: a skewed clock cannot make it look valid longer.
+            access_expires_at=datetime.now(UTC) + timedelta(seconds=answer.expires_in))
+        if self._on_rotate is not None:
+            self._on_rotate(fresh)  # durable first: if this fails, the new pair is never used
+        self._credentials = fresh
+        return fresh
+
+    def enrol(self, request: protocol.EnrolRequest) -> EnrolTokensResponse:
+        return EnrolTokensResponse.model_validate_json(self._post(
+            "/sync/v1/enrol", request.model_dump(mode="json"), auth=False).content)
 
     def push(self, payload: dict[str, Any]) -> protocol.PushResponse:
         return protocol.PushResponse.model_validate_json(
@@ -133,6 +250,8 @@ def _refusal(response: httpx.Response) -> SyncError:
         return DeviceRevoked(message or "This device has been revoked.")
     if code == "clock_ahead":
         return ClockAhead(message)
+    if code == "token_reused":
+        return ReconnectRequired()
     if response.status_code >= 500 and not code:
         return ServerUnreachable()
     status = response.status_code

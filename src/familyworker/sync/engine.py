@@ -4,7 +4,7 @@ import logging
 import platform
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -23,11 +23,12 @@ from familyworker.store.caseload_store import (
 )
 from familyworker.store.sync_tables import SYNC_TABLES
 from familyworker.store.tables import FamilyRow
-from familyworker.sync import protocol
+from familyworker.sync import credentials, protocol
 from familyworker.sync.attention import needs_attention_count
 from familyworker.sync.client import (
     DeviceRevoked,
     NotEnrolled,
+    ReconnectRequired,
     ServerRefused,
     SyncClient,
     SyncError,
@@ -40,7 +41,11 @@ from familyworker.sync.write_transaction import WriteTransaction
 log = logging.getLogger(__name__)
 
 SETTING_SERVER_URL = "sync_server_url"
-SETTING_TOKEN = "sync_token"
+# Credentials (E1) live in credentials.py; ``sync_token`` is a pre-rotation device token.
+SETTING_TOKEN = credentials.SETTING_LEGACY_TOKEN
+SETTING_ACCESS_TOKEN = credentials.SETTING_ACCESS_TOKEN
+SETTING_REFRESH_TOKEN = credentials.SETTING_REFRESH_TOKEN
+SETTING_RECONNECT = credentials.SETTING_RECONNECT
 SETTING_LAST_SYNC = "sync_last_at"
 
 DEFAULT_BATCH_OPS = 2_000
@@ -60,14 +65,21 @@ class SyncReport:
 
 
 def is_enrolled(store: CaseloadStore) -> bool:
-    return bool(store.setting(SETTING_TOKEN))
+    """Holds credentials the server may accept. After a token reuse they are dropped (and
+    ``SETTING_RECONNECT`` says why), so the worker can connect again with a new code."""
+    return credentials.has_credentials(store)
 
 
 def enrol(store: CaseloadStore, *, server_url: str, code: str,
           http: httpx.Client | None = None) -> protocol.EnrolResponse:
-    """Bind this caseload to the server's worker; the token lives only in the encrypted DB."""
+    """Bind this caseload to the server's worker; the tokens live only in the encrypted DB.
+
+    Also how a caseload whose tokens the server stopped (``token_reused``) connects again: the
+    server accepts the same device for the same worker, and the outbox and cursor are kept.
+    """
     if is_enrolled(store):
         raise SyncError("This caseload is already connected to a server.")
+    reconnecting = credentials.reconnect_reason(store) is not None
     client = SyncClient(server_url, http=http)
     try:
         answer = client.enrol(protocol.EnrolRequest(
@@ -75,25 +87,32 @@ def enrol(store: CaseloadStore, *, server_url: str, code: str,
             code=code.strip(), device_id=store.device_id, device_name=platform.node()[:100]))
     finally:
         client.close()
+    received = datetime.now(UTC)
     old_worker = store.worker_id
     with store.unit_of_work() as uow:
         session = uow.session
         # Families made offline before enrolling name the local placeholder worker: re-point
         # them to the real worker (and team) so the server accepts them as this worker's.
-        for family in session.exec(sqlmodel_select(FamilyRow).where(
-                col(FamilyRow.lead_worker_id) == old_worker)).all():
-            changes: dict[str, Any] = {"lead_worker_id": answer.worker_id}
-            if family.team_id is None:
-                changes["team_id"] = answer.team_id
-            uow.update(family, changes, audit=False)
-        for key, value in ((SETTING_SERVER_URL, client.server_url),
-                           (SETTING_TOKEN, answer.access_token),
-                           (SETTING_WORKER_ID, answer.worker_id),
-                           (SETTING_WORKER_NAME, answer.worker_name),
-                           (SETTING_ROLE, answer.role), (SETTING_TEAM_ID, answer.team_id),
-                           (SETTING_CURSOR, 0)):
+        if old_worker != answer.worker_id:
+            for family in session.exec(sqlmodel_select(FamilyRow).where(
+                    col(FamilyRow.lead_worker_id) == old_worker)).all():
+                changes: dict[str, Any] = {"lead_worker_id": answer.worker_id}
+                if family.team_id is None:
+                    changes["team_id"] = answer.team_id
+                uow.update(family, changes, audit=False)
+        credentials.save(store, credentials.Credentials(
+            refresh_token=answer.refresh_token, access_token=answer.access_token,
+            access_expires_at=received + timedelta(seconds=answer.expires_in)), session=session)
+        settings: list[tuple[str, Any]] = [
+            (SETTING_SERVER_URL, client.server_url), (SETTING_RECONNECT, None),
+            (SETTING_WORKER_ID, answer.worker_id), (SETTING_WORKER_NAME, answer.worker_name),
+            (SETTING_ROLE, answer.role), (SETTING_TEAM_ID, answer.team_id)]
+        if not reconnecting:  # a reconnected caseload keeps its place in the server's feed
+            settings.append((SETTING_CURSOR, 0))
+        for key, value in settings:
             store.set_setting(key, value, session=session)
-        uow.audit(AuditAction.SYNC, entity="device", entity_id=store.device_id, detail="enrolled")
+        uow.audit(AuditAction.SYNC, entity="device", entity_id=store.device_id,
+                  detail="reconnected" if reconnecting else "enrolled")
     return answer
 
 
@@ -114,12 +133,17 @@ class SyncEngine:
     def __init__(self, store: CaseloadStore, *, http: httpx.Client | None = None,
                  batch_ops: int = DEFAULT_BATCH_OPS,
                  page_rows: int = protocol.DEFAULT_PULL_LIMIT) -> None:
-        token = store.setting(SETTING_TOKEN)
+        held = credentials.load(store)
         url = store.setting(SETTING_SERVER_URL)
-        if not token or not url:
+        if held is None or not url:
             raise NotEnrolled()
         self.store = store
-        self.client = SyncClient(url, token=token, http=http)
+        # A rotated pair is saved (one store transaction) before the client sends it; a stopped
+        # token family (reuse) drops the tokens but never the caseload: only DeviceRevoked wipes.
+        self.client = SyncClient(
+            url, credentials=held, device_id=store.device_id, http=http,
+            on_rotate=lambda fresh: credentials.save(store, fresh),
+            on_stopped=lambda: credentials.forget(store, ReconnectRequired.code))
         self.batch_ops = batch_ops
         self.page_rows = page_rows
 

@@ -1,0 +1,93 @@
+"""This device's sync credentials, kept only in the encrypted store's settings (E1).
+
+Settings: the refresh token, the access token and its expiry (this device's clock), written
+together in one store transaction. A caseload enrolled before token rotation holds one device
+token under ``sync_token``: it is used as the refresh token on the first exchange, which replaces
+it. Tokens are never logged; ``Credentials`` hides them from ``repr``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.tables import LocalSettingRow
+
+SETTING_LEGACY_TOKEN = "sync_token"
+SETTING_ACCESS_TOKEN = "sync_access_token"
+SETTING_ACCESS_EXPIRES = "sync_access_expires_at"
+SETTING_REFRESH_TOKEN = "sync_refresh_token"
+# Why the server stopped this device's tokens ("token_reused"): it must be connected again.
+SETTING_RECONNECT = "sync_reconnect_reason"
+
+TOKEN_SETTINGS = (SETTING_LEGACY_TOKEN, SETTING_ACCESS_TOKEN, SETTING_ACCESS_EXPIRES,
+                  SETTING_REFRESH_TOKEN)
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What the client presents. ``legacy``: a pre-rotation device token, no access token yet."""
+
+    refresh_token: str = field(repr=False)
+    access_token: str | None = field(default=None, repr=False)
+    access_expires_at: datetime | None = None
+    legacy: bool = False
+
+    def needs_refresh(self, at: datetime) -> bool:
+        return self.access_token is None or self.access_expires_at is None or \
+            self.access_expires_at <= at
+
+
+def load(store: CaseloadStore) -> Credentials | None:
+    with store.read() as session:
+        refresh = store.setting(SETTING_REFRESH_TOKEN, session=session)
+        if refresh:
+            expires = store.setting(SETTING_ACCESS_EXPIRES, session=session)
+            return Credentials(refresh_token=str(refresh),
+                               access_token=store.setting(SETTING_ACCESS_TOKEN, session=session),
+                               access_expires_at=datetime.fromisoformat(expires)
+                               if expires else None)
+        legacy = store.setting(SETTING_LEGACY_TOKEN, session=session)
+        return Credentials(refresh_token=str(legacy), legacy=True) if legacy else None
+
+
+def has_credentials(store: CaseloadStore) -> bool:
+    with store.read() as session:
+        return bool(store.setting(SETTING_REFRESH_TOKEN, session=session)
+                    or store.setting(SETTING_LEGACY_TOKEN, session=session))
+
+
+def save(store: CaseloadStore, credentials: Credentials, *,
+         session: Session | None = None) -> None:
+    """Replace the stored pair in one transaction (the caller's, if given)."""
+    if session is None:
+        with store.unit_of_work() as uow:
+            save(store, credentials, session=uow.session)
+        return
+    _clear(session, (SETTING_LEGACY_TOKEN,))
+    store.set_setting(SETTING_REFRESH_TOKEN, credentials.refresh_token, session=session)
+    store.set_setting(SETTING_ACCESS_TOKEN, credentials.access_token, session=session)
+    store.set_setting(SETTING_ACCESS_EXPIRES, credentials.access_expires_at.isoformat()
+                      if credentials.access_expires_at else None, session=session)
+
+
+def forget(store: CaseloadStore, reason: str) -> None:
+    """The server stopped these tokens: drop them (the caseload itself stays) and remember why,
+    so the app can ask the worker to connect again."""
+    with store.unit_of_work() as uow:
+        _clear(uow.session, TOKEN_SETTINGS)
+        store.set_setting(SETTING_RECONNECT, reason, session=uow.session)
+
+
+def reconnect_reason(store: CaseloadStore) -> str | None:
+    reason = store.setting(SETTING_RECONNECT)
+    return str(reason) if reason else None
+
+
+def _clear(session: Session, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        row = session.get(LocalSettingRow, key)
+        if row is not None:
+            session.delete(row)
+    session.flush()
