@@ -33,10 +33,13 @@ from familyworker_server import models
 from familyworker_server.accounts import Actor, audit, now
 from familyworker_server.bulk import bulk_insert, bulk_update, mark, select_in
 from familyworker_server.errors import ApiError
+from familyworker_server.scope_models import family_member
 
 SERVER_DEVICE = "server"
 # Fields that say who wrote a record: the server sets them from the token (F2).
-AUTHOR_FIELDS = ("author_id", "completed_by", "recorded_by", "supervisor_id", "created_by")
+AUTHOR_FIELDS = ("author_id", "completed_by", "recorded_by", "supervisor_id", "created_by",
+                 "added_by")
+CO_WORKER_TABLE = "family_co_worker"
 ASSIGNMENT_FIELDS = ("lead_worker_id", "team_id")
 
 
@@ -103,6 +106,7 @@ class Scope:
 
     actor: Actor
     families: dict[str, tuple[str | None, str | None]]  # family id -> (team, lead worker)
+    co_worker_of: set[str] = field(default_factory=set)  # families the worker is allocated to
 
     def allows(self, family_id: str) -> bool:
         if family_id not in self.families:
@@ -112,7 +116,7 @@ class Scope:
             return True
         if self.actor.role == "supervisor":
             return team_id is not None and team_id == self.actor.team_id
-        return lead == self.actor.worker_id
+        return lead == self.actor.worker_id or family_id in self.co_worker_of
 
 
 def _load_scope(conn: Connection, actor: Actor, family_ids: set[str]) -> Scope:
@@ -121,7 +125,12 @@ def _load_scope(conn: Connection, actor: Actor, family_ids: set[str]) -> Scope:
             conn, "SELECT family_id, team_id, lead_worker_id FROM family_scope "
             "WHERE family_id IN ({in})", sorted(family_ids)):
         families[family_id] = (team_id, lead)
-    return Scope(actor, families)
+    co_worker_of: set[str] = set()
+    if actor.role == "worker" and families:
+        co_worker_of = {r[0] for r in select_in(
+            conn, "SELECT family_id FROM family_member WHERE worker_id = {mark} "
+            "AND family_id IN ({in})", sorted(families), head=(actor.worker_id,))}
+    return Scope(actor, families, co_worker_of)
 
 
 def _chunks(items: list[Any], size: int) -> list[list[Any]]:
@@ -263,7 +272,8 @@ class PushApplier:
         self.rejected: list[tuple[Op, str]] = []
         self.audit_ops: list[Op] = []
         self.moved_families: set[str] = set()
-        self.worker_teams: dict[str, str | None] = {}  # lead workers named by a supervisor
+        self.worker_teams: dict[str, str | None] = {}  # workers named by a manager
+        self.co_worker_families: set[str] = set()
 
     def run(self) -> bytes:
         """Merge and write the batch; returns the PushResponse as JSON bytes."""
@@ -279,11 +289,14 @@ class PushApplier:
         scope = _load_scope(self.conn, self.actor,
                             {op.family_id for op in fresh if op.family_id}
                             | {r.family_id for r in rows.values() if r.family_id})
-        if self.actor.role == "supervisor":
-            leads = sorted({str(op.fields["lead_worker_id"]) for op in fresh
-                            if op.table == "family" and op.fields.get("lead_worker_id")})
+        if self.actor.role != "worker":
+            # Workers named by a manager: a lead (supervisors) or a co-worker (both roles).
+            named = sorted({str(op.fields[name]) for op in fresh for name in
+                            ("lead_worker_id", "worker_id") if op.fields.get(name) and (
+                                (op.table == "family" and name == "lead_worker_id")
+                                or (op.table == CO_WORKER_TABLE and name == "worker_id"))})
             self.worker_teams = dict(select_in(
-                self.conn, "SELECT id, team_id FROM worker WHERE id IN ({in})", leads))
+                self.conn, "SELECT id, team_id FROM worker WHERE id IN ({in})", named))
         touched: dict[tuple[str, str], Stored] = {}
         op_rows: dict[str, tuple[str, str]] = {}
         for op in fresh:
@@ -322,6 +335,8 @@ class PushApplier:
             return "family_mismatch"
         if op.table == protocol.CONFLICT_TABLE and stored is None:
             return "forbidden"  # only the server records conflicts; clients resolve them
+        if op.table == CO_WORKER_TABLE and not self._may_allocate(op, scope):
+            return "forbidden"
         # Only a family op has fields removed below; other ops' fields are only read.
         fields = dict(op.fields) if op.table == "family" else op.fields
         if op.table == "family" and actor.role == "supervisor" and \
@@ -374,8 +389,24 @@ class PushApplier:
             if before is not None and after != before:
                 self.moved_families.add(op.row_id)
             scope.families[op.row_id] = after
+        elif op.table == CO_WORKER_TABLE and stored.changed:
+            # Granted or withdrawn: the family's rows are re-stamped so a new co-worker's
+            # cursor reaches them; family_member is rebuilt for the family after the writes.
+            self.moved_families.add(op.family_id)
+            self.co_worker_families.add(op.family_id)
         self.results[op.op_id] = _result(op.op_id, status)
         return None
+
+    def _may_allocate(self, op: Op, scope: Scope) -> bool:
+        """Co-workers are allocated by a supervisor of the family's team or an admin, and
+        only from the family's own team (like a change of lead)."""
+        if self.actor.role == "worker" or op.family_id not in scope.families:
+            return False
+        worker = op.fields.get("worker_id")
+        if worker is None:
+            return True  # ending or re-dating an allocation
+        family_team = scope.families[op.family_id][0]
+        return family_team is not None and self.worker_teams.get(str(worker)) == family_team
 
     def _merge(self, op: Op, stored: Stored, fields: dict[str, Any]) -> str:
         taken = lost = conflicts = 0
@@ -497,6 +528,7 @@ class PushApplier:
                 .values(server_seq=bindparam("seq"), sole_device=None),
                 [{"k_table": t, "k_row": r, "seq": next(seqs)} for t, r in moved_rows])
         self._write_scope(touched)
+        self._write_members()
         for op_id, key in op_rows.items():
             self.results[op_id]["server_seq"] = touched[key].server_seq
         if ops:
@@ -542,6 +574,28 @@ class PushApplier:
                     ("family_id",), [v for v in values if v[2] in existing])
 
 
+    def _write_members(self) -> None:
+        """family_member from the families' current co-worker rows (ended or deleted ones
+        give no access)."""
+        if not self.co_worker_families:
+            return
+        families = sorted(self.co_worker_families)
+        m = mark(self.conn)
+        for chunk in _chunks(families, 900):
+            self.conn.exec_driver_sql(
+                f"DELETE FROM family_member WHERE family_id IN ({', '.join([m] * len(chunk))})",
+                tuple(chunk))
+        active: set[tuple[str, str]] = set()
+        for family_id, data in select_in(
+                self.conn, "SELECT family_id, data FROM sync_row WHERE table_name = {mark} "
+                "AND deleted = {mark} AND family_id IN ({in})", families,
+                head=(CO_WORKER_TABLE, False)):
+            values = from_json(data)
+            if values.get("worker_id") and values.get("ended_on") is None:
+                active.add((family_id, str(values["worker_id"])))
+        bulk_insert(self.conn, family_member, ("family_id", "worker_id"), sorted(active))
+
+
 def _short(value: Any) -> str | None:
     return str(value)[:64] if value is not None else None
 
@@ -555,9 +609,12 @@ def scope_filter(actor: Actor, family: Any = None) -> Any:
         return c.table_name != "audit_event"
     if actor.role == "supervisor":
         families = select(fs.family_id).where(fs.team_id == actor.team_id)
-    else:
-        families = select(fs.family_id).where(fs.lead_worker_id == actor.worker_id)
-    return or_(family.in_(families), and_(family.is_(None), c.team_id == actor.team_id))
+        return or_(family.in_(families), and_(family.is_(None), c.team_id == actor.team_id))
+    led = select(fs.family_id).where(fs.lead_worker_id == actor.worker_id)
+    allocated = select(family_member.c.family_id).where(
+        family_member.c.worker_id == actor.worker_id)
+    return or_(family.in_(led), family.in_(allocated),
+               and_(family.is_(None), c.team_id == actor.team_id))
 
 
 def scope_family_ids(conn: Connection, actor: Actor) -> list[str] | None:
@@ -566,8 +623,11 @@ def scope_family_ids(conn: Connection, actor: Actor) -> list[str] | None:
     column, value = ("team_id", actor.team_id) if actor.role == "supervisor" \
         else ("lead_worker_id", actor.worker_id)
     # Driver SQL: this runs on every caught-up pull, over every family in scope.
-    return [r[0] for r in conn.exec_driver_sql(
-        f"SELECT family_id FROM family_scope WHERE {column} = {mark(conn)}", (value,))]
+    sql = f"SELECT family_id FROM family_scope WHERE {column} = {mark(conn)}"
+    if actor.role == "worker":
+        sql += f" UNION SELECT family_id FROM family_member WHERE worker_id = {mark(conn)}"
+        return [r[0] for r in conn.exec_driver_sql(sql, (value, value))]
+    return [r[0] for r in conn.exec_driver_sql(sql, (value,))]
 
 
 SEQ_WALK_ROWS = 20_000
@@ -598,6 +658,7 @@ def _scope_is_broad(conn: Connection, actor: Actor) -> bool:
         else ("lead_worker_id", actor.worker_id)
     mine = conn.exec_driver_sql(
         f"SELECT count(*) FROM family_scope WHERE {column} = {mark(conn)}", (value,)).scalar()
+    # (A worker's co-worker allocations are few; the lead count decides.)
     every = int(conn.exec_driver_sql("SELECT count(*) FROM family_scope").scalar() or 0)
     return every > 0 and 4 * int(mine or 0) >= every
 

@@ -209,6 +209,18 @@ class OversightNoteRow(SyncedRow, table=True):
     review_due: date | None = None
 
 
+class FamilyCoWorkerRow(SyncedRow, table=True):
+    """A worker allocated to a family besides its lead (SYNC §4.7): they receive the family
+    and may work on it. Ended, not deleted, so the allocation's history stays."""
+
+    __tablename__ = "family_co_worker"
+    family_id: str = Field(index=True)
+    worker_id: str
+    added_on: date
+    ended_on: date | None = None
+    added_by: str | None = None
+
+
 class AuditEventRow(SyncedRow, table=True):
     """Append-only; identifiers and counts only, never case content (I3)."""
 
@@ -280,5 +292,5 @@ SYNCED_TABLES: dict[str, type[SyncedRow]] = {
     for row in (TeamRow, WorkerRow, FamilyRow, FamilyCriterionRow, PersonRow,
                 AgencyInvolvementRow, StarAssessmentRow, PlanRow, PlanGoalRow, PlanActionRow,
                 ContactNoteRow, NoteAddendumRow, OutcomeRow, OutcomeClaimRow,
-                SustainabilityReviewRow, OversightNoteRow, AuditEventRow)
+                SustainabilityReviewRow, OversightNoteRow, FamilyCoWorkerRow, AuditEventRow)
 }

@@ -11,11 +11,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from familyworker.services.allocation import allocation_choices, reallocate
+from familyworker.services.co_workers import add_co_worker, co_workers, end_co_worker
 from familyworker.services.oversight import add_oversight_note
 from familyworker.services.review_queue import changes_since_review, mark_reviewed
 from familyworker.services.team_review import Thresholds, save_thresholds, team_overview
 from familyworker.services.team_roles import is_manager
 from familyworker.store.caseload_store import CaseloadStore
+from familyworker.views.co_workers_dialog import CoWorkersDialog
 from familyworker.views.family_window import FamilyWindow, plain_message
 from familyworker.views.oversight_dialog import OversightDialog
 from familyworker.views.oversight_panel import OversightPanel
@@ -42,6 +44,7 @@ class TeamController(QObject):
         self.team_window: TeamWindow | None = None
         self.oversight_dialog: OversightDialog | None = None
         self.reallocate_dialog: ReallocateDialog | None = None
+        self.co_workers_dialog: CoWorkersDialog | None = None
         self._panels: list[OversightPanel] = []
         self.menu = main_window.menuBar().addMenu("&Team")
         self.team_action = QAction("&Team view", main_window)
@@ -75,7 +78,7 @@ class TeamController(QObject):
         self.store = None
         self._set_manager(False)
         self._panels.clear()
-        for dialog in (self.oversight_dialog, self.reallocate_dialog):
+        for dialog in (self.oversight_dialog, self.reallocate_dialog, self.co_workers_dialog):
             if dialog is not None:
                 dialog.reject()
         if self.team_window is not None:
@@ -93,6 +96,7 @@ class TeamController(QObject):
             window.refresh_requested.connect(self.refresh)
             window.oversight_requested.connect(self.add_oversight)
             window.reallocate_requested.connect(self.choose_new_lead)
+            window.co_workers_requested.connect(self.edit_co_workers)
             window.mark_reviewed_requested.connect(self.mark_reviewed)
             window.thresholds_requested.connect(self.edit_thresholds)
             self.team_window = window
@@ -225,6 +229,41 @@ class TeamController(QObject):
                 lambda error: dialog.show_error(plain_message(error)))
 
         dialog.submitted.connect(save)
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+
+    # ----- co-workers ------------------------------------------------------------------------
+
+    def edit_co_workers(self, family_id: str, reference: str) -> None:
+        store = self.store
+        if store is None:
+            return
+        dialog = CoWorkersDialog(reference, self.team_window)
+        self.co_workers_dialog = dialog
+
+        def load() -> Any:
+            candidates, lead = allocation_choices(store, family_id)
+            return co_workers(store, family_id), candidates, lead
+
+        def reload() -> None:
+            self.runner.run(load, lambda state: dialog.show_state(*state),
+                            lambda error: dialog.show_error(plain_message(error)))
+
+        def changed(_result: object) -> None:
+            reload()
+            self.data_changed.emit(family_id)
+            if self.team_window is not None:
+                self.team_window.show_message("Saved; it reaches the workers at the next sync.")
+
+        def write(action: Any) -> None:
+            self.runner.run_write(action, changed,
+                                  lambda error: dialog.show_error(plain_message(error)))
+
+        dialog.add_requested.connect(lambda worker_id: write(
+            lambda: add_co_worker(store, family_id=family_id, worker_id=worker_id)))
+        dialog.end_requested.connect(lambda allocation_id: write(
+            lambda: end_co_worker(store, allocation_id=allocation_id)))
+        reload()
         dialog.open()
         self.dialog_opened.emit(dialog)
 

@@ -76,6 +76,7 @@ class TeamWindow(QMainWindow):
     refresh_requested = Signal()
     oversight_requested = Signal(str, str)  # (family id, reference)
     reallocate_requested = Signal(str, str)  # (family id, reference)
+    co_workers_requested = Signal(str, str)  # (family id, reference)
     mark_reviewed_requested = Signal(str, int)  # (family id, reviewed up to server_seq)
     thresholds_requested = Signal()
     loaded = Signal()  # after an overview and queue are shown
@@ -128,6 +129,8 @@ class TeamWindow(QMainWindow):
         self.oversight_button.setObjectName("team_oversight_button")
         self.reallocate_button = QPushButton("Re-&allocate…")
         self.reallocate_button.setObjectName("team_reallocate_button")
+        self.co_workers_button = QPushButton("&Co-workers…")
+        self.co_workers_button.setObjectName("team_co_workers_button")
         self.mark_button = QPushButton("&Mark reviewed")
         self.mark_button.setObjectName("team_mark_button")
         self.message_label = QLabel("")
@@ -139,6 +142,8 @@ class TeamWindow(QMainWindow):
             lambda: self._with_current(self.oversight_requested.emit))
         self.reallocate_button.clicked.connect(
             lambda: self._with_current(self.reallocate_requested.emit))
+        self.co_workers_button.clicked.connect(
+            lambda: self._with_current(self.co_workers_requested.emit))
         self.mark_button.clicked.connect(self._mark_current)
         self.tabs.currentChanged.connect(self._update_buttons)
 
@@ -148,7 +153,7 @@ class TeamWindow(QMainWindow):
         top.addWidget(self.refresh_button)
         buttons = QHBoxLayout()
         for button in (self.open_button, self.oversight_button, self.reallocate_button,
-                       self.mark_button):
+                       self.co_workers_button, self.mark_button):
             buttons.addWidget(button)
         buttons.addWidget(self.message_label, 1)
         central = QWidget()
@@ -266,6 +271,7 @@ class TeamWindow(QMainWindow):
 
     def _update_buttons(self, _index: int = 0) -> None:
         has_families = self.current_table() is not None
-        for button in (self.open_button, self.oversight_button, self.reallocate_button):
+        for button in (self.open_button, self.oversight_button, self.reallocate_button,
+                       self.co_workers_button):
             button.setEnabled(has_families)
         self.mark_button.setEnabled(self.tabs.currentWidget() is self.changes_tab)
