@@ -225,8 +225,10 @@ def check_clock(request: PushRequest) -> None:
         if op.field_hlc:
             newest = max(newest, *op.field_hlc.values())
     if newest and int(newest[:12], 16) / 1000 > limit:
+        # Marked so a client whose clock is right again re-stamps them and sends them again.
         raise ApiError(409, "clock_ahead", "Some changes on this device carry a time ahead of "
-                       "the server's clock, so they would wrongly win over colleagues' edits.")
+                       "the server's clock, so they would wrongly win over colleagues' edits.",
+                       errors=[{"type": "stamps_ahead"}])
 
 
 def _too_long(value: Any, limit: int) -> bool:

@@ -80,6 +80,12 @@ class CaseloadStore:
             device_id, wall_clock_ms=_wall_clock_ms,
             last=Timestamp.parse(last) if isinstance(last, str) else None)
 
+    def restart_clock(self, last: Timestamp) -> None:
+        """Continue the clock from ``last`` even if it read later before: only after every
+        stamp it issued later than ``last`` has been replaced (sync's re-stamping). The caller
+        holds ``_clock_lock`` and saves the setting in the same transaction."""
+        self.clock = HybridLogicalClock(self.device_id, wall_clock_ms=_wall_clock_ms, last=last)
+
     # ----- lifecycle -------------------------------------------------------------------------
 
     @classmethod
