@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,8 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from familyworker.domain.ids import new_id
 from familyworker_server import models
 from familyworker_server.errors import ApiError
+
+log = logging.getLogger("familyworker_server.accounts")
 
 ROLES = ("worker", "supervisor", "admin")
 # Unambiguous capitals and digits (no 0/O, 1/I) so a code read over the phone survives.
@@ -293,6 +296,7 @@ def refresh(engine: Engine, *, device_id: str, refresh_token: str, access_second
             pair = _issue_pair(conn, device_id, current, access_seconds)
             audit(conn, action="token-retry", entity="device", entity_id=device_id,
                   device_id=device_id, detail="previous refresh token accepted (lost answer)")
+            log.info("previous refresh token accepted again", extra={"device": device_id})
         else:
             _stop_family(conn, device_id)
             reused = True
@@ -318,6 +322,9 @@ def _stop_family(conn: Connection, device_id: str) -> None:
                  .values(tokens_revoked_at=now(), tokens_revoked_reason="reused"))
     audit(conn, action="token-reuse", entity="device", entity_id=device_id,
           device_id=device_id, detail="a rotated token was presented again; tokens stopped")
+    # Identifiers only: never the token or its hash.
+    log.warning("token reuse: the device's tokens are stopped until it enrols again",
+                extra={"device": device_id})
 
 
 def _refuse_revoked(revoked_at: datetime | None, disabled_at: datetime | None,

@@ -6,6 +6,7 @@ token under ``sync_token``: it is used as the refresh token on the first exchang
 it. Tokens are never logged; ``Credentials`` hides them from ``repr``.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,6 +14,8 @@ from sqlmodel import Session
 
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import LocalSettingRow
+
+log = logging.getLogger(__name__)
 
 SETTING_LEGACY_TOKEN = "sync_token"
 SETTING_ACCESS_TOKEN = "sync_access_token"
@@ -75,6 +78,7 @@ def save(store: CaseloadStore, credentials: Credentials, *,
 def forget(store: CaseloadStore, reason: str) -> None:
     """The server stopped these tokens: drop them (the caseload itself stays) and remember why,
     so the app can ask the worker to connect again."""
+    log.warning("sync: the server stopped this device's tokens (%s); reconnect needed", reason)
     with store.unit_of_work() as uow:
         _clear(uow.session, TOKEN_SETTINGS)
         store.set_setting(SETTING_RECONNECT, reason, session=uow.session)
