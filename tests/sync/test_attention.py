@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Engine, func, select, text, update
 from sqlmodel import select as sqlmodel_select
 from tests.sync.helpers import PASSPHRASE, Server, add_family, add_note, enrolled, sync
 
@@ -29,9 +29,9 @@ def move_family(server_engine: object, family_id: str, worker: str) -> None:
             models.family_scope.c.family_id == family_id).values(lead_worker_id=worker))
 
 
-def server_notes(server: Server) -> list[str]:
+def server_notes(engine: Engine) -> list[str]:
     c = models.sync_row.c
-    with server.engine.connect() as conn:
+    with engine.connect() as conn:
         return [json.loads(d)["narrative"] for d in conn.execute(
             select(c.data).where(c.table_name == "contact_note")).scalars()]
 
@@ -66,7 +66,7 @@ def test_refused_change_is_kept_marked_listed_and_not_resent(
     assert waiting(store) == 0  # not counted as waiting; everything else went up
     status = read_sync_status(store)
     assert (status.waiting, status.needs_attention) == (0, 1)
-    assert server_notes(server) == ["Allowed note"]
+    assert server_notes(server.engine) == ["Allowed note"]
     with store.read() as session:
         [row] = session.exec(sqlmodel_select(OutboxRow).where(
             OutboxRow.rejected_reason.is_not(None))).all()  # type: ignore[union-attr]
@@ -86,7 +86,7 @@ def test_refused_change_is_kept_marked_listed_and_not_resent(
     assert needs_attention_count(store) == 0 and waiting(store) == 1
     final = sync(store, server)
     assert final.rejected == 0 and final.needs_attention == 0
-    assert sorted(server_notes(server)) == sorted(["Allowed note", SECRET])
+    assert sorted(server_notes(server.engine)) == sorted(["Allowed note", SECRET])
     store.lock()
 
 
@@ -150,7 +150,23 @@ def test_cli_sync_reports_changes_needing_attention(
         status, out, _ = run("sync")
         assert status == 0 and "1 changes need attention" in out and "forbidden" in out
         assert SECRET not in out
+        status, out, _ = run("attention", "--json")
+        assert status == 0 and [c["op_id"] for c in json.loads(out)] == [item["op_id"]]
+        status, out, _ = run("attention")
+        assert "1 changes the server refused" in out and SECRET not in out
+        status, _, err = run("send-again", "no-such-op")
+        assert status != 0 and "no-such-op" in err
+        # The supervisor gives the family back; the refused note goes again and lands.
+        move_family(admin, family, ann)
+        status, out, _ = run("send-again", item["op_id"])
+        assert status == 0 and out.startswith("1 changes queued")
+        status, out, _ = run("sync", "--json")
+        assert status == 0 and json.loads(out)["needs_attention"] == []
+        assert SECRET in server_notes(admin)
+        status, out, _ = run("attention")
+        assert out.startswith("No refused changes")
         admin.dispose()
+
 
 
 def _cohort(tmp_path: Path) -> Path:

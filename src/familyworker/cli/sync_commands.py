@@ -1,4 +1,5 @@
-"""Sync commands: enrol, sync, set-family, add-note, conflicts, resolve-conflict."""
+"""Sync commands: enrol, sync, set-family, add-note, conflicts, resolve-conflict, attention,
+send-again."""
 
 import argparse
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ from familyworker.cli.common import (
 from familyworker.domain.contact import NoteKind
 from familyworker.services import families, notes
 from familyworker.services.queries import family_by_reference
-from familyworker.sync.attention import needs_attention
+from familyworker.sync.attention import RejectedChange, needs_attention, retry_rejected
 from familyworker.sync.client import DeviceRevoked, ServerUnreachable, SyncError
 from familyworker.sync.conflicts import list_conflicts, resolve_conflict
 from familyworker.sync.engine import SyncEngine, enrol, is_enrolled
@@ -53,6 +54,15 @@ def register(subparsers: Any) -> None:
     cmd.add_argument("id")
     cmd.add_argument("--keep", required=True, choices=["mine", "theirs"])
 
+    cmd = add_command(subparsers, "attention", help="list changes the server refused",
+                      handler=cmd_attention)
+    cmd.add_argument("--json", action="store_true", help="print a JSON array")
+
+    cmd = add_command(subparsers, "send-again",
+                      help="queue refused changes again (all, or the op ids given)",
+                      handler=cmd_send_again)
+    cmd.add_argument("op_ids", nargs="*", metavar="OP_ID")
+
 
 def cmd_enrol(args: argparse.Namespace) -> int:
     with open_store(args) as store:
@@ -89,21 +99,53 @@ def cmd_sync(args: argparse.Namespace) -> int:
                     "pulled": report.pulled, "conflicts_found": report.conflicts_found,
                     "open_conflicts": report.open_conflicts,
                     "purged_families": report.purged_families,
-                    "needs_attention": [{
-                        "op_id": c.op_id, "table": c.table, "row_id": c.row_id,
-                        "family_id": c.family_id, "family_reference": c.family_reference,
-                        "kind": c.kind, "reason": c.reason,
-                        "rejected_at": c.rejected_at.isoformat() if c.rejected_at else None}
-                        for c in attention]})
+                    "needs_attention": [_attention_json(c) for c in attention]})
     else:
         print(f"Sent {report.pushed} changes, received {report.pulled}; "
               f"{report.conflicts_found} new conflicts, {report.open_conflicts} to resolve.")
         if attention:
             print(f"{len(attention)} changes need attention: the server refused them; they are "
                   "kept on this device and not sent again.")
-            for c in attention:
-                print(f"  {c.family_reference or c.family_id or '-'}  {c.table} {c.kind}  "
-                      f"{c.reason}  ({c.op_id})")
+            _print_attention(attention)
+    return EXIT_OK
+
+
+def _attention_json(change: RejectedChange) -> dict[str, Any]:
+    return {"op_id": change.op_id, "table": change.table, "row_id": change.row_id,
+            "family_id": change.family_id, "family_reference": change.family_reference,
+            "kind": change.kind, "reason": change.reason,
+            "rejected_at": change.rejected_at.isoformat() if change.rejected_at else None}
+
+
+def _print_attention(attention: list[RejectedChange]) -> None:
+    for c in attention:
+        print(f"  {c.family_reference or c.family_id or '-'}  {c.table} {c.kind}  "
+              f"{c.reason}  ({c.op_id})")
+
+
+def cmd_attention(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        attention = needs_attention(store)
+    if args.json:
+        print_json([_attention_json(c) for c in attention])
+    elif not attention:
+        print("No refused changes: everything typed on this device was accepted or is waiting "
+              "to be sent.")
+    else:
+        print(f"{len(attention)} changes the server refused (kept on this device):")
+        _print_attention(attention)
+    return EXIT_OK
+
+
+def cmd_send_again(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        known = {c.op_id for c in needs_attention(store)}
+        unknown = [op for op in args.op_ids if op not in known]
+        if unknown:
+            raise CommandFailed(f"No refused change has the id {unknown[0]}; "
+                                "'familyworker attention' lists them.")
+        queued = retry_rejected(store, args.op_ids or None)
+    print(f"{queued} changes queued to send again at the next sync.")
     return EXIT_OK
 
 
