@@ -125,6 +125,8 @@ def list_devices(engine: Engine) -> list[dict[str, Any]]:
         rows = conn.execute(
             select(models.device.c.id, models.device.c.name, models.device.c.created_at,
                    models.device.c.last_seen_at, models.device.c.revoked_at,
+                   # Set when a reused refresh token stopped its tokens: it must enrol again.
+                   models.device.c.tokens_revoked_at,
                    models.worker.c.name.label("worker"))
             .join(models.worker, models.worker.c.id == models.device.c.worker_id)
             .order_by(models.device.c.created_at)).all()

@@ -18,7 +18,7 @@ from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import FamilyRow, OutboxRow
 from familyworker.sync import credentials
 from familyworker.sync.client import DeviceRevoked, ReconnectRequired, ServerUnreachable
-from familyworker.sync.engine import SETTING_TOKEN, enrol, is_enrolled
+from familyworker.sync.engine import SETTING_TOKEN, SyncEngine, enrol, is_enrolled
 from familyworker.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION
 from familyworker_server import accounts, models
 
@@ -74,8 +74,6 @@ def outbox_size(store: CaseloadStore) -> int:
 
 
 def sync_with(store: CaseloadStore, http: Recorder) -> Any:
-    from familyworker.sync.engine import SyncEngine
-
     engine = SyncEngine(store, http=http)  # type: ignore[arg-type]
     try:
         return engine.sync()
@@ -106,6 +104,33 @@ def test_expired_access_token_is_refreshed_and_the_sync_completes(
     assert http.paths()[0] == "token" and all(status < 400 for _, status, _ in http.seen)
     assert tokens_of(store).isdisjoint(after)
     store.lock()
+
+
+def test_token_expiring_in_the_middle_of_a_pass_is_refreshed_from_the_pull_thread(
+        server: Server, tmp_path: Path) -> None:
+    ann = server.worker("Ann", server.team("North"))
+    writer = enrolled(server, tmp_path / "a", ann)
+    for i in range(6):
+        add_family(writer, f"FAM-{i}")
+    sync(writer, server)
+    reader = enrolled(server, tmp_path / "b", ann)
+
+    class ExpiresAfterFirstPage(Recorder):
+        def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+            if "/pull" in url and sum(p == "pull" for p in self.paths()) == 1:
+                expire_on_server(server)
+            return super().request(method, url, **kwargs)
+
+    http = ExpiresAfterFirstPage(server.client)
+    engine = SyncEngine(reader, http=http, page_rows=2)  # type: ignore[arg-type]
+    report = engine.sync()
+    engine.close()
+    assert ("/sync/v1/pull", 401, "token_expired") in http.seen
+    assert report.pulled >= 6
+    with reader.read() as session:
+        assert len(session.exec(sqlmodel_select(FamilyRow)).all()) == 6
+    writer.lock()
+    reader.lock()
 
 
 def test_lost_refresh_answer_neither_locks_out_nor_wipes(
