@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from pydantic_core import to_json
 from sqlalchemy import Connection, delete, text
 from sqlmodel import col
 from sqlmodel import select as sqlmodel_select
@@ -33,7 +34,7 @@ from familyworker.sync.client import (
     SyncClient,
     SyncError,
 )
-from familyworker.sync.outbox import coalesce
+from familyworker.sync.outbox import encode_ops
 from familyworker.sync.page_apply import SETTING_CURSOR, apply_page
 from familyworker.sync.shred import crypto_shred
 from familyworker.sync.write_transaction import WriteTransaction
@@ -118,12 +119,14 @@ def enrol(store: CaseloadStore, *, server_url: str, code: str,
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """Outbox rows (first_seq, last_seq] as wire ops; ``members`` maps op id to its seqs."""
+    """Outbox rows (first_seq, last_seq] as ``count`` wire ops, ``ops`` their JSON array text;
+    ``members`` maps op id to its seqs."""
 
     batch_id: str
     first_seq: int
     last_seq: int
-    ops: list[dict[str, Any]]
+    ops: str
+    count: int
     members: dict[str, list[int]] = field(default_factory=dict)
 
 
@@ -177,13 +180,13 @@ class SyncEngine:
         # server is not left waiting on the client's own writes.
         with ThreadPoolExecutor(1, thread_name_prefix="sync-push") as pool:
             batch = self._next_batch(after=None)
-            while batch.ops:
-                in_flight = pool.submit(self.client.push, self._payload(batch))
+            while batch.count:
+                in_flight = pool.submit(self.client.push_body, self._payload(batch))
                 if answered is not None:
                     rejected += self._record(*answered)
                 following = self._next_batch(after=batch)
                 answered = (batch, in_flight.result())
-                pushed += len(batch.ops)
+                pushed += batch.count
                 batch = following
             if answered is not None:
                 rejected += self._record(*answered)
@@ -199,10 +202,13 @@ class SyncEngine:
                         len(bad), ",".join(sorted(set(bad.values()))))
         return len(bad)
 
-    def _payload(self, batch: "Batch") -> dict[str, Any]:
-        return {"protocol": protocol.PROTOCOL_VERSION, "schema_version": protocol.SCHEMA_VERSION,
-                "device_id": self.store.device_id, "batch_id": batch.batch_id,
-                "client_time": datetime.now(UTC).isoformat(), "ops": batch.ops}
+    def _payload(self, batch: "Batch") -> bytes:
+        """The request body; the ops' text is reused as is (the envelope is all that is new)."""
+        head = to_json({"protocol": protocol.PROTOCOL_VERSION,
+                        "schema_version": protocol.SCHEMA_VERSION,
+                        "device_id": self.store.device_id, "batch_id": batch.batch_id,
+                        "client_time": datetime.now(UTC).isoformat()})
+        return b"".join((head[:-1], b',"ops":', batch.ops.encode(), b"}"))
 
     def _next_batch(self, after: "Batch | None") -> "Batch":
         """The batch to send after ``after``: an unfinished one first (same id, same ops), else
@@ -230,7 +236,7 @@ class SyncEngine:
                 conn.exec_driver_sql("SELECT max(seq) FROM sync_outbox WHERE seq > ? AND "
                                      "rejected_reason IS NULL", (floor,)).first()
             if last_row is None or last_row[0] is None:
-                return Batch("", floor, floor, [])
+                return Batch("", floor, floor, "[]", 0)
             batch_id = new_id()
             conn.exec_driver_sql("UPDATE sync_outbox SET batch_id = ? WHERE seq = ?",
                                  (batch_id, last_row[0]))
@@ -238,12 +244,18 @@ class SyncEngine:
 
     @staticmethod
     def _read_batch(conn: Connection, batch_id: str, first: int, last: int) -> "Batch":
-        rows = conn.exec_driver_sql(
-            "SELECT seq, op_id, table_name, row_id, family_id, kind, hlc, fields, "
-            "base_server_seq FROM sync_outbox WHERE seq > ? AND seq <= ? AND "
-            "rejected_reason IS NULL ORDER BY seq", (first, last)).all()
-        ops, members = coalesce(rows)
-        return Batch(batch_id, first, last, ops, members)
+        # The driver's cursor: plain tuples, no result rows built for thousands of ops.
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(
+                "SELECT seq, op_id, table_name, row_id, family_id, kind, hlc, fields, "
+                "base_server_seq FROM sync_outbox WHERE seq > ? AND seq <= ? AND "
+                "rejected_reason IS NULL ORDER BY seq", (first, last))
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        ops, count, members = encode_ops(rows)
+        return Batch(batch_id, first, last, ops, count, members)
 
     def _finish_batch(self, batch: "Batch", refused: dict[str, str]) -> None:
         """The server has answered: accepted ops leave the outbox; refused ones stay, marked
