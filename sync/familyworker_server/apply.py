@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 from pydantic_core import from_json, to_json
 from sqlalchemy import (
     Connection,
+    Integer,
     String,
     and_,
     bindparam,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from familyworker.domain.ids import new_id
 from familyworker.sync import protocol
@@ -602,21 +604,22 @@ def _short(value: Any) -> str | None:
     return str(value)[:64] if value is not None else None
 
 
-def scope_filter(actor: Actor, family: Any = None) -> Any:
-    """SQL condition selecting the rows an actor may pull (``family``: the column to test)."""
+def scope_filter(role: str, family: Any = None) -> Any:
+    """SQL condition selecting the rows an actor of ``role`` may pull (``family``: the column
+    to test); binds ``team`` and ``worker``."""
     c = models.sync_row.c
     family = c.family_id if family is None else family
     fs = models.family_scope.c
-    if actor.role == "admin":
+    if role == "admin":
         return c.table_name != "audit_event"
-    if actor.role == "supervisor":
-        families = select(fs.family_id).where(fs.team_id == actor.team_id)
-        return or_(family.in_(families), and_(family.is_(None), c.team_id == actor.team_id))
-    led = select(fs.family_id).where(fs.lead_worker_id == actor.worker_id)
+    team_rows = and_(family.is_(None), c.team_id.is_not_distinct_from(bindparam("team")))
+    if role == "supervisor":
+        families = select(fs.family_id).where(fs.team_id == bindparam("team"))
+        return or_(family.in_(families), team_rows)
+    led = select(fs.family_id).where(fs.lead_worker_id == bindparam("worker"))
     allocated = select(family_member.c.family_id).where(
-        family_member.c.worker_id == actor.worker_id)
-    return or_(family.in_(led), family.in_(allocated),
-               and_(family.is_(None), c.team_id == actor.team_id))
+        family_member.c.worker_id == bindparam("worker"))
+    return or_(family.in_(led), family.in_(allocated), team_rows)
 
 
 def scope_family_ids(conn: Connection, actor: Actor) -> list[str] | None:
@@ -665,26 +668,52 @@ def _scope_is_broad(conn: Connection, actor: Actor) -> bool:
     return every > 0 and 4 * int(mine or 0) >= every
 
 
+_PULL_STATEMENTS: dict[tuple[str, str, bool, bool], SQLCompiler] = {}
+
+
+def _pull_statement(conn: Connection, role: str, *, initial: bool, walk: bool) -> SQLCompiler:
+    """The page query, compiled once per dialect and shape: building and compiling it on every
+    pull cost more than running it for a small delta."""
+    key = (conn.dialect.name, role, initial, walk)
+    compiled = _PULL_STATEMENTS.get(key)
+    if compiled is None:
+        c = models.sync_row.c
+        # The unary + keeps SQLite off the family index when walking the seq index.
+        family: Any = literal_column("+sync_row.family_id") if walk else None
+        query = (
+            select(c.server_seq, _row_json(c))
+            .where(and_(c.server_seq > bindparam("cursor"),
+                        c.server_seq <= bindparam("snapshot"),
+                        scope_filter(role, family),
+                        or_(c.sole_device.is_(None), c.sole_device != bindparam("device")),
+                        # A first sync needs no tombstones (SYNC §4.5).
+                        c.deleted.is_(False) if initial else c.deleted.is_not(None)))
+            .order_by(c.server_seq).limit(bindparam("limit", type_=Integer)))
+        compiled = cast_compiler(query.compile(dialect=conn.dialect))
+        _PULL_STATEMENTS[key] = compiled
+    return compiled
+
+
+def cast_compiler(compiled: object) -> SQLCompiler:
+    assert isinstance(compiled, SQLCompiler)
+    return compiled
+
+
 def pull_page(conn: Connection, actor: Actor, *, cursor: int, limit: int) -> bytes:
     """One page as JSON bytes; stored JSON is spliced in unparsed because pulls dominate load."""
-    snapshot = int(conn.execute(select(models.sync_counter.c.value)).scalar_one())
-    c = models.sync_row.c
-    family: Any = None
-    if conn.dialect.name == "sqlite" and (snapshot - cursor <= SEQ_WALK_ROWS
-                                          or _scope_is_broad(conn, actor)):
-        # Walking the seq index beats SQLite's own choice (an index probe per family in scope,
-        # then a sort, on every page) for a delta, and for an initial pull when the caller
-        # holds a good share of all families. The unary + keeps SQLite off the family index.
-        family = literal_column("+sync_row.family_id")
-    query = (
-        select(c.server_seq, _row_json(c))
-        .where(and_(c.server_seq > cursor, c.server_seq <= snapshot,
-                    scope_filter(actor, family),
-                    or_(c.sole_device.is_(None), c.sole_device != actor.device_id),
-                    # A first sync needs no tombstones (SYNC §4.5).
-                    c.deleted.is_(False) if cursor == 0 else c.deleted.is_not(None)))
-        .order_by(c.server_seq).limit(limit))
-    rows = conn.execute(query).all()
+    snapshot = int(conn.exec_driver_sql("SELECT value FROM sync_counter").scalar_one())
+    # Walking the seq index beats SQLite's own choice (an index probe per family in scope, then
+    # a sort, on every page) for a delta, and for an initial pull when the caller holds a good
+    # share of all families.
+    walk = conn.dialect.name == "sqlite" and (snapshot - cursor <= SEQ_WALK_ROWS
+                                              or _scope_is_broad(conn, actor))
+    compiled = _pull_statement(conn, actor.role, initial=cursor == 0, walk=walk)
+    params: dict[str, Any] = dict(compiled.construct_params({
+        "cursor": cursor, "snapshot": snapshot, "device": actor.device_id, "limit": limit,
+        "team": actor.team_id, "worker": actor.worker_id}) or {})
+    rows = conn.exec_driver_sql(compiled.string, tuple(
+        params[name] for name in compiled.positiontup or ()) if compiled.positional
+        else params).all()
     has_more = len(rows) == limit
     next_cursor = rows[-1][0] if has_more else snapshot
     dumps = json.dumps

@@ -51,6 +51,13 @@ class WireModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Answer(BaseModel):
+    """A server's answer: fields this client does not know are ignored, so a newer server can
+    add to an answer without breaking clients already in the field (requests stay strict)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
 class Versioned(WireModel):
     protocol: int = Field(ge=0, le=1_000)
     schema_version: int = Field(ge=0, le=1_000_000)
@@ -77,21 +84,21 @@ class PushRequest(Versioned):
     ops: list[Op] = Field(max_length=MAX_BATCH_OPS)
 
 
-class OpResult(WireModel):
+class OpResult(Answer):
     op_id: str
     status: OpStatus
     reason: str | None = None
     server_seq: int | None = None
 
 
-class PushResponse(WireModel):
+class PushResponse(Answer):
     batch_id: str
     results: list[OpResult]
     conflicts: int = 0
     server_time: datetime
 
 
-class PulledRow(WireModel):
+class PulledRow(Answer):
     """A row's current state on the server (not each intermediate change)."""
 
     table: str
@@ -104,7 +111,7 @@ class PulledRow(WireModel):
     deleted_hlc: str | None = None
 
 
-class PullResponse(WireModel):
+class PullResponse(Answer):
     rows: list[PulledRow]
     next_cursor: int
     has_more: bool
@@ -115,7 +122,7 @@ class PullResponse(WireModel):
     server_time: datetime
 
 
-class ScopeResponse(WireModel):
+class ScopeResponse(Answer):
     families: list[str] | None
     scope_hash: str | None
     server_time: datetime
@@ -127,7 +134,7 @@ class EnrolRequest(Versioned):
     device_name: Annotated[str, StringConstraints(max_length=100)] = ""
 
 
-class EnrolResponse(WireModel):
+class EnrolResponse(Answer):
     device_id: str
     access_token: str
     worker_id: str
@@ -137,7 +144,7 @@ class EnrolResponse(WireModel):
     server_time: datetime
 
 
-class StatusResponse(WireModel):
+class StatusResponse(Answer):
     device_id: str
     worker_id: str
     role: Role
@@ -151,10 +158,11 @@ ErrorCode = Literal[
     "invalid_request", "invalid_json", "body_too_large", "unsupported_encoding",
     "client_too_old", "client_too_new", "invalid_token", "device_revoked",
     "enrolment_code_invalid", "enrolment_code_expired", "device_exists",
-    "batch_reused", "batch_in_progress", "clock_ahead", "not_found", "internal"]
+    "batch_reused", "batch_in_progress", "clock_ahead", "not_found", "internal",
+    "token_expired", "token_reused"]
 
 
-class ErrorBody(WireModel):
+class ErrorBody(Answer):
     """Every 4xx/5xx answer: a machine-readable code and one plain sentence."""
 
     code: ErrorCode

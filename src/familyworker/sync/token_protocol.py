@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from familyworker.sync.protocol import EnrolResponse, Uuid, Versioned, WireModel
+from familyworker.sync.protocol import Answer, EnrolResponse, Uuid, Versioned
 
 TOKEN_PATH = "/sync/v1/token"
 
@@ -32,7 +32,7 @@ class TokenRequest(Versioned):
     refresh_token: Token
 
 
-class TokenResponse(WireModel):
+class TokenResponse(Answer):
     access_token: str
     refresh_token: str
     # Seconds from now: the client adds them to its own clock, so clock skew does not matter.
