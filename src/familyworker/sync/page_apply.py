@@ -3,8 +3,10 @@ merged field by field by HLC; the cursor saved in the same transaction as its pa
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any
 
 from pydantic_core import from_json, to_json
@@ -55,7 +57,9 @@ def apply_page(store: CaseloadStore, rows: list[dict[str, Any]], next_cursor: in
             table = row_type.__table__  # type: ignore[attr-defined]
             columns = set(_defaults(row_type))
             existing: dict[str, Any] = {}
-            ids = [item["row_id"] for item in items]
+            # Which ids are here at all, by the driver (on an initial pull: none, so the full
+            # rows - built by Core - are loaded only for the few that will be merged).
+            ids = _present_ids(conn, table.name, [item["row_id"] for item in items])
             for start in range(0, len(ids), 900):
                 for found in conn.execute(select(table).where(
                         table.c.id.in_(ids[start:start + 900]))):
@@ -89,8 +93,54 @@ def apply_page(store: CaseloadStore, rows: list[dict[str, Any]], next_cursor: in
     return conflicts
 
 
+def _present_ids(conn: Connection, table: str, ids: list[str]) -> list[str]:
+    """Those of ``ids`` that have a local row (an index-only lookup through the driver)."""
+    found: list[str] = []
+    cursor = conn.connection.cursor()
+    try:
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            cursor.execute(f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
+                           chunk)
+            found.extend(row[0] for row in cursor.fetchall())
+    finally:
+        cursor.close()
+    return found
+
+
 _MISSING = object()
 _SYNC_NAMES = ("id", "server_seq", "field_hlc", "deleted_at", "deleted_hlc")
+
+
+@dataclass(frozen=True, slots=True)
+class _Convert:
+    """One column's conversion: wire ISO text to ``kind`` (date/datetime), then ``process`` (the
+    column's SQLAlchemy bind processor). ``none`` and ``empty`` are what it makes of None and
+    of an empty list, computed once (_MISSING when it refuses them); ``memo`` caches converted
+    date text (a pure function of the text, and few distinct values: a page's dates repeat)."""
+
+    index: int
+    kind: Any
+    process: Any
+    none: Any
+    empty: Any
+    memo: dict[str, Any]
+
+    def __call__(self, value: Any) -> Any:
+        if value is None and self.none is not _MISSING:
+            return self.none
+        if type(value) is list and not value and self.empty is not _MISSING:
+            return self.empty
+        if self.kind is not None and isinstance(value, str):
+            memo = self.memo
+            done = memo.get(value, _MISSING)
+            if done is _MISSING:
+                converted = self.kind.fromisoformat(value)
+                done = converted if self.process is None else self.process(converted)
+                if self.kind is date and len(memo) < 10_000:
+                    memo[value] = done
+            return done
+        return value if self.process is None else self.process(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +148,38 @@ class _InsertPlan:
     """A table's INSERT and, per column, (name, default, date kind, bind processor): built once
     so a pulled row becomes a bind-ready tuple without intermediate dicts (pull is client-bound).
     Values are converted exactly as before: wire ISO text to date/datetime, then the column's
-    own SQLAlchemy bind processor."""
+    own SQLAlchemy bind processor.
+
+    A row from a current server names every column: its values are then taken in one
+    ``itemgetter`` call and only the columns with a conversion are visited."""
 
     sql: str
     columns: tuple[tuple[str, Any, Any, Any], ...]
     sync_binds: tuple[Any, ...]
+    names: frozenset[str]
+    getter: Callable[[dict[str, Any]], tuple[Any, ...]] | None
+    converts: tuple[_Convert, ...]
+    deleted_at: _Convert
 
     def bind(self, item: dict[str, Any], stamps: dict[str, str]) -> tuple[Any, ...]:
+        data: dict[str, Any] = item["data"]
+        if self.getter is None or data.keys() != self.names:
+            return self._bind_each(item, stamps)
+        out = list(self.getter(data))
+        for convert in self.converts:
+            out[convert.index] = convert(out[convert.index])
+        deleted_at = deleted_hlc = None
+        if item.get("deleted"):  # as _sync_columns for a row with no local state
+            deleted_at = self.deleted_at(datetime.now(UTC))
+            deleted_hlc = item.get("deleted_hlc")
+        else:
+            deleted_at = self.deleted_at.none
+        out += (item["row_id"], item["server_seq"], to_json(stamps).decode(), deleted_at,
+                deleted_hlc)
+        return tuple(out)
+
+    def _bind_each(self, item: dict[str, Any], stamps: dict[str, str]) -> tuple[Any, ...]:
+        """Any row: missing columns take their defaults (unconverted, as before)."""
         data: dict[str, Any] = item["data"]
         out: list[Any] = []
         append = out.append
@@ -136,13 +211,31 @@ def _insert_plan(conn: Connection, row_type: type[SyncedRow]) -> _InsertPlan:
         def processor(column: str) -> Any:
             return table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
 
+        def convert(index: int, column: str) -> _Convert:
+            process = processor(column)
+
+            def once(value: Any) -> Any:
+                try:
+                    return value if process is None else process(value)
+                except Exception:  # a processor that refuses this value: never shortcut
+                    return _MISSING
+            return _Convert(index, kinds.get(column), process, once(None), once([]), {})
+
         defaults = _defaults(row_type)
         names = [*defaults, *_SYNC_NAMES]
+        # The fast path needs a tuple from itemgetter (2+ columns) and no processor on the
+        # sync columns other than deleted_at's.
+        fast = len(defaults) > 1 and all(
+            processor(n) is None for n in _SYNC_NAMES if n != "deleted_at")
         plan = _InsertPlan(
             f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
             f"({', '.join('?' * len(names))})",
             tuple((n, d, kinds.get(n), processor(n)) for n, d in defaults.items()),
-            tuple(processor(n) for n in _SYNC_NAMES))
+            tuple(processor(n) for n in _SYNC_NAMES),
+            frozenset(defaults), itemgetter(*defaults) if fast else None,
+            tuple(convert(i, n) for i, n in enumerate(defaults)
+                  if kinds.get(n) is not None or processor(n) is not None),
+            convert(len(defaults) + _SYNC_NAMES.index("deleted_at"), "deleted_at"))
         _PLANS[name] = plan
     return plan
 
