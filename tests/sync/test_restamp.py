@@ -3,9 +3,11 @@ clock is right, the next sync re-stamps them from now (in order, in the outbox a
 rows) and sends them, instead of being refused until real time catches up."""
 
 import json
+import logging
 import time
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 from tests.sync.helpers import Server, add_family, add_note, enrolled, sync
 
@@ -61,5 +63,31 @@ def test_future_stamps_are_replaced_in_order_and_nothing_is_lost(
         notes = [n.narrative for n in session.exec(select(ContactNoteRow)).all()]
     assert names == {"FAM-0": "Renamed later", "FAM-1": "Fast clock"}
     assert notes == ["Typed while the clock was wrong."]
+    store.lock()
+    tablet.lock()
+
+
+def test_sync_re_stamps_by_itself_once_the_clock_is_right(
+        sqlite_server: Server, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    server = sqlite_server
+    ann = server.worker("Ann", server.team("North"))
+    store = enrolled(server, tmp_path / "a", ann)
+    now_ms = time.time_ns() // 1_000_000
+    store.restart_clock(Timestamp(now_ms + YEAR_MS, 0, store.device_id))
+    fid = add_family(store, "FAM-2", "Typed in the future")
+    add_note(store, fid, "The laptop thought it was next year.")
+
+    with caplog.at_level(logging.WARNING, logger="familyworker.sync.engine"):
+        report = sync(store, server)  # refused (stamps ahead), re-stamped, sent again
+
+    assert report.rejected == 0
+    assert any("re-stamped" in r.getMessage() for r in caplog.records)
+    with store.read() as session:
+        assert session.exec(select(OutboxRow)).all() == []
+    tablet = enrolled(server, tmp_path / "b", ann)
+    sync(tablet, server)
+    with tablet.read() as session:
+        assert [n.narrative for n in session.exec(select(ContactNoteRow)).all()] == [
+            "The laptop thought it was next year."]
     store.lock()
     tablet.lock()

@@ -69,10 +69,12 @@ class ClockAhead(SyncError):
 
     code = "clock_ahead"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, stamps_only: bool = False) -> None:
         super().__init__(message + " Nothing was sent; your changes are kept on this device. "
                          "Correct the date and time, then sync again (if it persists, ask "
                          "your administrator).")
+        # The clock is right now, but changes were stamped while it ran fast: re-stamp them.
+        self.stamps_only = stamps_only
 
 
 class ServerRefused(SyncError):
@@ -257,7 +259,9 @@ def _refusal(response: httpx.Response) -> SyncError:
     if code == "device_revoked":
         return DeviceRevoked(message or "This device has been revoked.")
     if code == "clock_ahead":
-        return ClockAhead(message)
+        errors = body.get("errors") if isinstance(body, dict) else None
+        return ClockAhead(message, stamps_only=isinstance(errors, list) and any(
+            isinstance(e, dict) and e.get("type") == "stamps_ahead" for e in errors))
     if code == "token_reused":
         return ReconnectRequired()
     if response.status_code >= 500 and not code:

@@ -27,6 +27,7 @@ from familyworker.store.tables import FamilyRow
 from familyworker.sync import credentials, protocol
 from familyworker.sync.attention import needs_attention_count
 from familyworker.sync.client import (
+    ClockAhead,
     DeviceRevoked,
     NotEnrolled,
     ReconnectRequired,
@@ -36,6 +37,7 @@ from familyworker.sync.client import (
 )
 from familyworker.sync.outbox import encode_ops
 from familyworker.sync.page_apply import SETTING_CURSOR, apply_page
+from familyworker.sync.restamp import restamp_future_stamps
 from familyworker.sync.shred import crypto_shred
 from familyworker.sync.write_transaction import WriteTransaction
 
@@ -156,7 +158,7 @@ class SyncEngine:
     def sync(self) -> SyncReport:
         """Push then pull (always in that order), then leave families no longer in scope."""
         try:
-            pushed, rejected = self.push()
+            pushed, rejected = self._push_restamping()
             pulled, conflicts, scope_digest = self.pull()
             purged = self.purge_out_of_scope(scope_digest)
         except DeviceRevoked:
@@ -169,6 +171,18 @@ class SyncEngine:
                           conflicts_found=conflicts, purged_families=purged,
                           open_conflicts=open_conflict_count(self.store),
                           needs_attention=needs_attention_count(self.store))
+
+    def _push_restamping(self) -> tuple[int, int]:
+        """Push; if the server refuses changes stamped while this device's clock ran fast (and
+        the clock is right now), re-stamp them from now and push once more."""
+        try:
+            return self.push()
+        except ClockAhead as refusal:
+            if not refusal.stamps_only:
+                raise
+        moved = restamp_future_stamps(self.store)
+        log.warning("re-stamped %d changes made while the clock ran fast", moved)
+        return self.push()
 
     # ----- push ----------------------------------------------------------------------------
 
