@@ -35,6 +35,7 @@ from familyworker.sync.client import (
     SyncClient,
     SyncError,
 )
+from familyworker.sync.gc_pause import gc_paused
 from familyworker.sync.outbox import encode_ops
 from familyworker.sync.page_apply import SETTING_CURSOR, apply_page
 from familyworker.sync.restamp import restamp_future_stamps
@@ -192,7 +193,7 @@ class SyncEngine:
         # One batch in flight at a time (the server sees them in order). While it travels and
         # is merged, this thread records the previous answer and cuts the next batch, so the
         # server is not left waiting on the client's own writes.
-        with ThreadPoolExecutor(1, thread_name_prefix="sync-push") as pool:
+        with gc_paused(), ThreadPoolExecutor(1, thread_name_prefix="sync-push") as pool:
             batch = self._next_batch(after=None)
             while batch.count:
                 in_flight = pool.submit(self.client.push_body, self._payload(batch))
@@ -290,7 +291,7 @@ class SyncEngine:
         """Pull pages until caught up; returns (rows, new conflict records, scope digest)."""
         cursor = int(self.store.setting(SETTING_CURSOR, 0) or 0)
         pulled = conflicts = 0
-        with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as pool:
+        with gc_paused(), ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as pool:
             fetch = pool.submit(self.client.pull, cursor=cursor, limit=self.page_rows)
             while True:
                 page = fetch.result()
