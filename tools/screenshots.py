@@ -271,6 +271,26 @@ def team_screens(app: QApplication, tmp: Path) -> None:
         family_window.tabs.setCurrentIndex(family_window.tabs.count() - 1)
         settle(app, runner)
         save(family_window, "oversight")
+        # A co-worker for the first family, then the Co-workers… dialog.
+        from familyworker.services.allocation import allocation_choices
+        from familyworker.services.co_workers import add_co_worker
+
+        workers, lead = allocation_choices(store, item.family_id)
+        add_co_worker(store, family_id=item.family_id,
+                      worker_id=next(w.id for w in workers if w.id != lead))
+        table.setCurrentIndex(table.model().index(0, 0))
+        opened: list[Any] = []
+        controller.team.dialog_opened.connect(opened.append)
+        window.co_workers_button.click()
+        for _ in range(100):
+            settle(app, runner)
+            if opened and opened[-1].current_list.count():
+                break
+            time.sleep(0.05)
+        opened[-1].resize(520, 380)
+        settle(app, runner)
+        save(opened[-1], "co-workers")
+        opened[-1].reject()
         controller.lock()
         settle(app, runner)
         controller.sync.wait_for_pass()
