@@ -14,6 +14,7 @@ from tests.sync.helpers import Server, add_family, add_note, enrolled, sync
 
 from familyworker.services.sync_outcome import SyncState
 from familyworker.services.sync_session import sync_pass
+from familyworker.services.sync_status import read_sync_status
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import FamilyRow, OutboxRow
 from familyworker.sync import credentials
@@ -196,12 +197,14 @@ def test_reuse_stops_the_tokens_but_keeps_the_caseload(
             "ZEBEDEE-CANARY-7731"
     assert not is_enrolled(store)
     assert credentials.reconnect_reason(store) == "token_reused"
+    assert read_sync_status(store).reconnect_needed  # the status bar says: connect again
     outcome = sync_pass(store, http=server.client)
     assert outcome.state is SyncState.NOT_CONNECTED and not outcome.wiped
 
     # Reconnecting with a new code keeps the caseload and sends what was waiting.
     enrol(store, server_url="http://testserver", code=server.code(ann), http=server.client)
     assert credentials.reconnect_reason(store) is None
+    assert not read_sync_status(store).reconnect_needed
     report = sync(store, server)
     assert report.pushed >= waiting and outbox_size(store) == 0  # + the reconnect audit row
     store.lock()

@@ -29,10 +29,14 @@ class SyncStatus:
     needs_attention: int  # changes the server refused (kept locally, shown to the worker)
     open_conflicts: int
     interval_minutes: int
+    # The server stopped this device's tokens (an old refresh token came back): the caseload is
+    # intact; the worker connects again with a new code.
+    reconnect_needed: bool = False
 
 
 def read_sync_status(store: CaseloadStore) -> SyncStatus:
     # Imported here, on the worker thread, to keep the HTTP stack out of the app's start-up.
+    from familyworker.sync.credentials import SETTING_RECONNECT
     from familyworker.sync.engine import SETTING_LAST_SYNC, SETTING_SERVER_URL, is_enrolled
 
     with store.read() as session:
@@ -48,10 +52,13 @@ def read_sync_status(store: CaseloadStore) -> SyncStatus:
         last = store.setting(SETTING_LAST_SYNC, session=session)
         url = store.setting(SETTING_SERVER_URL, "", session=session)
         minutes = store.setting(SETTING_SYNC_MINUTES, DEFAULT_SYNC_MINUTES, session=session)
-    return SyncStatus(enrolled=is_enrolled(store), server_url=str(url or ""),
+        reconnect = store.setting(SETTING_RECONNECT, session=session)
+    enrolled = is_enrolled(store)
+    return SyncStatus(enrolled=enrolled, server_url=str(url or ""),
                       last_synced_at=_parse_time(last), waiting=waiting,
                       needs_attention=attention, open_conflicts=conflicts,
-                      interval_minutes=clamp_interval(minutes))
+                      interval_minutes=clamp_interval(minutes),
+                      reconnect_needed=not enrolled and bool(reconnect))
 
 
 def clamp_interval(minutes: object) -> int:

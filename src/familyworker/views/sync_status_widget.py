@@ -86,6 +86,8 @@ class SyncStatusWidget(QWidget):
         status = self._status
         if status is None:
             return ""
+        if status.reconnect_needed:
+            return "Not connected: connect again (Sync › Connect to your organisation…)"
         if not status.enrolled:
             return "Working offline (not connected)"
         if self._syncing:
