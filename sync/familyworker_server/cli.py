@@ -77,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
             print(code)
         elif args.command == "list-devices":
             for device in accounts.list_devices(engine):
-                state = "revoked" if device["revoked_at"] else "active"
+                # "reconnect-needed": its tokens were stopped for a reused refresh token.
+                state = "revoked" if device["revoked_at"] else \
+                    "reconnect-needed" if device.get("tokens_revoked_at") else "active"
                 print(f"{device['id']}  {state}  {device['worker']}  {device['name']}")
         elif args.command == "revoke-device":
             accounts.revoke_device(engine, device_id=args.device)
