@@ -245,30 +245,22 @@ class SyncEngine:
                 if last > floor:
                     return self._read_batch(conn, str(batch_id), max(previous, floor), last)
                 previous = last
-            last_row = conn.exec_driver_sql(
-                "SELECT seq FROM sync_outbox WHERE seq > ? AND rejected_reason IS NULL "
-                "ORDER BY seq LIMIT 1 OFFSET ?", (floor, self.batch_ops - 1)).first() or \
-                conn.exec_driver_sql("SELECT max(seq) FROM sync_outbox WHERE seq > ? AND "
-                                     "rejected_reason IS NULL", (floor,)).first()
-            if last_row is None or last_row[0] is None:
+            # A new batch: the next batch_ops rows not refused, read once; it ends at the last.
+            rows = _outbox_rows(conn, "seq > ? AND rejected_reason IS NULL ORDER BY seq LIMIT ?",
+                                (floor, self.batch_ops))
+            if not rows:
                 return Batch("", floor, floor, "[]", 0)
+            last = int(rows[-1][0])
             batch_id = new_id()
             conn.exec_driver_sql("UPDATE sync_outbox SET batch_id = ? WHERE seq = ?",
-                                 (batch_id, last_row[0]))
-            return self._read_batch(conn, batch_id, floor, int(last_row[0]))
+                                 (batch_id, last))
+            ops, count, members = encode_ops(rows)
+            return Batch(batch_id, floor, last, ops, count, members)
 
     @staticmethod
     def _read_batch(conn: Connection, batch_id: str, first: int, last: int) -> "Batch":
-        # The driver's cursor: plain tuples, no result rows built for thousands of ops.
-        cursor = conn.connection.cursor()
-        try:
-            cursor.execute(
-                "SELECT seq, op_id, table_name, row_id, family_id, kind, hlc, fields, "
-                "base_server_seq FROM sync_outbox WHERE seq > ? AND seq <= ? AND "
-                "rejected_reason IS NULL ORDER BY seq", (first, last))
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
+        rows = _outbox_rows(conn, "seq > ? AND seq <= ? AND rejected_reason IS NULL ORDER BY seq",
+                            (first, last))
         ops, count, members = encode_ops(rows)
         return Batch(batch_id, first, last, ops, count, members)
 
@@ -331,6 +323,18 @@ class SyncEngine:
 
     def _write(self) -> Any:
         return WriteTransaction(self.store)
+
+
+def _outbox_rows(conn: Connection, where: str, params: tuple[int, ...]) -> list[Any]:
+    """Outbox rows as encode_ops takes them, through the driver's cursor: plain tuples, no
+    result rows built for thousands of ops."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute("SELECT seq, op_id, table_name, row_id, family_id, kind, hlc, fields, "
+                       "base_server_seq FROM sync_outbox WHERE " + where, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def purge_families(store: CaseloadStore, family_ids: list[str]) -> None:
