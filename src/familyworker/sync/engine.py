@@ -2,6 +2,7 @@
 
 import logging
 import platform
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -36,7 +37,7 @@ from familyworker.sync.client import (
     SyncError,
 )
 from familyworker.sync.gc_pause import gc_paused
-from familyworker.sync.outbox import encode_ops
+from familyworker.sync.outbox import OP_JSON_SQL, encode_built
 from familyworker.sync.page_apply import SETTING_CURSOR, apply_page
 from familyworker.sync.restamp import restamp_future_stamps
 from familyworker.sync.shred import crypto_shred
@@ -246,22 +247,22 @@ class SyncEngine:
                     return self._read_batch(conn, str(batch_id), max(previous, floor), last)
                 previous = last
             # A new batch: the next batch_ops rows not refused, read once; it ends at the last.
-            rows = _outbox_rows(conn, "seq > ? AND rejected_reason IS NULL ORDER BY seq LIMIT ?",
-                                (floor, self.batch_ops))
+            rows = _outbox_rows(conn, _BUILT, "seq > ? AND rejected_reason IS NULL ORDER BY seq "
+                                "LIMIT ?", (floor, self.batch_ops))
             if not rows:
                 return Batch("", floor, floor, "[]", 0)
             last = int(rows[-1][0])
             batch_id = new_id()
             conn.exec_driver_sql("UPDATE sync_outbox SET batch_id = ? WHERE seq = ?",
                                  (batch_id, last))
-            ops, count, members = encode_ops(rows)
+            ops, count, members = encode_built(rows, _full_rows(conn))
             return Batch(batch_id, floor, last, ops, count, members)
 
     @staticmethod
     def _read_batch(conn: Connection, batch_id: str, first: int, last: int) -> "Batch":
-        rows = _outbox_rows(conn, "seq > ? AND seq <= ? AND rejected_reason IS NULL ORDER BY seq",
-                            (first, last))
-        ops, count, members = encode_ops(rows)
+        rows = _outbox_rows(conn, _BUILT, "seq > ? AND seq <= ? AND rejected_reason IS NULL "
+                            "ORDER BY seq", (first, last))
+        ops, count, members = encode_built(rows, _full_rows(conn))
         return Batch(batch_id, first, last, ops, count, members)
 
     def _finish_batch(self, batch: "Batch", refused: dict[str, str]) -> None:
@@ -325,16 +326,28 @@ class SyncEngine:
         return WriteTransaction(self.store)
 
 
-def _outbox_rows(conn: Connection, where: str, params: tuple[int, ...]) -> list[Any]:
-    """Outbox rows as encode_ops takes them, through the driver's cursor: plain tuples, no
-    result rows built for thousands of ops."""
+# A batch's rows with each op's JSON built by SQLite; the full rows only for rows that fold.
+_BUILT = f"seq, op_id, table_name, row_id, kind, {OP_JSON_SQL}"
+_FULL = "seq, op_id, table_name, row_id, family_id, kind, hlc, fields, base_server_seq"
+
+
+def _outbox_rows(conn: Connection, columns: str, where: str,
+                 params: tuple[int, ...] | list[int]) -> list[Any]:
+    """Outbox rows through the driver's cursor: plain tuples, no result rows built for
+    thousands of ops."""
     cursor = conn.connection.cursor()
     try:
-        cursor.execute("SELECT seq, op_id, table_name, row_id, family_id, kind, hlc, fields, "
-                       "base_server_seq FROM sync_outbox WHERE " + where, params)
+        cursor.execute(f"SELECT {columns} FROM sync_outbox WHERE {where}", params)
         return list(cursor.fetchall())
     finally:
         cursor.close()
+
+
+def _full_rows(conn: Connection) -> Callable[[list[int]], list[Any]]:
+    def load(seqs: list[int]) -> list[Any]:
+        return _outbox_rows(conn, _FULL, f"seq IN ({', '.join('?' * len(seqs))}) ORDER BY seq",
+                            seqs)
+    return load
 
 
 def purge_families(store: CaseloadStore, family_ids: list[str]) -> None:
