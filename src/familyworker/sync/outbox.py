@@ -1,7 +1,6 @@
 """Outbox rows as wire ops: later updates to a row fold into its pending op."""
 
 from collections.abc import Callable, Iterable
-from json.encoder import encode_basestring
 from typing import Any
 
 from pydantic_core import from_json, to_json
@@ -89,49 +88,3 @@ def _repeated_keys(keys: Iterable[tuple[str, str, str]]) -> set[tuple[str, str]]
                 repeated.add(key)
             seen.add(key)
     return repeated
-
-
-def encode_ops(rows: Any) -> tuple[str, int, dict[str, list[int]]]:
-    """The batch's ops as the text of a JSON array, their number, and per op id its seqs.
-
-    The same ops as ``coalesce``, in the same order, but a row whose (table, row id) has no
-    other insert/update in the batch - nearly every row of a large push - cannot fold, so its
-    stored ``fields`` JSON is spliced into the text unparsed: parsing and re-serialising every
-    row was most of the client's push time. Deterministic for the same rows (a retried batch
-    is the same request).
-    """
-    rows = list(rows)
-    seen: set[tuple[str, str]] = set()
-    repeated: set[tuple[str, str]] = set()
-    for row in rows:
-        if row[5] in _FOLDING_KINDS:
-            key = (row[2], row[3])
-            if key in seen:
-                repeated.add(key)
-            seen.add(key)
-    if repeated:
-        # Only the rows of repeated keys go through coalesce; their ops keep their places.
-        folding = [row for row in rows
-                   if row[5] in _FOLDING_KINDS and (row[2], row[3]) in repeated]
-        folded, folded_members = coalesce(folding)
-        first_of = {op["op_id"]: op for op in folded}
-    else:
-        folded_members, first_of = {}, {}
-    parts: list[str] = []
-    members: dict[str, list[int]] = {}
-    quote = encode_basestring
-    for seq, op_id, table, row_id, family_id, kind, hlc, fields, base in rows:
-        if repeated and kind in _FOLDING_KINDS and (table, row_id) in repeated:
-            op = first_of.get(op_id)
-            if op is not None:  # the first row of a folded op: the op goes here
-                parts.append(to_json(op).decode())
-                members[op_id] = folded_members[op_id]
-            continue
-        text = fields if isinstance(fields, str) else to_json(fields).decode()
-        parts.append(
-            f'{{"op_id":{quote(op_id)},"table":{quote(table)},"row_id":{quote(row_id)},'
-            f'"family_id":{"null" if family_id is None else quote(family_id)},'
-            f'"kind":{quote(kind)},"hlc":{quote(hlc)},"fields":{text},'
-            f'"base_server_seq":{"null" if base is None else int(base)}}}')
-        members[op_id] = [seq]
-    return "[" + ",".join(parts) + "]", len(parts), members
