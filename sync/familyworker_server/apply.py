@@ -179,11 +179,14 @@ def legacy_request_hash(request: PushRequest) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def same_batch(stored_hash: str, digest: str, request: PushRequest) -> bool:
-    """Whether a stored batch answer belongs to this request (older digests computed only when
-    the current one differs: a retry across a server upgrade)."""
-    return stored_hash == digest or stored_hash in (request_hash(request),
-                                                    legacy_request_hash(request))
+def same_batch(stored_hash: str, digest: str, request: PushRequest, body: bytes) -> bool:
+    """Whether a stored batch answer belongs to this request. Other digests are computed only
+    when the raw one differs: a retry across a server upgrade (the older digests), or across a
+    client upgrade (clients before 2026-12 sent compact JSON; later ones splice each stored
+    change in as stored, so the same ops can arrive as different bytes)."""
+    return stored_hash == digest or stored_hash in (
+        body_hash(to_json(from_json(body))), request_hash(request),
+        legacy_request_hash(request))
 
 
 def _result(op_id: str, status: str, reason: str | None = None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from pydantic_core import to_json
 from sqlalchemy import func, select
 from tests.sync.helpers import Server
 
@@ -175,6 +176,30 @@ def test_replayed_batch_returns_the_same_answer_and_no_duplicates(
     # Re-cut batch (new id, same op ids): the op ids catch it.
     recut = push(server, token, device, ops).json()
     assert recut["results"][0]["status"] == "duplicate" and row_count(server) == count
+
+
+def test_the_same_batch_in_other_bytes_is_still_the_same_batch(
+        server: Server, two_teams: dict[str, Any]) -> None:
+    """A client upgraded between a lost answer and its retry may send the same ops as other
+    bytes (spacing, escapes, a new client_time): still a replay, not a reused batch id."""
+    device, token = two_teams["devices"]["ann"]
+    ops = [{"op_id": new_id(), "table": "contact_note", "row_id": new_id(),
+            "family_id": two_teams["family"], "kind": "insert", "hlc": stamp(device, counter=7),
+            "fields": {"narrative": "Café visit — both children there"}}]
+    envelope = {**V, "device_id": device, "batch_id": new_id(), "ops": ops}
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def send(body: bytes) -> Any:
+        return server.client.post("/sync/v1/push", content=body, headers=headers)
+
+    compact = to_json({**envelope, "client_time": datetime.now(UTC).isoformat()})
+    first = send(compact).json()
+    count = row_count(server)
+    spaced = json.dumps({**envelope, "client_time": datetime.now(UTC).isoformat()},
+                        ensure_ascii=True, indent=1).encode()
+    assert spaced != compact
+    second = send(spaced)
+    assert second.status_code == 200 and second.json() == first and row_count(server) == count
 
 
 BAD_BODIES: list[tuple[str, bytes, dict[str, str], int, str]] = [

@@ -70,7 +70,7 @@ def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSetti
             stored = conn.execute(select(b.request_hash, b.response).where(
                 (b.device_id == actor.device_id) & (b.batch_id == request.batch_id))).first()
             if stored is not None:
-                if not same_batch(stored.request_hash, digest, request):
+                if not same_batch(stored.request_hash, digest, request, body):
                     raise ApiError(422, "batch_reused",
                                    "This batch id was already used for different changes.")
                 return str(stored.response).encode()
