@@ -41,8 +41,9 @@ def coalesce(rows: Any) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
     return ops, members
 
 
-# An outbox row as its wire op, as encode_ops writes it, built by the database (no Python
-# objects for its fields): select it after "seq, op_id, table_name, row_id, kind".
+# An outbox row as its wire op (the same JSON coalesce's op would serialise to), built by the
+# database with no Python objects for its fields: select it after "seq, op_id, table_name,
+# row_id, kind".
 OP_JSON_SQL = (
     """format('{"op_id":%s,"table":%s,"row_id":%s,"family_id":%s,"kind":%s,"hlc":%s,"""
     """"fields":%s,"base_server_seq":%s}', json_quote(op_id), json_quote(table_name), """
@@ -52,9 +53,9 @@ OP_JSON_SQL = (
 
 def encode_built(rows: Any, load: Callable[[list[int]], Any]) -> tuple[str, int,
                                                                       dict[str, list[int]]]:
-    """``encode_ops`` for rows of (seq, op_id, table, row_id, kind, op JSON built by
-    OP_JSON_SQL): a row that cannot fold is sent as built; ``load`` gives the full outbox rows
-    (as encode_ops takes them) of the seqs that may fold, which go through coalesce."""
+    """A batch's ops as one JSON array text, from rows of (seq, op_id, table, row_id, kind, op
+    JSON built by OP_JSON_SQL): a row that cannot fold is sent as built; ``load`` gives the full
+    outbox rows (as coalesce takes them) of the seqs that may fold, which go through coalesce."""
     rows = list(rows)
     repeated = _repeated_keys(row[2:5] for row in rows)
     first_of: dict[str, dict[str, Any]] = {}
