@@ -228,6 +228,14 @@ def test_bad_input_is_a_clear_4xx_and_writes_nothing(
                          "invalid_request"),
         "field too long": ({"ops": [{**good, "fields": {"narrative": "x" * 1_000_001}}]},
                            422, "invalid_request"),
+        "quoted field too long": (
+            {"ops": [{**good, "fields": {"narrative": '"x' * 60_000}}]}, 422,
+            "invalid_request"),
+        "list too long": ({"ops": [{**good, "fields": {"attendees": ["a"] * 1_001}}]}, 422,
+                          "invalid_request"),
+        "long text in a list": (
+            {"ops": [{**good, "fields": {"attendees": [{"name": "x" * 100_001}]}}]}, 422,
+            "invalid_request"),
         "future schema": ({"schema_version": protocol.SCHEMA_VERSION + 1}, 409,
                           "client_too_new"),
         "old protocol": ({"protocol": 0}, 426, "client_too_old"),

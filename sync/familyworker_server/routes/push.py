@@ -60,7 +60,7 @@ def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSetti
         raise ApiError(403, "invalid_token", "The batch names a different device.")
     if len(request.ops) > settings.max_batch_ops:
         raise ApiError(422, "invalid_request", "Too many changes in one batch.")
-    validate_lengths(request, settings.max_field_chars, body)
+    validate_lengths(request, settings.max_field_chars)
     check_clock(request)
     digest = body_hash(body)
     options = {"sqlite_begin": "IMMEDIATE"} if is_sqlite(engine) else {}
