@@ -623,11 +623,17 @@ def scope_filter(role: str, family: Any = None) -> Any:
     return or_(family.in_(led), family.in_(allocated), team_rows)
 
 
+def _scope_column(actor: Actor) -> tuple[str, str | None]:
+    """The family_scope column and value a supervisor's or worker's families are found by."""
+    if actor.role == "supervisor":
+        return "team_id", actor.team_id
+    return "lead_worker_id", actor.worker_id
+
+
 def scope_family_ids(conn: Connection, actor: Actor) -> list[str] | None:
     if actor.role == "admin":
         return None
-    column, value = ("team_id", actor.team_id) if actor.role == "supervisor" \
-        else ("lead_worker_id", actor.worker_id)
+    column, value = _scope_column(actor)
     # Driver SQL: this runs on every caught-up pull, over every family in scope.
     sql = f"SELECT family_id FROM family_scope WHERE {column} = {mark(conn)}"
     if actor.role == "worker":
@@ -660,8 +666,7 @@ def _scope_is_broad(conn: Connection, actor: Actor) -> bool:
     """Whether the caller's families are at least a quarter of all (two index counts)."""
     if actor.role == "admin":
         return True
-    column, value = ("team_id", actor.team_id) if actor.role == "supervisor" \
-        else ("lead_worker_id", actor.worker_id)
+    column, value = _scope_column(actor)
     mine = conn.exec_driver_sql(
         f"SELECT count(*) FROM family_scope WHERE {column} = {mark(conn)}", (value,)).scalar()
     # (A worker's co-worker allocations are few; the lead count decides.)
@@ -690,12 +695,13 @@ def _pull_statement(conn: Connection, role: str, *, initial: bool, walk: bool) -
                         # A first sync needs no tombstones (SYNC §4.5).
                         c.deleted.is_(False) if initial else c.deleted.is_not(None)))
             .order_by(c.server_seq).limit(bindparam("limit", type_=Integer)))
-        compiled = cast_compiler(query.compile(dialect=conn.dialect))
+        compiled = _sql_compiler(query.compile(dialect=conn.dialect))
         _PULL_STATEMENTS[key] = compiled
     return compiled
 
 
-def cast_compiler(compiled: object) -> SQLCompiler:
+def _sql_compiler(compiled: object) -> SQLCompiler:
+    """The compiled form of a Core statement, typed as what it is."""
     assert isinstance(compiled, SQLCompiler)
     return compiled
 

@@ -142,7 +142,7 @@ from pathlib import Path
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.sync import page_apply
 from familyworker.sync.engine import SyncEngine
-real = page_apply._put_setting
+real = page_apply.put_setting
 pages = []
 def put_setting(conn, key, value):
     if key == page_apply.SETTING_CURSOR:
@@ -150,7 +150,7 @@ def put_setting(conn, key, value):
         if len(pages) == 2:
             os.kill(os.getpid(), signal.SIGKILL)
     real(conn, key, value)
-page_apply._put_setting = put_setting
+page_apply.put_setting = put_setting
 store = CaseloadStore.unlock(Path(sys.argv[1]), sys.stdin.readline().rstrip("\\n"))
 SyncEngine(store, page_rows=100).sync()
 """

@@ -7,14 +7,14 @@ old lead's device purges the family when its scope digest no longer matches.
 
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.team import Role
 from familyworker.services.queries import family_by_id
 from familyworker.services.team_roles import require_manager
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.tables import WorkerRow
+from familyworker.store.tables import FamilyRow, WorkerRow
 
 LEAD_ROLES = (Role.WORKER.value, Role.SUPERVISOR.value)
 
@@ -36,19 +36,26 @@ def lead_workers(store: CaseloadStore, *, team_id: str | None) -> list[LeadWorke
                   key=lambda w: w.name.casefold())
 
 
+def check_team_worker(session: Session, family: FamilyRow, worker_id: str, *, task: str,
+                      other_team: str) -> None:
+    """Refuse anyone who is not a current worker of the family's team, or already leads it
+    (``task``: what they would do, e.g. "lead this family"; ``other_team``: why not another's)."""
+    worker = session.get(WorkerRow, worker_id)
+    if worker is None or worker.deleted_at is not None or worker.role not in LEAD_ROLES:
+        raise ValidationError(f"Choose a worker of the team to {task}.")
+    if worker.team_id != family.team_id:
+        raise ValidationError(f"That worker is in another team; {other_team}.")
+    if family.lead_worker_id == worker_id:
+        raise ValidationError("That worker already leads this family.")
+
+
 def reallocate(store: CaseloadStore, *, family_id: str, worker_id: str) -> None:
     """Make ``worker_id`` the family's lead worker; refuses anyone outside the family's team."""
     require_manager(store)
     with store.unit_of_work() as uow:
         family = family_by_id(uow.session, family_id)
-        worker = uow.session.get(WorkerRow, worker_id)
-        if worker is None or worker.deleted_at is not None or worker.role not in LEAD_ROLES:
-            raise ValidationError("Choose a worker of the team to lead this family.")
-        if worker.team_id != family.team_id:
-            raise ValidationError("That worker is in another team; a family can only move "
-                                  "within its team.")
-        if family.lead_worker_id == worker_id:
-            raise ValidationError("That worker already leads this family.")
+        check_team_worker(uow.session, family, worker_id, task="lead this family",
+                          other_team="a family can only move within its team")
         uow.update(family, {"lead_worker_id": worker_id})
 
 

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.ids import new_id
-from familyworker.services.allocation import LEAD_ROLES
+from familyworker.services.allocation import check_team_worker
 from familyworker.services.queries import family_by_id
 from familyworker.services.team_roles import require_manager
 from familyworker.store.caseload_store import CaseloadStore
@@ -51,14 +51,8 @@ def add_co_worker(store: CaseloadStore, *, family_id: str, worker_id: str,
     require_manager(store)
     with store.unit_of_work() as uow:
         family = family_by_id(uow.session, family_id)
-        worker = uow.session.get(WorkerRow, worker_id)
-        if worker is None or worker.deleted_at is not None or worker.role not in LEAD_ROLES:
-            raise ValidationError("Choose a worker of the team to work with this family.")
-        if worker.team_id != family.team_id:
-            raise ValidationError("That worker is in another team; co-workers come from the "
-                                  "family's own team.")
-        if family.lead_worker_id == worker_id:
-            raise ValidationError("That worker already leads this family.")
+        check_team_worker(uow.session, family, worker_id, task="work with this family",
+                          other_team="co-workers come from the family's own team")
         current = uow.session.exec(select(FamilyCoWorkerRow).where(
             FamilyCoWorkerRow.family_id == family_id, FamilyCoWorkerRow.worker_id == worker_id,
             col(FamilyCoWorkerRow.ended_on).is_(None),

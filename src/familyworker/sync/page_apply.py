@@ -88,8 +88,8 @@ def apply_page(store: CaseloadStore, rows: list[dict[str, Any]], next_cursor: in
             # The store's clock lock: stamps issued after this pull order after what we saw.
             with store._clock_lock:
                 store.clock.observe(newest)
-                _put_setting(conn, SETTING_HLC, str(store.clock.last()))
-        _put_setting(conn, SETTING_CURSOR, next_cursor)
+                put_setting(conn, SETTING_HLC, str(store.clock.last()))
+        put_setting(conn, SETTING_CURSOR, next_cursor)
     return conflicts
 
 
@@ -301,7 +301,7 @@ def _merge_local(row_type: type[SyncedRow], columns: set[str], local: Any,
     return {**values, **sync}
 
 
-def _put_setting(conn: Connection, key: str, value: Any) -> None:
+def put_setting(conn: Connection, key: str, value: Any) -> None:
     conn.execute(text("INSERT INTO local_setting (key, value) VALUES (:k, :v) "
                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
                  {"k": key, "v": json.dumps(value)})

@@ -17,7 +17,7 @@ from pydantic_core import from_json, to_json
 from familyworker.domain.hlc import MAX_COUNTER, Timestamp
 from familyworker.store.caseload_store import SETTING_HLC, CaseloadStore
 from familyworker.store.sync_tables import SYNC_TABLES
-from familyworker.sync.page_apply import _put_setting
+from familyworker.sync.page_apply import put_setting
 from familyworker.sync.write_transaction import WriteTransaction
 
 
@@ -83,5 +83,5 @@ def restamp_future_stamps(store: CaseloadStore, *, now_ms: int | None = None) ->
         if renamed or current.wall_ms > now_ms:
             # The clock itself read fast: it continues from now, not from its fast readings.
             store.restart_clock(last)
-            _put_setting(conn, SETTING_HLC, str(last))
+            put_setting(conn, SETTING_HLC, str(last))
     return len(moved)
