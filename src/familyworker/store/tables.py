@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Column, Index, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 
 class SyncedRow(SQLModel):
@@ -17,7 +17,7 @@ class SyncedRow(SQLModel):
     APPEND_ONLY: ClassVar[bool] = False
 
     id: str = Field(primary_key=True)
-    server_seq: int | None = Field(default=None, index=True)
+    server_seq: int | None = None  # not indexed: rows are found by id or family (migration 8)
     field_hlc: str = Field(default="{}", sa_type=Text)  # JSON {"*": hlc, field: hlc}
     deleted_at: datetime | None = None
     deleted_hlc: str | None = None
@@ -242,7 +242,7 @@ class OutboxRow(SQLModel, table=True):
     __tablename__ = "sync_outbox"
     seq: int | None = Field(default=None, primary_key=True)
     op_id: str = Field(unique=True)
-    batch_id: str | None = Field(default=None, index=True)
+    batch_id: str | None = None  # partial index below: only a batch's last row carries it
     table_name: str
     row_id: str
     family_id: str | None = Field(default=None, index=True)
@@ -285,7 +285,8 @@ class TeamReviewMarkRow(SQLModel, table=True):
     reviewed_at: datetime
 
 
-Index("ix_outbox_row", OutboxRow.table_name, OutboxRow.row_id)
+Index("ix_sync_outbox_batch_id", OutboxRow.batch_id,  # type: ignore[arg-type]
+      sqlite_where=col(OutboxRow.batch_id).is_not(None))
 
 SYNCED_TABLES: dict[str, type[SyncedRow]] = {
     str(row.__tablename__): row
