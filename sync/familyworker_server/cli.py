@@ -93,13 +93,15 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from familyworker_server.main import SETTINGS_ENV, configure_logging, create_app
+    from familyworker_server.main import SETTINGS_ENV, configure_logging, create_app, tune_gc
 
     configure_logging()
     settings = _settings(args)
     tls = {"ssl_keyfile": args.ssl_keyfile, "ssl_certfile": args.ssl_certfile}
     if args.workers <= 1:
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False,
+        app = create_app(settings)
+        tune_gc()
+        uvicorn.run(app, host=args.host, port=args.port, access_log=False,
                     log_config=None, **tls)
         return 0
     # Several processes: migrate once here, then each worker builds its own app (and engine)

@@ -1,5 +1,6 @@
 """The app factory: one FastAPI app per settings, so tests run it on SQLite and PostgreSQL."""
 
+import gc
 import json
 import logging
 import os
@@ -41,9 +42,24 @@ def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
 
+# Young-generation collections after this many net allocations instead of 700, and full ones
+# rarely: a 2,000-op push allocates ~100,000 short-lived objects (parsed ops, dicts), and the
+# default thresholds set off full collections walking every object in the process ~0.3 s of a
+# 40,000-op push's CPU. Requests make no reference cycles of note; reference counting frees them.
+GC_THRESHOLDS = (50_000, 20, 10)
+
+
+def tune_gc() -> None:
+    """For a serving process: startup objects (modules, the app) are frozen out of collections,
+    and collections run far less often (GC_THRESHOLDS)."""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def app_from_environment() -> FastAPI:
     """uvicorn's factory in each worker process of ``serve --workers N``."""
     configure_logging()
+    tune_gc()
     return create_app(ServerSettings.model_validate_json(os.environ[SETTINGS_ENV]))
 
 
@@ -57,7 +73,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     # Order: the body limit runs first (outermost), before anything reads the body.
-    app.add_middleware(GZipMiddleware, minimum_size=1_000, compresslevel=5)
+    app.add_middleware(GZipMiddleware, minimum_size=1_000, compresslevel=1)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.include_router(devices.router)
     app.include_router(push.router)
