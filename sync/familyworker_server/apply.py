@@ -36,6 +36,7 @@ from familyworker_server.accounts import Actor, audit, now
 from familyworker_server.bulk import bulk_insert, bulk_update, mark, select_in
 from familyworker_server.errors import ApiError
 from familyworker_server.scope_models import family_member
+from familyworker_server.tombstones import check_cursor
 
 SERVER_DEVICE = "server"
 # Fields that say who wrote a record: the server sets them from the token (F2).
@@ -706,9 +707,20 @@ def _sql_compiler(compiled: object) -> SQLCompiler:
     return compiled
 
 
-def pull_page(conn: Connection, actor: Actor, *, cursor: int, limit: int) -> bytes:
-    """One page as JSON bytes; stored JSON is spliced in unparsed because pulls dominate load."""
-    snapshot = int(conn.exec_driver_sql("SELECT value FROM sync_counter").scalar_one())
+def pull_page(conn: Connection, actor: Actor, *, cursor: int, limit: int,
+              download: bool = False, include_own: bool = False) -> bytes:
+    """One page as JSON bytes; stored JSON is spliced in unparsed because pulls dominate load.
+
+    ``download``: the page continues a download that began at cursor 0, so it is served even
+    below the tombstone horizon (rows deleted since that download began have newer seqs than
+    any purged deletion). ``include_own``: rows only this device wrote are sent too (a full
+    download after 410 resync_scope must see them, or the device would drop them).
+    """
+    snapshot, horizon = conn.exec_driver_sql(
+        "SELECT value, tombstone_horizon FROM sync_counter").one()
+    snapshot = int(snapshot)
+    if not download:
+        check_cursor(cursor, int(horizon))
     # Walking the seq index beats SQLite's own choice (an index probe per family in scope, then
     # a sort, on every page) for a delta, and for an initial pull when the caller holds a good
     # share of all families.
@@ -716,7 +728,9 @@ def pull_page(conn: Connection, actor: Actor, *, cursor: int, limit: int) -> byt
                                               or _scope_is_broad(conn, actor))
     compiled = _pull_statement(conn, actor.role, initial=cursor == 0, walk=walk)
     params: dict[str, Any] = dict(compiled.construct_params({
-        "cursor": cursor, "snapshot": snapshot, "device": actor.device_id, "limit": limit,
+        "cursor": cursor, "snapshot": snapshot,
+        # No device id is empty, so with include_own every row passes the sole_device test.
+        "device": "" if include_own else actor.device_id, "limit": limit,
         "team": actor.team_id, "worker": actor.worker_id}) or {})
     rows = conn.exec_driver_sql(compiled.string, tuple(
         params[name] for name in compiled.positiontup or ()) if compiled.positional

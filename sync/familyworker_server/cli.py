@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from familyworker_server import accounts, db
+from familyworker_server import accounts, db, tombstones
 from familyworker_server.config import ServerSettings
 
 
@@ -56,7 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list-devices", help="enrolled devices")
     revoke = sub.add_parser("revoke-device", help="refuse a device from now on; it wipes itself")
     revoke.add_argument("device")
-    for command in (serve, team, worker, code, revoke, sub.choices["list-devices"]):
+    purge = sub.add_parser(
+        "purge-tombstones", help="remove deletion records older than the offline window; "
+        "devices offline for longer download their caseload again (run nightly)")
+    purge.add_argument("--older-than-days", type=float, metavar="DAYS",
+                       default=tombstones.DEFAULT_MAX_OFFLINE_DAYS,
+                       help="the longest a device may stay offline without a full download "
+                            f"(default {tombstones.DEFAULT_MAX_OFFLINE_DAYS})")
+    for command in (serve, team, worker, code, revoke, purge, sub.choices["list-devices"]):
         _add_db_options(command)
     return parser
 
@@ -84,6 +91,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "revoke-device":
             accounts.revoke_device(engine, device_id=args.device)
             print("Revoked. The device wipes its caseload at its next contact.")
+        elif args.command == "purge-tombstones":
+            if args.older_than_days < 0:
+                raise accounts.AdminError("--older-than-days must not be negative.")
+            result = tombstones.purge_tombstones(engine, older_than_days=args.older_than_days)
+            print(f"Removed {result.removed} deletion records older than "
+                  f"{args.older_than_days:g} days. Devices last synced before them download "
+                  "their caseload again at their next sync.")
     except accounts.AdminError as error:
         print(error, file=sys.stderr)
         return 2

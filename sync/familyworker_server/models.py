@@ -126,6 +126,8 @@ sync_counter = Table(
     "sync_counter", metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("value", BigInteger, nullable=False),
+    # The highest server_seq of a purged tombstone: older cursors must resync (tombstones.py).
+    Column("tombstone_horizon", BigInteger, nullable=False, server_default="0"),
 )
 
 # Rejected operations, kept for a supervisor to look at rather than dropped.

@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from familyworker.cli.main import main
-from familyworker_server import accounts
+from familyworker_server import accounts, models
 from familyworker_server.background import start_server
 
 PASS = "a long test passphrase"
@@ -77,6 +78,20 @@ def test_two_devices_sync_and_resolve_through_the_cli(
         code, out, _ = run(capsys, monkeypatch, *client(["show-family", ref, "--json"], b))
         shown = json.loads(out)
         assert shown["household_name"] == "From A"
+        # Deletion records purged past b's place in the feed: b downloads everything again.
+        run(capsys, monkeypatch, *client(["add-note", ref, "--kind", "phone", "--text",
+                                          "Called school"], a))
+        assert run(capsys, monkeypatch, *client(["sync"], a))[0] == 0
+        with admin.begin() as conn:
+            conn.execute(update(models.sync_counter).values(
+                tombstone_horizon=models.sync_counter.c.value))
+        code, out, err = run(capsys, monkeypatch, *client(["sync"], b))
+        assert code == 0, err
+        assert "downloaded the caseload again" in out and "Nothing waiting to be sent" in out
+        code, out, _ = run(capsys, monkeypatch, *client(["show-family", ref, "--json"], b))
+        assert "Called school" in [n["text"] for n in json.loads(out)["notes"]]
+        code, out, _ = run(capsys, monkeypatch, *client(["sync", "--json"], b))
+        assert json.loads(out)["resynced"] is False
         admin.dispose()
     # Server gone: a plain sentence, exit 3, nothing lost.
     run(capsys, monkeypatch, *client(["set-family", ref, "address=2 Low Road"], a))

@@ -20,6 +20,7 @@ from familyworker.sync.attention import RejectedChange, needs_attention, retry_r
 from familyworker.sync.client import DeviceRevoked, ServerUnreachable, SyncError
 from familyworker.sync.conflicts import list_conflicts, resolve_conflict
 from familyworker.sync.engine import SyncEngine, enrol, is_enrolled
+from familyworker.sync.resync import RESYNC_NOTICE
 
 EXIT_DEVICE_REVOKED = 4
 
@@ -99,10 +100,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
                     "pulled": report.pulled, "conflicts_found": report.conflicts_found,
                     "open_conflicts": report.open_conflicts,
                     "purged_families": report.purged_families,
+                    "resynced": report.resynced, "resync_removed": report.resync_removed,
                     "needs_attention": [_attention_json(c) for c in attention]})
     else:
         print(f"Sent {report.pushed} changes, received {report.pulled}; "
               f"{report.conflicts_found} new conflicts, {report.open_conflicts} to resolve.")
+        if report.resynced:
+            print(f"{RESYNC_NOTICE} {report.resync_removed} items deleted meanwhile were "
+                  "removed from it.")
         if attention:
             print(f"{len(attention)} changes need attention: the server refused them; they are "
                   "kept on this device and not sent again.")

@@ -77,6 +77,13 @@ class ClockAhead(SyncError):
         self.stamps_only = stamps_only
 
 
+class ResyncRequired(SyncError):
+    """410 resync_scope: the server has since purged deletion records this device never saw,
+    so its place in the change feed is gone; the engine downloads the caseload again."""
+
+    code = "resync_scope"
+
+
 class ServerRefused(SyncError):
     """The server answered with a 4xx/5xx ErrorBody."""
 
@@ -228,11 +235,19 @@ class SyncClient:
         return protocol.PushResponse.model_validate_json(
             self._post("/sync/v1/push", payload).content)
 
-    def pull(self, *, cursor: int, limit: int) -> dict[str, Any]:
-        # Validated by the caller only as far as it uses it: rows are checked per table on apply.
-        result: dict[str, Any] = self.get("/sync/v1/pull", {
+    def pull(self, *, cursor: int, limit: int, download: bool = False,
+             include_own: bool = False) -> dict[str, Any]:
+        """One page. ``download``: the pass began at cursor 0; ``include_own``: also rows only
+        this device wrote (a full download after 410 resync_scope)."""
+        params: dict[str, Any] = {
             "protocol": protocol.PROTOCOL_VERSION, "schema_version": protocol.SCHEMA_VERSION,
-            "cursor": cursor, "limit": limit})
+            "cursor": cursor, "limit": limit}
+        if download:
+            params["download"] = "true"
+        if include_own:
+            params["include_own"] = "true"
+        # Validated by the caller only as far as it uses it: rows are checked per table on apply.
+        result: dict[str, Any] = self.get("/sync/v1/pull", params)
         return result
 
     def scope(self) -> protocol.ScopeResponse:
@@ -264,6 +279,8 @@ def _refusal(response: httpx.Response) -> SyncError:
             isinstance(e, dict) and e.get("type") == "stamps_ahead" for e in errors))
     if code == "token_reused":
         return ReconnectRequired()
+    if code == "resync_scope":
+        return ResyncRequired(message)
     if response.status_code >= 500 and not code:
         return ServerUnreachable()
     status = response.status_code

@@ -32,6 +32,7 @@ from familyworker.sync.client import (
     DeviceRevoked,
     NotEnrolled,
     ReconnectRequired,
+    ResyncRequired,
     ServerRefused,
     SyncClient,
     SyncError,
@@ -40,6 +41,7 @@ from familyworker.sync.gc_pause import gc_paused
 from familyworker.sync.outbox import OP_JSON_SQL, encode_built
 from familyworker.sync.page_apply import SETTING_CURSOR, apply_page
 from familyworker.sync.restamp import restamp_future_stamps
+from familyworker.sync.resync import SETTING_RESYNC, remove_unseen_rows
 from familyworker.sync.shred import crypto_shred
 from familyworker.sync.write_transaction import WriteTransaction
 
@@ -67,6 +69,10 @@ class SyncReport:
     purged_families: int = 0
     open_conflicts: int = 0
     needs_attention: int = 0  # refused changes held on this device (this pass and earlier)
+    # A full download after the server purged deletion records this device had not seen
+    # (410 resync_scope): rows it no longer has, removed here (pending changes kept).
+    resynced: bool = False
+    resync_removed: int = 0
 
 
 def is_enrolled(store: CaseloadStore) -> bool:
@@ -153,6 +159,8 @@ class SyncEngine:
             on_stopped=lambda: credentials.forget(store, ReconnectRequired.code))
         self.batch_ops = batch_ops
         self.page_rows = page_rows
+        # Rows removed by the last pass's full download (None: there was none).
+        self.last_resync: int | None = None
 
     def close(self) -> None:
         self.client.close()
@@ -163,6 +171,7 @@ class SyncEngine:
             pushed, rejected = self._push_restamping()
             pulled, conflicts, scope_digest = self.pull()
             purged = self.purge_out_of_scope(scope_digest)
+            resync = self.last_resync
         except DeviceRevoked:
             # The server refuses this device outright, so nothing more can be pushed: wipe.
             log.warning("device revoked; wiping the local caseload")
@@ -172,7 +181,8 @@ class SyncEngine:
         return SyncReport(pushed=pushed, rejected=rejected, pulled=pulled,
                           conflicts_found=conflicts, purged_families=purged,
                           open_conflicts=open_conflict_count(self.store),
-                          needs_attention=needs_attention_count(self.store))
+                          needs_attention=needs_attention_count(self.store),
+                          resynced=resync is not None, resync_removed=resync or 0)
 
     def _push_restamping(self) -> tuple[int, int]:
         """Push; if the server refuses changes stamped while this device's clock ran fast (and
@@ -281,11 +291,34 @@ class SyncEngine:
     # ----- pull ----------------------------------------------------------------------------
 
     def pull(self) -> tuple[int, int, str | None]:
-        """Pull pages until caught up; returns (rows, new conflict records, scope digest)."""
-        cursor = int(self.store.setting(SETTING_CURSOR, 0) or 0)
+        """Pull pages until caught up; returns (rows, new conflict records, scope digest).
+
+        When the server answers 410 resync_scope (it has purged deletion records this device
+        never saw), the caseload is downloaded again from the start and local rows the server
+        no longer has are removed, except those with changes still waiting to be sent. The
+        download is marked in the store first, so if it is interrupted it starts over.
+        """
+        self.last_resync = None
+        resync = bool(self.store.setting(SETTING_RESYNC, False))
+        cursor = 0 if resync else int(self.store.setting(SETTING_CURSOR, 0) or 0)
+        try:
+            return self._pull_pages(cursor, resync=resync)
+        except ResyncRequired:
+            if resync or cursor == 0:
+                raise
+        log.warning("the server asks for a full download (deletion records purged)")
+        self.store.set_setting(SETTING_RESYNC, True)
+        return self._pull_pages(0, resync=True)
+
+    def _pull_pages(self, cursor: int, *, resync: bool) -> tuple[int, int, str | None]:
         pulled = conflicts = 0
+        seen: set[tuple[str, str]] = set()
         with gc_paused(), ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as pool:
-            fetch = pool.submit(self.client.pull, cursor=cursor, limit=self.page_rows)
+            # Every page of a pass that began at 0 says so (the server then serves it below
+            # its tombstone horizon); a full download after a 410 also asks for our own rows.
+            options = {"download": cursor == 0, "include_own": resync}
+            fetch = pool.submit(self.client.pull, cursor=cursor, limit=self.page_rows,
+                                **options)
             while True:
                 page = fetch.result()
                 rows = page["rows"]
@@ -294,10 +327,14 @@ class SyncEngine:
                     # The next page travels while this one is written; the cursor is still
                     # saved only in the transaction that applies its page (G3).
                     fetch = pool.submit(self.client.pull, cursor=next_cursor,
-                                        limit=self.page_rows)
+                                        limit=self.page_rows, **options)
                 conflicts += apply_page(self.store, rows, next_cursor)
                 pulled += len(rows)
+                if resync:
+                    seen.update((row["table"], row["row_id"]) for row in rows)
                 if not page["has_more"]:
+                    if resync:
+                        self.last_resync = remove_unseen_rows(self.store, seen)
                     digest = page.get("scope_hash")
                     return pulled, conflicts, digest if isinstance(digest, str) else None
 

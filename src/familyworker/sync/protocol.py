@@ -159,7 +159,7 @@ ErrorCode = Literal[
     "client_too_old", "client_too_new", "invalid_token", "device_revoked",
     "enrolment_code_invalid", "enrolment_code_expired", "device_exists",
     "batch_reused", "batch_in_progress", "clock_ahead", "not_found", "internal",
-    "token_expired", "token_reused"]
+    "token_expired", "token_reused", "resync_scope"]
 
 
 class ErrorBody(Answer):

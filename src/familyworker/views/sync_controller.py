@@ -28,6 +28,7 @@ from familyworker.services.sync_status import (
     set_sync_interval,
 )
 from familyworker.store.caseload_store import CaseloadStore
+from familyworker.sync.resync import RESYNC_NOTICE
 from familyworker.views.attention_dialog import AttentionDialog
 from familyworker.views.conflicts_dialog import ConflictsDialog
 from familyworker.views.connect_dialog import ConnectDialog
@@ -290,7 +291,8 @@ class SyncController(QObject):
             self.online = True
             self._schedule(self._interval_ms())
             report = outcome.report
-            if report is not None and (report.pulled or report.purged_families):
+            if report is not None and (report.pulled or report.purged_families
+                                       or report.resync_removed):
                 self._reload_family_windows()
                 if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
                     self.conflicts_dialog.reload()
@@ -301,6 +303,8 @@ class SyncController(QObject):
                 window.show_message(f"The server refused {report.rejected} {noun} (usually a "
                                     "family moved to another worker). Nothing was deleted: "
                                     "they are kept on this laptop as needing attention.", 0)
+            if report is not None and report.resynced:
+                window.show_message(RESYNC_NOTICE, 0)
             if report is not None and report.conflicts_found:
                 window.show_message("Sync found changes made on two devices at once: see "
                                     "Conflicts to resolve.", 0)
