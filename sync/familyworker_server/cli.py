@@ -1,6 +1,7 @@
 """familyworker-server: serve, and the admin commands for teams, workers and devices."""
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from sqlalchemy import Engine
 
 from familyworker_server import accounts, db, tombstones
 from familyworker_server.config import ServerSettings
+from familyworker_server.quarantine_list import list_quarantine
 
 
 def _settings(args: argparse.Namespace) -> ServerSettings:
@@ -53,7 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     code = sub.add_parser("enrolment-code", help="a single-use code to enrol one device")
     code.add_argument("worker", help="worker id or name")
     code.add_argument("--hours", type=int, default=72)
-    sub.add_parser("list-devices", help="enrolled devices")
+    sub.add_parser("list-devices", help="enrolled devices, their state and when last seen")
+    refused = sub.add_parser("quarantine", help="changes the server refused (who, when, which "
+                             "record, why; never their values)")
+    refused.add_argument("--json", action="store_true")
     revoke = sub.add_parser("revoke-device", help="refuse a device from now on; it wipes itself")
     revoke.add_argument("device")
     purge = sub.add_parser(
@@ -63,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
                        default=tombstones.DEFAULT_MAX_OFFLINE_DAYS,
                        help="the longest a device may stay offline without a full download "
                             f"(default {tombstones.DEFAULT_MAX_OFFLINE_DAYS})")
-    for command in (serve, team, worker, code, revoke, purge, sub.choices["list-devices"]):
+    for command in (serve, team, worker, code, revoke, purge, refused,
+                    sub.choices["list-devices"]):
         _add_db_options(command)
     return parser
 
@@ -87,7 +93,20 @@ def main(argv: list[str] | None = None) -> int:
                 # "reconnect-needed": its tokens were stopped for a reused refresh token.
                 state = "revoked" if device["revoked_at"] else \
                     "reconnect-needed" if device.get("tokens_revoked_at") else "active"
-                print(f"{device['id']}  {state}  {device['worker']}  {device['name']}")
+                seen = device["last_seen_at"]
+                last = f"{seen:%Y-%m-%d %H:%M}" if seen is not None else "never"
+                print(f"{device['id']}  {state}  {device['worker']}  {device['name']}  "
+                      f"last seen {last}")
+        elif args.command == "quarantine":
+            entries = list_quarantine(engine)
+            if args.json:
+                print(json.dumps(entries, indent=2))
+            elif not entries:
+                print("No refused changes.")
+            for entry in entries if not args.json else []:
+                print(f"{entry['at'][:16]}  {entry['worker'] or entry['device_id']}  "
+                      f"{entry['table']} {entry['kind']}  {entry['reason']}  "
+                      f"family {entry['family_id'] or '-'}  ({entry['op_id']})")
         elif args.command == "revoke-device":
             accounts.revoke_device(engine, device_id=args.device)
             print("Revoked. The device wipes its caseload at its next contact.")

@@ -1,11 +1,15 @@
 """`familyworker-server list-devices` says which devices are active, revoked by an
 administrator, or waiting to connect again after their tokens were stopped."""
 
+import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import update
+from tests.server.test_api import enrol, family_op, pull, push
+from tests.sync.helpers import Server
 
+from familyworker.domain.ids import new_id
 from familyworker_server import accounts, cli, db, models
 
 
@@ -28,3 +32,42 @@ def test_list_devices_shows_each_state(tmp_path: Path, capsys: pytest.CaptureFix
     assert states == {"laptop-1": "active", "laptop-2": "revoked",
                       "laptop-3": "reconnect-needed"}
     engine.dispose()
+
+
+def test_list_devices_says_when_each_was_last_seen(
+        sqlite_server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ann = sqlite_server.worker("Ann", sqlite_server.team("North"))
+    device, token = enrol(sqlite_server, ann)
+    accounts.enrol(sqlite_server.engine, code=sqlite_server.code(ann), device_id="unused",
+                   device_name="spare")
+    assert pull(sqlite_server, token).status_code == 200  # a request marks the device seen
+    assert cli.main(["list-devices", "--data", str(tmp_path / "server")]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert lines["unused"].endswith("last seen never")
+    today = accounts.now().strftime("%Y-%m-%d")
+    assert f"last seen {today}" in lines[device]
+
+
+def test_quarantine_lists_refused_changes_without_their_values(
+        sqlite_server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    north, south = sqlite_server.team("North"), sqlite_server.team("South")
+    ann, zed = sqlite_server.worker("Ann", north), sqlite_server.worker("Zed", south)
+    ann_device, ann_token = enrol(sqlite_server, ann)
+    family = new_id()
+    assert push(sqlite_server, ann_token, ann_device, [family_op(ann_device, family)]
+                ).status_code == 200
+    zed_device, zed_token = enrol(sqlite_server, zed)
+    secret = "ZEBEDEE-CANARY-7731 moved house"
+    answer = push(sqlite_server, zed_token, zed_device,
+                  [{**family_op(zed_device, family, address=secret), "kind": "update"}])
+    assert answer.json()["results"][0]["status"] == "rejected"
+    data = str(tmp_path / "server")
+
+    assert cli.main(["quarantine", "--data", data]) == 0
+    text = capsys.readouterr().out
+    assert "Zed" in text and "family update" in text and "forbidden" in text
+    assert cli.main(["quarantine", "--data", data, "--json"]) == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert [(e["worker"], e["table"], e["family_id"], e["reason"]) for e in entries] == [
+        ("Zed", "family", family, "forbidden")]
+    assert "ZEBEDEE" not in text and "ZEBEDEE" not in json.dumps(entries)
