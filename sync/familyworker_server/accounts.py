@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from familyworker.domain.ids import new_id
 from familyworker_server import models
@@ -105,11 +105,32 @@ def find_worker(conn: Connection, ref: str) -> Any:
     return row[0]
 
 
+def disable_worker(engine: Engine, *, worker: str) -> int:
+    """Someone leaving (E3): every device of theirs is refused from its next request on, with
+    ``device_revoked``, so each wipes its caseload; no new code can be issued for them. Returns
+    how many devices they had that were not already revoked."""
+    with engine.begin() as conn:
+        row = find_worker(conn, worker)
+        if row.disabled_at is not None:
+            raise AdminError(f"{row.name} is already disabled.")
+        conn.execute(update(models.worker).where(models.worker.c.id == row.id)
+                     .values(disabled_at=now()))
+        devices = conn.execute(select(func.count()).select_from(models.device).where(
+            (models.device.c.worker_id == row.id) & models.device.c.revoked_at.is_(None))
+        ).scalar_one()
+        audit(conn, action="disable-worker", entity="worker", entity_id=row.id,
+              worker_id=row.id)
+    return int(devices)
+
+
 def new_enrolment_code(engine: Engine, *, worker: str, hours: int = 72) -> str:
     """A single-use code for one device; only its hash is stored."""
     code = "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(4))
     with engine.begin() as conn:
-        worker_id = find_worker(conn, worker).id
+        found = find_worker(conn, worker)
+        if found.disabled_at is not None:
+            raise AdminError(f"{found.name} is disabled; no device can be enrolled for them.")
+        worker_id = found.id
         conn.execute(insert(models.enrolment_code).values(
             code_hash=hash_secret(_normalise_code(code)), worker_id=worker_id,
             created_at=now(), expires_at=now() + timedelta(hours=hours)))
@@ -127,7 +148,8 @@ def list_devices(engine: Engine) -> list[dict[str, Any]]:
                    models.device.c.last_seen_at, models.device.c.revoked_at,
                    # Set when a reused refresh token stopped its tokens: it must enrol again.
                    models.device.c.tokens_revoked_at,
-                   models.worker.c.name.label("worker"))
+                   models.worker.c.name.label("worker"),
+                   models.worker.c.disabled_at.label("worker_disabled_at"))
             .join(models.worker, models.worker.c.id == models.device.c.worker_id)
             .order_by(models.device.c.created_at)).all()
     return [dict(row._mapping) for row in rows]

@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     refused.add_argument("--json", action="store_true")
     revoke = sub.add_parser("revoke-device", help="refuse a device from now on; it wipes itself")
     revoke.add_argument("device")
+    disable = sub.add_parser("disable-worker", help="someone leaving: all their devices are "
+                             "refused and wipe their caseloads at their next contact")
+    disable.add_argument("worker", help="worker id or name")
     purge = sub.add_parser(
         "purge-tombstones", help="remove deletion records older than the offline window; "
         "devices offline for longer download their caseload again (run nightly)")
@@ -68,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
                        default=tombstones.DEFAULT_MAX_OFFLINE_DAYS,
                        help="the longest a device may stay offline without a full download "
                             f"(default {tombstones.DEFAULT_MAX_OFFLINE_DAYS})")
-    for command in (serve, team, worker, code, revoke, purge, refused,
+    for command in (serve, team, worker, code, revoke, disable, purge, refused,
                     sub.choices["list-devices"]):
         _add_db_options(command)
     return parser
@@ -92,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             for device in accounts.list_devices(engine):
                 # "reconnect-needed": its tokens were stopped for a reused refresh token.
                 state = "revoked" if device["revoked_at"] else \
+                    "worker-disabled" if device["worker_disabled_at"] else \
                     "reconnect-needed" if device.get("tokens_revoked_at") else "active"
                 seen = device["last_seen_at"]
                 last = f"{seen:%Y-%m-%d %H:%M}" if seen is not None else "never"
@@ -110,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "revoke-device":
             accounts.revoke_device(engine, device_id=args.device)
             print("Revoked. The device wipes its caseload at its next contact.")
+        elif args.command == "disable-worker":
+            devices = accounts.disable_worker(engine, worker=args.worker)
+            print(f"Disabled. Their {devices} device(s) are refused from now on and wipe their "
+                  "caseloads at their next contact; hand their families to another worker.")
         elif args.command == "purge-tombstones":
             if args.older_than_days < 0:
                 raise accounts.AdminError("--older-than-days must not be negative.")

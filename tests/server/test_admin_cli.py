@@ -71,3 +71,27 @@ def test_quarantine_lists_refused_changes_without_their_values(
     assert [(e["worker"], e["table"], e["family_id"], e["reason"]) for e in entries] == [
         ("Zed", "family", family, "forbidden")]
     assert "ZEBEDEE" not in text and "ZEBEDEE" not in json.dumps(entries)
+
+
+def test_disable_worker_refuses_their_devices_and_new_codes(
+        sqlite_server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    north = sqlite_server.team("North")
+    ann, bob = sqlite_server.worker("Ann", north), sqlite_server.worker("Bob", north)
+    (ann_laptop, ann_token), (_, ann_tablet) = enrol(sqlite_server, ann), enrol(sqlite_server, ann)
+    bob_laptop, bob_token = enrol(sqlite_server, bob)
+    data = str(tmp_path / "server")
+
+    assert cli.main(["disable-worker", "Ann", "--data", data]) == 0
+    assert "Their 2 device(s) are refused" in capsys.readouterr().out
+
+    for token in (ann_token, ann_tablet):
+        refused = pull(sqlite_server, token)
+        assert refused.status_code == 401 and refused.json()["code"] == "device_revoked"
+    assert pull(sqlite_server, bob_token).status_code == 200
+    assert cli.main(["list-devices", "--data", data]) == 0
+    states = {line.split()[0]: line.split()[1] for line in capsys.readouterr().out.splitlines()}
+    assert states[ann_laptop] == "worker-disabled" and states[bob_laptop] == "active"
+    assert cli.main(["enrolment-code", "Ann", "--data", data]) == 2
+    assert "disabled" in capsys.readouterr().err
+    assert cli.main(["disable-worker", "Ann", "--data", data]) == 2
+    assert cli.main(["disable-worker", "Nobody", "--data", data]) == 2
