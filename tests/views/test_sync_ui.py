@@ -505,3 +505,32 @@ def test_the_sync_interval_is_a_setting_the_worker_can_change(
     store = CaseloadStore.unlock(data_dir, TEST_PASSPHRASE)
     assert read_sync_status(store).interval_minutes == 20  # kept in the encrypted store
     store.lock()
+
+
+def test_a_full_download_after_purged_deletions_is_told_in_words(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    from sqlalchemy import update
+
+    from familyworker.sync.resync import RESYNC_NOTICE
+    from familyworker_server import models
+
+    data_dir = tmp_path / "laptop"
+    family_id, controller = open_laptop(qtbot, live, data_dir, settings)
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting")
+    tablet = enrolled_store(live, tmp_path / "tablet")
+    sync_pass(tablet)
+    families.add_person(tablet, family_id, name="Alex Smith", relationship="daughter")
+    sync_pass(tablet)
+    tablet.lock()
+    with live.admin.begin() as conn:  # deletion records purged past the laptop's place
+        conn.execute(update(models.sync_counter).values(
+            tombstone_horizon=models.sync_counter.c.value))
+    window = open_family(qtbot, controller, family_id)
+    with qtbot.waitSignal(controller.sync.sync_finished, timeout=15_000):
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert controller.main_window.statusBar().currentMessage() == RESYNC_NOTICE
+    qtbot.waitUntil(lambda: window.household_page.members_model.rowCount() == 1,
+                    timeout=10_000)
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting")
+    window.close()
+    close_down(controller)
