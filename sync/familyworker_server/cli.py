@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from familyworker_server import accounts, db, tombstones
 from familyworker_server.config import ServerSettings
+from familyworker_server.janitor import TombstoneJanitor
 from familyworker_server.quarantine_list import list_quarantine
 
 
@@ -43,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--ssl-keyfile")
     serve.add_argument("--ssl-certfile")
+    serve.add_argument("--tombstone-days", type=float, metavar="DAYS",
+                       default=tombstones.DEFAULT_MAX_OFFLINE_DAYS,
+                       help="purge deletion records older than this once a day (default "
+                            f"{tombstones.DEFAULT_MAX_OFFLINE_DAYS}; 0 turns the daily purge "
+                            "off, e.g. when purge-tombstones runs from cron)")
     serve.add_argument("--workers", type=int, default=1, metavar="N",
                        help="server processes sharing the port (the server keeps no state "
                             "between requests; on SQLite writes still take turns)")
@@ -138,22 +144,33 @@ def _serve(args: argparse.Namespace) -> int:
 
     configure_logging()
     settings = _settings(args)
+    if args.tombstone_days < 0:
+        raise accounts.AdminError("--tombstone-days must not be negative.")
     tls = {"ssl_keyfile": args.ssl_keyfile, "ssl_certfile": args.ssl_certfile}
-    if args.workers <= 1:
-        app = create_app(settings)
-        tune_gc()
-        uvicorn.run(app, host=args.host, port=args.port, access_log=False,
+    # Migrated before anything else touches the database (the janitor included); with several
+    # processes, once here, and each worker builds its own app from the settings handed down
+    # in the environment, without migrating again.
+    engine = db.make_engine(settings.resolved_url())
+    db.migrate(engine)
+    janitor = TombstoneJanitor(engine, days=args.tombstone_days).start() \
+        if args.tombstone_days > 0 else None
+    try:
+        if args.workers <= 1:
+            app = create_app(settings.model_copy(update={"run_migrations": False}))
+            tune_gc()
+            uvicorn.run(app, host=args.host, port=args.port, access_log=False,
+                        log_config=None, **tls)
+            return 0
+        os.environ[SETTINGS_ENV] = settings.model_copy(
+            update={"run_migrations": False}).model_dump_json()
+        uvicorn.run("familyworker_server.main:app_from_environment", factory=True,
+                    workers=args.workers, host=args.host, port=args.port, access_log=False,
                     log_config=None, **tls)
         return 0
-    # Several processes: migrate once here, then each worker builds its own app (and engine)
-    # from the settings handed down in the environment, without migrating again.
-    db.migrate(db.make_engine(settings.resolved_url()))
-    os.environ[SETTINGS_ENV] = settings.model_copy(
-        update={"run_migrations": False}).model_dump_json()
-    uvicorn.run("familyworker_server.main:app_from_environment", factory=True,
-                workers=args.workers, host=args.host, port=args.port, access_log=False,
-                log_config=None, **tls)
-    return 0
+    finally:
+        if janitor is not None:
+            janitor.stop()
+        engine.dispose()
 
 
 if __name__ == "__main__":
