@@ -96,19 +96,19 @@ def test_dropped_pull_and_crash_before_saving_a_page_resume_exactly(
     engine = SyncEngine(b, http=cast(httpx.Client, flaky), page_rows=4)
     with pytest.raises(ServerUnreachable):
         engine.sync()
-    real = engine_module.apply_page
+    real = engine_module.apply_received
     pages = {"n": 0}
 
-    def crash_on_second_page(*args: Any, **kwargs: Any) -> int:
+    def crash_on_second_page(*args: Any, **kwargs: Any) -> Any:
         pages["n"] += 1
         if pages["n"] == 2:
             raise KeyboardInterrupt  # killed after receiving, before committing
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(engine_module, "apply_page", crash_on_second_page)
+    monkeypatch.setattr(engine_module, "apply_received", crash_on_second_page)
     with pytest.raises(KeyboardInterrupt):
         SyncEngine(b, http=server.client, page_rows=4).sync()
-    monkeypatch.setattr(engine_module, "apply_page", real)
+    monkeypatch.setattr(engine_module, "apply_received", real)
     SyncEngine(b, http=server.client, page_rows=4).sync()
     with b.read() as session:
         assert len(session.exec(sqlmodel_select(FamilyRow)).all()) == 6

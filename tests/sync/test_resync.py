@@ -5,6 +5,7 @@ and kept, and an interrupted download starts over. On SQLite and PostgreSQL."""
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -74,21 +75,21 @@ def test_a_device_away_too_long_downloads_again_and_keeps_its_work(
 def test_an_interrupted_full_download_starts_over(
         server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     laptop, tablet, draft = away_too_long(server, tmp_path)
-    real_apply = engine_module.apply_page
+    real_apply = engine_module.apply_received
     pages: list[int] = []
 
-    def apply_then_crash(*args: object, **kwargs: object) -> int:
+    def apply_then_crash(*args: object, **kwargs: object) -> Any:
         pages.append(1)
         if len(pages) == 2:
             raise RuntimeError("killed mid-download")
         return real_apply(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine_module, "apply_page", apply_then_crash)
+    monkeypatch.setattr(engine_module, "apply_received", apply_then_crash)
     with pytest.raises(RuntimeError):
         SyncEngine(tablet, http=server.client, page_rows=2).sync()
     assert tablet.setting(SETTING_RESYNC) is True
     assert draft in all_note_ids(tablet)  # nothing removed before the download is whole
-    monkeypatch.setattr(engine_module, "apply_page", real_apply)
+    monkeypatch.setattr(engine_module, "apply_received", real_apply)
 
     report = SyncEngine(tablet, http=server.client, page_rows=2).sync()
 

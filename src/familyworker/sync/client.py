@@ -239,6 +239,14 @@ class SyncClient:
              include_own: bool = False) -> dict[str, Any]:
         """One page. ``download``: the pass began at cursor 0; ``include_own``: also rows only
         this device wrote (a full download after 410 resync_scope)."""
+        # Validated by the caller only as far as it uses it: rows are checked per table on apply.
+        result: dict[str, Any] = from_json(self.pull_raw(
+            cursor=cursor, limit=limit, download=download, include_own=include_own))
+        return result
+
+    def pull_raw(self, *, cursor: int, limit: int, download: bool = False,
+                 include_own: bool = False) -> bytes:
+        """``pull`` as the JSON bytes received (the engine lets SQLite read them)."""
         params: dict[str, Any] = {
             "protocol": protocol.PROTOCOL_VERSION, "schema_version": protocol.SCHEMA_VERSION,
             "cursor": cursor, "limit": limit}
@@ -246,9 +254,8 @@ class SyncClient:
             params["download"] = "true"
         if include_own:
             params["include_own"] = "true"
-        # Validated by the caller only as far as it uses it: rows are checked per table on apply.
-        result: dict[str, Any] = self.get("/sync/v1/pull", params)
-        return result
+        return self._request("GET", "/sync/v1/pull", params=params,
+                             headers=self._headers()).content
 
     def scope(self) -> protocol.ScopeResponse:
         return protocol.ScopeResponse.model_validate(self.get("/sync/v1/scope", {}))

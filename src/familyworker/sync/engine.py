@@ -39,7 +39,8 @@ from familyworker.sync.client import (
 )
 from familyworker.sync.gc_pause import gc_paused
 from familyworker.sync.outbox import OP_JSON_SQL, encode_built
-from familyworker.sync.page_apply import SETTING_CURSOR, apply_page
+from familyworker.sync.page_apply import SETTING_CURSOR
+from familyworker.sync.page_sql import ReceivedPage, apply_received, read_page
 from familyworker.sync.restamp import restamp_future_stamps
 from familyworker.sync.resync import SETTING_RESYNC, remove_unseen_rows
 from familyworker.sync.shred import crypto_shred
@@ -317,26 +318,27 @@ class SyncEngine:
             # Every page of a pass that began at 0 says so (the server then serves it below
             # its tombstone horizon); a full download after a 410 also asks for our own rows.
             options = {"download": cursor == 0, "include_own": resync}
-            fetch = pool.submit(self.client.pull, cursor=cursor, limit=self.page_rows,
-                                **options)
+
+            def receive(at: int) -> ReceivedPage:
+                return read_page(self.store, self.client.pull_raw(
+                    cursor=at, limit=self.page_rows, **options))
+
+            fetch = pool.submit(receive, cursor)
             while True:
-                page = fetch.result()
-                rows = page["rows"]
-                next_cursor = int(page["next_cursor"])
-                if page["has_more"]:
-                    # The next page travels while this one is written; the cursor is still
-                    # saved only in the transaction that applies its page (G3).
-                    fetch = pool.submit(self.client.pull, cursor=next_cursor,
-                                        limit=self.page_rows, **options)
-                conflicts += apply_page(self.store, rows, next_cursor)
-                pulled += len(rows)
-                if resync:
-                    seen.update((row["table"], row["row_id"]) for row in rows)
-                if not page["has_more"]:
+                received = fetch.result()
+                page = received.facts
+                if page.has_more:
+                    # The next page travels (and is parsed) while this one is written; the
+                    # cursor is saved only in the transaction that applies its page (G3).
+                    fetch = pool.submit(receive, page.next_cursor)
+                new_conflicts, keys = apply_received(self.store, received, keys=resync)
+                conflicts += new_conflicts
+                pulled += page.rows
+                seen.update(keys)
+                if not page.has_more:
                     if resync:
                         self.last_resync = remove_unseen_rows(self.store, seen)
-                    digest = page.get("scope_hash")
-                    return pulled, conflicts, digest if isinstance(digest, str) else None
+                    return pulled, conflicts, page.scope_hash
 
     def purge_out_of_scope(self, server_digest: str | None) -> int:
         """Remove families the server no longer gives us (after their pending ops were pushed)."""

@@ -44,53 +44,64 @@ def apply_page(store: CaseloadStore, rows: list[dict[str, Any]], next_cursor: in
     Per field, the later HLC wins; local edits still in the outbox carry later stamps than the
     server state they were made on, so they survive until pushed.
     """
+    with WriteTransaction(store) as conn:
+        return apply_rows(conn, store, rows, next_cursor)
+
+
+def apply_rows(conn: Connection, store: CaseloadStore, rows: list[dict[str, Any]],
+               next_cursor: int) -> int:
+    """``apply_page`` inside the caller's write transaction."""
     by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_table[row["table"]].append(row)
     conflicts = 0
     newest = ""
-    with WriteTransaction(store) as conn:
-        for table_name, items in by_table.items():
-            row_type = SYNC_TABLES.get(table_name)
-            if row_type is None or table_name in NOT_PULLED:
-                continue  # a table this version does not know: skipped, the cursor moves on
-            table = row_type.__table__  # type: ignore[attr-defined]
-            columns = set(_defaults(row_type))
-            existing: dict[str, Any] = {}
-            # Which ids are here at all, by the driver (on an initial pull: none, so the full
-            # rows - built by Core - are loaded only for the few that will be merged).
-            ids = _present_ids(conn, table.name, [item["row_id"] for item in items])
-            for start in range(0, len(ids), 900):
-                for found in conn.execute(select(table).where(
-                        table.c.id.in_(ids[start:start + 900]))):
-                    existing[found.id] = found
-            updates: list[dict[str, Any]] = []
-            plan = _insert_plan(conn, row_type)
-            new_rows: list[tuple[Any, ...]] = []
-            for item in items:
-                stamps: dict[str, str] = item["field_hlc"]
-                top = max(stamps.values(), default="")
-                newest = max(newest, top, item.get("deleted_hlc") or "")
-                local = existing.get(item["row_id"])
-                if local is None:
-                    new_rows.append(plan.bind(item, stamps))
-                    existing[item["row_id"]] = None
-                    if table_name == "sync_conflict":
-                        conflicts += 1
-                    continue
-                merged = _merge_local(row_type, columns, local, item)
-                if merged is not None:
-                    updates.append(merged)
-            if new_rows:
-                conn.exec_driver_sql(plan.sql, new_rows)
-            _write_rows(conn, table, [], updates)
-        if newest:
-            # The store's clock lock: stamps issued after this pull order after what we saw.
-            with store._clock_lock:
-                store.clock.observe(newest)
-                put_setting(conn, SETTING_HLC, str(store.clock.last()))
-        put_setting(conn, SETTING_CURSOR, next_cursor)
+    for table_name, items in by_table.items():
+        row_type = SYNC_TABLES.get(table_name)
+        if row_type is None or table_name in NOT_PULLED:
+            continue  # a table this version does not know: skipped, the cursor moves on
+        table = row_type.__table__  # type: ignore[attr-defined]
+        columns = set(_defaults(row_type))
+        existing: dict[str, Any] = {}
+        # Which ids are here at all, by the driver (on an initial pull: none, so the full
+        # rows - built by Core - are loaded only for the few that will be merged).
+        ids = _present_ids(conn, table.name, [item["row_id"] for item in items])
+        for start in range(0, len(ids), 900):
+            for found in conn.execute(select(table).where(
+                    table.c.id.in_(ids[start:start + 900]))):
+                existing[found.id] = found
+        updates: list[dict[str, Any]] = []
+        plan = insert_plan(conn.dialect, row_type)
+        new_rows: list[tuple[Any, ...]] = []
+        for item in items:
+            stamps: dict[str, str] = item["field_hlc"]
+            top = max(stamps.values(), default="")
+            newest = max(newest, top, item.get("deleted_hlc") or "")
+            local = existing.get(item["row_id"])
+            if local is None:
+                new_rows.append(plan.bind(item, stamps))
+                existing[item["row_id"]] = None
+                if table_name == "sync_conflict":
+                    conflicts += 1
+                continue
+            merged = _merge_local(row_type, columns, local, item)
+            if merged is not None:
+                updates.append(merged)
+        if new_rows:
+            conn.exec_driver_sql(plan.sql, new_rows)
+        _write_rows(conn, table, [], updates)
+    save_position(conn, store, newest, next_cursor)
     return conflicts
+
+
+def save_position(conn: Connection, store: CaseloadStore, newest: str, next_cursor: int) -> None:
+    """The clock past the newest stamp seen, and the cursor, in the page's transaction (G3)."""
+    if newest:
+        # The store's clock lock: stamps issued after this pull order after what we saw.
+        with store._clock_lock:
+            store.clock.observe(newest)
+            put_setting(conn, SETTING_HLC, str(store.clock.last()))
+    put_setting(conn, SETTING_CURSOR, next_cursor)
 
 
 def _present_ids(conn: Connection, table: str, ids: list[str]) -> list[str]:
@@ -200,12 +211,12 @@ class _InsertPlan:
 _PLANS: dict[str, _InsertPlan] = {}
 
 
-def _insert_plan(conn: Connection, row_type: type[SyncedRow]) -> _InsertPlan:
-    name = f"{row_type.__tablename__}:{conn.dialect.name}"
+def insert_plan(dialect: Any, row_type: type[SyncedRow]) -> _InsertPlan:
+    """A table's INSERT and per-column conversions (cached per dialect)."""
+    name = f"{row_type.__tablename__}:{dialect.name}"
     plan = _PLANS.get(name)
     if plan is None:
         table = row_type.__table__  # type: ignore[attr-defined]
-        dialect = conn.dialect
         kinds = temporal_columns(row_type)
 
         def processor(column: str) -> Any:
