@@ -235,18 +235,12 @@ class SyncClient:
         return protocol.PushResponse.model_validate_json(
             self._post("/sync/v1/push", payload).content)
 
-    def pull(self, *, cursor: int, limit: int, download: bool = False,
-             include_own: bool = False) -> dict[str, Any]:
-        """One page. ``download``: the pass began at cursor 0; ``include_own``: also rows only
-        this device wrote (a full download after 410 resync_scope)."""
-        # Validated by the caller only as far as it uses it: rows are checked per table on apply.
-        result: dict[str, Any] = from_json(self.pull_raw(
-            cursor=cursor, limit=limit, download=download, include_own=include_own))
-        return result
-
     def pull_raw(self, *, cursor: int, limit: int, download: bool = False,
                  include_own: bool = False) -> bytes:
-        """``pull`` as the JSON bytes received (the engine lets SQLite read them)."""
+        """One page as the JSON bytes received (the engine lets SQLite read them; rows are
+        checked per table on apply). ``download``: the pass began at cursor 0;
+        ``include_own``: also rows only this device wrote (a full download after 410
+        resync_scope)."""
         params: dict[str, Any] = {
             "protocol": protocol.PROTOCOL_VERSION, "schema_version": protocol.SCHEMA_VERSION,
             "cursor": cursor, "limit": limit}
