@@ -79,39 +79,47 @@ def _build(dialect: Any, row_type: type[SyncedRow]) -> SqlPlan | None:
     values: list[str] = []
     checks: list[str] = []
     for index, (column, default, kind, process) in enumerate(plan.columns):
-        path = f"'$.data.{column}'"
-        kind_of, got = f"t{index}", f"v{index}"
-        reads += [f"json_type(value, {path}) AS {kind_of}", f"value ->> {path} AS {got}"]
+        path = f"'$.{column}'"
+        got = f"v{index}"
         missing = _literal(default if process is None else process(default))
         if missing is None:
             return None
         column_type = table.c[column].type
+        # JSON null and a missing field read alike (NULL); they differ only where the column's
+        # default is not NULL, and only there is the field's JSON type read as well.
+        present = f"t{index} IS NOT NULL"
+        if missing != "NULL" and not isinstance(column_type, JSON):
+            reads.append(f"json_type(d, {path}) AS t{index}")
         if kind is None and process is None:
+            reads.append(f"d ->> {path} AS {got}")
             expression = got
-            checks.append(f"coalesce({kind_of} NOT IN ('array', 'object'), 1)")
+            # An array or object reads as JSON text (the Python path refuses it): any text that
+            # starts like one goes to the Python path, which tells them apart.
+            checks.append(f"({got} IS NULL OR substr({got}, 1, 1) NOT IN ('[', '{{'))")
         elif isinstance(column_type, Date) and kind is not None:
+            reads.append(f"d ->> {path} AS {got}")
             expression = got  # 'YYYY-MM-DD' is stored as it comes
-            checks.append(f"({kind_of} IS NULL OR {kind_of} = 'null' OR "
-                          f"({kind_of} = 'text' AND date({got}) IS {got}))")
+            checks.append(f"date({got}) IS {got}")  # also true for NULL
         elif isinstance(column_type, UTCDateTime):
+            reads.append(f"d ->> {path} AS {got}")
             # To UTC, as the column stores it, keeping the microseconds.
             expression = (f"strftime('%Y-%m-%d %H:%M:%S', {got}) || "
                           f"iif(substr({got}, 20, 1) = '.', substr({got}, 20, 7), '.000000')")
             forms = " OR ".join(f"{got} GLOB '{form}'" for form in _DATETIME_GLOBS)
-            checks.append(f"({kind_of} IS NULL OR {kind_of} = 'null' OR ({kind_of} = 'text' AND "
-                          f"({forms}) AND strftime('%Y-%m-%dT%H:%M:%S', substr({got}, 1, 19)) "
-                          f"= substr({got}, 1, 19)))")
+            checks.append(f"({got} IS NULL OR (({forms}) AND strftime('%Y-%m-%dT%H:%M:%S', "
+                          f"substr({got}, 1, 19)) = substr({got}, 1, 19)))")
         elif isinstance(column_type, JSON) and kind is None:
-            null = _literal(process(None))
-            if null is None:
+            if _literal(process(None)) != "'null'":
                 return None
-            reads.append(f"json(value -> {path}) AS j{index}")
-            expression = f"iif({kind_of} = 'null', {null}, j{index})"
+            # JSON null is 'null' here as in the Python path; a missing field is NULL.
+            reads.append(f"json(d -> {path}) AS {got}")
+            expression, present = got, f"{got} IS NOT NULL"
         else:
             return None
         names.append(column)
         # A missing field takes the column's default, as in the Python path.
-        values.append(f"iif({kind_of} IS NULL, {missing}, {expression})")
+        values.append(expression if missing == "NULL" else
+                      f"iif({present}, {expression}, {missing})")
     reads += ["value ->> '$.row_id' AS row_id", "json_type(value, '$.row_id') AS row_id_t",
               "value ->> '$.server_seq' AS seq", "json_type(value, '$.server_seq') AS seq_t",
               "json(value -> '$.field_hlc') AS stamps",
@@ -124,8 +132,10 @@ def _build(dialect: Any, row_type: type[SyncedRow]) -> SqlPlan | None:
                "iif(gone, gone_hlc, NULL)"]
     checks += ["row_id_t = 'text'", "seq_t = 'integer'", "stamps_t = 'object'"]
     return SqlPlan(
-        f"WITH r AS MATERIALIZED (SELECT {', '.join(reads)} FROM jsonb_each(:page, '$.rows') "
-        f"WHERE value ->> '$.table' = :table) "
+        # The row's data object is taken out once: each field is then found in it directly.
+        f"WITH base AS MATERIALIZED (SELECT value, jsonb_extract(value, '$.data') AS d "
+        f"FROM jsonb_each(:page, '$.rows') WHERE value ->> '$.table' = :table), "
+        f"r AS MATERIALIZED (SELECT {', '.join(reads)} FROM base) "
         f'INSERT INTO "{table.name}" ({", ".join(names)}) '
         f"SELECT {', '.join(values)} FROM r WHERE {' AND '.join(checks)}")
 
