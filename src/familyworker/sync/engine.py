@@ -146,7 +146,7 @@ class SyncEngine:
 
     def __init__(self, store: CaseloadStore, *, http: httpx.Client | None = None,
                  batch_ops: int = DEFAULT_BATCH_OPS,
-                 page_rows: int = protocol.DEFAULT_PULL_LIMIT) -> None:
+                 page_rows: int | None = None) -> None:
         held = credentials.load(store)
         url = store.setting(SETTING_SERVER_URL)
         if held is None or not url:
@@ -159,7 +159,12 @@ class SyncEngine:
             on_rotate=lambda fresh: credentials.save(store, fresh),
             on_stopped=lambda: credentials.forget(store, ReconnectRequired.code))
         self.batch_ops = batch_ops
-        self.page_rows = page_rows
+        # Rows per page: deltas in the default pages; a download from cursor 0 (a new device,
+        # a full download after a 410) in the largest the server serves, since each page of
+        # new rows is written by one statement per table (page_sql) and costs a commit. An
+        # explicit size is used for both.
+        self.page_rows = page_rows or protocol.DEFAULT_PULL_LIMIT
+        self.download_rows = page_rows or protocol.MAX_PULL_LIMIT
         # Rows removed by the last pass's full download (None: there was none).
         self.last_resync: int | None = None
 
@@ -318,10 +323,11 @@ class SyncEngine:
             # Every page of a pass that began at 0 says so (the server then serves it below
             # its tombstone horizon); a full download after a 410 also asks for our own rows.
             options = {"download": cursor == 0, "include_own": resync}
+            limit = self.download_rows if cursor == 0 else self.page_rows
 
             def receive(at: int) -> ReceivedPage:
                 return read_page(self.store, self.client.pull_raw(
-                    cursor=at, limit=self.page_rows, **options))
+                    cursor=at, limit=limit, **options))
 
             fetch = pool.submit(receive, cursor)
             while True:
