@@ -225,9 +225,17 @@ class ReceivedPage:
 _JSONB_SINCE = (3, 45, 0)
 
 
+_JSONB_BY_DRIVER: dict[type, bool] = {}
+
+
 def _has_jsonb(raw: Any) -> bool:
-    version = str(raw.execute("SELECT sqlite_version()").fetchone()[0])
-    return tuple(int(part) for part in version.split(".")[:3]) >= _JSONB_SINCE
+    """Whether this driver's SQLite has JSONB; asked once per driver, not on every page."""
+    driver = type(raw)
+    if driver not in _JSONB_BY_DRIVER:
+        version = str(raw.execute("SELECT sqlite_version()").fetchone()[0])
+        _JSONB_BY_DRIVER[driver] = \
+            tuple(int(part) for part in version.split(".")[:3]) >= _JSONB_SINCE
+    return _JSONB_BY_DRIVER[driver]
 
 
 def read_page(store: CaseloadStore, page: bytes) -> ReceivedPage:
