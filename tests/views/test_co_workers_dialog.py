@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
-from tests.sync.helpers import Server, enrolled, sync
+from tests.sync.helpers import Server, sync
 from tests.views.conftest import close_down, make_controller, unlock
-from tests.views.test_team_view import _family_ids, _open_family
+from tests.views.test_team_view import _family_ids, _open_family, north_team
 
 from familyworker.services.team_review import Attention
 from familyworker.views.co_workers_dialog import NO_CO_WORKERS, CoWorkersDialog
@@ -19,13 +19,9 @@ pytestmark = pytest.mark.gui
 def test_supervisor_adds_and_ends_a_co_worker(
         qtbot: QtBot, sqlite_server: Server, tmp_path: Path, settings: QSettings) -> None:
     server = sqlite_server
-    team = server.team("North")
-    ann_id, bob_id = server.worker("Ann", team), server.worker("Bob", team)
-    sue_id = server.worker("Sue", team, role="supervisor")
-    ann = enrolled(server, tmp_path / "ann", ann_id)
-    bob = enrolled(server, tmp_path / "bob", bob_id)
-    sue_dir = tmp_path / "sue"
-    sue = enrolled(server, sue_dir, sue_id)
+    north = north_team(server, tmp_path)
+    ann, bob, sue, sue_dir = north.ann, north.bob, north.sue, north.sue_dir
+    bob_id = north.bob_id
     family = _open_family(ann, "FAM-1", weeks_ago=20, contact_days_ago=40)
     for store in (ann, bob, sue):
         sync(store, server)

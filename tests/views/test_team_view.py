@@ -1,6 +1,7 @@
 """The supervisor's team view with a synced team: two workers' devices and the supervisor's app
 against a real server, driven through the real widgets."""
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -52,6 +53,27 @@ def _family_ids(store: CaseloadStore) -> set[str]:
         return {r.id for r in session.exec(select(FamilyRow)).all()}
 
 
+@dataclass
+class NorthTeam:
+    """Ann and Bob (workers) and Sue (their supervisor), each with an enrolled caseload."""
+
+    ann: CaseloadStore
+    bob: CaseloadStore
+    sue: CaseloadStore
+    sue_dir: Path
+    bob_id: str
+    sue_id: str
+
+
+def north_team(server: Server, tmp_path: Path) -> NorthTeam:
+    team = server.team("North")
+    ann_id, bob_id = server.worker("Ann", team), server.worker("Bob", team)
+    sue_id = server.worker("Sue", team, role="supervisor")
+    return NorthTeam(enrolled(server, tmp_path / "ann", ann_id),
+                     enrolled(server, tmp_path / "bob", bob_id),
+                     enrolled(server, tmp_path / "sue", sue_id), tmp_path / "sue", bob_id, sue_id)
+
+
 def _save(dialog: OversightDialog | ReallocateDialog | ThresholdsDialog) -> None:
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
@@ -59,13 +81,9 @@ def _save(dialog: OversightDialog | ReallocateDialog | ThresholdsDialog) -> None
 def test_supervisor_reviews_the_team_adds_oversight_and_reallocates(
         qtbot: QtBot, sqlite_server: Server, tmp_path: Path, settings: QSettings) -> None:
     server = sqlite_server
-    team = server.team("North")
-    ann_id, bob_id = server.worker("Ann", team), server.worker("Bob", team)
-    sue_id = server.worker("Sue", team, role="supervisor")
-    ann = enrolled(server, tmp_path / "ann", ann_id)
-    bob = enrolled(server, tmp_path / "bob", bob_id)
-    sue_dir = tmp_path / "sue"
-    sue = enrolled(server, sue_dir, sue_id)
+    north = north_team(server, tmp_path)
+    ann, bob, sue, sue_dir = north.ann, north.bob, north.sue, north.sue_dir
+    bob_id, sue_id = north.bob_id, north.sue_id
     quiet = _open_family(ann, "FAM-1", weeks_ago=20, contact_days_ago=40)
     _open_family(bob, "FAM-2", weeks_ago=2, contact_days_ago=1)
     for store in (ann, bob, sue):
