@@ -58,6 +58,14 @@ def server_stamp(after: str | None = None) -> str:
 STAMP_DEVICE_AT = 18
 
 
+# field_seq's key for the server_seq of the row's last delete or restore (never a field name:
+# the wire pattern has no "~").
+DELETED_SEQ = "~deleted"
+_EDIT_KINDS = frozenset({"insert", "update", "append"})
+# Records that never conflict: append-only ones, and conflict records themselves.
+_NO_CONFLICT_TABLES = protocol.APPEND_ONLY_TABLES | {protocol.CONFLICT_TABLE}
+
+
 def stamp_device(hlc: str) -> str:
     return hlc[STAMP_DEVICE_AT:]
 
@@ -96,6 +104,10 @@ class Stored:
 
     def seq_of(self, name: str) -> int:
         return self.field_seq.get(name) or self.field_seq.get("*") or self.server_seq
+
+    def deleted_seq(self) -> int:
+        """The server_seq of the deletion (rows deleted before it was kept: the last change)."""
+        return self.field_seq.get(DELETED_SEQ) or self.server_seq
 
     def sole_device(self) -> str | None:
         devices = {s[STAMP_DEVICE_AT:] for s in self.field_hlc.values()}
@@ -339,6 +351,13 @@ class PushApplier:
         stored = touched.get(key) or rows.get(key)
         if stored is not None and stored.family_id != op.family_id:
             return "family_mismatch"
+        if stored is None and op.kind == "restore":
+            return "not_found"
+        if stored is not None and stored.deleted and op.kind in _EDIT_KINDS and \
+                op.table not in _NO_CONFLICT_TABLES and \
+                stamp_device(stored.deleted_hlc or "") != device and \
+                (op.base_server_seq or 0) >= stored.deleted_seq():
+            return "deleted"  # an edit made after this device saw the deletion (SYNC §4.4)
         if op.table == protocol.CONFLICT_TABLE and stored is None:
             return "forbidden"  # only the server records conflicts; clients resolve them
         if op.table == CO_WORKER_TABLE and not self._may_allocate(op, scope):
@@ -415,7 +434,8 @@ class PushApplier:
         return family_team is not None and self.worker_teams.get(str(worker)) == family_team
 
     def _merge(self, op: Op, stored: Stored, fields: dict[str, Any]) -> str:
-        taken = lost = conflicts = 0
+        taken = lost = 0
+        conflicts_before = len(self.conflicts)
         base = op.base_server_seq or 0
         overrides = op.field_hlc or {}
         if stored.is_new and not stored.data and not overrides:
@@ -442,7 +462,6 @@ class PushApplier:
             if incoming > current:
                 if concurrent:
                     self._conflict(stored, name, value, incoming, stored.data.get(name), current)
-                    conflicts += 1
                 stored.data[name] = value
                 stored.field_hlc[name] = incoming
                 stored.changed_fields.add(name)
@@ -450,19 +469,53 @@ class PushApplier:
             else:
                 if concurrent:
                     self._conflict(stored, name, stored.data.get(name), current, value, incoming)
-                    conflicts += 1
                 lost += 1
-        if op.kind == "delete" and (stored.deleted_hlc is None or op.hlc > stored.deleted_hlc):
-            stored.deleted = True
+        if taken or lost:
+            self._edit_met_deletion(op, stored, fields)
+        if op.kind in ("delete", "restore") and op.hlc > (stored.deleted_hlc or ""):
+            # Deleted-or-not is one register: the later delete or restore wins.
+            if op.kind == "delete" and not stored.deleted:
+                self._deletion_met_edits(op, stored, base)
+            stored.deleted = op.kind == "delete"
             stored.deleted_hlc = op.hlc
+            stored.changed_fields.add(DELETED_SEQ)
             taken += 1
         if taken:
             stored.changed = True
-        if conflicts:
+        if len(self.conflicts) > conflicts_before:
             return "conflict"
         if taken and lost:
             return "merged"
         return "applied" if taken or not lost else "superseded"
+
+    def _edit_met_deletion(self, op: Op, stored: Stored, fields: dict[str, Any]) -> None:
+        """An edit reaching a record another device deleted before it saw the edit: the
+        deletion stands, the edit is kept in the record (so a restore brings it back) and in a
+        conflict record the workers see. (An edit after a known deletion was refused.)"""
+        if stored.deleted and not stored.is_new and op.table not in _NO_CONFLICT_TABLES and \
+                stamp_device(stored.deleted_hlc or "") != stamp_device(op.hlc):
+            self.conflicts.append(_Conflict(
+                stored.family_id, stored.team_id, stored.table, stored.row_id,
+                protocol.WHOLE_RECORD, protocol.DELETED_VALUE, stored.deleted_hlc or "",
+                dict(fields), max([op.hlc, *(op.field_hlc or {}).values()])))
+
+    def _deletion_met_edits(self, op: Op, stored: Stored, base: int) -> None:
+        """A deletion from a device that had not seen other devices' latest edits: it stands
+        (every device converges on it), and a conflict record carries the unseen values."""
+        if stored.is_new or op.table in _NO_CONFLICT_TABLES:
+            return
+        deleter = stamp_device(op.hlc)
+        unseen: dict[str, Any] = {}
+        stamps: list[str] = []
+        for name, value in stored.data.items():
+            stamp = stored.stamp(name) or ""
+            if stamp_device(stamp) not in (deleter, SERVER_DEVICE) and stored.seq_of(name) > base:
+                unseen[name] = value
+                stamps.append(stamp)
+        if unseen:
+            self.conflicts.append(_Conflict(
+                stored.family_id, stored.team_id, stored.table, stored.row_id,
+                protocol.WHOLE_RECORD, protocol.DELETED_VALUE, op.hlc, unseen, max(stamps)))
 
     def _conflict(self, stored: Stored, name: str, kept: Any, kept_hlc: str, other: Any,
                   other_hlc: str) -> None:

@@ -303,6 +303,50 @@ def test_conflicts_from_two_devices_are_resolved_in_the_view_and_synced(
     tablet.lock()
 
 
+def test_a_deletion_conflict_is_shown_in_words_and_restored_from_the_view(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    family_id = laptop_with_family(live, data_dir)
+    tablet = enrolled_store(live, tmp_path / "tablet")
+    sync_pass(tablet)
+    laptop = CaseloadStore.unlock(data_dir, TEST_PASSPHRASE)
+    families.update_family(laptop, family_id, address="Flat 2, 1 High Street")
+    laptop.lock()
+    with tablet.unit_of_work() as uow:  # deleted on the tablet, which never saw the address
+        row = uow.session.get(FamilyRow, family_id)
+        assert row is not None
+        uow.delete(row)
+    sync_pass(tablet)
+
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Online", "1 conflict to resolve")
+    qtbot.mouseClick(controller.sync.status_widget.conflicts_button, Qt.MouseButton.LeftButton)
+    dialog = controller.sync.conflicts_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.conflict_list.count() == 1, timeout=10_000)
+    assert dialog.conflict_list.item(0).text() == "FAM-1 · Family · deleted and changed"
+    assert "was deleted on one device and changed on another" in dialog.field_label.text()
+    assert dialog.mine_edit.toPlainText() == \
+        "Changed, and still wanted:\nAddress: Flat 2, 1 High Street"
+    assert dialog.theirs_edit.toPlainText() == "Deleted."
+    assert dialog.keep_mine_button.text() == "&Restore it"
+    assert dialog.keep_theirs_button.accessibleName() == "Keep it deleted"
+    assert not dialog.merge_button.isEnabled()
+    with qtbot.waitSignal(controller.sync.sync_finished, timeout=15_000):
+        qtbot.mouseClick(dialog.keep_mine_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.conflict_list.count() == 0, timeout=10_000)
+    close_down(controller)
+
+    sync_pass(tablet)
+    with tablet.read() as session:
+        family = session.get(FamilyRow, family_id)
+    assert family is not None
+    assert family.deleted_at is None and family.address == "Flat 2, 1 High Street"
+    assert list_conflicts(tablet) == []
+    tablet.lock()
+
+
 def test_conflicts_view_is_keyboard_reachable(
         qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
     data_dir = tmp_path / "laptop"

@@ -18,8 +18,9 @@ from familyworker.services import families, notes
 from familyworker.services.queries import family_by_reference
 from familyworker.sync.attention import RejectedChange, needs_attention, retry_rejected
 from familyworker.sync.client import DeviceRevoked, ServerUnreachable, SyncError
-from familyworker.sync.conflicts import list_conflicts, resolve_conflict
+from familyworker.sync.conflicts import ConflictView, list_conflicts, resolve_conflict
 from familyworker.sync.engine import SyncEngine, enrol, is_enrolled
+from familyworker.sync.protocol import DELETED_VALUE
 from familyworker.sync.resync import RESYNC_NOTICE
 
 EXIT_DEVICE_REVOKED = 4
@@ -191,13 +192,26 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     if not conflicts:
         print("No conflicts to resolve.")
     for c in conflicts:
-        print(f"{c.id}  {c.family_reference}  {c.table}.{c.field}\n"
-              f"    mine:   {c.mine}\n    theirs: {c.theirs}")
+        what = f"{c.table} deleted and changed" if c.is_deletion else f"{c.table}.{c.field}"
+        print(f"{c.id}  {c.family_reference}  {what}\n"
+              f"    mine:   {_side(c, c.mine)}\n    theirs: {_side(c, c.theirs)}")
     return EXIT_OK
+
+
+def _side(conflict: ConflictView, value: Any) -> Any:
+    if not conflict.is_deletion:
+        return value
+    if value == DELETED_VALUE:
+        return "deleted"
+    return "changed " + ", ".join(f"{name}={v!r}" for name, v in value.items())
 
 
 def cmd_resolve_conflict(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         view = resolve_conflict(store, args.id, keep=args.keep)
-    print(f"Kept {args.keep}: {view.field} is now {view.current!r}. Sync to share it.")
+    if view.is_deletion:
+        state = "deleted" if view.current == DELETED_VALUE else "restored"
+        print(f"Kept {args.keep}: the record is {state}. Sync to share it.")
+    else:
+        print(f"Kept {args.keep}: {view.field} is now {view.current!r}. Sync to share it.")
     return EXIT_OK

@@ -9,6 +9,7 @@ class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
+    RESTORE = "restore"
     VIEW = "view"
     PRINT = "print"
     EXPORT = "export"

@@ -78,6 +78,17 @@ class UnitOfWork:
         if audit:
             self.audit(AuditAction.DELETE, row)
 
+    def restore(self, row: SyncedRow, *, audit: bool = True) -> None:
+        """Undo a soft delete (a deletion conflict resolved by keeping the edit): the later of
+        a delete and a restore wins on every device."""
+        hlc = self._stamp()
+        row.deleted_at = None
+        row.deleted_hlc = hlc
+        self.session.add(row)
+        self._queue(row, "restore", hlc, {})
+        if audit:
+            self.audit(AuditAction.RESTORE, row)
+
     def audit(self, action: AuditAction, row: SyncedRow | None = None, *, entity: str = "",
               entity_id: str | None = None, family_id: str | None = None,
               detail: str = "") -> None:

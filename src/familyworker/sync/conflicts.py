@@ -13,6 +13,7 @@ from familyworker.store.codec import from_json_value, temporal_columns, to_json_
 from familyworker.store.errors import RecordNotFound
 from familyworker.store.sync_tables import SYNC_TABLES, SyncConflictRow
 from familyworker.store.tables import FamilyRow
+from familyworker.sync.protocol import DELETED_VALUE, WHOLE_RECORD
 
 Keep = Literal["mine", "theirs", "merged"]
 MAX_MERGED_CHARS = 100_000  # the wire's per-field limit
@@ -32,6 +33,12 @@ class ConflictView:
     theirs: Any
     current: Any
     resolution: str | None
+
+    @property
+    def is_deletion(self) -> bool:
+        """A deletion met an edit: one side is the deletion, the other the edit's values;
+        keeping the edit restores the record."""
+        return self.field == WHOLE_RECORD
 
     @property
     def mergeable(self) -> bool:
@@ -78,11 +85,19 @@ def list_conflicts(store: CaseloadStore, *, include_resolved: bool = False
             mine, theirs = _sides(row, store.device_id)
             target_type = SYNC_TABLES.get(row.table_name)
             target = session.get(target_type, row.row_id) if target_type else None
-            current = to_json_value(getattr(target, row.field, None)) if target else None
+            current = _current(target, row.field)
             views.append(ConflictView(row.id, row.family_id, references.get(row.family_id, ""),
                                       row.table_name, row.row_id, row.field, mine, theirs,
                                       current, row.resolution))
         return views
+
+
+def _current(target: Any, field: str) -> Any:
+    if target is None:
+        return None
+    if field == WHOLE_RECORD:
+        return DELETED_VALUE if target.deleted_at is not None else {"deleted": False}
+    return to_json_value(getattr(target, field, None))
 
 
 def resolve_conflict(store: CaseloadStore, conflict_id: str, *, keep: Keep,
@@ -104,12 +119,19 @@ def resolve_conflict(store: CaseloadStore, conflict_id: str, *, keep: Keep,
             if not _is_text_field(row.table_name, row.field) or \
                     not all(v is None or isinstance(v, str) for v in (mine, theirs)):
                 raise ValidationError("Only text can be merged; keep one of the two values.")
-            chosen = merged_text
+            chosen: Any = merged_text
         else:
             chosen = mine if keep == "mine" else theirs
         target_type = SYNC_TABLES.get(row.table_name)
         target = uow.session.get(target_type, row.row_id) if target_type else None
-        if target is not None and row.field in target_type.content_fields():  # type: ignore[union-attr]
+        if target is not None and row.field == WHOLE_RECORD:
+            # Keeping the deletion deletes the record again if someone restored it meanwhile;
+            # keeping the edit restores it (the edit's values are in it already).
+            if chosen == DELETED_VALUE and target.deleted_at is None:
+                uow.delete(target)
+            elif chosen != DELETED_VALUE and target.deleted_at is not None:
+                uow.restore(target)
+        elif target is not None and row.field in target_type.content_fields():  # type: ignore[union-attr]
             value = from_json_value(target_type, row.field, chosen)  # type: ignore[arg-type]
             uow.update(target, {row.field: value})
         uow.update(row, {"resolution": f"kept-{keep}" if keep != "merged" else "merged",

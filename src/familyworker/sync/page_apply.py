@@ -278,10 +278,14 @@ def _tuples(conn: Connection, table: Any, names: list[str],
 
 def _sync_columns(item: dict[str, Any], stamps: dict[str, str], deleted_at: Any,
                   deleted_hlc: str | None) -> dict[str, Any]:
-    if item.get("deleted") and (deleted_hlc is None or (item.get("deleted_hlc") or "") >
-                                deleted_hlc):
+    incoming = item.get("deleted_hlc")
+    if item.get("deleted") and (deleted_hlc is None or (incoming or "") > deleted_hlc):
         deleted_at = deleted_at or datetime.now(UTC)
-        deleted_hlc = item.get("deleted_hlc")
+        deleted_hlc = incoming
+    elif not item.get("deleted") and incoming and incoming > (deleted_hlc or ""):
+        # Restored on another device after the deletion this device holds (or a restore
+        # stamped later than this device's own deletion): the later one wins, as on the server.
+        deleted_at, deleted_hlc = None, incoming
     return {"id": item["row_id"], "server_seq": item["server_seq"],
             "field_hlc": to_json(stamps).decode(), "deleted_at": deleted_at,
             "deleted_hlc": deleted_hlc}

@@ -32,6 +32,11 @@ APPEND_ONLY_TABLES: frozenset[str] = frozenset(
     {"star_assessment", "note_addendum", "sustainability_review", "oversight_note",
      "audit_event"})
 CONFLICT_TABLE = "sync_conflict"
+# A conflict record's field when a deletion met an edit the deleting device had not seen (SYNC
+# §4.4 step 4): the deletion stands and is the kept side (DELETED_VALUE); the other side is the
+# edit, {field: value}. Keeping the edit restores the record.
+WHOLE_RECORD = "*"
+DELETED_VALUE: dict[str, bool] = {"deleted": True}
 
 Uuid = Annotated[str, StringConstraints(min_length=1, max_length=64,
                                         pattern=r"^[0-9A-Za-z-]+$")]
@@ -40,7 +45,9 @@ Hlc = Annotated[str, StringConstraints(max_length=100,
                                        pattern=r"^[0-9a-f]{12}-[0-9a-f]{4}-[0-9A-Za-z~-]+$")]
 TableName = Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z_]+$")]
 FieldName = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z_][a-z0-9_]*$")]
-OpKind = Literal["insert", "update", "delete", "append"]
+# restore: undo a deletion (a conflict resolved by keeping the edit). Deleted-or-not is one
+# register: the delete or restore with the later stamp wins.
+OpKind = Literal["insert", "update", "delete", "append", "restore"]
 OpStatus = Literal["applied", "merged", "conflict", "superseded", "duplicate", "rejected"]
 Role = Literal["worker", "supervisor", "admin"]
 

@@ -31,10 +31,13 @@ RECORD_WORDS = {
     "contact_note": "Contact note", "note_addendum": "Note addendum", "outcome": "Outcome",
     "oversight_note": "Oversight note", "sync_conflict": "Conflict resolution",
 }
-CHANGE_WORDS = {"insert": "Added", "update": "Changed", "delete": "Deleted"}
+CHANGE_WORDS = {"insert": "Added", "update": "Changed", "delete": "Deleted",
+                "restore": "Restored"}
 REASON_WORDS = {
     "forbidden": "The family is no longer allocated to you",
     "unknown_table": "The server does not know this kind of record yet (update the server)",
+    "deleted": "The record had been deleted on another device before this change was made",
+    "not_found": "The record is not on the server",
 }
 COLUMNS = ("Family", "Record", "Change", "Why", "When")
 

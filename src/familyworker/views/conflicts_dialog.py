@@ -28,6 +28,7 @@ from familyworker.sync.conflicts import (
     merged_draft,
     resolve_conflict,
 )
+from familyworker.sync.protocol import DELETED_VALUE
 from familyworker.views.family_window import plain_message
 from familyworker.views.task_runner import TaskRunner
 
@@ -51,7 +52,13 @@ def field_name(field: str) -> str:
     return field.replace("_", " ").capitalize()
 
 
-def shown_value(value: Any) -> str:
+def shown_value(value: Any, *, whole_record: bool = False) -> str:
+    if whole_record:
+        if value == DELETED_VALUE:
+            return "Deleted."
+        if isinstance(value, dict):  # the edit the deleting device had not seen
+            return "Changed, and still wanted:\n" + "\n".join(
+                f"{field_name(name)}: {shown_value(v)}" for name, v in value.items())
     if value is None or value == "":
         return "(empty)"
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
@@ -186,8 +193,9 @@ class ConflictsDialog(QDialog):
         self.conflict_list.blockSignals(True)
         self.conflict_list.clear()
         for conflict in conflicts:
+            what = "deleted and changed" if conflict.is_deletion else field_name(conflict.field)
             item = QListWidgetItem(f"{conflict.family_reference or 'Family'} · "
-                                   f"{record_name(conflict.table)} · {field_name(conflict.field)}")
+                                   f"{record_name(conflict.table)} · {what}")
             item.setData(Qt.ItemDataRole.UserRole, conflict.id)
             self.conflict_list.addItem(item)
         self.conflict_list.blockSignals(False)
@@ -216,15 +224,34 @@ class ConflictsDialog(QDialog):
             self.theirs_edit.clear()
             self._set_enabled(False)
             return
-        self.field_label.setText(
-            f"<b>{field_name(conflict.field)}</b> of {record_name(conflict.table).lower()} "
-            f"in {conflict.family_reference or 'a family'}")
-        self.mine_edit.setPlainText(shown_value(conflict.mine))
-        self.theirs_edit.setPlainText(shown_value(conflict.theirs))
+        family = conflict.family_reference or "a family"
+        where = f"{record_name(conflict.table).lower()} in {family}"
+        whole = conflict.is_deletion
+        if whole:
+            self.field_label.setText(
+                f"<b>This {where}</b> was deleted on one device and changed on another. "
+                "It stays deleted unless you restore it.")
+        else:
+            self.field_label.setText(f"<b>{field_name(conflict.field)}</b> of {where}")
+        self.mine_edit.setPlainText(shown_value(conflict.mine, whole_record=whole))
+        self.theirs_edit.setPlainText(shown_value(conflict.theirs, whole_record=whole))
+        self._label_buttons(conflict)
         self._set_enabled(True)
         self.merge_button.setEnabled(conflict.mergeable)
         self.merge_button.setToolTip("" if conflict.mergeable
                                      else "Only text can be merged; keep one of the values.")
+
+    def _label_buttons(self, conflict: ConflictView) -> None:
+        """Keep mine / keep theirs, or for a deletion: keep it deleted / restore it."""
+        labels = [("Keep &mine", "Keep mine"), ("Keep &theirs", "Keep theirs")]
+        if conflict.is_deletion:
+            deleted_is_mine = conflict.mine == DELETED_VALUE
+            keep, restore = ("Keep it &deleted", "Keep it deleted"), ("&Restore it", "Restore it")
+            labels = [keep, restore] if deleted_is_mine else [restore, keep]
+        for button, (text, name) in zip((self.keep_mine_button, self.keep_theirs_button),
+                                        labels, strict=True):
+            button.setText(text)
+            button.setAccessibleName(name)
 
     def _set_enabled(self, enabled: bool) -> None:
         for button in (self.keep_mine_button, self.keep_theirs_button, self.merge_button):
