@@ -57,7 +57,7 @@ def shown_value(value: Any, *, whole_record: bool = False) -> str:
         if value == DELETED_VALUE:
             return "Deleted."
         if isinstance(value, dict):  # the edit the deleting device had not seen
-            return "Changed, and still wanted:\n" + "\n".join(
+            return "Changed:\n" + "\n".join(
                 f"{field_name(name)}: {shown_value(v)}" for name, v in value.items())
     if value is None or value == "":
         return "(empty)"
@@ -229,8 +229,8 @@ class ConflictsDialog(QDialog):
         whole = conflict.is_deletion
         if whole:
             self.field_label.setText(
-                f"<b>This {where}</b> was deleted on one device and changed on another. "
-                "It stays deleted unless you restore it.")
+                f"<b>This {where}</b> was deleted on one device and changed on another; "
+                "it stays deleted unless restored.")
         else:
             self.field_label.setText(f"<b>{field_name(conflict.field)}</b> of {where}")
         self.mine_edit.setPlainText(shown_value(conflict.mine, whole_record=whole))
@@ -246,7 +246,7 @@ class ConflictsDialog(QDialog):
         labels = [("Keep &mine", "Keep mine"), ("Keep &theirs", "Keep theirs")]
         if conflict.is_deletion:
             deleted_is_mine = conflict.mine == DELETED_VALUE
-            keep, restore = ("Keep it &deleted", "Keep it deleted"), ("&Restore it", "Restore it")
+            keep, restore = ("&Keep it deleted", "Keep it deleted"), ("&Restore it", "Restore it")
             labels = [keep, restore] if deleted_is_mine else [restore, keep]
         for button, (text, name) in zip((self.keep_mine_button, self.keep_theirs_button),
                                         labels, strict=True):
