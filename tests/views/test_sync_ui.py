@@ -4,6 +4,7 @@ revoked laptop wiped."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from familyworker.store.keys import KDF_FLOOR
 from familyworker.store.paths import StorePaths
 from familyworker.store.tables import FamilyRow
 from familyworker.sync.conflicts import list_conflicts
-from familyworker.sync.engine import enrol
+from familyworker.sync.engine import SETTING_LAST_CONTACT, enrol
 from familyworker.views.app_controller import AppController
 from familyworker.views.family_window import FamilyWindow
 from familyworker_server import accounts
@@ -239,6 +240,28 @@ def test_server_down_shows_offline_and_loses_nothing(
     assert outbox_count(data_dir) == 1
 
 
+def test_a_laptop_offline_too_long_is_refused_at_unlock_in_words(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    laptop_with_family(live, data_dir)
+    store = CaseloadStore.unlock(data_dir, TEST_PASSPHRASE)
+    store.set_setting(SETTING_LAST_CONTACT, (datetime.now(UTC) - timedelta(days=31)).isoformat())
+    store.lock()
+    live.running.stop()
+    controller = make_controller(qtbot, data_dir, settings)
+    controller.start()
+    dialog = controller.unlock_dialog
+    qtbot.keyClicks(dialog.passphrase_edit, TEST_PASSPHRASE)
+    with qtbot.waitSignal(dialog.failed, timeout=15_000):
+        qtbot.keyClick(dialog.passphrase_edit, "\r")
+    message = dialog.message_label.text()
+    assert "has not reached your organisation's server for 31 days" in message
+    assert "Connect to the internet, then unlock again" in message
+    assert controller.store is None and not controller.main_window.isVisible()
+    assert dialog.isVisible()
+    close_down(controller)
+
+
 # ----- conflicts -----------------------------------------------------------------------------
 
 
@@ -327,8 +350,7 @@ def test_a_deletion_conflict_is_shown_in_words_and_restored_from_the_view(
     qtbot.waitUntil(lambda: dialog.conflict_list.count() == 1, timeout=10_000)
     assert dialog.conflict_list.item(0).text() == "FAM-1 · Family · deleted and changed"
     assert "was deleted on one device and changed on another" in dialog.field_label.text()
-    assert dialog.mine_edit.toPlainText() == \
-        "Changed, and still wanted:\nAddress: Flat 2, 1 High Street"
+    assert dialog.mine_edit.toPlainText() == "Changed:\nAddress: Flat 2, 1 High Street"
     assert dialog.theirs_edit.toPlainText() == "Deleted."
     assert dialog.keep_mine_button.text() == "&Restore it"
     assert dialog.keep_theirs_button.accessibleName() == "Keep it deleted"

@@ -11,6 +11,7 @@ from typing import Any
 
 from familyworker.domain.errors import ValidationError
 from familyworker.paths import default_data_dir
+from familyworker.services.offline_limit import check_after_unlock
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError, WrongPassphrase
 
@@ -79,6 +80,7 @@ def read_passphrase(args: argparse.Namespace, *, prompt: str = "Passphrase: ",
 def open_store(args: argparse.Namespace) -> Iterator[CaseloadStore]:
     store = CaseloadStore.unlock(data_dir_of(args), read_passphrase(args))
     try:
+        check_after_unlock(store)  # B3: too long offline, the server must be reached first
         yield store
     finally:
         store.lock()

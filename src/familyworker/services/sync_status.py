@@ -55,7 +55,7 @@ def read_sync_status(store: CaseloadStore) -> SyncStatus:
         reconnect = store.setting(SETTING_RECONNECT, session=session)
     enrolled = is_enrolled(store)
     return SyncStatus(enrolled=enrolled, server_url=str(url or ""),
-                      last_synced_at=_parse_time(last), waiting=waiting,
+                      last_synced_at=parse_setting_time(last), waiting=waiting,
                       needs_attention=attention, open_conflicts=conflicts,
                       interval_minutes=clamp_interval(minutes),
                       reconnect_needed=not enrolled and bool(reconnect))
@@ -74,7 +74,8 @@ def set_sync_interval(store: CaseloadStore, minutes: int) -> None:
     store.set_setting(SETTING_SYNC_MINUTES, minutes)
 
 
-def _parse_time(value: object) -> datetime | None:
+def parse_setting_time(value: object) -> datetime | None:
+    """A time kept as an ISO setting (naive ones are UTC); None when absent or unreadable."""
     if not isinstance(value, str):
         return None
     try:

@@ -55,6 +55,9 @@ SETTING_ACCESS_TOKEN = credentials.SETTING_ACCESS_TOKEN
 SETTING_REFRESH_TOKEN = credentials.SETTING_REFRESH_TOKEN
 SETTING_RECONNECT = credentials.SETTING_RECONNECT
 SETTING_LAST_SYNC = "sync_last_at"
+# The last answer from the server to an enrolment, a whole sync pass or the offline-period
+# check (SECURITY B3; services/offline_limit.py), as ISO UTC.
+SETTING_LAST_CONTACT = "sync_last_contact_at"
 
 DEFAULT_BATCH_OPS = 2_000
 
@@ -118,7 +121,8 @@ def enrol(store: CaseloadStore, *, server_url: str, code: str,
         settings: list[tuple[str, Any]] = [
             (SETTING_SERVER_URL, client.server_url), (SETTING_RECONNECT, None),
             (SETTING_WORKER_ID, answer.worker_id), (SETTING_WORKER_NAME, answer.worker_name),
-            (SETTING_ROLE, answer.role), (SETTING_TEAM_ID, answer.team_id)]
+            (SETTING_ROLE, answer.role), (SETTING_TEAM_ID, answer.team_id),
+            (SETTING_LAST_CONTACT, received.isoformat())]
         if not reconnecting:  # a reconnected caseload keeps its place in the server's feed
             settings.append((SETTING_CURSOR, 0))
         for key, value in settings:
@@ -183,7 +187,9 @@ class SyncEngine:
             log.warning("device revoked; wiping the local caseload")
             crypto_shred(self.store)
             raise
-        self.store.set_setting(SETTING_LAST_SYNC, datetime.now(UTC).isoformat())
+        finished = datetime.now(UTC).isoformat()
+        self.store.set_setting(SETTING_LAST_SYNC, finished)
+        self.store.set_setting(SETTING_LAST_CONTACT, finished)
         return SyncReport(pushed=pushed, rejected=rejected, pulled=pulled,
                           conflicts_found=conflicts, purged_families=purged,
                           open_conflicts=open_conflict_count(self.store),
