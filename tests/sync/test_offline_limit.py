@@ -114,6 +114,7 @@ def test_the_cli_refuses_in_one_sentence_and_changes_nothing(
                       (datetime.now(UTC) - timedelta(days=45)).isoformat())
     store.lock()
     # (The caseload's server address, http://testserver, is not reachable from here.)
+    capsys.readouterr()  # what setting up the server wrote is not the command's output
     code, out, err = run(capsys, monkeypatch, *client(["list-families"], tmp_path / "a"))
     assert code != 0 and out == ""
     assert err.count("\n") == 1 and "for 45 days" in err and "Connect to the internet" in err
