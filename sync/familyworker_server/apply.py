@@ -109,6 +109,11 @@ class Stored:
         """The server_seq of the deletion (rows deleted before it was kept: the last change)."""
         return self.field_seq.get(DELETED_SEQ) or self.server_seq
 
+    def deleted_elsewhere(self, device: str) -> bool:
+        """Deleted, by a device other than ``device``, in a table whose records can conflict."""
+        return self.deleted and self.table not in _NO_CONFLICT_TABLES and \
+            stamp_device(self.deleted_hlc or "") != device
+
     def sole_device(self) -> str | None:
         devices = {s[STAMP_DEVICE_AT:] for s in self.field_hlc.values()}
         if self.deleted_hlc:
@@ -353,10 +358,8 @@ class PushApplier:
             return "family_mismatch"
         if stored is None and op.kind == "restore":
             return "not_found"
-        if stored is not None and stored.deleted and op.kind in _EDIT_KINDS and \
-                op.table not in _NO_CONFLICT_TABLES and \
-                stamp_device(stored.deleted_hlc or "") != device and \
-                (op.base_server_seq or 0) >= stored.deleted_seq():
+        if stored is not None and op.kind in _EDIT_KINDS and stored.deleted_elsewhere(device) \
+                and (op.base_server_seq or 0) >= stored.deleted_seq():
             return "deleted"  # an edit made after this device saw the deletion (SYNC §4.4)
         if op.table == protocol.CONFLICT_TABLE and stored is None:
             return "forbidden"  # only the server records conflicts; clients resolve them
@@ -492,12 +495,9 @@ class PushApplier:
         """An edit reaching a record another device deleted before it saw the edit: the
         deletion stands, the edit is kept in the record (so a restore brings it back) and in a
         conflict record the workers see. (An edit after a known deletion was refused.)"""
-        if stored.deleted and not stored.is_new and op.table not in _NO_CONFLICT_TABLES and \
-                stamp_device(stored.deleted_hlc or "") != stamp_device(op.hlc):
-            self.conflicts.append(_Conflict(
-                stored.family_id, stored.team_id, stored.table, stored.row_id,
-                protocol.WHOLE_RECORD, protocol.DELETED_VALUE, stored.deleted_hlc or "",
-                dict(fields), max([op.hlc, *(op.field_hlc or {}).values()])))
+        if not stored.is_new and stored.deleted_elsewhere(stamp_device(op.hlc)):
+            self._deletion_conflict(stored, stored.deleted_hlc or "", dict(fields),
+                                    max([op.hlc, *(op.field_hlc or {}).values()]))
 
     def _deletion_met_edits(self, op: Op, stored: Stored, base: int) -> None:
         """A deletion from a device that had not seen other devices' latest edits: it stands
@@ -513,9 +513,13 @@ class PushApplier:
                 unseen[name] = value
                 stamps.append(stamp)
         if unseen:
-            self.conflicts.append(_Conflict(
-                stored.family_id, stored.team_id, stored.table, stored.row_id,
-                protocol.WHOLE_RECORD, protocol.DELETED_VALUE, op.hlc, unseen, max(stamps)))
+            self._deletion_conflict(stored, op.hlc, unseen, max(stamps))
+
+    def _deletion_conflict(self, stored: Stored, deleted_hlc: str, edit: dict[str, Any],
+                           edit_hlc: str) -> None:
+        """The deletion is the kept side; the edit's fields are the other (SYNC §4.4 step 4)."""
+        self._conflict(stored, protocol.WHOLE_RECORD, protocol.DELETED_VALUE, deleted_hlc, edit,
+                       edit_hlc)
 
     def _conflict(self, stored: Stored, name: str, kept: Any, kept_hlc: str, other: Any,
                   other_hlc: str) -> None:
