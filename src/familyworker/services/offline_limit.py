@@ -7,6 +7,7 @@ inside the encrypted database, where it can be neither read nor reset without th
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -36,8 +37,8 @@ class OfflineTooLong(StoreError):
     def __init__(self, days: int | None) -> None:
         why = (f"This laptop has not reached your organisation's server for {days} days"
                if days is not None else "This laptop's clock has been set back")
-        super().__init__(f"{why}, so it must connect before the caseload opens. Connect to the "
-                         "internet, then unlock again. Nothing on this laptop has changed.")
+        super().__init__(f"{why}. Connect to the internet, then unlock again; nothing on "
+                         "this laptop has changed.")
 
 
 class CaseloadWiped(StoreError):
@@ -48,36 +49,65 @@ def record_contact(store: CaseloadStore, at: datetime | None = None) -> None:
     store.set_setting(SETTING_LAST_CONTACT, (at or datetime.now(UTC)).isoformat())
 
 
-def days_overdue(store: CaseloadStore, now: datetime) -> int | None:
-    """0 when no online check is due; the days since the last contact when it is; None when
-    the clock has gone back (due, with no honest count of days)."""
-    limit = store.setting(SETTING_MAX_OFFLINE_DAYS, DEFAULT_MAX_OFFLINE_DAYS)
-    if not isinstance(limit, int) or limit <= 0:
-        return 0  # policy: no limit
-    seen = parse_setting_time(store.setting(SETTING_CLOCK_SEEN))
-    if seen is not None and now < seen - CLOCK_BACK_TOLERANCE:
-        return None
-    last = parse_setting_time(store.setting(SETTING_LAST_CONTACT)) or \
-        parse_setting_time(store.setting(SETTING_LAST_SYNC))
-    if last is None:
-        # Enrolled by a version that kept no record: the count starts now, not in the past.
-        record_contact(store, now)
-        return 0
-    days = (now - last).days
-    return days if now - last > timedelta(days=limit) else 0
+@dataclass(frozen=True, slots=True)
+class OfflineRecord:
+    """What the check reads, in one read of the store."""
+
+    limit_days: int  # 0: no limit
+    last_contact: datetime | None
+    clock_seen: datetime | None
+
+    @staticmethod
+    def read(store: CaseloadStore) -> "OfflineRecord":
+        with store.read() as session:
+            limit = store.setting(SETTING_MAX_OFFLINE_DAYS, DEFAULT_MAX_OFFLINE_DAYS,
+                                  session=session)
+            last = parse_setting_time(store.setting(SETTING_LAST_CONTACT, session=session)) \
+                or parse_setting_time(store.setting(SETTING_LAST_SYNC, session=session))
+            seen = parse_setting_time(store.setting(SETTING_CLOCK_SEEN, session=session))
+        return OfflineRecord(limit if isinstance(limit, int) and limit > 0 else 0, last, seen)
+
+    def days_overdue(self, now: datetime) -> int | None:
+        """0 when no online check is due; the days since the last contact when it is; None
+        when the clock has gone back (due, with no honest count of days)."""
+        if not self.limit_days:
+            return 0
+        if self.clock_seen is not None and now < self.clock_seen - CLOCK_BACK_TOLERANCE:
+            return None
+        if self.last_contact is None:
+            return 0  # enrolled by a version that kept no record: the count starts now
+        since = now - self.last_contact
+        return since.days if since > timedelta(days=self.limit_days) else 0
 
 
 def check_after_unlock(store: CaseloadStore, *, now: datetime | None = None,
                        http: httpx.Client | None = None) -> bool:
-    """Reach the server if this enrolled laptop is due to; returns whether it did. On failure
-    the store is locked and OfflineTooLong raised; a revoked device is wiped (CaseloadWiped)."""
+    """Reach the server if this enrolled laptop is due to; returns whether it did. On any
+    failure the store is locked: OfflineTooLong when the server could not confirm the device,
+    CaseloadWiped when it said the device is revoked (the caseload is crypto-shredded)."""
     now = now or datetime.now(UTC)
-    if not credentials.has_credentials(store):
-        return False  # working offline, never enrolled: nothing to check against
-    overdue = days_overdue(store, now)
-    if overdue == 0:
-        _note_clock(store, now)
-        return False
+    try:
+        if not credentials.has_credentials(store):
+            return False  # working offline, never enrolled: nothing to check against
+        record = OfflineRecord.read(store)
+        overdue = record.days_overdue(now)
+        if overdue == 0:
+            if record.last_contact is None:
+                record_contact(store, now)
+            _note_clock(store, record, now)
+            return False
+        _confirm_with_server(store, overdue, http)
+        record_contact(store, now)
+        _note_clock(store, record, now)
+        return True
+    except BaseException:
+        if not store.is_locked:
+            store.lock()
+        raise
+
+
+def _confirm_with_server(store: CaseloadStore, overdue: int | None,
+                         http: httpx.Client | None) -> None:
     try:
         engine = SyncEngine(store, http=http)
         try:
@@ -89,14 +119,9 @@ def check_after_unlock(store: CaseloadStore, *, now: datetime | None = None,
         crypto_shred(store)
         raise CaseloadWiped(REVOKED) from None
     except SyncError:
-        store.lock()
         raise OfflineTooLong(overdue) from None
-    record_contact(store, now)
-    _note_clock(store, now)
-    return True
 
 
-def _note_clock(store: CaseloadStore, now: datetime) -> None:
-    seen = parse_setting_time(store.setting(SETTING_CLOCK_SEEN))
-    if seen is None or now > seen:
+def _note_clock(store: CaseloadStore, record: OfflineRecord, now: datetime) -> None:
+    if record.clock_seen is None or now > record.clock_seen:
         store.set_setting(SETTING_CLOCK_SEEN, now.isoformat())

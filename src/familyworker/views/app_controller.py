@@ -110,17 +110,12 @@ class AppController(QObject):
             self.unlock_attempts.record_failure()
             raise
         self.unlock_attempts.reset()
-        try:
-            # B3: a laptop offline for longer than the policy allows must reach the server
-            # first (the network call stays on this pool thread). Imported here: the HTTP
-            # stack stays out of start-up.
-            from familyworker.services.offline_limit import check_after_unlock
+        # B3: a laptop offline for longer than the policy allows must reach the server first
+        # (the network call stays on this pool thread; the store is locked if it fails).
+        # Imported here: the HTTP stack stays out of start-up.
+        from familyworker.services.offline_limit import check_after_unlock
 
-            check_after_unlock(store)
-        except BaseException:
-            if not store.is_locked:
-                store.lock()
-            raise
+        check_after_unlock(store)
         return store
 
     def _create(self, passphrase: str) -> CaseloadStore:
