@@ -78,6 +78,20 @@ def laptop_with_family(live: Live, path: Path, reference: str = "FAM-1") -> str:
     return family_id
 
 
+def laptop_edited_offline(live: Live, tmp_path: Path, **edits: str
+                          ) -> tuple[str, CaseloadStore]:
+    """A laptop (closed, at tmp_path/laptop) with a family it changed after the last sync, and
+    an open tablet of the same worker holding that family as synced before the change."""
+    data_dir = tmp_path / "laptop"
+    family_id = laptop_with_family(live, data_dir)
+    tablet = enrolled_store(live, tmp_path / "tablet")
+    sync_pass(tablet)
+    laptop = CaseloadStore.unlock(data_dir, TEST_PASSPHRASE)
+    families.update_family(laptop, family_id, **edits)
+    laptop.lock()
+    return family_id, tablet
+
+
 def open_laptop(qtbot: QtBot, live: Live, data_dir: Path,
                 settings: QSettings) -> tuple[str, AppController]:
     """A synced laptop holding one family, opened in the app and unlocked."""
@@ -257,6 +271,8 @@ def test_a_laptop_offline_too_long_is_refused_at_unlock_in_words(
     message = dialog.message_label.text()
     assert "has not reached your organisation's server for 31 days" in message
     assert "Connect to the internet, then unlock again" in message
+    label = dialog.message_label  # shown whole, not clipped over the passphrase box
+    assert label.height() >= label.heightForWidth(label.width())
     assert controller.store is None and not controller.main_window.isVisible()
     assert dialog.isVisible()
     close_down(controller)
@@ -268,13 +284,8 @@ def test_a_laptop_offline_too_long_is_refused_at_unlock_in_words(
 def test_conflicts_from_two_devices_are_resolved_in_the_view_and_synced(
         qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
     data_dir = tmp_path / "laptop"
-    family_id = laptop_with_family(live, data_dir)
-    tablet = enrolled_store(live, tmp_path / "tablet")
-    sync_pass(tablet)
-    laptop = CaseloadStore.unlock(data_dir, TEST_PASSPHRASE)
-    families.update_family(laptop, family_id, household_name="Smith-Jones",
-                           address="Flat 2, 1 High Street")
-    laptop.lock()
+    family_id, tablet = laptop_edited_offline(live, tmp_path, household_name="Smith-Jones",
+                                              address="Flat 2, 1 High Street")
     families.update_family(tablet, family_id, household_name="Smyth",
                            address="1 High St, back door")
     sync_pass(tablet)
@@ -329,12 +340,7 @@ def test_conflicts_from_two_devices_are_resolved_in_the_view_and_synced(
 def test_a_deletion_conflict_is_shown_in_words_and_restored_from_the_view(
         qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
     data_dir = tmp_path / "laptop"
-    family_id = laptop_with_family(live, data_dir)
-    tablet = enrolled_store(live, tmp_path / "tablet")
-    sync_pass(tablet)
-    laptop = CaseloadStore.unlock(data_dir, TEST_PASSPHRASE)
-    families.update_family(laptop, family_id, address="Flat 2, 1 High Street")
-    laptop.lock()
+    family_id, tablet = laptop_edited_offline(live, tmp_path, address="Flat 2, 1 High Street")
     with tablet.unit_of_work() as uow:  # deleted on the tablet, which never saw the address
         row = uow.session.get(FamilyRow, family_id)
         assert row is not None

@@ -110,7 +110,7 @@ class UnlockDialog(QDialog):
     def reset(self) -> None:
         """Ready for a fresh unlock (after the app locked itself, or at start-up)."""
         self.passphrase_edit.clear()
-        self.message_label.setText("")
+        self._show_message("")
         self._set_busy(False)
         self.passphrase_edit.setFocus()
         if self._attempts is not None:
@@ -127,10 +127,10 @@ class UnlockDialog(QDialog):
             return
         passphrase = self.passphrase_edit.text()
         if not passphrase:
-            self.message_label.setText("Type your passphrase first.")
+            self._show_message("Type your passphrase first.")
             return
         self._set_busy(True)
-        self.message_label.setText("")
+        self._show_message("")
         unlock = self._unlock
         self._runner.run(lambda: unlock(passphrase), self._on_unlocked, self._on_error)
 
@@ -163,13 +163,19 @@ class UnlockDialog(QDialog):
             message = str(error)
         else:
             message = "The caseload could not be opened. Please try again."
-        self.message_label.setText(message)
+        self._show_message(message)
         self.failed.emit(message)
+
+    def _show_message(self, message: str) -> None:
+        """A message of several lines grows the dialog (a wrapped label does not do it alone,
+        and would be drawn clipped over the passphrase box)."""
+        self.message_label.setText(message)
+        self.adjustSize()
 
     def _hold_off(self, seconds: float, message: str) -> None:
         self.unlock_button.setEnabled(False)
         self.passphrase_edit.setEnabled(False)
-        self.message_label.setText(message)
+        self._show_message(message)
         self._retry_timer.start(max(1, int(seconds * 1000)))
 
     @property
