@@ -113,3 +113,14 @@ def add_family(store: CaseloadStore, reference: str, name: str = "Household") ->
 def add_note(store: CaseloadStore, family_id: str, text_: str) -> str:
     return notes.save_note(store, family_id=family_id, kind=NoteKind("home-visit"),
                            occurred_at=datetime.now(UTC), narrative=text_, finalise=True).id
+
+
+def shared_family(server: Server, tmp_path: Path) -> tuple[CaseloadStore, CaseloadStore, str]:
+    """Two devices of one worker, both holding the same synced family."""
+    ann = server.worker("Ann", server.team("North"))
+    a = enrolled(server, tmp_path / "a", ann)
+    b = enrolled(server, tmp_path / "b", ann)
+    family_id = add_family(a, "FAM-1", "Smith")
+    sync(a, server)
+    sync(b, server)
+    return a, b, family_id

@@ -4,7 +4,7 @@ closes everywhere, and bad merges are refused without changing anything."""
 from pathlib import Path
 
 import pytest
-from tests.sync.helpers import Server, add_family, add_note, enrolled, sync
+from tests.sync.helpers import Server, add_note, shared_family, sync
 
 from familyworker.domain.errors import ValidationError
 from familyworker.services import families
@@ -20,13 +20,7 @@ from familyworker.sync.conflicts import (
 
 def _two_devices_in_conflict(server: Server, tmp_path: Path, **edits: tuple[str, str]
                              ) -> tuple[CaseloadStore, CaseloadStore, str]:
-    team = server.team("North")
-    ann = server.worker("Ann", team)
-    a = enrolled(server, tmp_path / "a", ann)
-    b = enrolled(server, tmp_path / "b", ann)
-    fid = add_family(a, "FAM-1", "Smith")
-    sync(a, server)
-    sync(b, server)
+    a, b, fid = shared_family(server, tmp_path)
     for field, (on_a, on_b) in edits.items():
         families.update_family(a, fid, **{field: on_a})
         families.update_family(b, fid, **{field: on_b})

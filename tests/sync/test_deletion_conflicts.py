@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select as sa_select
 from sqlmodel import select
-from tests.sync.helpers import Server, add_family, enrolled, sync
+from tests.sync.helpers import Server, shared_family, sync
 from tests.sync.test_cli_sync import client, run
 
 from familyworker.services import families
@@ -32,17 +32,6 @@ def _delete(store: CaseloadStore, fid: str) -> None:
         uow.delete(row)
 
 
-def _shared_family(server: Server, tmp_path: Path
-                   ) -> tuple[CaseloadStore, CaseloadStore, str]:
-    ann = server.worker("Ann", server.team("North"))
-    a = enrolled(server, tmp_path / "a", ann)
-    b = enrolled(server, tmp_path / "b", ann)
-    fid = add_family(a, "FAM-1", "Smith")
-    sync(a, server)
-    sync(b, server)
-    return a, b, fid
-
-
 def _settle(server: Server, *stores: CaseloadStore) -> None:
     for _ in range(2):
         for store in stores:
@@ -59,7 +48,7 @@ def _server_row(server: Server, fid: str) -> tuple[bool, str]:
 
 def test_an_edit_reaching_a_deleted_record_is_kept_in_a_conflict_and_restores_it(
         server: Server, tmp_path: Path) -> None:
-    a, b, fid = _shared_family(server, tmp_path)
+    a, b, fid = shared_family(server, tmp_path)
     families.update_family(a, fid, address="Flat 2, 1 High Street")  # offline on A
     _delete(b, fid)  # offline on B, which never saw the new address
     sync(b, server)
@@ -88,7 +77,7 @@ def test_an_edit_reaching_a_deleted_record_is_kept_in_a_conflict_and_restores_it
 
 def test_a_deletion_of_edits_the_deleting_device_had_not_seen_records_them(
         server: Server, tmp_path: Path) -> None:
-    a, b, fid = _shared_family(server, tmp_path)
+    a, b, fid = shared_family(server, tmp_path)
     families.update_family(a, fid, household_name="Smith-Jones", postcode="ZZ9 9ZZ")
     sync(a, server)  # the edit reaches the server first
     _delete(b, fid)  # B deletes without having pulled it
@@ -109,7 +98,7 @@ def test_a_deletion_of_edits_the_deleting_device_had_not_seen_records_them(
 
 def test_a_deletion_after_seeing_every_edit_is_no_conflict(
         sqlite_server: Server, tmp_path: Path) -> None:
-    a, b, fid = _shared_family(sqlite_server, tmp_path)
+    a, b, fid = shared_family(sqlite_server, tmp_path)
     families.update_family(a, fid, address="1 New Road")
     _settle(sqlite_server, a, b)
     _delete(b, fid)
@@ -121,7 +110,7 @@ def test_a_deletion_after_seeing_every_edit_is_no_conflict(
 
 def test_an_edit_after_the_device_saw_the_deletion_is_refused_and_kept(
         sqlite_server: Server, tmp_path: Path) -> None:
-    a, b, fid = _shared_family(sqlite_server, tmp_path)
+    a, b, fid = shared_family(sqlite_server, tmp_path)
     _delete(b, fid)
     _settle(sqlite_server, b, a)
     with a.unit_of_work() as uow:  # (the app offers no edit of a deleted record)
@@ -138,7 +127,7 @@ def test_an_edit_after_the_device_saw_the_deletion_is_refused_and_kept(
 
 def test_a_later_deletion_wins_over_an_earlier_restore(
         sqlite_server: Server, tmp_path: Path) -> None:
-    a, b, fid = _shared_family(sqlite_server, tmp_path)
+    a, b, fid = shared_family(sqlite_server, tmp_path)
     families.update_family(a, fid, address="2 Side Street")
     _delete(b, fid)
     _settle(sqlite_server, b, a)
@@ -156,7 +145,7 @@ def test_a_later_deletion_wins_over_an_earlier_restore(
 def test_the_cli_lists_a_deletion_conflict_in_words_and_restores_it(
         sqlite_server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    a, b, fid = _shared_family(sqlite_server, tmp_path)
+    a, b, fid = shared_family(sqlite_server, tmp_path)
     families.update_family(a, fid, address="Flat 2, 1 High Street")
     _delete(b, fid)
     _settle(sqlite_server, b, a)
