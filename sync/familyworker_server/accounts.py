@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
 from familyworker.domain.ids import new_id
 from familyworker_server import models
@@ -366,20 +366,29 @@ def _reused_error() -> ApiError:
                     "deleted.")
 
 
+def _token_lookup() -> Any:
+    t, d, w = models.device_token.c, models.device.c, models.worker.c
+    return (select(t.kind, t.expires_at, t.used_at, t.voided_at, d.id, d.revoked_at,
+                   d.tokens_revoked_at, d.last_seen_at, w.id.label("wid"), w.role, w.team_id,
+                   w.disabled_at)
+            .join(models.device, d.id == t.device_id).join(models.worker, w.id == d.worker_id)
+            .where(t.token_hash == bindparam("token_hash")))
+
+
+# Built once: every request runs it, and building the statement (and its cache key, memoised
+# on the object) cost more than the query itself.
+_TOKEN_LOOKUP = _token_lookup()
+
+
 def authenticate(engine: Engine, token: str) -> Actor:
     """The caller's device and worker from a bearer token, checked against the database on every
     request (F3, E2: a revocation bites at once). Answers 401 with ``invalid_token``,
     ``token_expired`` (refresh and retry), ``token_reused`` (family stopped) or
     ``device_revoked``."""
-    t, d, w = models.device_token.c, models.device.c, models.worker.c
+    t, d = models.device_token.c, models.device.c
     token_hash = hash_secret(token)
     with engine.connect() as conn:
-        row = conn.execute(
-            select(t.kind, t.expires_at, t.used_at, t.voided_at, d.id, d.revoked_at,
-                   d.tokens_revoked_at, d.last_seen_at, w.id.label("wid"), w.role, w.team_id,
-                   w.disabled_at)
-            .join(models.device, d.id == t.device_id).join(models.worker, w.id == d.worker_id)
-            .where(t.token_hash == token_hash)).first()
+        row = conn.execute(_TOKEN_LOOKUP, {"token_hash": token_hash}).first()
         conn.rollback()
     if row is None or row.kind == "refresh":
         raise ApiError(401, "invalid_token", "This device is not enrolled with the server.")

@@ -11,7 +11,9 @@ from familyworker_server.config import ServerSettings
 from familyworker_server.errors import ApiError
 
 
-def get_engine(request: Request) -> Engine:
+# The engine and settings are read from app state without blocking, so these are coroutines:
+# FastAPI runs a plain function dependency on the thread pool, a hop per dependency per request.
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
@@ -19,7 +21,7 @@ def get_engine(request: Request) -> Engine:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
-def get_settings(request: Request) -> ServerSettings:
+async def get_settings(request: Request) -> ServerSettings:
     settings: ServerSettings = request.app.state.settings
     return settings
 
@@ -27,11 +29,19 @@ def get_settings(request: Request) -> ServerSettings:
 SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
 
 
-def get_actor(engine: EngineDep,
-              authorization: Annotated[str | None, Header()] = None) -> Actor:
+async def get_token(authorization: Annotated[str | None, Header()] = None) -> str:
+    """The bearer token, not yet checked: the hot endpoints (push, pull) check it on the same
+    worker thread as their work (``authenticate``), one thread hop per request instead of two."""
     if not authorization or not authorization.lower().startswith("bearer "):
         raise ApiError(401, "invalid_token", "This device is not enrolled with the server.")
-    return authenticate(engine, authorization[7:].strip())
+    return authorization[7:].strip()
+
+
+TokenDep = Annotated[str, Depends(get_token)]
+
+
+def get_actor(engine: EngineDep, token: TokenDep) -> Actor:
+    return authenticate(engine, token)
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

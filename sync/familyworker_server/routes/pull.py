@@ -1,20 +1,22 @@
 """Pull: rows of the caller's scope changed since a cursor, one page at a time."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from familyworker.sync import protocol
 from familyworker.sync.protocol import PullResponse, ScopeResponse, scope_hash
-from familyworker_server.accounts import now
+from familyworker_server.accounts import authenticate, now
 from familyworker_server.apply import pull_page, scope_family_ids
-from familyworker_server.deps import ActorDep, EngineDep, check_versions
+from familyworker_server.deps import ActorDep, EngineDep, TokenDep, check_versions
 
 router = APIRouter(prefix="/sync/v1", tags=["sync"])
 
 
 @router.get("/pull", response_model=PullResponse)
-def pull(actor: ActorDep, engine: EngineDep,
+async def pull(token: TokenDep, engine: EngineDep,
          protocol_version: Annotated[int, Query(alias="protocol", ge=0, le=1000)],
          schema_version: Annotated[int, Query(ge=0, le=1_000_000)],
          cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
@@ -28,10 +30,16 @@ def pull(actor: ActorDep, engine: EngineDep,
     """Current state of changed rows with server_seq > cursor, in server_seq order. A cursor
     below the tombstone horizon (deletion records purged since) is answered 410 resync_scope."""
     check_versions(protocol_version, schema_version)
-    with engine.connect() as conn, conn.begin():
-        body = pull_page(conn, actor, cursor=cursor, limit=limit, download=download,
-                         include_own=include_own)
+    body = await run_in_threadpool(_page, token, engine, cursor=cursor, limit=limit,
+                                   download=download, include_own=include_own)
     return Response(content=body, media_type="application/json")
+
+
+def _page(token: str, engine: Engine, **options: Any) -> bytes:
+    """The caller checked and the page read on one worker thread (one hop per request)."""
+    actor = authenticate(engine, token)
+    with engine.connect() as conn, conn.begin():
+        return pull_page(conn, actor, **options)
 
 
 @router.get("/scope", response_model=ScopeResponse)

@@ -6,12 +6,12 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from sqlalchemy import Engine, exc, insert, select
+from sqlalchemy import Engine, bindparam, exc, insert, select
 from starlette.concurrency import run_in_threadpool
 
 from familyworker.sync.protocol import PushRequest, PushResponse
 from familyworker_server import models
-from familyworker_server.accounts import Actor, now
+from familyworker_server.accounts import Actor, authenticate, now
 from familyworker_server.apply import (
     PushApplier,
     body_hash,
@@ -21,7 +21,7 @@ from familyworker_server.apply import (
 )
 from familyworker_server.config import ServerSettings
 from familyworker_server.db import is_sqlite
-from familyworker_server.deps import ActorDep, EngineDep, SettingsDep, check_versions
+from familyworker_server.deps import EngineDep, SettingsDep, TokenDep, check_versions
 from familyworker_server.errors import ApiError
 
 router = APIRouter(prefix="/sync/v1", tags=["sync"])
@@ -35,12 +35,18 @@ _BODY_SCHEMA: dict[str, Any] = {"requestBody": {"required": True, "content": {
 
 
 @router.post("/push", response_model=PushResponse, openapi_extra=_BODY_SCHEMA)
-async def push(http_request: Request, actor: ActorDep, engine: EngineDep,
+async def push(http_request: Request, token: TokenDep, engine: EngineDep,
                settings: SettingsDep) -> Response:
     """Apply a batch; re-sending the same batch returns the stored answer (G1)."""
     body = await http_request.body()
-    answer = await run_in_threadpool(apply_batch, body, actor, engine, settings)
+    answer = await run_in_threadpool(authenticated_batch, body, token, engine, settings)
     return Response(content=answer, media_type="application/json")
+
+
+def authenticated_batch(body: bytes, token: str, engine: Engine,
+                        settings: ServerSettings) -> bytes:
+    """The caller checked and the batch applied on one worker thread."""
+    return apply_batch(body, authenticate(engine, token), engine, settings)
 
 
 def parse(body: bytes) -> PushRequest:
@@ -51,6 +57,13 @@ def parse(body: bytes) -> PushRequest:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_input=False)]
         ) from None
+
+
+# Built once: they run in every push (building a statement costs more than a small query).
+_BATCH_LOOKUP = select(models.sync_batch.c.request_hash, models.sync_batch.c.response).where(
+    (models.sync_batch.c.device_id == bindparam("device"))
+    & (models.sync_batch.c.batch_id == bindparam("batch")))
+_BATCH_INSERT = insert(models.sync_batch)
 
 
 def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSettings) -> bytes:
@@ -64,11 +77,10 @@ def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSetti
     check_clock(request)
     digest = body_hash(body)
     options = {"sqlite_begin": "IMMEDIATE"} if is_sqlite(engine) else {}
-    b = models.sync_batch.c
     try:
         with engine.connect().execution_options(**options) as conn, conn.begin():
-            stored = conn.execute(select(b.request_hash, b.response).where(
-                (b.device_id == actor.device_id) & (b.batch_id == request.batch_id))).first()
+            stored = conn.execute(_BATCH_LOOKUP, {"device": actor.device_id,
+                                                  "batch": request.batch_id}).first()
             if stored is not None:
                 if not same_batch(stored.request_hash, digest, request, body):
                     raise ApiError(422, "batch_reused",
@@ -76,9 +88,9 @@ def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSetti
                 return str(stored.response).encode()
             applier = PushApplier(conn, actor, request)
             response = applier.run()
-            conn.execute(insert(models.sync_batch).values(
-                device_id=actor.device_id, batch_id=request.batch_id, request_hash=digest,
-                response=response.decode(), created_at=now()))
+            conn.execute(_BATCH_INSERT, {
+                "device_id": actor.device_id, "batch_id": request.batch_id,
+                "request_hash": digest, "response": response.decode(), "created_at": now()})
     except exc.IntegrityError:
         # Another request with this batch (or op) committed first: a concurrent duplicate.
         raise ApiError(409, "batch_in_progress",
