@@ -254,20 +254,32 @@ def test_server_down_shows_offline_and_loses_nothing(
     assert outbox_count(data_dir) == 1
 
 
-def test_a_laptop_offline_too_long_is_refused_at_unlock_in_words(
-        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
-    data_dir = tmp_path / "laptop"
+def laptop_offline_for_31_days(live: Live, data_dir: Path) -> str:
+    """An enrolled laptop whose last contact with the server was 31 days ago; its device id."""
     laptop_with_family(live, data_dir)
     store = CaseloadStore.unlock(data_dir, TEST_PASSPHRASE)
     store.set_setting(SETTING_LAST_CONTACT, (datetime.now(UTC) - timedelta(days=31)).isoformat())
     store.lock()
-    live.running.stop()
-    controller = make_controller(qtbot, data_dir, settings)
+    return store.device_id
+
+
+def unlock_refused(qtbot: QtBot, controller: AppController) -> None:
+    """Type the passphrase and press Enter; wait for the unlock to fail."""
     controller.start()
     dialog = controller.unlock_dialog
     qtbot.keyClicks(dialog.passphrase_edit, TEST_PASSPHRASE)
     with qtbot.waitSignal(dialog.failed, timeout=15_000):
         qtbot.keyClick(dialog.passphrase_edit, "\r")
+
+
+def test_a_laptop_offline_too_long_is_refused_at_unlock_in_words(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    laptop_offline_for_31_days(live, data_dir)
+    live.running.stop()
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock_refused(qtbot, controller)
+    dialog = controller.unlock_dialog
     message = dialog.message_label.text()
     assert "has not reached your organisation's server for 31 days" in message
     assert "Connect to the internet, then unlock again" in message
@@ -275,6 +287,27 @@ def test_a_laptop_offline_too_long_is_refused_at_unlock_in_words(
     assert label.height() >= label.heightForWidth(label.width())
     assert controller.store is None and not controller.main_window.isVisible()
     assert dialog.isVisible()
+    assert StorePaths(data_dir).exists()  # nothing on the laptop has changed
+    close_down(controller)
+
+
+def test_a_laptop_revoked_while_offline_is_wiped_at_unlock_then_first_run(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    device_id = laptop_offline_for_31_days(live, data_dir)
+    accounts.revoke_device(live.admin, device_id=device_id)
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock_refused(qtbot, controller)
+    notice = controller.sync.revoked_notice
+    assert isinstance(notice, QMessageBox) and notice.isVisible()
+    assert notice.text() == REVOKED
+    assert not controller.unlock_dialog.isVisible() and not controller.main_window.isVisible()
+    assert not StorePaths(data_dir).exists()
+    qtbot.mouseClick(notice.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.create_dialog is not None
+                    and controller.create_dialog.isVisible(), timeout=10_000)
+    assert controller.create_dialog is not None
+    qtbot.addWidget(controller.create_dialog)
     close_down(controller)
 
 

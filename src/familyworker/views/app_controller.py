@@ -83,6 +83,7 @@ class AppController(QObject):
         self.unlock_dialog = UnlockDialog(runner, self._unlock, demo_passphrase=demo_passphrase,
                                           backoff=backoff, attempts=self.unlock_attempts)
         self.unlock_dialog.unlocked.connect(self._on_unlocked)
+        self.unlock_dialog.failed.connect(self._after_failed_unlock)
         self.create_dialog: CreatePassphraseDialog | None = None
         # Background sync, its status bar, the conflicts view and "connect to your organisation".
         self.sync = SyncController(self)
@@ -117,6 +118,12 @@ class AppController(QObject):
 
         check_after_unlock(store)
         return store
+
+    def _after_failed_unlock(self, message: str) -> None:
+        """No caseload left after a failed unlock: the check at unlock found this device
+        revoked and shredded it. Nothing is left to unlock, so the notice, then first run."""
+        if not StorePaths(self.data_dir).exists():
+            self.sync.wiped_at_unlock(message)
 
     def _create(self, passphrase: str) -> CaseloadStore:
         return CaseloadStore.create(self.data_dir, passphrase)  # runs on a pool thread

@@ -460,19 +460,29 @@ class SyncController(QObject):
         controller.main_window.clear()
         controller.main_window.hide()
         controller.unlock_dialog.hide()  # if it was locked meanwhile: there is nothing to unlock
-        notice = QMessageBox(QMessageBox.Icon.Warning, "This laptop has been disconnected",
-                             outcome.message, QMessageBox.StandardButton.Ok)
-        notice.setObjectName("revoked_notice")
-        notice.setAccessibleName("This laptop has been disconnected")
-        notice.finished.connect(self._after_revoked_notice)
-        self.revoked_notice = notice
-        notice.open()
+        self._open_revoked_notice(outcome.message)
         if outcome.wiped:
             self._wiped(None)
             return
         # On the serial writer: after any save already queued, which then fails harmlessly.
         controller.runner.run_write(lambda: _shred(store), self._wiped,
                                     self._wipe_failed)
+
+    def wiped_at_unlock(self, message: str) -> None:
+        """The check at unlock (SECURITY B3) heard that this device is revoked and shredded the
+        caseload: the same notice as after a sync, then the first-run screens."""
+        self.controller.unlock_dialog.hide()
+        self._open_revoked_notice(message)
+        self._wiped(None)
+
+    def _open_revoked_notice(self, message: str) -> None:
+        notice = QMessageBox(QMessageBox.Icon.Warning, "This laptop has been disconnected",
+                             message, QMessageBox.StandardButton.Ok)
+        notice.setObjectName("revoked_notice")
+        notice.setAccessibleName("This laptop has been disconnected")
+        notice.finished.connect(self._after_revoked_notice)
+        self.revoked_notice = notice
+        notice.open()
 
     def _wiped(self, _result: object) -> None:
         self.wiped = True
