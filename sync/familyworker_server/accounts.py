@@ -380,16 +380,23 @@ def _token_lookup() -> Any:
 _TOKEN_LOOKUP = _token_lookup()
 
 
-def authenticate(engine: Engine, token: str) -> Actor:
+def authenticate(engine: Engine, token: str, *, conn: Connection | None = None) -> Actor:
     """The caller's device and worker from a bearer token, checked against the database on every
     request (F3, E2: a revocation bites at once). Answers 401 with ``invalid_token``,
     ``token_expired`` (refresh and retry), ``token_reused`` (family stopped) or
-    ``device_revoked``."""
+    ``device_revoked``.
+
+    ``conn``: look the token up on the caller's connection, in its transaction (a request then
+    takes one pooled connection, not two). The rare writes below use a connection of their
+    own, so the caller must not hold SQLite's write lock yet."""
     t, d = models.device_token.c, models.device.c
     token_hash = hash_secret(token)
-    with engine.connect() as conn:
+    if conn is not None:
         row = conn.execute(_TOKEN_LOOKUP, {"token_hash": token_hash}).first()
-        conn.rollback()
+    else:
+        with engine.connect() as own:
+            row = own.execute(_TOKEN_LOOKUP, {"token_hash": token_hash}).first()
+            own.rollback()
     if row is None or row.kind == "refresh":
         raise ApiError(401, "invalid_token", "This device is not enrolled with the server.")
     _refuse_revoked(row.revoked_at, row.disabled_at, row.tokens_revoked_at)

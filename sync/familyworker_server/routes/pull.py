@@ -36,10 +36,9 @@ async def pull(token: TokenDep, engine: EngineDep,
 
 
 def _page(token: str, engine: Engine, **options: Any) -> bytes:
-    """The caller checked and the page read on one worker thread (one hop per request)."""
-    actor = authenticate(engine, token)
+    """The caller checked and the page read on one worker thread, in one transaction."""
     with engine.connect() as conn, conn.begin():
-        return pull_page(conn, actor, **options)
+        return pull_page(conn, authenticate(engine, token, conn=conn), **options)
 
 
 @router.get("/scope", response_model=ScopeResponse)

@@ -1,12 +1,13 @@
 """Push: one idempotent batch of changes, merged in one transaction."""
 
 import logging
+from contextlib import nullcontext
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from sqlalchemy import Engine, bindparam, exc, insert, select
+from sqlalchemy import Connection, Engine, bindparam, exc, insert, select
 from starlette.concurrency import run_in_threadpool
 
 from familyworker.sync.protocol import PushRequest, PushResponse
@@ -45,8 +46,11 @@ async def push(http_request: Request, token: TokenDep, engine: EngineDep,
 
 def authenticated_batch(body: bytes, token: str, engine: Engine,
                         settings: ServerSettings) -> bytes:
-    """The caller checked and the batch applied on one worker thread."""
-    return apply_batch(body, authenticate(engine, token), engine, settings)
+    """The caller checked and the batch applied on one worker thread and one connection."""
+    with engine.connect() as conn:
+        actor = authenticate(engine, token, conn=conn)
+        conn.rollback()  # the lookup's read ends before the batch's write transaction begins
+        return apply_batch(body, actor, engine, settings, conn=conn)
 
 
 def parse(body: bytes) -> PushRequest:
@@ -66,7 +70,9 @@ _BATCH_LOOKUP = select(models.sync_batch.c.request_hash, models.sync_batch.c.res
 _BATCH_INSERT = insert(models.sync_batch)
 
 
-def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSettings) -> bytes:
+def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSettings,
+                conn: Connection | None = None) -> bytes:
+    """Validate and apply one push body; on ``conn`` when given (not in a transaction)."""
     request = parse(body)
     check_versions(request.protocol, request.schema_version)
     if request.device_id != actor.device_id:
@@ -78,7 +84,8 @@ def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSetti
     digest = body_hash(body)
     options = {"sqlite_begin": "IMMEDIATE"} if is_sqlite(engine) else {}
     try:
-        with engine.connect().execution_options(**options) as conn, conn.begin():
+        with nullcontext(conn) if conn is not None else engine.connect() as conn, \
+                conn.execution_options(**options).begin():
             stored = conn.execute(_BATCH_LOOKUP, {"device": actor.device_id,
                                                   "batch": request.batch_id}).first()
             if stored is not None:
