@@ -44,7 +44,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime) -> datetime:
+def aware(value: datetime) -> datetime:
     # SQLite gives back naive datetimes; they were written as UTC.
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -123,16 +123,26 @@ def disable_worker(engine: Engine, *, worker: str) -> int:
     return int(devices)
 
 
+def new_code() -> str:
+    """A code to read over the phone: 16 characters (80 bits) in groups of four."""
+    return "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(4))
+
+
+def code_hash(code: str) -> str:
+    """What is stored of a code: the hash of its letters and digits (dashes, case ignored)."""
+    return hash_secret(_normalise_code(code))
+
+
 def new_enrolment_code(engine: Engine, *, worker: str, hours: int = 72) -> str:
     """A single-use code for one device; only its hash is stored."""
-    code = "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(4))
+    code = new_code()
     with engine.begin() as conn:
         found = find_worker(conn, worker)
         if found.disabled_at is not None:
             raise AdminError(f"{found.name} is disabled; no device can be enrolled for them.")
         worker_id = found.id
         conn.execute(insert(models.enrolment_code).values(
-            code_hash=hash_secret(_normalise_code(code)), worker_id=worker_id,
+            code_hash=code_hash(code), worker_id=worker_id,
             created_at=now(), expires_at=now() + timedelta(hours=hours)))
     return code
 
@@ -214,7 +224,7 @@ def _issue_pair(conn: Connection, device_id: str, generation: int,
     return pair
 
 
-def _write(engine: Engine) -> Connection:
+def write_connection(engine: Engine) -> Connection:
     # SQLite: take the write lock up front, so a check-then-rotate cannot interleave.
     options = {"sqlite_begin": "IMMEDIATE"} if engine.dialect.name == "sqlite" else {}
     return engine.connect().execution_options(**options)
@@ -228,13 +238,13 @@ def enrol(engine: Engine, *, code: str, device_id: str, device_name: str,
     administrator) may enrol again with a new code for the same worker: its caseload, outbox and
     cursor stay as they are, and the old tokens are forgotten.
     """
-    with _write(engine) as conn, conn.begin():
+    with write_connection(engine) as conn, conn.begin():
         row = conn.execute(select(models.enrolment_code).where(
-            models.enrolment_code.c.code_hash == hash_secret(_normalise_code(code)))).first()
+            models.enrolment_code.c.code_hash == code_hash(code))).first()
         if row is None or row.used_at is not None:
             raise ApiError(400, "enrolment_code_invalid",
                            "That enrolment code is not recognised or has already been used.")
-        if _aware(row.expires_at) < now():
+        if aware(row.expires_at) < now():
             raise ApiError(400, "enrolment_code_expired",
                            "That enrolment code has expired; ask for a new one.")
         existing = conn.execute(select(models.device).where(
@@ -287,7 +297,7 @@ def refresh(engine: Engine, *, device_id: str, refresh_token: str, access_second
     token_hash = hash_secret(refresh_token)
     t, d = models.device_token.c, models.device.c
     reused = False
-    with _write(engine) as conn, conn.begin():
+    with write_connection(engine) as conn, conn.begin():
         owner = conn.execute(select(t.device_id).where(t.token_hash == token_hash)).scalar()
         if owner is None or owner != device_id:
             raise ApiError(401, "invalid_token", "This device is not enrolled with the server.")
@@ -312,7 +322,7 @@ def refresh(engine: Engine, *, device_id: str, refresh_token: str, access_second
             pair = _issue_pair(conn, device_id, current + 1, access_seconds)
         elif row.voided_at is None and row.used_at is not None and \
                 row.generation == current - 1 and \
-                stamp - _aware(row.used_at) <= timedelta(seconds=grace_seconds) and \
+                stamp - aware(row.used_at) <= timedelta(seconds=grace_seconds) and \
                 not _generation_used(conn, device_id, current):
             conn.execute(update(models.device_token).where(
                 t.device_id == device_id, t.generation == current, t.voided_at.is_(None))
@@ -402,21 +412,21 @@ def authenticate(engine: Engine, token: str, *, conn: Connection | None = None) 
     _refuse_revoked(row.revoked_at, row.disabled_at, row.tokens_revoked_at)
     if row.voided_at is not None:
         # Only a second holder of this chain can have a voided pair (see refresh).
-        with _write(engine) as conn, conn.begin():
+        with write_connection(engine) as conn, conn.begin():
             _stop_family(conn, row.id)
         raise _reused_error()
     stamp = now()
     if (row.kind == "legacy" and row.used_at is not None) or \
-            (row.kind == "access" and _aware(row.expires_at) <= stamp):
+            (row.kind == "access" and aware(row.expires_at) <= stamp):
         # A legacy token already exchanged is just an old access token: refresh and retry.
         raise ApiError(401, TOKEN_EXPIRED, "The access token has expired.")
     first_use = row.kind == "access" and row.used_at is None
-    seen = row.last_seen_at is None or _aware(row.last_seen_at) < stamp - LAST_SEEN_EVERY
+    seen = row.last_seen_at is None or aware(row.last_seen_at) < stamp - LAST_SEEN_EVERY
     # At most one small write: the pair's first use (which closes the grace window) and
     # last_seen at most once a minute - a write on every request would queue every pull behind
     # SQLite's one writer.
     if first_use or seen:
-        with _write(engine) as conn, conn.begin():
+        with write_connection(engine) as conn, conn.begin():
             if first_use:
                 conn.execute(update(models.device_token)
                              .where(t.token_hash == token_hash, t.used_at.is_(None))

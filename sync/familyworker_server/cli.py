@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from familyworker_server import accounts, db, tombstones
+from familyworker_server import accounts, db, tombstones, unlock_codes
 from familyworker_server.config import ServerSettings
 from familyworker_server.janitor import TombstoneJanitor
 from familyworker_server.quarantine_list import list_quarantine
@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     code = sub.add_parser("enrolment-code", help="a single-use code to enrol one device")
     code.add_argument("worker", help="worker id or name")
     code.add_argument("--hours", type=int, default=72)
+    unlock = sub.add_parser("unlock-code", help="a single-use code that lets a device's worker "
+                            "try their passphrase again after 10 wrong ones (give it only once "
+                            "you are sure who is asking)")
+    unlock.add_argument("device", help="device id (list-devices)")
+    unlock.add_argument("--hours", type=int, default=unlock_codes.DEFAULT_HOURS)
     sub.add_parser("list-devices", help="enrolled devices, their state and when last seen")
     refused = sub.add_parser("quarantine", help="changes the server refused (who, when, which "
                              "record, why; never their values)")
@@ -77,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                        default=tombstones.DEFAULT_MAX_OFFLINE_DAYS,
                        help="the longest a device may stay offline without a full download "
                             f"(default {tombstones.DEFAULT_MAX_OFFLINE_DAYS})")
-    for command in (serve, team, worker, code, revoke, disable, purge, refused,
+    for command in (serve, team, worker, code, unlock, revoke, disable, purge, refused,
                     sub.choices["list-devices"]):
         _add_db_options(command)
     return parser
@@ -96,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "enrolment-code":
             code = accounts.new_enrolment_code(engine, worker=args.worker, hours=args.hours)
             print(f"Single use, expires in {args.hours} hours:")
+            print(code)
+        elif args.command == "unlock-code":
+            code = unlock_codes.new_unlock_code(engine, device_id=args.device, hours=args.hours)
+            print(f"Single use, for this device only, expires in {args.hours} hours:")
             print(code)
         elif args.command == "list-devices":
             for device in accounts.list_devices(engine):

@@ -78,6 +78,17 @@ enrolment_code = Table(
     Column("device_id", String(ID), nullable=True),
 )
 
+# B2: after 10 wrong passphrases a caseload opens again only once the server confirms one of
+# these (an administrator issues it for that device, e.g. over the phone).
+unlock_code = Table(
+    "unlock_code", metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("device_id", String(ID), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+)
+
 # Every synced record, whatever its table: the server merges fields without knowing columns,
 # so a newer client's additive fields are preserved.
 sync_row = Table(

@@ -141,6 +141,18 @@ class EnrolRequest(Versioned):
     device_name: Annotated[str, StringConstraints(max_length=100)] = ""
 
 
+class UnlockRequest(Versioned):
+    """SECURITY B2: after 10 wrong passphrases, the code an administrator gave the worker."""
+
+    device_id: Uuid
+    code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
+
+
+class UnlockResponse(Answer):
+    device_id: str
+    server_time: datetime
+
+
 class EnrolResponse(Answer):
     device_id: str
     access_token: str
@@ -166,7 +178,8 @@ ErrorCode = Literal[
     "client_too_old", "client_too_new", "invalid_token", "device_revoked",
     "enrolment_code_invalid", "enrolment_code_expired", "device_exists",
     "batch_reused", "batch_in_progress", "clock_ahead", "not_found", "internal",
-    "token_expired", "token_reused", "resync_scope"]
+    "token_expired", "token_reused", "resync_scope", "unlock_code_invalid",
+    "unlock_code_expired"]
 
 
 class ErrorBody(Answer):

@@ -2,14 +2,19 @@
 
 from fastapi import APIRouter
 
-from familyworker.sync.protocol import EnrolRequest, StatusResponse
+from familyworker.sync.protocol import (
+    EnrolRequest,
+    StatusResponse,
+    UnlockRequest,
+    UnlockResponse,
+)
 from familyworker.sync.token_protocol import (
     TOKEN_PATH,
     EnrolTokensResponse,
     TokenRequest,
     TokenResponse,
 )
-from familyworker_server import accounts
+from familyworker_server import accounts, unlock_codes
 from familyworker_server.accounts import now
 from familyworker_server.deps import ActorDep, EngineDep, SettingsDep, check_versions
 
@@ -50,3 +55,13 @@ def status(actor: ActorDep) -> StatusResponse:
     return StatusResponse(device_id=actor.device_id, worker_id=actor.worker_id,
                           role=actor.role,
                           team_id=actor.team_id, server_time=now())
+
+
+@router.post("/unlock", response_model=UnlockResponse)
+def unlock(request: UnlockRequest, engine: EngineDep) -> UnlockResponse:
+    """SECURITY B2: after 10 wrong passphrases a caseload (locked, so without its tokens) asks
+    here with the single-use code its administrator issued (``unlock-code DEVICE``). A revoked
+    device is answered ``device_revoked`` whatever the code, and wipes itself."""
+    check_versions(request.protocol, request.schema_version)
+    unlock_codes.confirm_unlock(engine, device_id=request.device_id, code=request.code)
+    return UnlockResponse(device_id=request.device_id, server_time=now())
