@@ -11,6 +11,7 @@ from tests.conftest import CANARY, TEST_PASSPHRASE
 
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.keys import KDF_FLOOR
+from familyworker.store.unlock_attempts import COUNTER_FILE, UnlockAttemptLog
 
 
 def run(*args: str, stdin: str = TEST_PASSPHRASE + "\n") -> subprocess.CompletedProcess[str]:
@@ -97,7 +98,10 @@ def test_wrong_passphrase_exit_2_and_nothing_changes(caseload: Path) -> None:
                      stdin="the wrong passphrase\n")
         assert result.returncode == 2
         assert result.stderr.strip() == "Passphrase not recognised. Nothing was changed."
-    assert _hashes(caseload) == before
+    # The caseload is as it was; the failures were counted, as in the app (SECURITY B2).
+    after = _hashes(caseload)
+    assert after.pop(COUNTER_FILE) and after == before
+    assert UnlockAttemptLog(caseload).read().failures == 3
 
 
 def test_unknown_reference_exit_1(caseload: Path) -> None:

@@ -2,6 +2,7 @@
 first run, the status bar, Sync now, offline, conflicts resolved in the conflicts view, and a
 revoked laptop wiped."""
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,11 +22,12 @@ from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.keys import KDF_FLOOR
 from familyworker.store.paths import StorePaths
 from familyworker.store.tables import FamilyRow
+from familyworker.store.unlock_attempts import CODE_NEEDED, ONLINE_UNLOCK_AFTER, UnlockAttemptLog
 from familyworker.sync.conflicts import list_conflicts
 from familyworker.sync.engine import SETTING_LAST_CONTACT, enrol
 from familyworker.views.app_controller import AppController
 from familyworker.views.family_window import FamilyWindow
-from familyworker_server import accounts
+from familyworker_server import accounts, unlock_codes
 from familyworker_server.background import RunningServer, start_server
 from familyworker_server.db import make_engine
 
@@ -308,6 +310,39 @@ def test_a_laptop_revoked_while_offline_is_wiped_at_unlock_then_first_run(
                     and controller.create_dialog.isVisible(), timeout=10_000)
     assert controller.create_dialog is not None
     qtbot.addWidget(controller.create_dialog)
+    close_down(controller)
+
+
+def test_after_ten_wrong_passphrases_the_administrators_code_lets_the_worker_in(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    laptop_with_family(live, data_dir)
+    an_hour_ago = UnlockAttemptLog(data_dir, clock=lambda: time.time() - 3600)
+    for _ in range(ONLINE_UNLOCK_AFTER):
+        an_hour_ago.record_failure()
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock_refused(qtbot, controller)  # the right passphrase, not tried
+    dialog = controller.unlock_dialog
+    assert dialog.message_label.text() == CODE_NEEDED
+    assert dialog.code_edit.isVisible() and dialog.code_edit.hasFocus()
+    assert not dialog.passphrase_edit.isEnabled() and not dialog.unlock_button.isEnabled()
+    qtbot.keyClicks(dialog.code_edit, "ABCD-EFGH-JKLM-NPQR")
+    with qtbot.waitSignal(dialog.failed, timeout=15_000):
+        qtbot.keyClick(dialog.code_edit, "\r")
+    assert "not recognised" in dialog.message_label.text()
+    device_id = accounts.list_devices(live.admin)[0]["id"]
+    issued = unlock_codes.new_unlock_code(live.admin, device_id=device_id)
+    dialog.code_edit.clear()
+    qtbot.keyClicks(dialog.code_edit, issued)
+    qtbot.mouseClick(dialog.code_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.code_edit.isVisible(), timeout=15_000)
+    assert dialog.message_label.text() == "The code was accepted. Type your passphrase."
+    assert dialog.passphrase_edit.isEnabled() and dialog.passphrase_edit.hasFocus()
+    assert dialog.passphrase_edit.text() == ""  # typed before the refusal: not kept
+    qtbot.keyClicks(dialog.passphrase_edit, TEST_PASSPHRASE)
+    with qtbot.waitSignal(controller.caseload_loaded, timeout=10_000):
+        qtbot.keyClick(dialog.passphrase_edit, "\r")
+    assert controller.main_window.isVisible()
     close_down(controller)
 
 

@@ -14,6 +14,7 @@ from familyworker.paths import default_data_dir
 from familyworker.services.offline_limit import check_after_unlock
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError, WrongPassphrase
+from familyworker.store.unlock_attempts import UnlockAttemptLog, require_unlock_code
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
@@ -78,7 +79,17 @@ def read_passphrase(args: argparse.Namespace, *, prompt: str = "Passphrase: ",
 
 @contextmanager
 def open_store(args: argparse.Namespace) -> Iterator[CaseloadStore]:
-    store = CaseloadStore.unlock(data_dir_of(args), read_passphrase(args))
+    data_dir = data_dir_of(args)
+    # B2, as in the app: wrong passphrases count, and after 10 the server must confirm an
+    # administrator's code ('familyworker enter-unlock-code') before another is tried.
+    attempts = UnlockAttemptLog(data_dir)
+    require_unlock_code(data_dir, attempts.read())
+    try:
+        store = CaseloadStore.unlock(data_dir, read_passphrase(args))
+    except WrongPassphrase:
+        attempts.record_failure()
+        raise
+    attempts.reset()
     try:
         check_after_unlock(store)  # B3: too long offline, the server must be reached first
         yield store

@@ -1,5 +1,5 @@
-"""Sync commands: enrol, sync, set-family, add-note, conflicts, resolve-conflict, attention,
-send-again."""
+"""Sync commands: enrol, enter-unlock-code, sync, set-family, add-note, conflicts,
+resolve-conflict, attention, send-again."""
 
 import argparse
 from datetime import UTC, datetime
@@ -10,12 +10,16 @@ from familyworker.cli.common import (
     EXIT_SERVER_UNREACHABLE,
     CommandFailed,
     add_command,
+    data_dir_of,
     open_store,
     print_json,
 )
 from familyworker.domain.contact import NoteKind
 from familyworker.services import families, notes
+from familyworker.services.offline_limit import CaseloadWiped
+from familyworker.services.online_unlock import confirm_unlock_code
 from familyworker.services.queries import family_by_reference
+from familyworker.store.unlock_attempts import UnlockAttemptLog
 from familyworker.sync.attention import RejectedChange, needs_attention, retry_rejected
 from familyworker.sync.client import DeviceRevoked, ServerUnreachable, SyncError
 from familyworker.sync.conflicts import ConflictView, list_conflicts, resolve_conflict
@@ -31,6 +35,11 @@ def register(subparsers: Any) -> None:
                       handler=cmd_enrol)
     cmd.add_argument("--server", required=True, help="server address, e.g. https://sync.example")
     cmd.add_argument("--code", required=True, help="the enrolment code from your administrator")
+
+    cmd = add_command(subparsers, "enter-unlock-code",
+                      help="after 10 wrong passphrases: the unlock code from your administrator "
+                           "(needs the internet; no passphrase)", handler=cmd_enter_unlock_code)
+    cmd.add_argument("code")
 
     cmd = add_command(subparsers, "sync", help="send and receive changes once", handler=cmd_sync)
     cmd.add_argument("--json", action="store_true", help="print a JSON object")
@@ -64,6 +73,16 @@ def register(subparsers: Any) -> None:
                       help="queue refused changes again (all, or the op ids given)",
                       handler=cmd_send_again)
     cmd.add_argument("op_ids", nargs="*", metavar="OP_ID")
+
+
+def cmd_enter_unlock_code(args: argparse.Namespace) -> int:
+    try:
+        confirm_unlock_code(data_dir_of(args), args.code, attempts=UnlockAttemptLog(
+            data_dir_of(args)))
+    except CaseloadWiped as error:
+        raise CommandFailed(str(error), EXIT_DEVICE_REVOKED) from None
+    print("The code was accepted: you can try your passphrase again.")
+    return EXIT_OK
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:

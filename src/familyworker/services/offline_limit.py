@@ -16,9 +16,15 @@ from familyworker.services.sync_session import REVOKED
 from familyworker.services.sync_status import parse_setting_time
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
+from familyworker.store.server_address import remember_server
 from familyworker.sync import credentials
 from familyworker.sync.client import DeviceRevoked, SyncError
-from familyworker.sync.engine import SETTING_LAST_CONTACT, SETTING_LAST_SYNC, SyncEngine
+from familyworker.sync.engine import (
+    SETTING_LAST_CONTACT,
+    SETTING_LAST_SYNC,
+    SETTING_SERVER_URL,
+    SyncEngine,
+)
 from familyworker.sync.shred import crypto_shred
 
 log = logging.getLogger(__name__)
@@ -89,6 +95,8 @@ def check_after_unlock(store: CaseloadStore, *, now: datetime | None = None,
     try:
         if not credentials.has_credentials(store):
             return False  # working offline, never enrolled: nothing to check against
+        # Caseloads enrolled before the address was also kept outside the database (B2).
+        remember_server(store.paths, str(store.setting(SETTING_SERVER_URL, "")))
         record = OfflineRecord.read(store)
         overdue = record.days_overdue(now)
         if overdue == 0:

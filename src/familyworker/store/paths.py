@@ -17,6 +17,12 @@ class StorePaths:
         return self.data_dir / "caseload.key"
 
     @property
+    def server_file(self) -> Path:
+        """The enrolled server's address, readable while the caseload is locked: after 10
+        wrong passphrases the caseload asks that server to confirm an unlock code (B2)."""
+        return self.data_dir / "server.json"
+
+    @property
     def lock_file(self) -> Path:
         return self.data_dir / ".caseload.lock"
 

@@ -22,10 +22,14 @@ from familyworker.atomic_file import write_atomically
 from familyworker.store.errors import StoreError
 from familyworker.store.keys import read_key_file
 from familyworker.store.paths import StorePaths
+from familyworker.store.server_address import known_server
 
 log = logging.getLogger(__name__)
 
 COUNTER_FILE = "unlock-attempts.json"
+ONLINE_UNLOCK_AFTER = 10  # B2: the Cyber Essentials ceiling
+CODE_NEEDED = ("There have been 10 wrong passphrases. Ask your administrator for an unlock "
+               "code, connect to the internet, then enter the code to try again.")
 TAMPERED_FAILURES = 10  # an edited counter counts as the Cyber Essentials ceiling
 _MAC_LABEL = b"familyworker unlock attempts v1"
 
@@ -109,6 +113,21 @@ class UnlockAttemptLog:
             return None
         identity = f"{key_file.user_id}|{key_file.device_id}".encode()
         return hmac.new(hashlib.sha256(identity).digest(), _MAC_LABEL, hashlib.sha256).digest()
+
+
+class UnlockCodeNeeded(StoreError):
+    """B2: the passphrase is not tried; the server must confirm an unlock code first
+    (services.online_unlock)."""
+
+    def __init__(self) -> None:
+        super().__init__(CODE_NEEDED)
+
+
+def require_unlock_code(data_dir: Path, attempts: UnlockAttempts) -> None:
+    """Before a passphrase is tried: refuse once 10 have failed, if there is a server to ask
+    (a caseload never enrolled has none: the growing delays stay its only brake)."""
+    if attempts.failures >= ONLINE_UNLOCK_AFTER and known_server(StorePaths(data_dir)):
+        raise UnlockCodeNeeded()
 
 
 def _mac(key: bytes, failures: int, last_at: float | None) -> bytes:

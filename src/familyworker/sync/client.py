@@ -231,6 +231,11 @@ class SyncClient:
         return EnrolTokensResponse.model_validate_json(self._post(
             "/sync/v1/enrol", request.model_dump(mode="json"), auth=False).content)
 
+    def confirm_unlock(self, request: protocol.UnlockRequest) -> protocol.UnlockResponse:
+        """SECURITY B2: the administrator's unlock code, sent by a locked caseload (no bearer)."""
+        return protocol.UnlockResponse.model_validate_json(self._post(
+            "/sync/v1/unlock", request.model_dump(mode="json"), auth=False).content)
+
     def push(self, payload: dict[str, Any]) -> protocol.PushResponse:
         return protocol.PushResponse.model_validate_json(
             self._post("/sync/v1/push", payload).content)

@@ -23,6 +23,7 @@ from familyworker.store.caseload_store import (
     SETTING_WORKER_NAME,
     CaseloadStore,
 )
+from familyworker.store.server_address import remember_server
 from familyworker.store.sync_tables import SYNC_TABLES
 from familyworker.store.tables import FamilyRow
 from familyworker.sync import credentials, protocol
@@ -129,6 +130,7 @@ def enrol(store: CaseloadStore, *, server_url: str, code: str,
             store.set_setting(key, value, session=session)
         uow.audit(AuditAction.SYNC, entity="device", entity_id=store.device_id,
                   detail="reconnected" if reconnecting else "enrolled")
+    remember_server(store.paths, client.server_url)
     return answer
 
 

@@ -15,7 +15,7 @@ from familyworker.services.importing import ImportRejected, import_cohort
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import WrongPassphrase
 from familyworker.store.paths import StorePaths
-from familyworker.store.unlock_attempts import UnlockAttemptLog
+from familyworker.store.unlock_attempts import UnlockAttemptLog, require_unlock_code
 from familyworker.views.add_family_flow import AddFamilyFlow
 from familyworker.views.clipboard_guard import ClipboardGuard
 from familyworker.views.create_passphrase_dialog import CreatePassphraseDialog
@@ -81,7 +81,8 @@ class AppController(QObject):
 
         self.unlock_attempts = UnlockAttemptLog(data_dir)
         self.unlock_dialog = UnlockDialog(runner, self._unlock, demo_passphrase=demo_passphrase,
-                                          backoff=backoff, attempts=self.unlock_attempts)
+                                          backoff=backoff, attempts=self.unlock_attempts,
+                                          confirm_code=self._confirm_unlock_code)
         self.unlock_dialog.unlocked.connect(self._on_unlocked)
         self.unlock_dialog.failed.connect(self._after_failed_unlock)
         self.create_dialog: CreatePassphraseDialog | None = None
@@ -105,6 +106,8 @@ class AppController(QObject):
 
     def _unlock(self, passphrase: str) -> CaseloadStore:
         # Runs on a pool thread; the failure count is on disk before the dialog hears of it.
+        # B2: after 10 failures the passphrase is not tried until the server confirms a code.
+        require_unlock_code(self.data_dir, self.unlock_attempts.read())
         try:
             store = CaseloadStore.unlock(self.data_dir, passphrase)
         except WrongPassphrase:
@@ -118,6 +121,12 @@ class AppController(QObject):
 
         check_after_unlock(store)
         return store
+
+    def _confirm_unlock_code(self, code: str) -> None:
+        # Runs on a pool thread. Imported here: the HTTP stack stays out of start-up.
+        from familyworker.services.online_unlock import confirm_unlock_code
+
+        confirm_unlock_code(self.data_dir, code, attempts=self.unlock_attempts)
 
     def _after_failed_unlock(self, message: str) -> None:
         """No caseload left after a failed unlock: the check at unlock found this device

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from familyworker.store.errors import StoreError, WrongPassphrase
-from familyworker.store.unlock_attempts import UnlockAttemptLog
+from familyworker.store.unlock_attempts import UnlockAttemptLog, UnlockCodeNeeded
 from familyworker.views.task_runner import TaskRunner
 
 # Growing delay after repeated failures: none for the first two, then 2, 4, 8 … up to 60 s.
@@ -47,6 +47,7 @@ class UnlockDialog(QDialog):
                  demo_passphrase: str | None = None,
                  backoff: Callable[[int], float] = default_backoff,
                  attempts: UnlockAttemptLog | None = None,
+                 confirm_code: Callable[[str], Any] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
@@ -55,6 +56,8 @@ class UnlockDialog(QDialog):
         # With a log, the unlock callable records failures on disk and the count survives
         # restarts (B2); without one, failures are counted here only.
         self._attempts = attempts
+        # B2: after 10 wrong passphrases the server must confirm an administrator's code.
+        self._confirm_code = confirm_code
         self.failures = 0
         self.setObjectName("unlock_dialog")
         self.setWindowTitle("Unlock FamilyWorker")
@@ -97,15 +100,27 @@ class UnlockDialog(QDialog):
         else:
             self.demo_label.hide()
 
+        self.code_edit = QLineEdit()
+        self.code_edit.setObjectName("code_edit")
+        self.code_edit.setAccessibleName("Unlock code from your administrator")
+        self.code_edit.setPlaceholderText("Unlock code, like ABCD-EFGH-JKLM-NPQR")
+        self.code_button = QPushButton("&Confirm code")
+        self.code_button.setObjectName("code_button")
+        self.code_button.setAccessibleName("Confirm the unlock code")
+        self.code_edit.hide()
+        self.code_button.hide()
+
         layout = QVBoxLayout(self)
         for widget in (title, intro, self.demo_label, self.passphrase_edit, self.message_label,
-                       self.progress_bar, self.unlock_button):
+                       self.code_edit, self.code_button, self.progress_bar, self.unlock_button):
             layout.addWidget(widget)
         self._retry_timer = QTimer(self)
         self._retry_timer.setSingleShot(True)
         self._retry_timer.timeout.connect(self._allow_retry)
         self.unlock_button.clicked.connect(self.try_unlock)
         self.passphrase_edit.returnPressed.connect(self.try_unlock)
+        self.code_button.clicked.connect(self.try_code)
+        self.code_edit.returnPressed.connect(self.try_code)
 
     def reset(self) -> None:
         """Ready for a fresh unlock (after the app locked itself, or at start-up)."""
@@ -159,12 +174,65 @@ class UnlockDialog(QDialog):
             if delay > 0:
                 message += f" You can try again in {_seconds(delay)}."
                 self._hold_off(delay, message)
+        elif isinstance(error, UnlockCodeNeeded) and self._confirm_code is not None:
+            message = str(error)
+            self._ask_for_code()
         elif isinstance(error, StoreError):
             message = str(error)
         else:
             message = "The caseload could not be opened. Please try again."
         self._show_message(message)
         self.failed.emit(message)
+
+    # ----- B2: the administrator's unlock code -----------------------------------------------
+
+    def _ask_for_code(self) -> None:
+        """The passphrase waits until the server has confirmed a code (and is typed again)."""
+        self.passphrase_edit.clear()
+        self.passphrase_edit.setEnabled(False)
+        self.unlock_button.setEnabled(False)
+        self.code_edit.show()
+        self.code_button.show()
+        self.code_edit.setFocus()
+
+    def try_code(self) -> None:
+        confirm = self._confirm_code
+        code = self.code_edit.text().strip()
+        if confirm is None or not self.code_button.isEnabled():
+            return
+        if not code:
+            self._show_message("Type the unlock code first.")
+            return
+        self.code_button.setEnabled(False)
+        self.code_edit.setEnabled(False)
+        self.progress_bar.setFormat("Checking the code…")
+        self.progress_bar.show()
+        self._runner.run(lambda: confirm(code), self._on_code_confirmed, self._on_code_error)
+
+    def _on_code_confirmed(self, _result: object) -> None:
+        self._end_code_check()
+        self.code_edit.clear()
+        self.code_edit.hide()
+        self.code_button.hide()
+        self.failures = 0
+        self._set_busy(False)
+        self.passphrase_edit.setFocus()
+        self._show_message("The code was accepted. Type your passphrase.")
+
+    def _on_code_error(self, error: Exception) -> None:
+        self._end_code_check()
+        self.code_edit.selectAll()
+        self.code_edit.setFocus()
+        message = str(error) if isinstance(error, StoreError) else \
+            "The code could not be checked. Please try again."
+        self._show_message(message)
+        self.failed.emit(message)
+
+    def _end_code_check(self) -> None:
+        self.progress_bar.hide()
+        self.progress_bar.setFormat("Unlocking…")
+        self.code_button.setEnabled(True)
+        self.code_edit.setEnabled(True)
 
     def _show_message(self, message: str) -> None:
         """A message of several lines grows the dialog (a wrapped label does not do it alone,
