@@ -688,16 +688,37 @@ def _scope_column(actor: Actor) -> tuple[str, str | None]:
     return "lead_worker_id", actor.worker_id
 
 
-def scope_family_ids(conn: Connection, actor: Actor) -> list[str] | None:
-    if actor.role == "admin":
-        return None
+def _scope_ids_sql(conn: Connection, actor: Actor) -> tuple[str, tuple[Any, ...]]:
+    """The query for the family ids in the actor's scope (not for admins), and its values."""
     column, value = _scope_column(actor)
-    # Driver SQL: this runs on every caught-up pull, over every family in scope.
     sql = f"SELECT family_id FROM family_scope WHERE {column} = {mark(conn)}"
     if actor.role == "worker":
         sql += f" UNION SELECT family_id FROM family_member WHERE worker_id = {mark(conn)}"
-        return [r[0] for r in conn.exec_driver_sql(sql, (value, value))]
-    return [r[0] for r in conn.exec_driver_sql(sql, (value,))]
+        return sql, (value, value)
+    return sql, (value,)
+
+
+def scope_family_ids(conn: Connection, actor: Actor) -> list[str] | None:
+    if actor.role == "admin":
+        return None
+    sql, values = _scope_ids_sql(conn, actor)
+    return [r[0] for r in conn.exec_driver_sql(sql, values)]
+
+
+def scope_digest(conn: Connection, actor: Actor) -> str | None:
+    """``protocol.scope_hash`` of the actor's families, the ids joined by the database in
+    byte order (as Python sorts these ASCII ids; PostgreSQL told so with COLLATE "C"): it is on
+    every caught-up pull, and a Python list of a large scope's ids cost more than the pull."""
+    if actor.role == "admin":
+        return None
+    sql, values = _scope_ids_sql(conn, actor)
+    if conn.dialect.name == "postgresql":
+        joined = (f'SELECT string_agg(family_id, chr(10) ORDER BY family_id COLLATE "C") '
+                  f"FROM ({sql}) ids")
+    else:
+        joined = f"SELECT group_concat(family_id, char(10)) FROM ({sql} ORDER BY 1)"
+    text = conn.exec_driver_sql(joined, values).scalar()
+    return hashlib.sha256((f"{text}\n" if text else "").encode()).hexdigest()
 
 
 SEQ_WALK_ROWS = 20_000
@@ -797,8 +818,7 @@ def pull_page(conn: Connection, actor: Actor, *, cursor: int, limit: int,
     dumps = json.dumps
     digest: str | None = None
     if not has_more:
-        ids = scope_family_ids(conn, actor)
-        digest = None if ids is None else protocol.scope_hash(ids)
+        digest = scope_digest(conn, actor)
     body = '{"rows":[%s],"next_cursor":%d,"has_more":%s,"snapshot_seq":%d,' \
            '"scope_hash":%s,"server_time":%s}' % (  # noqa: UP031
                ",".join([r[1] for r in rows]), next_cursor, "true" if has_more else "false",
