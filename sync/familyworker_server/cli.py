@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="purge deletion records older than this once a day (default "
                             f"{tombstones.DEFAULT_MAX_OFFLINE_DAYS}; 0 turns the daily purge "
                             "off, e.g. when purge-tombstones runs from cron)")
+    serve.add_argument("--max-offline-days", type=int, default=30, metavar="DAYS",
+                       help="organisation policy: a laptop that has not reached this server "
+                            "for this many days must reach it before its caseload opens "
+                            "(default 30; 0: no limit)")
     serve.add_argument("--workers", type=int, default=1, metavar="N",
                        help="server processes sharing the port (the server keeps no state "
                             "between requests; on SQLite writes still take turns)")
@@ -152,9 +156,11 @@ def _serve(args: argparse.Namespace) -> int:
     from familyworker_server.main import SETTINGS_ENV, configure_logging, create_app, tune_gc
 
     configure_logging()
-    settings = _settings(args)
     if args.tombstone_days < 0:
         raise accounts.AdminError("--tombstone-days must not be negative.")
+    if not 0 <= args.max_offline_days <= 3650:
+        raise accounts.AdminError("--max-offline-days must be between 0 and 3650.")
+    settings = _settings(args).model_copy(update={"max_offline_days": args.max_offline_days})
     tls = {"ssl_keyfile": args.ssl_keyfile, "ssl_certfile": args.ssl_certfile}
     # Migrated before anything else touches the database (the janitor included); with several
     # processes, once here, and each worker builds its own app from the settings handed down

@@ -25,6 +25,9 @@ class ServerSettings(BaseModel):
     # successor has never been used (a lost answer); see accounts.refresh.
     refresh_grace_seconds: int = Field(default=60 * 60, ge=0, le=24 * 60 * 60)
     run_migrations: bool = True
+    # SECURITY B3, organisation policy sent to devices in /status: after this many days without
+    # reaching the server a caseload opens only once it has (0: no limit).
+    max_offline_days: int = Field(default=30, ge=0, le=3650)
 
     def resolved_url(self) -> str:
         """The SQLAlchemy URL: an explicit URL, else an SQLite file in the data dir."""

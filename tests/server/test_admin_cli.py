@@ -95,3 +95,10 @@ def test_disable_worker_refuses_their_devices_and_new_codes(
     assert "disabled" in capsys.readouterr().err
     assert cli.main(["disable-worker", "Ann", "--data", data]) == 2
     assert cli.main(["disable-worker", "Nobody", "--data", data]) == 2
+
+
+def test_serve_refuses_an_offline_limit_out_of_range(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for days in ("-1", "3651"):
+        assert cli.main(["serve", "--max-offline-days", days, "--data", str(tmp_path)]) != 0
+        assert "--max-offline-days must be between 0 and 3650" in capsys.readouterr().err

@@ -7,20 +7,32 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.sync.helpers import PASSPHRASE, Server, add_family, enrolled, new_store
+from fastapi.testclient import TestClient
+from tests.sync.helpers import (
+    PASSPHRASE,
+    SERVER_URL,
+    Server,
+    add_family,
+    enrolled,
+    new_store,
+)
 from tests.sync.test_cli_sync import client, run
 
 from familyworker.services.offline_limit import (
-    SETTING_MAX_OFFLINE_DAYS,
     CaseloadWiped,
     OfflineTooLong,
     check_after_unlock,
 )
+from familyworker.services.offline_policy import SETTING_MAX_OFFLINE_DAYS
+from familyworker.services.sync_outcome import SyncState
+from familyworker.services.sync_session import sync_pass
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.paths import StorePaths
 from familyworker.store.tables import FamilyRow
 from familyworker.sync.engine import SETTING_LAST_CONTACT
 from familyworker_server import accounts
+from familyworker_server.config import ServerSettings
+from familyworker_server.main import create_app
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -75,6 +87,20 @@ def test_within_the_limit_nothing_is_asked_of_the_network(
     store.set_setting(SETTING_MAX_OFFLINE_DAYS, 0)  # an organisation with no limit
     assert not check_after_unlock(store, now=NOW + timedelta(days=400), http=down.client)
     store.lock()
+
+
+def test_the_limit_is_the_organisations_sent_by_the_server(tmp_path: Path) -> None:
+    app = create_app(ServerSettings(data_dir=tmp_path / "server", max_offline_days=7))
+    with TestClient(app, base_url=SERVER_URL) as client:
+        server = Server(client, app.state.engine)
+        store = enrolled(server, tmp_path / "a", server.worker("Ann", server.team("North")))
+        assert store.setting(SETTING_MAX_OFFLINE_DAYS) is None  # the default until told
+        assert sync_pass(store, http=client).state is SyncState.SYNCED
+        assert store.setting(SETTING_MAX_OFFLINE_DAYS) == 7
+        last_contact(store, 8)
+        with pytest.raises(OfflineTooLong, match="for 8 days"):
+            check_after_unlock(store, now=NOW, http=Down().client)
+    app.state.engine.dispose()
 
 
 def test_a_clock_set_back_needs_the_server(sqlite_server: Server, tmp_path: Path) -> None:

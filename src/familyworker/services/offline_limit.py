@@ -12,6 +12,11 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from familyworker.services.offline_policy import (
+    DEFAULT_MAX_OFFLINE_DAYS,
+    SETTING_MAX_OFFLINE_DAYS,
+    remember_policy,
+)
 from familyworker.services.sync_session import REVOKED
 from familyworker.services.sync_status import parse_setting_time
 from familyworker.store.caseload_store import CaseloadStore
@@ -30,8 +35,6 @@ from familyworker.sync.shred import crypto_shred
 log = logging.getLogger(__name__)
 
 SETTING_CLOCK_SEEN = "sync_latest_clock_seen"  # the latest time this check has seen
-SETTING_MAX_OFFLINE_DAYS = "policy_max_offline_days"
-DEFAULT_MAX_OFFLINE_DAYS = 30  # as Bitwarden's offline sessions
 # A clock this far behind the latest time seen has been set back (time zones and small
 # corrections stay inside it).
 CLOCK_BACK_TOLERANCE = timedelta(days=1)
@@ -119,7 +122,7 @@ def _confirm_with_server(store: CaseloadStore, overdue: int | None,
     try:
         engine = SyncEngine(store, http=http)
         try:
-            engine.client.status()
+            remember_policy(store, engine.client.status())
         finally:
             engine.close()
     except DeviceRevoked:
@@ -133,3 +136,4 @@ def _confirm_with_server(store: CaseloadStore, overdue: int | None,
 def _note_clock(store: CaseloadStore, record: OfflineRecord, now: datetime) -> None:
     if record.clock_seen is None or now > record.clock_seen:
         store.set_setting(SETTING_CLOCK_SEEN, now.isoformat())
+

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from familyworker.services.offline_policy import remember_policy
 from familyworker.services.sync_outcome import ConnectProblem, SyncPass, SyncState
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.sync.client import (
@@ -108,7 +109,7 @@ def sync_pass(store: CaseloadStore, *, http: httpx.Client | None = None) -> Sync
             return SyncPass(SyncState.NOT_CONNECTED)
         try:
             try:
-                engine.client.status()
+                remember_policy(store, engine.client.status())
             except DeviceRevoked:
                 log.warning("sync: device revoked")
                 return SyncPass(SyncState.REVOKED, message=REVOKED)

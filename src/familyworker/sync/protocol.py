@@ -171,6 +171,9 @@ class StatusResponse(Answer):
     server_time: datetime
     protocol: int = PROTOCOL_VERSION
     schema_version: int = SCHEMA_VERSION
+    # Organisation policy (SECURITY B3): days without reaching the server after which a
+    # caseload opens only once it has; 0 = no limit; None from servers before 2026-12.
+    max_offline_days: int | None = None
 
 
 ErrorCode = Literal[

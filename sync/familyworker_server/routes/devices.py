@@ -50,11 +50,12 @@ def token(request: TokenRequest, engine: EngineDep, settings: SettingsDep) -> To
 
 
 @router.get("/status", response_model=StatusResponse)
-def status(actor: ActorDep) -> StatusResponse:
-    """Who this token belongs to; also how a client learns it has been revoked."""
+def status(actor: ActorDep, settings: SettingsDep) -> StatusResponse:
+    """Who this token belongs to, and the organisation's longest time offline (B3); also how a
+    client learns it has been revoked."""
     return StatusResponse(device_id=actor.device_id, worker_id=actor.worker_id,
-                          role=actor.role,
-                          team_id=actor.team_id, server_time=now())
+                          role=actor.role, team_id=actor.team_id, server_time=now(),
+                          max_offline_days=settings.max_offline_days)
 
 
 @router.post("/unlock", response_model=UnlockResponse)
