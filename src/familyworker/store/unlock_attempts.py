@@ -59,6 +59,10 @@ class UnlockAttemptLog:
         self._clock = clock
 
     @property
+    def data_dir(self) -> Path:
+        return self._paths.data_dir
+
+    @property
     def path(self) -> Path:
         return self._paths.data_dir / COUNTER_FILE
 
@@ -123,10 +127,16 @@ class UnlockCodeNeeded(StoreError):
         super().__init__(CODE_NEEDED)
 
 
+def code_needed(data_dir: Path, attempts: UnlockAttempts) -> bool:
+    """10 passphrases have failed and there is a server to ask (a caseload never enrolled has
+    none: the growing delays stay its only brake)."""
+    return attempts.failures >= ONLINE_UNLOCK_AFTER and \
+        known_server(StorePaths(data_dir)) is not None
+
+
 def require_unlock_code(data_dir: Path, attempts: UnlockAttempts) -> None:
-    """Before a passphrase is tried: refuse once 10 have failed, if there is a server to ask
-    (a caseload never enrolled has none: the growing delays stay its only brake)."""
-    if attempts.failures >= ONLINE_UNLOCK_AFTER and known_server(StorePaths(data_dir)):
+    """Before a passphrase is tried: refuse once a code is needed."""
+    if code_needed(data_dir, attempts):
         raise UnlockCodeNeeded()
 
 

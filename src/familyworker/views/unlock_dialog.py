@@ -16,7 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from familyworker.store.errors import StoreError, WrongPassphrase
-from familyworker.store.unlock_attempts import UnlockAttemptLog, UnlockCodeNeeded
+from familyworker.store.unlock_attempts import (
+    CODE_NEEDED,
+    UnlockAttemptLog,
+    UnlockCodeNeeded,
+    code_needed,
+)
 from familyworker.views.task_runner import TaskRunner
 
 # Growing delay after repeated failures: none for the first two, then 2, 4, 8 … up to 60 s.
@@ -129,9 +134,13 @@ class UnlockDialog(QDialog):
         self._set_busy(False)
         self.passphrase_edit.setFocus()
         if self._attempts is not None:
-            # A delay still running from before a restart is still enforced.
             recorded = self._attempts.read()
             self.failures = recorded.failures
+            if self._code_needed():  # still, after a restart: no passphrase until a code
+                self._show_message(CODE_NEEDED)
+                self._ask_for_code()
+                return
+            # A delay still running from before a restart is still enforced.
             wait = recorded.seconds_to_wait(self._backoff, self._attempts.now())
             if wait > 0:
                 self._hold_off(wait, "There were several wrong passphrases. "
@@ -171,7 +180,10 @@ class UnlockDialog(QDialog):
                 self.failures += 1
             delay = self._backoff(self.failures)
             message = "That passphrase is not right. Please try again."
-            if delay > 0:
+            if self._code_needed():  # the 10th: the code now, not a delay and then a refusal
+                message = f"That passphrase is not right. {CODE_NEEDED}"
+                self._ask_for_code()
+            elif delay > 0:
                 message += f" You can try again in {_seconds(delay)}."
                 self._hold_off(delay, message)
         elif isinstance(error, UnlockCodeNeeded) and self._confirm_code is not None:
@@ -185,6 +197,11 @@ class UnlockDialog(QDialog):
         self.failed.emit(message)
 
     # ----- B2: the administrator's unlock code -----------------------------------------------
+
+    def _code_needed(self) -> bool:
+        attempts = self._attempts
+        return self._confirm_code is not None and attempts is not None and \
+            code_needed(attempts.data_dir, attempts.read())
 
     def _ask_for_code(self) -> None:
         """The passphrase waits until the server has confirmed a code (and is typed again)."""

@@ -17,16 +17,16 @@ router = APIRouter(prefix="/sync/v1", tags=["sync"])
 
 @router.get("/pull", response_model=PullResponse)
 async def pull(token: TokenDep, engine: EngineDep,
-         protocol_version: Annotated[int, Query(alias="protocol", ge=0, le=1000)],
-         schema_version: Annotated[int, Query(ge=0, le=1_000_000)],
-         cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
-         limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] =
-         protocol.DEFAULT_PULL_LIMIT,
-         download: Annotated[bool, Query(
-             description="this page continues a download that began at cursor 0")] = False,
-         include_own: Annotated[bool, Query(
-             description="also rows only this device wrote (a full download after "
-                         "410 resync_scope)")] = False) -> Response:
+               protocol_version: Annotated[int, Query(alias="protocol", ge=0, le=1000)],
+               schema_version: Annotated[int, Query(ge=0, le=1_000_000)],
+               cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+               limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] =
+               protocol.DEFAULT_PULL_LIMIT,
+               download: Annotated[bool, Query(
+                   description="this page continues a download that began at cursor 0")] = False,
+               include_own: Annotated[bool, Query(
+                   description="also rows only this device wrote (a full download after "
+                               "410 resync_scope)")] = False) -> Response:
     """Current state of changed rows with server_seq > cursor, in server_seq order. A cursor
     below the tombstone horizon (deletion records purged since) is answered 410 resync_scope."""
     check_versions(protocol_version, schema_version)
