@@ -358,6 +358,30 @@ def test_after_ten_wrong_passphrases_the_administrators_code_lets_the_worker_in(
     close_down(controller)
 
 
+def test_a_revoked_laptop_sending_an_unlock_code_is_wiped_then_first_run(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    data_dir = tmp_path / "laptop"
+    laptop_with_family(live, data_dir)
+    for _ in range(ONLINE_UNLOCK_AFTER):
+        UnlockAttemptLog(data_dir).record_failure()
+    accounts.revoke_device(live.admin, device_id=accounts.list_devices(live.admin)[0]["id"])
+    controller = make_controller(qtbot, data_dir, settings)
+    controller.start()
+    dialog = controller.unlock_dialog
+    qtbot.keyClicks(dialog.code_edit, "ABCD-EFGH-JKLM-NPQR")
+    qtbot.keyClick(dialog.code_edit, "\r")
+    qtbot.waitUntil(lambda: controller.sync.revoked_notice is not None, timeout=15_000)
+    notice = controller.sync.revoked_notice
+    assert isinstance(notice, QMessageBox) and notice.text() == REVOKED
+    assert not dialog.isVisible() and not StorePaths(data_dir).exists()
+    qtbot.mouseClick(notice.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.create_dialog is not None
+                    and controller.create_dialog.isVisible(), timeout=10_000)
+    assert controller.create_dialog is not None
+    qtbot.addWidget(controller.create_dialog)
+    close_down(controller)
+
+
 # ----- conflicts -----------------------------------------------------------------------------
 
 
