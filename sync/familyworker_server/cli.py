@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from familyworker_server import accounts, db, tombstones, unlock_codes
-from familyworker_server.config import ServerSettings
+from familyworker_server.config import OFFLINE_POLICY_DAYS, OFFLINE_POLICY_MAX_DAYS, ServerSettings
 from familyworker_server.janitor import TombstoneJanitor
 from familyworker_server.quarantine_list import list_quarantine
 
@@ -49,10 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="purge deletion records older than this once a day (default "
                             f"{tombstones.DEFAULT_MAX_OFFLINE_DAYS}; 0 turns the daily purge "
                             "off, e.g. when purge-tombstones runs from cron)")
-    serve.add_argument("--max-offline-days", type=int, default=30, metavar="DAYS",
+    serve.add_argument("--max-offline-days", type=int, default=OFFLINE_POLICY_DAYS,
+                       metavar="DAYS",
                        help="organisation policy: a laptop that has not reached this server "
                             "for this many days must reach it before its caseload opens "
-                            "(default 30; 0: no limit)")
+                            f"(default {OFFLINE_POLICY_DAYS}; 0: no limit)")
     serve.add_argument("--workers", type=int, default=1, metavar="N",
                        help="server processes sharing the port (the server keeps no state "
                             "between requests; on SQLite writes still take turns)")
@@ -158,8 +159,9 @@ def _serve(args: argparse.Namespace) -> int:
     configure_logging()
     if args.tombstone_days < 0:
         raise accounts.AdminError("--tombstone-days must not be negative.")
-    if not 0 <= args.max_offline_days <= 3650:
-        raise accounts.AdminError("--max-offline-days must be between 0 and 3650.")
+    if not 0 <= args.max_offline_days <= OFFLINE_POLICY_MAX_DAYS:
+        raise accounts.AdminError(
+            f"--max-offline-days must be between 0 and {OFFLINE_POLICY_MAX_DAYS}.")
     settings = _settings(args).model_copy(update={"max_offline_days": args.max_offline_days})
     tls = {"ssl_keyfile": args.ssl_keyfile, "ssl_certfile": args.ssl_certfile}
     # Migrated before anything else touches the database (the janitor included); with several

@@ -6,6 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from familyworker.sync import protocol
 
+# SECURITY B3's default policy (as Bitwarden's offline sessions) and the longest one accepted.
+OFFLINE_POLICY_DAYS = 30
+OFFLINE_POLICY_MAX_DAYS = 3650
 
 class ServerSettings(BaseModel):
     """Everything create_app needs; no module-level singletons, so tests build many apps."""
@@ -27,7 +30,7 @@ class ServerSettings(BaseModel):
     run_migrations: bool = True
     # SECURITY B3, organisation policy sent to devices in /status: after this many days without
     # reaching the server a caseload opens only once it has (0: no limit).
-    max_offline_days: int = Field(default=30, ge=0, le=3650)
+    max_offline_days: int = Field(default=OFFLINE_POLICY_DAYS, ge=0, le=OFFLINE_POLICY_MAX_DAYS)
 
     def resolved_url(self) -> str:
         """The SQLAlchemy URL: an explicit URL, else an SQLite file in the data dir."""

@@ -20,7 +20,6 @@ from familyworker.store.unlock_attempts import (
     ONLINE_UNLOCK_AFTER,
     UnlockAttemptLog,
     UnlockCodeNeeded,
-    require_unlock_code,
 )
 from familyworker_server import accounts, db, unlock_codes
 from familyworker_server.background import start_server
@@ -44,7 +43,7 @@ def test_the_eleventh_attempt_needs_a_code_the_server_confirms(
     device_id, log = locked_out(sqlite_server, path)
     assert known_server(StorePaths(path)) == "http://testserver"  # kept at enrolment
     with pytest.raises(UnlockCodeNeeded, match="Ask your administrator for an unlock code"):
-        require_unlock_code(path, log.read())
+        log.require_code()
     with pytest.raises(StoreError, match="not recognised"):
         confirm_unlock_code(path, "ABCD-EFGH-JKLM-NPQR", attempts=log,
                             http=sqlite_server.client)
@@ -56,7 +55,7 @@ def test_the_eleventh_attempt_needs_a_code_the_server_confirms(
     code = unlock_codes.new_unlock_code(sqlite_server.engine, device_id=device_id)
     confirm_unlock_code(path, code, attempts=log, http=sqlite_server.client)
     assert log.read().failures == 0
-    require_unlock_code(path, log.read())  # the passphrase may be tried again
+    log.require_code()  # the passphrase may be tried again
     store = CaseloadStore.unlock(path, PASSPHRASE)
     store.lock()
 
@@ -79,7 +78,7 @@ def test_a_caseload_never_connected_keeps_only_the_delays(tmp_path: Path) -> Non
     log = UnlockAttemptLog(path)
     for _ in range(ONLINE_UNLOCK_AFTER + 2):
         log.record_failure()
-    require_unlock_code(path, log.read())  # no server to ask: not refused
+    log.require_code()  # no server to ask: not refused
     with pytest.raises(StoreError, match="not connected to a server"):
         confirm_unlock_code(path, "ABCD-EFGH-JKLM-NPQR", attempts=log)
 

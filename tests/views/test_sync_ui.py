@@ -274,6 +274,16 @@ def unlock_refused(qtbot: QtBot, controller: AppController) -> None:
         qtbot.keyClick(dialog.passphrase_edit, "\r")
 
 
+def acknowledge_then_first_run(qtbot: QtBot, controller: AppController,
+                               notice: QMessageBox) -> None:
+    """Click OK on the disconnected notice; the first-run screen comes up."""
+    qtbot.mouseClick(notice.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.create_dialog is not None
+                    and controller.create_dialog.isVisible(), timeout=10_000)
+    assert controller.create_dialog is not None
+    qtbot.addWidget(controller.create_dialog)
+
+
 def test_a_laptop_offline_too_long_is_refused_at_unlock_in_words(
         qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
     data_dir = tmp_path / "laptop"
@@ -305,11 +315,7 @@ def test_a_laptop_revoked_while_offline_is_wiped_at_unlock_then_first_run(
     assert notice.text() == REVOKED
     assert not controller.unlock_dialog.isVisible() and not controller.main_window.isVisible()
     assert not StorePaths(data_dir).exists()
-    qtbot.mouseClick(notice.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: controller.create_dialog is not None
-                    and controller.create_dialog.isVisible(), timeout=10_000)
-    assert controller.create_dialog is not None
-    qtbot.addWidget(controller.create_dialog)
+    acknowledge_then_first_run(qtbot, controller, notice)
     close_down(controller)
 
 
@@ -374,11 +380,7 @@ def test_a_revoked_laptop_sending_an_unlock_code_is_wiped_then_first_run(
     notice = controller.sync.revoked_notice
     assert isinstance(notice, QMessageBox) and notice.text() == REVOKED
     assert not dialog.isVisible() and not StorePaths(data_dir).exists()
-    qtbot.mouseClick(notice.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: controller.create_dialog is not None
-                    and controller.create_dialog.isVisible(), timeout=10_000)
-    assert controller.create_dialog is not None
-    qtbot.addWidget(controller.create_dialog)
+    acknowledge_then_first_run(qtbot, controller, notice)
     close_down(controller)
 
 
@@ -519,11 +521,7 @@ def test_revoked_laptop_is_told_wiped_and_back_to_first_run(
     paths = StorePaths(data_dir)
     assert not paths.exists() and not paths.key_file.exists()
     assert not any(f.exists() for f in paths.database_files())
-    qtbot.mouseClick(notice.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: controller.create_dialog is not None
-                    and controller.create_dialog.isVisible(), timeout=10_000)
-    assert controller.create_dialog is not None
-    qtbot.addWidget(controller.create_dialog)
+    acknowledge_then_first_run(qtbot, controller, notice)
     close_down(controller)
 
 

@@ -14,7 +14,7 @@ from familyworker.paths import default_data_dir
 from familyworker.services.offline_limit import check_after_unlock
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError, WrongPassphrase
-from familyworker.store.unlock_attempts import UnlockAttemptLog, require_unlock_code
+from familyworker.store.unlock_attempts import UnlockAttemptLog
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
@@ -83,7 +83,7 @@ def open_store(args: argparse.Namespace) -> Iterator[CaseloadStore]:
     # B2, as in the app: wrong passphrases count, and after 10 the server must confirm an
     # administrator's code ('familyworker enter-unlock-code') before another is tried.
     attempts = UnlockAttemptLog(data_dir)
-    require_unlock_code(data_dir, attempts.read())
+    attempts.require_code()
     try:
         store = CaseloadStore.unlock(data_dir, read_passphrase(args))
     except WrongPassphrase:

@@ -76,9 +76,9 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_enter_unlock_code(args: argparse.Namespace) -> int:
+    data_dir = data_dir_of(args)
     try:
-        confirm_unlock_code(data_dir_of(args), args.code, attempts=UnlockAttemptLog(
-            data_dir_of(args)))
+        confirm_unlock_code(data_dir, args.code, attempts=UnlockAttemptLog(data_dir))
     except CaseloadWiped as error:
         raise CommandFailed(str(error), EXIT_DEVICE_REVOKED) from None
     print("The code was accepted: you can try your passphrase again.")

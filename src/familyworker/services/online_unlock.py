@@ -1,4 +1,4 @@
-"""SECURITY B2, after 10 wrong passphrases (``unlock_attempts.require_unlock_code`` refuses
+"""SECURITY B2, after 10 wrong passphrases (``UnlockAttemptLog.require_code`` refuses
 the passphrase): the worker asks their administrator for an unlock code, who knows from the call
 that it is them, and the server confirms it. Guessing at the keyboard cannot go on unseen, and a
 laptop revoked meanwhile is wiped when it asks."""

@@ -28,9 +28,10 @@ log = logging.getLogger(__name__)
 
 COUNTER_FILE = "unlock-attempts.json"
 ONLINE_UNLOCK_AFTER = 10  # B2: the Cyber Essentials ceiling
-CODE_NEEDED = ("There have been 10 wrong passphrases. Ask your administrator for an unlock "
-               "code, connect to the internet, then enter the code to try again.")
-TAMPERED_FAILURES = 10  # an edited counter counts as the Cyber Essentials ceiling
+CODE_NEEDED = (f"There have been {ONLINE_UNLOCK_AFTER} wrong passphrases. Ask your "
+               "administrator for an unlock code, connect to the internet, then enter the code "
+               "to try again.")
+TAMPERED_FAILURES = ONLINE_UNLOCK_AFTER  # an edited counter counts as the ceiling
 _MAC_LABEL = b"familyworker unlock attempts v1"
 
 
@@ -51,16 +52,20 @@ class UnlockAttempts:
         return max(0.0, delay - elapsed)
 
 
+class UnlockCodeNeeded(StoreError):
+    """B2: the passphrase is not tried; the server must confirm an unlock code first
+    (services.online_unlock)."""
+
+    def __init__(self) -> None:
+        super().__init__(CODE_NEEDED)
+
+
 class UnlockAttemptLog:
     """Reads and writes the counter for one data directory; safe to call from any thread."""
 
     def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time) -> None:
         self._paths = StorePaths(data_dir)
         self._clock = clock
-
-    @property
-    def data_dir(self) -> Path:
-        return self._paths.data_dir
 
     @property
     def path(self) -> Path:
@@ -84,6 +89,18 @@ class UnlockAttemptLog:
         if failures < 0 or not hmac.compare_digest(given, _mac(mac_key, failures, last_at)):
             return self._tampered()
         return UnlockAttempts(failures, last_at)
+
+    def code_needed(self, attempts: UnlockAttempts | None = None) -> bool:
+        """B2: 10 passphrases have failed (``attempts``, else as recorded) and there is a server
+        to ask; a caseload never enrolled has none: the growing delays stay its only brake."""
+        recorded = attempts if attempts is not None else self.read()
+        return recorded.failures >= ONLINE_UNLOCK_AFTER and \
+            known_server(self._paths) is not None
+
+    def require_code(self) -> None:
+        """Before a passphrase is tried: refuse once a code is needed."""
+        if self.code_needed():
+            raise UnlockCodeNeeded()
 
     def record_failure(self) -> UnlockAttempts:
         previous = self.read()
@@ -117,27 +134,6 @@ class UnlockAttemptLog:
             return None
         identity = f"{key_file.user_id}|{key_file.device_id}".encode()
         return hmac.new(hashlib.sha256(identity).digest(), _MAC_LABEL, hashlib.sha256).digest()
-
-
-class UnlockCodeNeeded(StoreError):
-    """B2: the passphrase is not tried; the server must confirm an unlock code first
-    (services.online_unlock)."""
-
-    def __init__(self) -> None:
-        super().__init__(CODE_NEEDED)
-
-
-def code_needed(data_dir: Path, attempts: UnlockAttempts) -> bool:
-    """10 passphrases have failed and there is a server to ask (a caseload never enrolled has
-    none: the growing delays stay its only brake)."""
-    return attempts.failures >= ONLINE_UNLOCK_AFTER and \
-        known_server(StorePaths(data_dir)) is not None
-
-
-def require_unlock_code(data_dir: Path, attempts: UnlockAttempts) -> None:
-    """Before a passphrase is tried: refuse once a code is needed."""
-    if code_needed(data_dir, attempts):
-        raise UnlockCodeNeeded()
 
 
 def _mac(key: bytes, failures: int, last_at: float | None) -> bytes:

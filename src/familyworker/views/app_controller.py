@@ -15,7 +15,7 @@ from familyworker.services.importing import ImportRejected, import_cohort
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import WrongPassphrase
 from familyworker.store.paths import StorePaths
-from familyworker.store.unlock_attempts import UnlockAttemptLog, require_unlock_code
+from familyworker.store.unlock_attempts import UnlockAttemptLog
 from familyworker.views.add_family_flow import AddFamilyFlow
 from familyworker.views.clipboard_guard import ClipboardGuard
 from familyworker.views.create_passphrase_dialog import CreatePassphraseDialog
@@ -107,7 +107,7 @@ class AppController(QObject):
     def _unlock(self, passphrase: str) -> CaseloadStore:
         # Runs on a pool thread; the failure count is on disk before the dialog hears of it.
         # B2: after 10 failures the passphrase is not tried until the server confirms a code.
-        require_unlock_code(self.data_dir, self.unlock_attempts.read())
+        self.unlock_attempts.require_code()
         try:
             store = CaseloadStore.unlock(self.data_dir, passphrase)
         except WrongPassphrase:

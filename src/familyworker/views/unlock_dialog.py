@@ -19,8 +19,8 @@ from familyworker.store.errors import StoreError, WrongPassphrase
 from familyworker.store.unlock_attempts import (
     CODE_NEEDED,
     UnlockAttemptLog,
+    UnlockAttempts,
     UnlockCodeNeeded,
-    code_needed,
 )
 from familyworker.views.task_runner import TaskRunner
 
@@ -136,7 +136,7 @@ class UnlockDialog(QDialog):
         if self._attempts is not None:
             recorded = self._attempts.read()
             self.failures = recorded.failures
-            if self._code_needed():  # still, after a restart: no passphrase until a code
+            if self._code_needed(recorded):  # still, after a restart: no passphrase until a code
                 self._show_message(CODE_NEEDED)
                 self._ask_for_code()
                 return
@@ -174,13 +174,12 @@ class UnlockDialog(QDialog):
         self.passphrase_edit.selectAll()
         self.passphrase_edit.setFocus()
         if isinstance(error, WrongPassphrase):
-            if self._attempts is not None:
-                self.failures = self._attempts.read().failures  # recorded by the unlock call
-            else:
-                self.failures += 1
+            recorded = self._attempts.read() if self._attempts is not None else None
+            # (recorded on disk by the unlock call; without a log, counted here)
+            self.failures = recorded.failures if recorded is not None else self.failures + 1
             delay = self._backoff(self.failures)
             message = "That passphrase is not right. Please try again."
-            if self._code_needed():  # the 10th: the code now, not a delay and then a refusal
+            if self._code_needed(recorded):  # the 10th: the code now, not a wait, a refusal
                 message = f"That passphrase is not right. {CODE_NEEDED}"
                 self._ask_for_code()
             elif delay > 0:
@@ -198,10 +197,9 @@ class UnlockDialog(QDialog):
 
     # ----- B2: the administrator's unlock code -----------------------------------------------
 
-    def _code_needed(self) -> bool:
-        attempts = self._attempts
-        return self._confirm_code is not None and attempts is not None and \
-            code_needed(attempts.data_dir, attempts.read())
+    def _code_needed(self, recorded: UnlockAttempts | None) -> bool:
+        return self._confirm_code is not None and self._attempts is not None and \
+            self._attempts.code_needed(recorded)
 
     def _ask_for_code(self) -> None:
         """The passphrase waits until the server has confirmed a code (and is typed again)."""
