@@ -717,8 +717,7 @@ def scope_digest(conn: Connection, actor: Actor) -> str | None:
                   f"FROM ({sql}) ids")
     else:
         joined = f"SELECT group_concat(family_id, char(10)) FROM ({sql} ORDER BY 1)"
-    text = conn.exec_driver_sql(joined, values).scalar()
-    return hashlib.sha256((f"{text}\n" if text else "").encode()).hexdigest()
+    return protocol.joined_scope_hash(conn.exec_driver_sql(joined, values).scalar())
 
 
 SEQ_WALK_ROWS = 20_000

@@ -1,6 +1,5 @@
 """The client sync engine: enrol, push the outbox in idempotent batches, pull and merge pages."""
 
-import hashlib
 import logging
 import platform
 from collections.abc import Callable
@@ -413,7 +412,7 @@ def local_scope_hash(store: CaseloadStore) -> str:
         joined = conn.exec_driver_sql(
             "SELECT group_concat(id, char(10)) FROM (SELECT id FROM family ORDER BY id)"
         ).scalar()
-    return hashlib.sha256((f"{joined}\n" if joined else "").encode()).hexdigest()
+    return protocol.joined_scope_hash(joined)
 
 
 def purge_families(store: CaseloadStore, family_ids: list[str]) -> None:

@@ -196,6 +196,10 @@ class ErrorBody(Answer):
 
 def scope_hash(family_ids: list[str]) -> str:
     """Order-independent digest of a set of family ids (so both sides compare cheaply)."""
-    # Each id followed by a newline, in sorted order; hashed in one call (10,000 ids per pull).
-    ordered = sorted(family_ids)
-    return hashlib.sha256(("\n".join(ordered) + "\n" if ordered else "").encode()).hexdigest()
+    return joined_scope_hash("\n".join(sorted(family_ids)))
+
+
+def joined_scope_hash(joined: str | None) -> str:
+    """``scope_hash`` of ids already sorted and joined by newlines (as a database joins them;
+    None or empty: no families). Each id followed by a newline, hashed in one call."""
+    return hashlib.sha256((f"{joined}\n" if joined else "").encode()).hexdigest()
