@@ -6,6 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from familyworker.sync import protocol
 
+# Answers smaller than this go out plain: below about one packet, compressing saves nothing.
+GZIP_MINIMUM_BYTES = 1_000
 # SECURITY B3's default policy (as Bitwarden's offline sessions) and the longest one accepted.
 OFFLINE_POLICY_DAYS = 30
 OFFLINE_POLICY_MAX_DAYS = 3650

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from familyworker_server import db
-from familyworker_server.config import ServerSettings
+from familyworker_server.config import GZIP_MINIMUM_BYTES, ServerSettings
 from familyworker_server.errors import ApiError
 from familyworker_server.middleware import BodyLimitMiddleware
 from familyworker_server.routes import devices, pull, push
@@ -76,7 +76,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     # Level 5: workers pull deltas over weak mobile signal, so bytes matter more than server
     # CPU. Pages of a download from cursor 0 are compressed at level 1 by the pull route
     # itself (routes/pull.py); the middleware leaves an encoded answer alone.
-    app.add_middleware(GZipMiddleware, minimum_size=1_000, compresslevel=5)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=5)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.include_router(devices.router)
     app.include_router(push.router)
