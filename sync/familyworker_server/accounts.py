@@ -364,9 +364,14 @@ def _stop_family(conn: Connection, device_id: str) -> None:
 def _refuse_revoked(revoked_at: datetime | None, disabled_at: datetime | None,
                     tokens_revoked_at: datetime | None) -> None:
     if revoked_at is not None or disabled_at is not None:
-        raise ApiError(401, "device_revoked", "This device has been revoked by an administrator.")
+        raise revoked_error()
     if tokens_revoked_at is not None:
         raise _reused_error()
+
+
+def revoked_error() -> ApiError:
+    """What a revoked device (or one whose worker is disabled) hears; it then wipes itself."""
+    return ApiError(401, "device_revoked", "This device has been revoked by an administrator.")
 
 
 def _reused_error() -> ApiError:

@@ -14,6 +14,7 @@ from familyworker_server.accounts import (
     code_hash,
     new_code,
     now,
+    revoked_error,
     write_connection,
 )
 from familyworker_server.errors import ApiError
@@ -54,7 +55,7 @@ def confirm_unlock(engine: Engine, *, device_id: str, code: str) -> None:
             audit(conn, action="unlock-refused-revoked", entity="device", entity_id=device_id,
                   device_id=device_id)
     if revoked:
-        raise ApiError(401, "device_revoked", "This device has been revoked by an administrator.")
+        raise revoked_error()
     with write_connection(engine) as conn, conn.begin():
         row = conn.execute(select(models.unlock_code).where(
             u.code_hash == code_hash(code))).first()
