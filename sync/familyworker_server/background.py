@@ -41,7 +41,8 @@ def start_server(data_dir: Path | None = None, *, database_url: str = "",
     """Start uvicorn on host:port (0 = a free port) and return once it accepts connections."""
     settings = ServerSettings(data_dir=data_dir, database_url=database_url)
     if data_dir is not None:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        # 0700 as `serve` makes it: the demo's server holds the same kind of data.
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     app = create_app(settings)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -3,13 +3,20 @@
 import argparse
 import json
 import os
+import shlex
+import stat
 import sys
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from familyworker_server import accounts, db, tombstones, unlock_codes
-from familyworker_server.config import OFFLINE_POLICY_DAYS, OFFLINE_POLICY_MAX_DAYS, ServerSettings
+from familyworker_server.config import (
+    DATABASE_FILE,
+    OFFLINE_POLICY_DAYS,
+    OFFLINE_POLICY_MAX_DAYS,
+    ServerSettings,
+)
 from familyworker_server.janitor import TombstoneJanitor
 from familyworker_server.quarantine_list import list_quarantine
 
@@ -18,9 +25,43 @@ def _settings(args: argparse.Namespace) -> ServerSettings:
     if not args.data and not args.database_url:
         raise accounts.AdminError("Give --data DIR or --database-url URL.")
     if args.data:
-        Path(args.data).mkdir(parents=True, exist_ok=True)
+        refusal = _open_to_others(Path(args.data))
+        if refusal:
+            raise accounts.AdminError(refusal)
+        # A folder we make ourselves is private from the start (db.make_engine does the same).
+        Path(args.data).mkdir(parents=True, exist_ok=True, mode=0o700)
     return ServerSettings(data_dir=Path(args.data) if args.data else None,
                           database_url=args.database_url or "")
+
+
+def _mode(path: Path) -> int | None:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:  # not made yet, or a -wal a running server just removed
+        return None
+
+
+def _open_to_others(data: Path) -> str | None:
+    """Why an existing data folder must not be used as it is, in one sentence; else None.
+
+    The database holds names and notes in clear, so neither the folder nor its database files
+    may let group or other users in (any of their bits set). A folder not there yet is fine:
+    it is made 0700. POSIX modes say nothing on Windows (ACLs do), so it is not checked there.
+    """
+    if os.name == "nt":
+        return None
+    folder = _mode(data)
+    if folder is not None and folder & 0o077:
+        return (f"The data folder {data} is open to other users of this computer; run: "
+                f"chmod 700 {shlex.quote(str(data))} (and chmod 600 the files in it), "
+                "then start again.")
+    loose = [path for path in db.sqlite_files(data / DATABASE_FILE)
+             if (mode := _mode(path)) is not None and mode & 0o077]
+    if loose:
+        return (f"The database files in the data folder {data} are open to other users of this "
+                f"computer; run: chmod 600 {' '.join(shlex.quote(str(p)) for p in loose)}, "
+                "then start again.")
+    return None
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -163,6 +204,8 @@ def _serve(args: argparse.Namespace) -> int:
         raise accounts.AdminError(
             f"--max-offline-days must be between 0 and {OFFLINE_POLICY_MAX_DAYS}.")
     settings = _settings(args).model_copy(update={"max_offline_days": args.max_offline_days})
+    # Whatever this server process (and its workers) creates from now on is its owner's alone.
+    os.umask(0o077)
     tls = {"ssl_keyfile": args.ssl_keyfile, "ssl_certfile": args.ssl_certfile}
     # Migrated before anything else touches the database (the janitor included); with several
     # processes, once here, and each worker builds its own app from the settings handed down

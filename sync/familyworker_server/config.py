@@ -11,6 +11,8 @@ GZIP_MINIMUM_BYTES = 1_000
 # SECURITY B3's default policy (as Bitwarden's offline sessions) and the longest one accepted.
 OFFLINE_POLICY_DAYS = 30
 OFFLINE_POLICY_MAX_DAYS = 3650
+# The embedded SQLite database's file name inside --data DIR.
+DATABASE_FILE = "familyworker-server.db"
 
 class ServerSettings(BaseModel):
     """Everything create_app needs; no module-level singletons, so tests build many apps."""
@@ -43,4 +45,4 @@ class ServerSettings(BaseModel):
             return url
         if self.data_dir is None:
             raise ValueError("Give either --data DIR or --database-url URL.")
-        return f"sqlite:///{self.data_dir / 'familyworker-server.db'}"
+        return f"sqlite:///{self.data_dir / DATABASE_FILE}"

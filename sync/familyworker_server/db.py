@@ -1,20 +1,56 @@
 """The database engine for one app: SQLite (embedded default) or PostgreSQL, migrated by Alembic."""
 
+import contextlib
+import os
 import threading
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy import Engine, create_engine, event, insert, make_url, select
 
 from familyworker_server import models
 
 _HOLDS_WRITER = "familyworker_writer"
+# The files SQLite keeps beside a database; it creates each with the database file's own mode
+# (os_unix.c), so they stay 0600 whenever it re-creates them, after a checkpoint say.
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def sqlite_files(database: Path) -> list[Path]:
+    """The database file and the files SQLite may keep beside it."""
+    return [database, *(database.with_name(database.name + side) for side in SQLITE_SIDE_FILES)]
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of an SQLite URL; None for PostgreSQL and in-memory databases."""
+    parsed = make_url(url)
+    database = parsed.database
+    if not parsed.drivername.startswith("sqlite") or not database or database == ":memory:" \
+            or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _create_private(database: Path) -> None:
+    """A new data folder 0700 and a new database file 0600, made so before SQLite opens it.
+
+    The server's database holds names and notes in clear: created by SQLite under a usual
+    umask (022) they would be readable by every local user. Existing ones are left as they are
+    (the CLI refuses to start on ones others can read).
+    """
+    database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # An empty file is an empty SQLite database; O_EXCL leaves an existing one untouched.
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(database, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        database = sqlite_path(url)
+        if database is not None:
+            _create_private(database)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30,
                                                   "isolation_level": None})
 
