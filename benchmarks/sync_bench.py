@@ -8,19 +8,19 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
 import httpx
+import sync_floor
 import sync_load
 from sqlalchemy import create_engine, text
 from sqlmodel import select
+from sync_data import make_families
 
-from familyworker.domain.ids import new_id
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.keys import KDF_FLOOR
-from familyworker.store.tables import ContactNoteRow, FamilyRow, PersonRow
+from familyworker.store.tables import FamilyRow
 from familyworker.sync.engine import SyncEngine, enrol
 from familyworker_server import accounts, db
 from familyworker_server.background import ServerProcess, spawn_server
@@ -30,8 +30,10 @@ FAMILIES = 300 if QUICK else 10_000
 SUPERVISED = 50 if QUICK else 1_000
 DEVICES = 10 if QUICK else 50
 PG_SCHEMA = "fw_bench_" + uuid.uuid4().hex[:8]
-NOTE = ("Home visit with mum and both children; talked about school mornings, the rent "
-        "arrears letter and the referral to the food bank. ") * 4
+# The 10k push and pull are judged against sync_floor.py's floor for the same data, measured
+# in the same run (the machine is shared and noisy): push <= 1.5 x its floor, pull <= 1.2 x.
+PUSH_FLOOR_TARGET = 1.5
+PULL_FLOOR_TARGET = 1.2
 
 
 class CountingClient:
@@ -51,22 +53,6 @@ class CountingClient:
 
     def close(self) -> None:
         self.inner.close()
-
-
-def make_families(store: CaseloadStore, count: int, lead: str, team: str | None) -> None:
-    with store.unit_of_work() as uow:
-        for i in range(count):
-            fid = new_id()
-            uow.add(FamilyRow(id=fid, family_id=fid, team_id=team, reference=f"FAM-{i:05d}",
-                              household_name=f"Household {i}", address=f"{i} Long Lane",
-                              postcode="AB1 2CD", lead_worker_id=lead,
-                              referred_on=date(2024, 1, 1)), audit=False)
-            for name in ("Parent", "Child"):
-                uow.add(PersonRow(id=new_id(), family_id=fid, name=f"{name} {i}",
-                                  relationship=name.lower()), audit=False)
-            uow.add(ContactNoteRow(id=new_id(), family_id=fid, kind="home-visit",
-                                   occurred_at=datetime.now(UTC), narrative=NOTE[:400],
-                                   author_id=lead, status="final"), audit=False)
 
 
 def server_cpu(server: ServerProcess) -> float:
@@ -94,6 +80,14 @@ class Timer:
         self.wall = round(time.perf_counter() - self.wall, 3)
         self.cpu = round(time.process_time() - self.cpu, 2)
         self.srv = round(server_cpu(self.server) - self.srv, 2)
+
+
+def floor_line(phase: str, seconds: float, floor: float, target: float) -> float:
+    """Print how many times its floor a phase took; return that ratio."""
+    ratio = round(seconds / floor, 2)
+    print(f"{phase} {seconds:.2f} s = {ratio:.1f} x floor {floor:.2f} s (target <= {target} x)",
+          flush=True)
+    return ratio
 
 
 def report(figures: dict[str, Any], **values: Any) -> None:
@@ -164,6 +158,10 @@ def main() -> None:
 
             a, a_http = device("a", worker)
             make_families(a, FAMILIES, worker, team)
+            # The floor for the same number of families, just before the push and pull.
+            floor = sync_floor.measure_floor(FAMILIES)
+            report(figures, push_floor_s=floor["push_floor_s"],
+                   pull_floor_s=floor["pull_floor_s"])
             engine_a = SyncEngine(a, http=cast(httpx.Client, a_http))
             with Timer(server) as t:
                 engine_a.push()
@@ -177,6 +175,11 @@ def main() -> None:
             report(figures, initial_pull_s=t.wall, initial_pull_client_cpu_s=t.cpu,
                    initial_pull_server_cpu_s=t.srv, pull_bytes=b_http.received,
                    pulled_rows=pulled.pulled)
+            figures.update(
+                push_floor_ratio=floor_line("push", figures["initial_push_s"],
+                                            figures["push_floor_s"], PUSH_FLOOR_TARGET),
+                pull_floor_ratio=floor_line("pull", figures["initial_pull_s"],
+                                            figures["pull_floor_s"], PULL_FLOOR_TARGET))
             with a.read() as session:
                 rows = list(session.exec(select(FamilyRow).limit(30)).all())
             trips: list[float] = []

@@ -10,7 +10,8 @@ server, no HTTP and no merge:
   changes leave the client's outbox (client);
 - pull floor: SELECT the documents back and join them into pages (server), parse the pages and
   INSERT each record into a bare SQLCipher table (client).
-Each step is timed alone (CPU seconds too); the last line is one JSON object.
+Each step is timed alone (CPU seconds too); the last line is one JSON object. sync_bench.py calls
+measure_floor() in its own run to give its push and pull as multiples of this floor.
 """
 
 import gzip
@@ -24,7 +25,7 @@ from typing import Any
 
 import sqlcipher3
 from pydantic_core import from_json, to_json
-from sync_bench import make_families
+from sync_data import make_families
 
 from familyworker.domain.ids import new_id
 from familyworker.store.caseload_store import CaseloadStore
@@ -110,12 +111,14 @@ def client_pull_floor(tmp: Path, pages: list[bytes]) -> Step:
     return step
 
 
-def main() -> None:
+def measure_floor(families: int) -> dict[str, Any]:
+    """The floor's figures for `families` families (4 rows each), in a temporary directory;
+    push_floor_s and pull_floor_s are the two sums the real push and pull are judged by."""
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         caseload = CaseloadStore.create(tmp / "a", "a long benchmark passphrase", kdf=KDF_FLOOR)
-        make_families(caseload, FAMILIES, "worker", "team")
+        make_families(caseload, families, "worker", "team")
         with Step() as encode:
             bodies = encode_batches(caseload)
         with Step() as compress:
@@ -138,6 +141,11 @@ def main() -> None:
         push_floor_s=round(encode.cpu + compress.cpu + parse.cpu + store.wall
                            + acknowledge.wall, 3),
         pull_floor_s=round(read.cpu + pull_client.wall, 3))
+    return figures
+
+
+def main() -> None:
+    figures = measure_floor(FAMILIES)
     for name, value in figures.items():
         print(f"{name}: {value}")
     print(json.dumps(figures))
