@@ -1,4 +1,5 @@
-"""Caseload commands: init, import-families, list-families, show-family, import-demo, passphrase."""
+"""Caseload commands: init, import-families, list-families, show-family, delete-family,
+import-demo, passphrase."""
 
 import argparse
 import sys
@@ -15,8 +16,10 @@ from familyworker.cli.common import (
     read_passphrase,
 )
 from familyworker.domain.caseload import FamilySummary
+from familyworker.domain.family_deletion import DeletionReason
 from familyworker.services.caseload import list_caseload
 from familyworker.services.demo import import_demo
+from familyworker.services.family_deletion import delete_family_by_reference
 from familyworker.services.family_file import FamilyFile, load_family_file
 from familyworker.services.importing import MAX_IMPORT_BYTES, ImportRejected, import_cohort
 from familyworker.store.caseload_store import CaseloadStore
@@ -38,6 +41,20 @@ def register(subparsers: Any) -> None:
     show = add_command(subparsers, "show-family", help="show one family", handler=cmd_show_family)
     show.add_argument("reference")
     show.add_argument("--json", action="store_true", help="print a JSON object")
+
+    delete = add_command(subparsers, "delete-family",
+                         help="delete a family added by mistake (lead worker or supervisor)",
+                         handler=cmd_delete_family)
+    delete.formatter_class = argparse.RawDescriptionHelpFormatter
+    delete.description = (
+        "Delete a family added by mistake. Only its lead worker or a supervisor can. The family\n"
+        "leaves every device at the next sync; the server keeps the record for its retention\n"
+        "period. The reason is the confirmation (there is no prompt). Reasons:\n"
+        + "".join(f"  {reason.value:<18}{reason.label}\n" for reason in DeletionReason))
+    delete.add_argument("reference", help="the family's reference, e.g. FAM-0042")
+    delete.add_argument("--reason", required=True,
+                        choices=[reason.value for reason in DeletionReason],
+                        help="why (kept in the audit trail as this code)")
 
     add_command(subparsers, "import-demo", help="load the synthetic demo caseload",
                 handler=cmd_import_demo)
@@ -149,6 +166,15 @@ def cmd_show_family(args: argparse.Namespace) -> int:
     if file.current_plan:
         print(f"  Plan version {file.current_plan.version} ({file.current_plan.status.value})")
     print(f"  Contact notes: {len(file.notes)}")
+    return EXIT_OK
+
+
+def cmd_delete_family(args: argparse.Namespace) -> int:
+    reason = DeletionReason(args.reason)
+    with open_store(args) as store:
+        deleted = delete_family_by_reference(store, args.reference, reason)
+    print(f"Deleted family {deleted.reference} ({reason.label.lower()}). It will be removed "
+          "from your colleagues' devices at their next sync.")
     return EXIT_OK
 
 
