@@ -244,6 +244,7 @@ class AppController(QObject):
                 window.restoreGeometry(geometry)  # type: ignore[arg-type,unused-ignore]
             window.closed.connect(self._on_family_closed)
             window.data_changed.connect(self._on_family_changed)
+            window.deleted.connect(self._on_family_deleted)
             window.lock_requested.connect(self.lock)
             self.team.add_oversight_tab(window)
             self.family_windows[family_id] = window
@@ -275,6 +276,11 @@ class AppController(QObject):
 
     def _on_family_changed(self, _family_id: str) -> None:
         self.refresh_caseload()
+
+    def _on_family_deleted(self, _family_id: str, message: str) -> None:
+        self.main_window.show_message(message)
+        self.refresh_caseload()
+        self.team.refresh()
 
     def choose_import(self) -> None:
         # No remembered directory or history: file dialogs must not leak names (C5).

@@ -18,12 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from familyworker.domain.errors import ValidationError
+from familyworker.domain.family_deletion import DeletionNotAllowed, DeletionReason
 from familyworker.domain.plan import Plan
 from familyworker.services import drafts, families, household, notes, plans, stars
+from familyworker.services.family_deletion import DeletedFamily, can_delete_family, delete_family
 from familyworker.services.family_file import FamilyFile, load_family_file
 from familyworker.services.programme import default_framework, default_star_template
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
+from familyworker.views.delete_family_dialog import DeleteFamilyDialog
 from familyworker.views.household_page import HouseholdPage
 from familyworker.views.notes_page import NotesPage
 from familyworker.views.outcomes_page import OutcomesPage
@@ -49,6 +52,8 @@ class FamilyWindow(QMainWindow):
     data_changed = Signal(str)  # family id: the caseload line may have changed
     closed = Signal(str)  # family id
     lock_requested = Signal()
+    deleted = Signal(str, str)  # (family id, what to tell the worker) after a deletion
+    delete_dialog_opened = Signal(object)  # the Delete family dialog, once it is shown
 
     def __init__(self, store: CaseloadStore, runner: TaskRunner, *, family_id: str,
                  reference: str, parent: QWidget | None = None) -> None:
@@ -60,6 +65,8 @@ class FamilyWindow(QMainWindow):
         self.file: FamilyFile | None = None
         self._drafts_restored = False
         self._locking = False
+        self._gone = False  # deleted here: nothing of it is kept on close
+        self.delete_dialog: DeleteFamilyDialog | None = None
         self.setObjectName("family_window")
         self.setWindowTitle(f"{reference} — FamilyWorker")
         self.setAccessibleName(f"Family file {reference}")
@@ -91,17 +98,7 @@ class FamilyWindow(QMainWindow):
         self.setCentralWidget(central)
         self.resize(1200, 800)
 
-        new_note = QAction("New note", self)
-        new_note.setShortcut(QKeySequence.StandardKey.New)
-        new_note.triggered.connect(self.start_new_note)
-        lock = QAction("Lock", self)
-        lock.setShortcut(QKeySequence("Ctrl+L"))
-        lock.triggered.connect(self.lock_requested)
-        close = QAction("Close", self)
-        close.setShortcut(QKeySequence.StandardKey.Close)
-        close.triggered.connect(self.close)
-        for action in (new_note, lock, close):
-            self.addAction(action)
+        self._build_menu()
 
         self.household_page.add_member_requested.connect(self._add_member)
         self.household_page.update_member_requested.connect(self._update_member)
@@ -113,6 +110,35 @@ class FamilyWindow(QMainWindow):
         self.notes_page.save_requested.connect(self._save_note)
         self.notes_page.addendum_requested.connect(self._add_addendum)
         self.reload()
+
+    def _build_menu(self) -> None:
+        # "F&ile", not "&File": Alt+F is the notes page's Finalise button.
+        menu_bar = self.menuBar()
+        menu_bar.setAccessibleName("Family file menu bar")
+        file_menu = menu_bar.addMenu("F&ile")
+        file_menu.setAccessibleName("File menu")
+        file_menu.setToolTipsVisible(True)  # says why Delete this family… is greyed out
+        self.new_note_action = QAction("&New note", self)
+        self.new_note_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_note_action.triggered.connect(self.start_new_note)
+        self.delete_action = QAction("&Delete this family…", self)
+        self.delete_action.setObjectName("delete_family_action")
+        self.delete_action.triggered.connect(self.open_delete_dialog)
+        self._set_can_delete(False, known=False)
+        self.lock_action = QAction("&Lock", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock_requested)
+        self.close_action = QAction("&Close", self)
+        self.close_action.setShortcut(QKeySequence.StandardKey.Close)
+        self.close_action.triggered.connect(self.close)
+        file_menu.addAction(self.new_note_action)
+        file_menu.addAction(self.delete_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(self.close_action)
+        self.file_menu = file_menu
+        for action in (self.new_note_action, self.lock_action, self.close_action):
+            self.addAction(action)
 
     # ----- loading -------------------------------------------------------------------------
 
@@ -134,6 +160,9 @@ class FamilyWindow(QMainWindow):
         self.star_page.show_file(file)
         self.plan_page.show_file(file, draft=plan_draft)
         self.notes_page.show_file(file)
+        store, family_id = self.store, self.family_id
+        self.runner.run(lambda: can_delete_family(store, family_id), self._set_can_delete,
+                        _log_permission_error)
         if not self._drafts_restored:
             self._drafts_restored = True
             store, keys = self.store, self.draft_keys()
@@ -175,6 +204,52 @@ class FamilyWindow(QMainWindow):
     def start_new_note(self) -> None:
         self.tabs.setCurrentWidget(self.notes_page)
         self.notes_page.new_note()
+
+    def _set_can_delete(self, allowed: bool, *, known: bool = True) -> None:
+        self.delete_action.setEnabled(allowed and not self._locking)
+        self.delete_action.setToolTip(
+            "For a family added by mistake" if allowed else
+            str(DeletionNotAllowed()) if known else "Waiting for the family file to load")
+
+    def open_delete_dialog(self) -> DeleteFamilyDialog | None:
+        """File › Delete this family…: asks for the reason; Cancel is the default."""
+        if not self.delete_action.isEnabled() or self._locking:
+            return None
+        if self.delete_dialog is not None:
+            self.delete_dialog.raise_()
+            return self.delete_dialog
+        dialog = DeleteFamilyDialog(self.reference, self)
+        dialog.submitted.connect(self._delete)
+        dialog.finished.connect(lambda _result: self._forget_delete_dialog(dialog))
+        self.delete_dialog = dialog
+        dialog.open()
+        self.delete_dialog_opened.emit(dialog)
+        return dialog
+
+    def _forget_delete_dialog(self, dialog: DeleteFamilyDialog) -> None:
+        if self.delete_dialog is dialog:
+            self.delete_dialog = None
+        dialog.deleteLater()
+
+    def _delete(self, code: str) -> None:
+        store, family_id, dialog = self.store, self.family_id, self.delete_dialog
+        reason = DeletionReason(code)
+
+        def failed(error: Exception) -> None:
+            if dialog is not None and self.delete_dialog is dialog:  # not cancelled meanwhile
+                dialog.show_error(plain_message(error))
+
+        self._write(lambda: delete_family(store, family_id, reason), self._family_deleted,
+                    failed)
+
+    def _family_deleted(self, result: DeletedFamily) -> None:
+        if self.delete_dialog is not None:
+            self.delete_dialog.deleted()
+        self._gone = True  # its drafts went with it; closing keeps nothing
+        message = (f"Deleted family {result.reference} ({result.reason.label.lower()}). It will "
+                   "be removed from your colleagues' devices at their next sync.")
+        self.deleted.emit(self.family_id, message)
+        self.close()
 
     def _write(self, work: Callable[[], Any], on_done: Callable[[Any], None],
                on_error: Callable[[Exception], None]) -> None:
@@ -364,6 +439,8 @@ class FamilyWindow(QMainWindow):
         """Take the unsaved text, wipe every page and close; the caller saves the drafts."""
         kept = self.collect_drafts()
         self._locking = True
+        if self.delete_dialog is not None:
+            self.delete_dialog.reject()
         self.household_page.clear()
         self.star_page.clear()
         self.plan_page.clear()
@@ -376,7 +453,7 @@ class FamilyWindow(QMainWindow):
         settings.setValue("family_window/geometry", self.saveGeometry())
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._locking:
+        if not self._locking and not self._gone:
             kept = self.collect_drafts()
             store, family_id = self.store, self.family_id
             if kept:
@@ -393,6 +470,10 @@ class FamilyWindow(QMainWindow):
 
 def _ignore(_result: object) -> None:
     return None
+
+
+def _log_permission_error(error: Exception) -> None:
+    log.error("Could not check who may delete a family (%s)", type(error).__name__)
 
 
 def _log_draft_error(error: Exception) -> None:
