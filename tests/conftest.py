@@ -1,5 +1,6 @@
 """Shared fixtures: offscreen Qt, fast test stores, the planted canary."""
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,3 +34,15 @@ def store(data_dir: Path) -> Iterator[CaseloadStore]:
 
 # The sync and server suites share one set of server fixtures.
 pytest_plugins = ["tests.sync.server_fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """Commands under test (serve, the CLIs) configure the root logger with a handler on the
+    stderr pytest captured for that test; left behind, a later test's logging writes to a
+    closed stream and its captured output starts with "--- Logging error ---"."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)

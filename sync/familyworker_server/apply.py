@@ -31,6 +31,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from familyworker.domain.ids import new_id
 from familyworker.sync import protocol
 from familyworker.sync.protocol import Op, PushRequest
+from familyworker.sync.row_schema import AUTHOR_COLUMNS, RowProblem, check_fields
 from familyworker_server import models
 from familyworker_server.accounts import Actor, audit, now
 from familyworker_server.bulk import bulk_insert, bulk_update, mark, select_in
@@ -40,8 +41,7 @@ from familyworker_server.tombstones import check_cursor
 
 SERVER_DEVICE = "server"
 # Fields that say who wrote a record: the server sets them from the token (F2).
-AUTHOR_FIELDS = ("author_id", "completed_by", "recorded_by", "supervisor_id", "created_by",
-                 "added_by")
+AUTHOR_FIELDS = tuple(sorted(AUTHOR_COLUMNS))
 CO_WORKER_TABLE = "family_co_worker"
 ASSIGNMENT_FIELDS = ("lead_worker_id", "team_id")
 
@@ -344,16 +344,21 @@ class PushApplier:
         if op.hlc[STAMP_DEVICE_AT:] != device or (op.field_hlc and any(
                 h[STAMP_DEVICE_AT:] != device for h in op.field_hlc.values())):
             return "foreign_stamp"
+        if op.table in ("team", "worker"):
+            return "forbidden"  # managed by the server admin commands
+        key = (op.table, op.row_id)
+        stored = touched.get(key) or rows.get(key)
+        if op.table == protocol.CONFLICT_TABLE and stored is None:
+            return "forbidden"  # only the server records conflicts; clients resolve them
         if op.table == "audit_event":
+            problem = self._problem(op, stored)
+            if problem is not None:
+                return problem
             self.audit_ops.append(op)
             self.results[op.op_id] = _result(op.op_id, "applied")
             return None
-        if op.table in ("team", "worker"):
-            return "forbidden"  # managed by the server admin commands
         if op.family_id is None:
             return "missing_family"
-        key = (op.table, op.row_id)
-        stored = touched.get(key) or rows.get(key)
         if stored is not None and stored.family_id != op.family_id:
             return "family_mismatch"
         if stored is None and op.kind == "restore":
@@ -361,28 +366,33 @@ class PushApplier:
         if stored is not None and op.kind in _EDIT_KINDS and stored.deleted_elsewhere(device) \
                 and (op.base_server_seq or 0) >= stored.deleted_seq():
             return "deleted"  # an edit made after this device saw the deletion (SYNC §4.4)
-        if op.table == protocol.CONFLICT_TABLE and stored is None:
-            return "forbidden"  # only the server records conflicts; clients resolve them
         if op.table == CO_WORKER_TABLE and not self._may_allocate(op, scope):
             return "forbidden"
         # Only a family op has fields removed below; other ops' fields are only read.
         fields = dict(op.fields) if op.table == "family" else op.fields
+        if stored is None and "family_id" not in fields:
+            fields = {**fields, "family_id": op.family_id}  # a row is stored whole
+        creating_family = op.table == "family" and stored is None \
+            and op.family_id == op.row_id and op.family_id not in scope.families
+        if creating_family and op.kind not in ("insert", "append"):
+            return "forbidden"
+        if not creating_family and not scope.allows(op.family_id):
+            return "forbidden"  # same answer whether or not the family exists (F1)
+        # Checked once the caller may write here (a foreign device learns nothing from it) and
+        # before any field is used.
+        problem = self._problem(op, stored)
+        if problem is not None:
+            return problem
         if op.table == "family" and actor.role == "supervisor" and \
                 fields.get("lead_worker_id") is not None and \
                 self.worker_teams.get(fields["lead_worker_id"]) != actor.team_id:
             return "forbidden"  # a supervisor hands families only to their own team's workers
-        creating_family = op.table == "family" and stored is None \
-            and op.family_id == op.row_id and op.family_id not in scope.families
         if creating_family:
-            if op.kind not in ("insert", "append"):
-                return "forbidden"
             team_id = actor.team_id if actor.role != "admin" else fields.get("team_id")
             lead = fields.get("lead_worker_id") if actor.role != "worker" else actor.worker_id
             scope.families[op.family_id] = (team_id, lead)
             forced = {"team_id": team_id, "lead_worker_id": lead, "family_id": op.row_id}
         else:
-            if not scope.allows(op.family_id):
-                return "forbidden"  # same answer whether or not the family exists (F1)
             forced = {}
             if op.table == "family":
                 fields.pop("family_id", None)
@@ -423,6 +433,24 @@ class PushApplier:
             self.moved_families.add(op.family_id)
             self.co_worker_families.add(op.family_id)
         self.results[op.op_id] = _result(op.op_id, status)
+        return None
+
+    @staticmethod
+    def _problem(op: Op, stored: "Stored | None") -> str | None:
+        """Why an op's fields cannot be stored, in words naming fields but no values (the
+        row schema); None if they can. A row new here must be whole: every device that pulls
+        it has to be able to write it."""
+        fields = op.fields
+        if "family_id" in fields and fields["family_id"] != op.family_id:
+            return "family_mismatch"
+        if op.kind in ("delete", "restore"):
+            if fields:
+                return "unknown_field: a deletion carries no fields"
+            return "not_found" if stored is None and op.kind == "delete" else None
+        try:
+            check_fields(op.table, fields, complete=stored is None)
+        except RowProblem as problem:
+            return str(problem)
         return None
 
     def _may_allocate(self, op: Op, scope: Scope) -> bool:
@@ -600,7 +628,7 @@ class PushApplier:
         if self.rejected:
             conn.execute(insert(models.quarantine), [
                 {"op_id": op.op_id, "device_id": actor.device_id, "batch_id": request.batch_id,
-                 "reason": reason, "op": op.model_dump_json(), "at": now()}
+                 "reason": reason[:100], "op": op.model_dump_json(), "at": now()}
                 for op, reason in self.rejected])
         if self.audit_ops:
             conn.execute(insert(models.audit_log), [self._audit_record(op)

@@ -29,6 +29,10 @@ def stamp(device: str, ms: int = 1_700_000_000_000, counter: int = 0) -> str:
     return f"{ms:012x}-{counter:04x}-{device}"
 
 
+# A contact note's required columns (row_schema): the rest take their defaults.
+NOTE = {"kind": "home-visit", "occurred_at": "2026-12-01T10:00:00+00:00"}
+
+
 def family_op(device: str, family_id: str, **fields: Any) -> dict[str, Any]:
     return {"op_id": new_id(), "table": "family", "row_id": family_id, "family_id": family_id,
             "kind": "insert", "hlc": stamp(device),
@@ -112,7 +116,7 @@ def test_forged_author_and_assignment_fields_are_overridden(
     push(server, token, device, [
         {"op_id": new_id(), "table": "contact_note", "row_id": note, "family_id": family,
          "kind": "insert", "hlc": stamp(device, counter=1),
-         "fields": {"narrative": "n", "author_id": two_teams["ids"]["bob"]}},
+         "fields": {**NOTE, "narrative": "n", "author_id": two_teams["ids"]["bob"]}},
         {"op_id": new_id(), "table": "family", "row_id": family, "family_id": family,
          "kind": "update", "hlc": stamp(device, counter=2),
          "fields": {"lead_worker_id": two_teams["ids"]["zed"]}}])
