@@ -173,3 +173,32 @@ def _cohort(tmp_path: Path) -> Path:
     path = tmp_path / "cohort.csv"
     path.write_text("reference,household_name,postcode\nFAM-9,Nine,AB1 2CD\n")
     return path
+
+
+def test_a_change_that_does_not_fit_the_row_schema_needs_attention_in_words(
+        server: Server, tmp_path: Path) -> None:
+    """A buggy or older client's bad change is refused on its own, kept on the device with the
+    server's reason (naming the field, never the value), and the next good change still goes."""
+    from familyworker.sync.write_transaction import WriteTransaction
+    from familyworker.views.attention_dialog import reason_words
+
+    team = server.team("North")
+    store = enrolled(server, tmp_path / "a", server.worker("Ann", team))
+    family = add_family(store, "FAM-1")
+    sync(store, server)
+    store_note = add_note(store, family, SECRET)
+    with WriteTransaction(store) as conn:  # what a bug would have queued
+        conn.execute(text(
+            "UPDATE sync_outbox SET fields = json_set(fields, '$.occurred_at', json(:bad))"
+            " WHERE row_id = :r AND table_name = 'contact_note'"),
+            {"r": store_note, "bad": '{"x": 1}'})
+    report = sync(store, server)
+    assert report.rejected == 1
+    [change] = needs_attention(store)
+    assert change.reason == "invalid_field: occurred_at is not a date and time"
+    assert reason_words(change.reason) == \
+        "The server could not accept it: occurred at is not a date and time"
+    assert SECRET not in server_notes(server.engine)
+    add_note(store, family, "Allowed note")
+    assert sync(store, server).rejected == 0
+    assert server_notes(server.engine) == ["Allowed note"]

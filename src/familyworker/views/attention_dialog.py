@@ -38,11 +38,25 @@ REASON_WORDS = {
     "unknown_table": "The server does not know this kind of record yet (update the server)",
     "deleted": "The record had been deleted on another device before this change was made",
     "not_found": "The record is not on the server",
+    "family_mismatch": "The change names a different family from its record's",
+    "foreign_stamp": "The change carries another device's stamp",
 }
 COLUMNS = ("Family", "Record", "Change", "Why", "When")
 
 
+# Reasons from the row schema, "code: field and what is wrong" (never a value).
+SCHEMA_REASON_WORDS = {
+    "unknown_field": "The server does not know the field {detail} (an app update may be "
+                     "needed)",
+    "missing_field": "The record is missing {detail}",
+    "invalid_field": "The server could not accept it: {detail}",
+}
+
+
 def reason_words(reason: str) -> str:
+    code, _, detail = reason.partition(": ")
+    if detail and code in SCHEMA_REASON_WORDS:
+        return SCHEMA_REASON_WORDS[code].format(detail=detail.replace("_", " "))
     return REASON_WORDS.get(reason, f"Refused by the server ({reason})")
 
 
