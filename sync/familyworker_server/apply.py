@@ -378,6 +378,9 @@ class PushApplier:
             return "forbidden"
         if not creating_family and not scope.allows(op.family_id):
             return "forbidden"  # same answer whether or not the family exists (F1)
+        if op.table == "family" and op.kind == "delete" and actor.role == "worker" and \
+                scope.families[op.family_id][1] != actor.worker_id:
+            return "forbidden"  # a co-worker may work on a family, not delete it
         # Checked once the caller may write here (a foreign device learns nothing from it) and
         # before any field is used.
         problem = self._problem(op, stored)

@@ -101,3 +101,43 @@ def test_only_a_manager_allocates_and_only_from_the_family_team(
     assert references(zed_laptop) == set()
     for store in (ann_laptop, sue_laptop, zed_laptop):
         store.lock()
+
+
+def test_a_co_worker_cannot_delete_the_family_but_its_lead_can(
+        server: Server, tmp_path: Path) -> None:
+    from familyworker.domain.family_deletion import DeletionReason
+    from familyworker.services.family_deletion import delete_family
+
+    team = server.team("North")
+    ann, bob = server.worker("Ann", team), server.worker("Bob", team)
+    sue = server.worker("Sue", team, role="supervisor")
+    ann_laptop = enrolled(server, tmp_path / "ann", ann)
+    fid = add_family(ann_laptop, "FAM-CO", "Khan")
+    sync(ann_laptop, server)
+    sue_laptop = enrolled(server, tmp_path / "sue", sue)
+    sync(sue_laptop, server)
+    co_workers.add_co_worker(sue_laptop, family_id=fid, worker_id=bob)
+    sync(sue_laptop, server)
+    bob_laptop = enrolled(server, tmp_path / "bob", bob)
+    sync(bob_laptop, server)
+    with bob_laptop.unit_of_work() as uow:  # an older app that let a co-worker delete
+        row = uow.session.get(FamilyRow, fid)
+        assert row is not None
+        uow.delete(row)
+    report = sync(bob_laptop, server)
+    assert report.rejected == 1
+    sync(ann_laptop, server)
+    assert references(ann_laptop) == {"FAM-CO"}
+
+    delete_family(ann_laptop, fid, DeletionReason.ADDED_BY_MISTAKE)
+    assert sync(ann_laptop, server).rejected == 0
+    sync(sue_laptop, server)
+    assert references_live(sue_laptop) == set()
+    for store in (ann_laptop, bob_laptop, sue_laptop):
+        store.lock()
+
+
+def references_live(store: CaseloadStore) -> set[str]:
+    with store.read() as session:
+        return {r.reference for r in session.exec(select(FamilyRow)).all()
+                if r.deleted_at is None}
