@@ -62,6 +62,8 @@ STAMP_DEVICE_AT = 18
 # the wire pattern has no "~").
 DELETED_SEQ = "~deleted"
 _EDIT_KINDS = frozenset({"insert", "update", "append"})
+# Tables whose rows are not a family's records in their own right.
+_NOT_CHILDREN = frozenset({"family", protocol.CONFLICT_TABLE, "audit_event"})
 # Records that never conflict: append-only ones, and conflict records themselves.
 _NO_CONFLICT_TABLES = protocol.APPEND_ONLY_TABLES | {protocol.CONFLICT_TABLE}
 
@@ -297,6 +299,9 @@ class PushApplier:
         self.moved_families: set[str] = set()
         self.worker_teams: dict[str, str | None] = {}  # workers named by a manager
         self.co_worker_families: set[str] = set()
+        # Records added or changed under a family another device deleted, by family: they
+        # become one "deleted, and added to after" conflict per family (never invisible).
+        self.orphans: dict[str, list[tuple[str, str, str]]] = {}
 
     def run(self) -> bytes:
         """Merge and write the batch; returns the PushResponse as JSON bytes."""
@@ -308,7 +313,9 @@ class PushApplier:
             if op.op_id in seen:
                 self.results[op.op_id] = _result(op.op_id, "duplicate")
         rows = _load_rows(self.conn, {(op.table, op.row_id) for op in fresh
-                                      if op.table != "audit_event"})
+                                      if op.table != "audit_event"}
+                          | {("family", op.family_id) for op in fresh
+                             if op.family_id and op.table != "audit_event"})
         scope = _load_scope(self.conn, self.actor,
                             {op.family_id for op in fresh if op.family_id}
                             | {r.family_id for r in rows.values() if r.family_id})
@@ -329,6 +336,7 @@ class PushApplier:
                 self.results[op.op_id] = _result(op.op_id, "rejected", reason)
             elif op.table != "audit_event":
                 op_rows[op.op_id] = (op.table, op.row_id)
+        self._orphan_conflicts(touched, rows)
         self._write(touched, op_rows, fresh)
         return to_json({"batch_id": self.request.batch_id,
                         "results": [self.results[op.op_id] for op in ops],
@@ -416,6 +424,13 @@ class PushApplier:
                             None, is_new=True)
         touched[key] = stored
         status = self._merge(op, stored, fields)
+        if op.table == "family" and op.kind == "delete" and stored.deleted \
+                and stored.deleted_hlc == op.hlc:
+            self._deletion_met_children(op, stored)
+        elif op.table not in _NOT_CHILDREN and op.kind in _EDIT_KINDS and \
+                self._family_deleted_elsewhere(op, touched, rows):
+            self.orphans.setdefault(op.family_id, []).append((op.table, op.row_id, op.hlc))
+            status = "conflict"
         if forced:
             override = ""
             for name, value in forced.items():
@@ -545,6 +560,48 @@ class PushApplier:
                 stamps.append(stamp)
         if unseen:
             self._deletion_conflict(stored, op.hlc, unseen, max(stamps))
+
+    @staticmethod
+    def _family_deleted_elsewhere(op: Op, touched: dict[tuple[str, str], Stored],
+                                  rows: dict[tuple[str, str], Stored]) -> bool:
+        key = ("family", op.family_id or "")
+        family = touched.get(key) or rows.get(key)
+        return family is not None and family.deleted_elsewhere(stamp_device(op.hlc))
+
+    def _orphan_conflicts(self, touched: dict[tuple[str, str], Stored],
+                          rows: dict[tuple[str, str], Stored]) -> None:
+        """One conflict per family: the deletion is the kept side, the records added to it
+        after are the other; keeping them restores the family with them."""
+        for family_id, added in self.orphans.items():
+            family = touched.get(("family", family_id)) or rows[("family", family_id)]
+            self._deletion_conflict(
+                family, family.deleted_hlc or "", {protocol.ADDED_AFTER_DELETION: [
+                    {"table": table, "row_id": row_id} for table, row_id, _ in added[:50]]},
+                max(stamp for _, _, stamp in added))
+
+    def _deletion_met_children(self, op: Op, family: Stored) -> None:
+        """A family deleted by a device that had not seen records other devices added to it
+        since (their seq is after the op's base, the deleting device's cursor): the deletion
+        stands and one conflict names them, so neither worker loses sight of them."""
+        if family.is_new:
+            return
+        deleter = stamp_device(op.hlc)
+        added: list[dict[str, str]] = []
+        stamps: list[str] = []
+        m = mark(self.conn)
+        for table, row_id, field_hlc in self.conn.exec_driver_sql(
+                f"SELECT table_name, row_id, field_hlc FROM sync_row WHERE family_id = {m} "
+                f"AND server_seq > {m} AND deleted = {m} AND table_name NOT IN "
+                "('family', 'sync_conflict', 'audit_event') ORDER BY server_seq",
+                (family.row_id, op.base_server_seq or 0, False)):
+            writers = [h for h in from_json(field_hlc).values()
+                       if stamp_device(h) not in (deleter, SERVER_DEVICE)]
+            if writers:
+                added.append({"table": table, "row_id": row_id})
+                stamps.append(max(writers))
+        if added:
+            self._deletion_conflict(family, op.hlc, {protocol.ADDED_AFTER_DELETION: added[:50]},
+                                    max(stamps))
 
     def _deletion_conflict(self, stored: Stored, deleted_hlc: str, edit: dict[str, Any],
                            edit_hlc: str) -> None:

@@ -22,7 +22,12 @@ from familyworker.services.queries import family_by_reference
 from familyworker.store.unlock_attempts import UnlockAttemptLog
 from familyworker.sync.attention import RejectedChange, needs_attention, retry_rejected
 from familyworker.sync.client import DeviceRevoked, ServerUnreachable, SyncError
-from familyworker.sync.conflicts import ConflictView, list_conflicts, resolve_conflict
+from familyworker.sync.conflicts import (
+    ConflictView,
+    added_after_deletion,
+    list_conflicts,
+    resolve_conflict,
+)
 from familyworker.sync.engine import SyncEngine, enrol, is_enrolled
 from familyworker.sync.protocol import DELETED_VALUE
 from familyworker.sync.resync import RESYNC_NOTICE
@@ -222,6 +227,10 @@ def _side(conflict: ConflictView, value: Any) -> Any:
         return value
     if value == DELETED_VALUE:
         return "deleted"
+    added = added_after_deletion(value)
+    if added is not None:
+        return "added to it after the deletion: " + ", ".join(
+            f"{table} {row_id}" for table, row_id in added)
     return "changed " + ", ".join(f"{name}={v!r}" for name, v in value.items())
 
 

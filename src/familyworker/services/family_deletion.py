@@ -22,6 +22,7 @@ from familyworker.services.errors import FamilyNotFound
 from familyworker.store.caseload_store import SETTING_ROLE, SETTING_WORKER_ID, CaseloadStore
 from familyworker.store.tables import FamilyRow, FormDraftRow
 from familyworker.store.unit_of_work import UnitOfWork
+from familyworker.sync.page_apply import SETTING_CURSOR
 
 
 class FamilyAlreadyDeleted(ValidationError):
@@ -79,7 +80,10 @@ def _delete(store: CaseloadStore, uow: UnitOfWork, row: FamilyRow,
         raise FamilyAlreadyDeleted(row.reference)
     if not _allowed(store, uow.session, row):
         raise DeletionNotAllowed()
-    uow.delete(row, audit=False)
+    # The cursor: records pulled up to it were seen here; any added under the family since
+    # make the deletion a conflict on the server rather than hide them (SYNC §4.4).
+    uow.delete(row, audit=False, seen_up_to=int(store.setting(
+        SETTING_CURSOR, 0, session=uow.session) or 0))
     # The reason as a code only: the audit trail never holds words someone typed.
     uow.audit(AuditAction.DELETE, row, family_id=row.id, detail=f"reason={reason.value}")
     for draft in uow.session.exec(select(FormDraftRow).where(

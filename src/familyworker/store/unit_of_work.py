@@ -68,13 +68,17 @@ class UnitOfWork:
             self.audit(AuditAction.UPDATE, row, detail="fields=" + ",".join(sorted(changed)))
         return sorted(changed)
 
-    def delete(self, row: SyncedRow, *, audit: bool = True) -> None:
-        """Soft delete: a tombstone that syncs like any other change."""
+    def delete(self, row: SyncedRow, *, audit: bool = True, seen_up_to: int | None = None
+               ) -> None:
+        """Soft delete: a tombstone that syncs like any other change. ``seen_up_to``: the
+        sync cursor, for a record whose deletion takes others with it (a family): the server
+        tells the deletion from records added under it that this device had not seen."""
         hlc = self._stamp()
         row.deleted_at = self.now
         row.deleted_hlc = hlc
         self.session.add(row)
-        self._queue(row, "delete", hlc, {})
+        base = max(row.server_seq or 0, seen_up_to) if seen_up_to is not None else None
+        self._queue(row, "delete", hlc, {}, base_server_seq=base)
         if audit:
             self.audit(AuditAction.DELETE, row)
 
@@ -102,10 +106,12 @@ class UnitOfWork:
                               device_id=self.device_id, detail=detail)
         self.add(event, audit=False)
 
-    def _queue(self, row: SyncedRow, kind: str, hlc: str, fields: dict[str, Any]) -> None:
+    def _queue(self, row: SyncedRow, kind: str, hlc: str, fields: dict[str, Any], *,
+               base_server_seq: int | None = None) -> None:
         table_name = str(row.__tablename__)
         self.session.add(OutboxRow(
             op_id=new_id(), table_name=table_name, row_id=row.id,
             family_id=getattr(row, "family_id", None), kind=kind, hlc=hlc, fields=fields,
-            base_server_seq=row.server_seq, schema_version=SCHEMA_VERSION, created_at=self.now))
+            base_server_seq=row.server_seq if base_server_seq is None else base_server_seq,
+            schema_version=SCHEMA_VERSION, created_at=self.now))
         self.changes.append((table_name, row.id))

@@ -13,7 +13,7 @@ from familyworker.store.codec import from_json_value, temporal_columns, to_json_
 from familyworker.store.errors import RecordNotFound
 from familyworker.store.sync_tables import SYNC_TABLES, SyncConflictRow
 from familyworker.store.tables import FamilyRow
-from familyworker.sync.protocol import DELETED_VALUE, WHOLE_RECORD
+from familyworker.sync.protocol import ADDED_AFTER_DELETION, DELETED_VALUE, WHOLE_RECORD
 
 Keep = Literal["mine", "theirs", "merged"]
 MAX_MERGED_CHARS = 100_000  # the wire's per-field limit
@@ -51,6 +51,15 @@ def _is_text_field(table: str, field: str) -> bool:
     row_type = SYNC_TABLES.get(table)
     return row_type is not None and field in row_type.content_fields() and \
         field not in temporal_columns(row_type)
+
+
+def added_after_deletion(value: Any) -> list[tuple[str, str]] | None:
+    """(table, row id) of the records a family's deletion would hide, when ``value`` is that
+    side of a deletion conflict; None for an edit's fields or the deletion itself."""
+    if not isinstance(value, dict) or not isinstance(value.get(ADDED_AFTER_DELETION), list):
+        return None
+    return [(str(item.get("table", "")), str(item.get("row_id", "")))
+            for item in value[ADDED_AFTER_DELETION] if isinstance(item, dict)]
 
 
 def merged_draft(view: ConflictView) -> str:

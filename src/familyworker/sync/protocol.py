@@ -37,6 +37,11 @@ CONFLICT_TABLE = "sync_conflict"
 # edit, {field: value}. Keeping the edit restores the record.
 WHOLE_RECORD = "*"
 DELETED_VALUE: dict[str, bool] = {"deleted": True}
+# The other side of a family's deletion conflict when records were added to it (or changed)
+# after, on a device that had not seen the deletion, or before it on one the deleting device
+# had not heard from: {ADDED_AFTER_DELETION: [{"table": t, "row_id": id}, ...]}. Keeping
+# that side restores the family, and with it those records.
+ADDED_AFTER_DELETION = "added_after_deletion"
 
 Uuid = Annotated[str, StringConstraints(min_length=1, max_length=64,
                                         pattern=r"^[0-9A-Za-z-]+$")]

@@ -24,6 +24,7 @@ from familyworker.store.caseload_store import CaseloadStore
 from familyworker.sync.conflicts import (
     ConflictView,
     Keep,
+    added_after_deletion,
     list_conflicts,
     merged_draft,
     resolve_conflict,
@@ -56,6 +57,10 @@ def shown_value(value: Any, *, whole_record: bool = False) -> str:
     if whole_record:
         if value == DELETED_VALUE:
             return "Deleted."
+        added = added_after_deletion(value)
+        if added is not None:  # records another device added to the family
+            return "Added to it after it was deleted:\n" + "\n".join(
+                record_name(table) for table, _ in added)
         if isinstance(value, dict):  # the edit the deleting device had not seen
             return "Changed:\n" + "\n".join(
                 f"{field_name(name)}: {shown_value(v)}" for name, v in value.items())
