@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from familyworker_server import db
+from familyworker_server import db, openapi_schema
 from familyworker_server.config import GZIP_MINIMUM_BYTES, ServerSettings
 from familyworker_server.errors import ApiError
 from familyworker_server.middleware import BodyLimitMiddleware
@@ -81,6 +81,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(devices.router)
     app.include_router(push.router)
     app.include_router(pull.router)
+    openapi_schema.install(app)
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, str]:

@@ -77,8 +77,12 @@ def test_an_insert_must_name_its_required_columns() -> None:
     assert (caught.value.code, caught.value.detail) == ("missing_field", "occurred_at")
     check_fields("contact_note", {"kind": "phone", "occurred_at": "2026-12-01T10:00:00+00:00"},
                  complete=True)
-    check_fields("contact_note", {"kind": "phone", "occurred_at": "2026-12-01T10:00:00"},
+    check_fields("contact_note", {"kind": "phone", "occurred_at": "2026-12-01T10:00:00Z"},
                  complete=True)
+    for naive_or_off_the_scale in ("2026-12-01T10:00:00", "0001-01-01T00:00:00+01:00"):
+        with pytest.raises(RowProblem, match="occurred_at is not a date and time"):
+            check_fields("contact_note", {"occurred_at": naive_or_off_the_scale},
+                         complete=False)
 
 
 def test_star_scores_and_flags() -> None:

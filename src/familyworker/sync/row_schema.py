@@ -13,7 +13,7 @@ Pure Python: no I/O, no database, shared by client and server.
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -33,8 +33,9 @@ MAX_LIST_ITEMS = 1_000
 MIN_INT, MAX_INT = -(2 ** 63), 2 ** 63 - 1
 ID_PATTERN = re.compile(r"[0-9A-Za-z-]{1,64}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# With its offset: a time without one means nothing across devices (and SQLModel refuses it).
 _DATETIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?")
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})")
 # Columns every synced row has besides its content: never sent as fields.
 SYNC_COLUMNS = frozenset({"id", "server_seq", "field_hlc", "deleted_at", "deleted_hlc"})
 
@@ -245,8 +246,8 @@ def _datetime_problem(_column: Column, value: Any) -> str | None:
     if type(value) is not str or len(value) > 40 or not _DATETIME.fullmatch(value):
         return "is not a date and time"
     try:
-        datetime.fromisoformat(value)
-    except ValueError:
+        datetime.fromisoformat(value).astimezone(UTC)  # every device stores it in UTC
+    except (ValueError, OverflowError):
         return "is not a date and time"
     return None
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, bindparam, exc, insert, select
 from starlette.concurrency import run_in_threadpool
 
-from familyworker.sync.protocol import PushRequest, PushResponse
+from familyworker.sync.protocol import ErrorBody, PushRequest, PushResponse
 from familyworker_server import models
 from familyworker_server.accounts import Actor, authenticate, now
 from familyworker_server.apply import (
@@ -29,13 +29,15 @@ router = APIRouter(prefix="/sync/v1", tags=["sync"])
 log = logging.getLogger("familyworker_server.push")
 
 # The body is parsed by us (once, from raw bytes, off the event loop), so OpenAPI is told its
-# schema explicitly.
+# schema explicitly (components from openapi_schema.push_components).
 _BODY_SCHEMA: dict[str, Any] = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": PushRequest.model_json_schema(
-        ref_template="#/components/schemas/{model}")}}}}
+    "application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}}}}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (401, 403, 409, 413, 415, 422, 426, 500)}
 
 
-@router.post("/push", response_model=PushResponse, openapi_extra=_BODY_SCHEMA)
+@router.post("/push", response_model=PushResponse, openapi_extra=_BODY_SCHEMA,
+             responses=_ERRORS)
 async def push(http_request: Request, token: TokenDep, engine: EngineDep,
                settings: SettingsDep) -> Response:
     """Apply a batch; re-sending the same batch returns the stored answer (G1)."""
