@@ -231,14 +231,17 @@ def test_write_finalise_note_then_cannot_edit(qtbot: QtBot, controller: AppContr
 
 def test_idle_lock_hides_every_family(qtbot: QtBot, demo_dir: Path,
                                       settings: QSettings) -> None:
-    made = make_controller(qtbot, demo_dir, settings, idle_ms=300)
+    # A long idle time, run out by hand once the family is open: a 300 ms timer used to fire
+    # before the family opened on a busy machine.
+    made = make_controller(qtbot, demo_dir, settings, idle_ms=60 * 60_000)
     unlock(qtbot, made)
     window = open_first_family(qtbot, made)
     store = made.store
     assert store is not None
     assert made.main_window.caseload_model.rowCount() == 36
-    with qtbot.waitSignal(made.locked, timeout=5000):
-        pass  # nobody touches anything
+    assert made.idle_watcher.active and made.idle_watcher.timeout_ms == 60 * 60_000
+    with qtbot.waitSignal(made.locked, timeout=10_000):
+        made.idle_watcher.time_out()  # nobody touched anything for the idle time
     made.runner.wait_until_idle()
     assert made.store is None and store.is_locked
     assert made.main_window.caseload_model.rowCount() == 0
