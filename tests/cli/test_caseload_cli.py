@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,27 @@ def test_import_demo(caseload: Path) -> None:
                               "--passphrase-stdin").stdout)
     assert len(families) >= 30
     assert any(f["overdue"] for f in families)
+
+
+def test_options_before_the_command_are_honoured_and_a_missing_passphrase_is_one_sentence(
+        tmp_path: Path) -> None:
+    """`familyworker --data-dir D init` used to say "Created" and write to the default folder;
+    `list-families < /dev/null` used to print an EOFError traceback."""
+    home = tmp_path / "home"
+    folder = tmp_path / "before"
+    env = {**os.environ, "FAMILYWORKER_HOME": str(home)}
+    made = subprocess.run(
+        [sys.executable, "-m", "familyworker.cli.main", "--data-dir", str(folder),
+         "--passphrase-stdin", "init"], input="a long test passphrase\n", text=True,
+        capture_output=True, env=env, check=False)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == f"Created an encrypted caseload in {folder}"
+    assert (folder / "caseload.db").exists() or any(folder.iterdir())
+    assert not home.exists() or not any(home.iterdir())
+    listed = subprocess.run(
+        [sys.executable, "-m", "familyworker.cli.main", "list-families", "--data-dir",
+         str(folder)], stdin=subprocess.DEVNULL, text=True, capture_output=True, env=env,
+        check=False)
+    assert listed.returncode == 1
+    assert "Traceback" not in listed.stderr and "EOFError" not in listed.stderr
+    assert listed.stderr.strip().startswith("No passphrase was given")

@@ -65,9 +65,10 @@ def register(subparsers: Any) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, prompt="New passphrase: ", confirm=True)
-    store = CaseloadStore.create(data_dir_of(args), passphrase, worker_name=args.name)
+    data_dir = data_dir_of(args)
+    store = CaseloadStore.create(data_dir, passphrase, worker_name=args.name)
     store.lock()
-    print("Created an encrypted caseload.")
+    print(f"Created an encrypted caseload in {data_dir}")
     return EXIT_OK
 
 

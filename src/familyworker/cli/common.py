@@ -32,12 +32,16 @@ class CommandFailed(Exception):
         self.code = code
 
 
-def add_client_options(parser: argparse.ArgumentParser) -> None:
-    """--data-dir and --passphrase-stdin, accepted after the sub-command."""
-    parser.add_argument("--data-dir", type=Path, default=None,
+def add_client_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """--data-dir and --passphrase-stdin, accepted before or after the sub-command. A
+    sub-command's copy has no default of its own (SUPPRESS), so it never overwrites what was
+    given before the sub-command's name."""
+    default: Any = None if top_level else argparse.SUPPRESS
+    parser.add_argument("--data-dir", type=Path, default=default,
                         help="caseload folder (default: your user data folder, or "
                              "$FAMILYWORKER_HOME)")
     parser.add_argument("--passphrase-stdin", action="store_true",
+                        default=False if top_level else argparse.SUPPRESS,
                         help="read the passphrase from the first line of standard input")
 
 
@@ -51,7 +55,8 @@ def add_command(subparsers: Any, name: str, *, help: str,
 
 
 def data_dir_of(args: argparse.Namespace) -> Path:
-    return Path(args.data_dir) if args.data_dir else default_data_dir()
+    given = getattr(args, "data_dir", None)
+    return Path(given) if given else default_data_dir()
 
 
 _stdin_lines: list[str] | None = None
@@ -69,10 +74,19 @@ def stdin_line(index: int) -> str:
 
 def read_passphrase(args: argparse.Namespace, *, prompt: str = "Passphrase: ",
                     line: int = 0, confirm: bool = False) -> str:
-    if args.passphrase_stdin:
+    if getattr(args, "passphrase_stdin", False):
         return stdin_line(line)
-    first = getpass.getpass(prompt)
-    if confirm and getpass.getpass("Type it again: ") != first:
+    if not sys.stdin.isatty():
+        # getpass would warn that it cannot hide typing and read the pipe anyway.
+        raise CommandFailed("No passphrase was given: type it when asked in a terminal, or "
+                            "give --passphrase-stdin with the passphrase on standard input.")
+    try:
+        first = getpass.getpass(prompt)
+        again = getpass.getpass("Type it again: ") if confirm else first
+    except EOFError:  # no terminal and nothing on standard input
+        raise CommandFailed("No passphrase was given: type it when asked, or give "
+                            "--passphrase-stdin with the passphrase on standard input.") from None
+    if again != first:
         raise CommandFailed("The two passphrases did not match; nothing was changed.")
     return first
 

@@ -8,7 +8,7 @@ from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from familyworker.cli.common import EXIT_USER_ERROR, run_handler
+from familyworker.cli.common import EXIT_USER_ERROR, add_client_options, run_handler
 
 # Each module exposes register(subparsers); one line per command group.
 REGISTRARS = [
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="FamilyWorker: an encrypted, offline-first caseload for family support "
                     "workers. With no command, opens the app.")
     parser.add_argument("--version", action="version", version=f"familyworker {_version()}")
-    parser.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    add_client_options(parser, top_level=True)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in REGISTRARS:
         import_module(module_name).register(subparsers)
