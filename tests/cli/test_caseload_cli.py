@@ -70,6 +70,13 @@ def test_import_list_show(caseload: Path, tmp_path: Path) -> None:
     assert family["criteria"] == ["education", "housing"]
     assert family["notes_count"] == 0 and family["latest_star"] is None
     assert set(families[0]) <= set(family)
+    table = run("list-families", "--data-dir", str(caseload), "--passphrase-stdin").stdout
+    assert table.splitlines()[0].split() == ["Reference", "Household", "Postcode", "Status",
+                                             "Next", "visit"]
+    plain = run("show-family", "FAM-0101", "--data-dir", str(caseload),
+                "--passphrase-stdin").stdout
+    assert "Lead worker:" in plain and "Next visit due: not set" in plain
+    assert "Review due: not set" in plain
 
 
 def test_import_is_all_or_nothing_and_reports_each_bad_row(caseload: Path,

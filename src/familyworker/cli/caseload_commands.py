@@ -116,10 +116,12 @@ def cmd_list_families(args: argparse.Namespace) -> int:
     if not rows:
         print("No families yet. Import a cohort with 'familyworker import-families FILE.csv'.")
         return EXIT_OK
+    print(f"{'Reference':<12} {'Household':<40} {'Postcode':<9} {'Status':<10} Next visit")
     for r in rows:
+        due = r.next_visit_due.isoformat() if r.next_visit_due else "-"
         flag = "  OVERDUE" if r.overdue else ""
         print(f"{r.reference:<12} {r.household_name:<40} {r.postcode:<9} "
-              f"{r.status.label:<10}{flag}")
+              f"{r.status.label:<10} {due}{flag}")
     return EXIT_OK
 
 
@@ -160,6 +162,11 @@ def cmd_show_family(args: argparse.Namespace) -> int:
     family = file.family
     print(f"{family.reference}  {family.household_name}  ({family.status.label})")
     print(f"  {family.address} {family.postcode}".rstrip())
+    if summary is not None:
+        print(f"  Lead worker: {summary.lead_worker_name or 'not allocated'}")
+    for label, due in (("Next visit due", family.next_visit_due),
+                       ("Review due", family.review_due)):
+        print(f"  {label}: {due.isoformat() if due else 'not set'}")
     for person in file.members:
         print(f"  - {person.name}" + (f" ({person.relationship})" if person.relationship else ""))
     if file.latest_star:
