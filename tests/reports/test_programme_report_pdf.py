@@ -44,6 +44,19 @@ def test_pdf_has_its_sections_charts_and_marking(store: CaseloadStore, tmp_path:
         assert any("FAM-A01" in line and "+1.8" in line for line in layout.splitlines())
 
 
+def test_a_period_not_yet_ended_says_as_of_when(store: CaseloadStore) -> None:
+    build(store)
+    running = build_programme_report(store, ReportPeriod(date(2026, 1, 1), date(2026, 8, 1)),
+                                     today=date(2026, 5, 1))
+    text = " ".join(pdf_text(render_programme_report(running, printed_on=date(2026, 5, 1)))
+                    .split())
+    assert "The period has not ended: figures are as of 1 May 2026" in text
+    assert "sustained 6 months by 1 May 2026" in text
+    ended = build_programme_report(store, PERIOD)
+    assert "has not ended" not in pdf_text(render_programme_report(
+        ended, printed_on=date(2026, 7, 2)))
+
+
 def test_an_empty_period_still_renders(store: CaseloadStore) -> None:
     figures = build_programme_report(store, ReportPeriod(date(2020, 1, 1), date(2020, 1, 31)))
     text = pdf_text(render_programme_report(figures, printed_on=date(2026, 7, 2)))

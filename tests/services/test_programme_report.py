@@ -68,6 +68,21 @@ def test_period_end_moves_sustained_and_claim_ready(store: CaseloadStore) -> Non
     assert [line.reference for line in early.lines] == ["FAM-A01", "FAM-B02", "FAM-C03"]
 
 
+def test_a_period_ending_after_today_counts_only_to_today(store: CaseloadStore) -> None:
+    """Run on 7 Dec 2026 for 1 Apr 2026-31 Mar 2027, FAM-0006 showed 3 outcomes sustained
+    that could not be yet, and open cases ran to the period's end."""
+    build(store)
+    period = ReportPeriod(date(2026, 1, 1), date(2026, 8, 1))
+    whole = build_programme_report(store, period, today=date(2026, 9, 1))
+    running = build_programme_report(store, period, today=date(2026, 5, 1))
+    assert (whole.as_of, running.as_of) == (date(2026, 8, 1), date(2026, 5, 1))
+    assert whole.outcomes_sustained == 1  # A's housing outcome, 1 Feb + 6 months
+    assert running.outcomes_sustained == 0  # not six months old on 1 May
+    a_whole, a_running = whole.lines[0], running.lines[0]
+    assert a_whole.case_days is not None and a_running.case_days is not None
+    assert a_whole.case_days - a_running.case_days == (date(2026, 8, 1) - date(2026, 5, 1)).days
+
+
 def test_csv_has_one_row_per_family_and_the_issue_columns(store: CaseloadStore) -> None:
     build(store)
     figures = build_programme_report(store, PERIOD)

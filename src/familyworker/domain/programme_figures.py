@@ -13,6 +13,10 @@ How the period applies (the same for the CSV, the PDF and the app):
 - the **claim** position (claimed / ready / not ready) is as at the period's last day;
 - the **case duration** runs from opening to closing, or to the period's last day if later
   closed or still open; families never opened by then have none.
+
+Every "by the period's last day" above means by the earlier of that day and the day the
+report is run (**as of**): a period ending in the future cannot count an outcome as sustained,
+or an open case as lasting, beyond today.
 """
 
 import statistics
@@ -43,6 +47,10 @@ class ReportPeriod:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValidationError("The report period ends before it starts.")
+
+    def as_of(self, today: date) -> date:
+        """The day the figures hold for: the period's end, or today if that is earlier."""
+        return min(self.end, today)
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
@@ -125,6 +133,7 @@ class DomainFigure:
 @dataclass(frozen=True, slots=True)
 class ProgrammeFigures:
     period: ReportPeriod
+    as_of: date  # the period's end, or the day the report was run if earlier
     framework_name: str
     rule_name: str
     sustained_months: int
@@ -198,7 +207,10 @@ def duration_band(days: int) -> str:
 
 
 def family_line(facts: FamilyFacts, *, period: ReportPeriod, framework: ProgrammeFramework,
-                template: StarTemplate, rule: ClaimRule) -> FamilyLine:
+                template: StarTemplate, rule: ClaimRule, as_of: date | None = None
+                ) -> FamilyLine:
+    """``as_of``: the day figures are counted to (default: the period's end)."""
+    until_day = period.end if as_of is None else min(as_of, period.end)
     stars = sorted((s for s in facts.stars if period.contains(s[0])), key=lambda s: s[0])
     first = stars[0] if stars else None
     latest = stars[-1] if stars else None
@@ -209,17 +221,17 @@ def family_line(facts: FamilyFacts, *, period: ReportPeriod, framework: Programm
             changes[key] = None if before is None or after is None else after - before
     achieved = [o for o in facts.outcomes if period.contains(o.achieved_on)]
     sustained = [o for o in achieved
-                 if add_months(o.achieved_on, rule.sustained_months) <= period.end]
+                 if add_months(o.achieved_on, rule.sustained_months) <= until_day]
     eligible = household_is_eligible(framework, needs=facts.needs,
                                      dates_of_birth=facts.dates_of_birth, flags=facts.flags,
-                                     on=period.end)
-    claim = facts.claim if facts.claim and facts.claim.claimed_on <= period.end else None
+                                     on=until_day)
+    claim = facts.claim if facts.claim and facts.claim.claimed_on <= until_day else None
     assessment = assess_claim(rule, needs=facts.needs,
-                              outcomes=[o for o in facts.outcomes if o.achieved_on <= period.end],
-                              eligible=eligible, on=period.end, claim=claim)
+                              outcomes=[o for o in facts.outcomes if o.achieved_on <= until_day],
+                              eligible=eligible, on=until_day, claim=claim)
     case_days = None
-    if facts.opened_on is not None and facts.opened_on <= period.end:
-        until = min(facts.closed_on or period.end, period.end)
+    if facts.opened_on is not None and facts.opened_on <= until_day:
+        until = min(facts.closed_on or until_day, until_day)
         case_days = max(0, (until - facts.opened_on).days)
     return FamilyLine(
         reference=facts.reference, status=facts.status, needs=facts.needs, eligible=eligible,
@@ -235,10 +247,13 @@ def family_line(facts: FamilyFacts, *, period: ReportPeriod, framework: Programm
 
 def programme_figures(facts: Iterable[FamilyFacts], *, period: ReportPeriod,
                       framework: ProgrammeFramework, template: StarTemplate,
-                      rule: ClaimRule) -> ProgrammeFigures:
-    """Every in-scope family's line, and the averages per star domain."""
+                      rule: ClaimRule, today: date | None = None) -> ProgrammeFigures:
+    """Every in-scope family's line, and the averages per star domain, as of the earlier of
+    the period's end and ``today`` (default: the period's end)."""
+    as_of = period.end if today is None else period.as_of(today)
     lines = tuple(sorted(
-        (family_line(f, period=period, framework=framework, template=template, rule=rule)
+        (family_line(f, period=period, framework=framework, template=template, rule=rule,
+                     as_of=as_of)
          for f in facts if period.covers_case(f.began, f.closed_on)),
         key=lambda line: line.reference))
     figures = []
@@ -251,7 +266,7 @@ def programme_figures(facts: Iterable[FamilyFacts], *, period: ReportPeriod,
             average_first=sum(p[0] for p in pairs) / len(pairs) if pairs else None,
             average_latest=sum(p[1] for p in pairs) / len(pairs) if pairs else None))
     return ProgrammeFigures(
-        period=period, framework_name=framework.name, rule_name=rule.name,
+        period=period, as_of=as_of, framework_name=framework.name, rule_name=rule.name,
         sustained_months=rule.sustained_months,
         criteria=tuple((c.key, c.label) for c in framework.criteria),
         domains=tuple((d.key, d.label) for d in template.domains), lines=lines,

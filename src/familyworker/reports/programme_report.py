@@ -169,9 +169,9 @@ def _summary(figures: ProgrammeFigures, printed_on: date) -> list[Flowable]:
         ["Eligible for a results claim (framework rule)", str(figures.eligible)],
         ["Families with two or more Web Stars in the period", str(figures.with_distance)],
         ["Outcomes achieved in the period", str(figures.outcomes_achieved)],
-        [f"… of which sustained {figures.sustained_months} months by the period's end",
+        [f"… of which sustained {figures.sustained_months} months by {uk_date(figures.as_of)}",
          str(figures.outcomes_sustained)],
-        ["Claims made (by the period's end)", str(claims["claimed"])],
+        [f"Claims made (by {uk_date(figures.as_of)})", str(claims["claimed"])],
         ["Claim ready, not yet claimed", str(claims["ready"])],
         ["Median case length (weeks)", _number(figures.median_case_weeks)],
     ]
@@ -180,6 +180,9 @@ def _summary(figures: ProgrammeFigures, printed_on: date) -> list[Flowable]:
         Paragraph("Programme report", body_style(18, bold=True, name="title")),
         Paragraph(f"{figures.framework_name} · {uk_date(period.start)} to "
                   f"{uk_date(period.end)} · printed {uk_date(printed_on)}", body),
+        *([Paragraph(f"The period has not ended: figures are as of {uk_date(figures.as_of)} "
+                     "(outcomes sustained, claims and case lengths count only to that day).",
+                     body)] if figures.as_of < period.end else []),
         Paragraph("Families whose case was live at any time in the period. Claim rule: "
                   f"{figures.rule_name}.", body),
         Spacer(1, 8),

@@ -119,10 +119,13 @@ def _scores(raw: list[dict[str, Any]]) -> Mapping[str, int]:
 
 
 def build_programme_report(store: CaseloadStore, period: ReportPeriod,
-                           rule_key: str | None = None) -> ProgrammeFigures:
+                           rule_key: str | None = None, *, today: date | None = None
+                           ) -> ProgrammeFigures:
+    """The figures as of the earlier of the period's end and ``today`` (default: today)."""
     return programme_figures(load_facts(store), period=period, framework=default_framework(),
                              template=default_star_template(),
-                             rule=default_claim_rules().rule(rule_key))
+                             rule=default_claim_rules().rule(rule_key),
+                             today=today or date.today())
 
 
 def csv_columns(figures: ProgrammeFigures) -> list[str]:
