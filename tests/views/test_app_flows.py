@@ -311,6 +311,7 @@ def test_print_button_saves_the_plan_pdf_and_audits_it(
     from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QFileDialog
     from sqlmodel import select
+    from tests.reports.helpers import pdf_text
 
     from familyworker.store.tables import AuditEventRow
 
@@ -323,10 +324,22 @@ def test_print_button_saves_the_plan_pdf_and_audits_it(
     unlock(qtbot, controller)
     window = open_first_family(qtbot, controller)
     window.tabs.setCurrentWidget(window.plan_page)
-    qtbot.mouseClick(window.plan_page.print_button, LEFT)
+    page = window.plan_page
+    qtbot.waitUntil(lambda: page.editable, timeout=10_000)
+    # What the worker has on screen is what prints: a draft with new typing, marked a draft
+    # (it used to print the last agreed version without saying so).
+    needs = page.edits["needs_to_happen"]
+    needs.setFocus()
+    needs.moveCursor(needs.textCursor().MoveOperation.End)
+    qtbot.keyClicks(needs, " Ring the school about the bus pass.")
+    qtbot.mouseClick(page.print_button, LEFT)
     qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
     assert opened == [str(target)]
     assert target.read_bytes().startswith(b"%PDF")
+    printed = " ".join(pdf_text(target.read_bytes()).split())
+    assert "Ring the school about the bus pass." in printed
+    assert "Draft: not yet agreed" in printed
+    assert "a draft, marked not yet agreed" in page.message_label.text()
     assert controller.store is not None
     with controller.store.read() as session:
         actions = [e.detail for e in session.exec(select(AuditEventRow).where(

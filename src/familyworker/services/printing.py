@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from familyworker.domain.audit import AuditAction
+from familyworker.domain.plan import Plan
 from familyworker.domain.team import Worker
 from familyworker.reports.chronology import render_chronology
 from familyworker.reports.pdf_output import sha256_hex, write_pdf_atomically
@@ -51,8 +52,11 @@ def _lead_worker(store: CaseloadStore, file: FamilyFile) -> Worker | None:
     return None
 
 
-def _render_plan(store: CaseloadStore, file: FamilyFile, today: date) -> bytes:
-    plan = file.latest_agreed_plan or file.current_plan
+def _render_plan(store: CaseloadStore, file: FamilyFile, today: date,
+                 plan: Plan | None = None) -> bytes:
+    """``plan``: the version the worker is looking at (a draft is printed marked "not yet
+    agreed"); without one, the latest agreed version, else the current draft."""
+    plan = plan or file.latest_agreed_plan or file.current_plan
     return render_plan_on_a_page(family=file.family, plan=plan,
                                  lead_worker=_lead_worker(store, file), stars=file.stars,
                                  template=default_star_template(), printed_on=today)
@@ -114,9 +118,20 @@ def print_report(store: CaseloadStore, report: ReportKind, *, out_path: Path,
 
 
 def print_plan(store: CaseloadStore, *, out_path: Path, reference: str | None = None,
-               family_id: str | None = None, today: date | None = None) -> PrintedReport:
-    return print_report(store, ReportKind.PLAN, out_path=out_path, reference=reference,
-                        family_id=family_id, today=today)
+               family_id: str | None = None, today: date | None = None,
+               plan: Plan | None = None) -> PrintedReport:
+    """``plan``: print exactly this version (what the screen shows), never another."""
+    if plan is None:
+        return print_report(store, ReportKind.PLAN, out_path=out_path, reference=reference,
+                            family_id=family_id, today=today)
+    file = load_family_file(store, family_id=family_id, reference=reference)
+    if plan.family_id != file.family.id:
+        raise ValueError("the plan belongs to another family")
+    data = _render_plan(store, file, today or date.today(), plan)
+    digest = write_pdf_atomically(Path(out_path), data)
+    record_print(store, family_id=file.family.id, report=ReportKind.PLAN, data=data,
+                 action=AuditAction.EXPORT)
+    return PrintedReport(Path(out_path), digest, file.family.id, ReportKind.PLAN)
 
 
 def print_star(store: CaseloadStore, *, out_path: Path, reference: str | None = None,

@@ -367,12 +367,18 @@ class FamilyWindow(QMainWindow):
         if not path:
             return
         store, family_id = self.store, self.family_id
+        # The plan as the screen shows it, typing included: never another version.
         self.runner.run(
-            lambda: printing.print_plan(store, family_id=family_id, out_path=Path(path)),
-            self._plan_printed, lambda e: self.plan_page.show_message(plain_message(e)))
+            lambda: printing.print_plan(store, family_id=family_id, out_path=Path(path),
+                                        plan=plan),
+            lambda printed: self._plan_printed(printed, plan),
+            lambda e: self.plan_page.show_message(plain_message(e)))
 
-    def _plan_printed(self, printed: Any) -> None:
-        self.plan_page.show_message("Plan saved as a PDF; it opens in your PDF viewer to print.")
+    def _plan_printed(self, printed: Any, plan: Plan) -> None:
+        which = f"Version {plan.version}" + ("" if plan.is_agreed else
+                                             " (a draft, marked not yet agreed)")
+        self.plan_page.show_message(
+            f"{which} saved as a PDF; it opens in your PDF viewer to print.")
         # The system viewer has the printer dialog the worker already knows.
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(printed.path)))
 
