@@ -24,9 +24,9 @@ from familyworker.store.caseload_store import (
     CaseloadStore,
 )
 from familyworker.store.server_address import remember_server
-from familyworker.store.sync_tables import SYNC_TABLES
+from familyworker.store.sync_tables import SYNC_TABLES, SetAsideRow
 from familyworker.store.tables import FamilyRow
-from familyworker.sync import credentials, protocol
+from familyworker.sync import credentials, protocol, set_aside
 from familyworker.sync.attention import needs_attention_count
 from familyworker.sync.client import (
     ClockAhead,
@@ -40,7 +40,7 @@ from familyworker.sync.client import (
 )
 from familyworker.sync.gc_pause import gc_paused
 from familyworker.sync.outbox import OP_JSON_SQL, encode_built
-from familyworker.sync.page_apply import SETTING_CURSOR
+from familyworker.sync.page_apply import SETTING_CURSOR, retry_set_aside
 from familyworker.sync.page_sql import ReceivedPage, apply_received, read_page
 from familyworker.sync.restamp import restamp_future_stamps
 from familyworker.sync.resync import SETTING_RESYNC, remove_unseen_rows
@@ -78,6 +78,9 @@ class SyncReport:
     # (410 resync_scope): rows it no longer has, removed here (pending changes kept).
     resynced: bool = False
     resync_removed: int = 0
+    # Pulled rows this version could not apply, kept on this device and tried again after an
+    # app update (this pass and earlier; set_aside.py).
+    rows_set_aside: int = 0
 
 
 def is_enrolled(store: CaseloadStore) -> bool:
@@ -181,6 +184,7 @@ class SyncEngine:
         """Push then pull (always in that order), then leave families no longer in scope."""
         try:
             pushed, rejected = self._push_restamping()
+            self.retry_set_aside()
             pulled, conflicts, scope_digest = self.pull()
             purged = self.purge_out_of_scope(scope_digest)
             resync = self.last_resync
@@ -197,7 +201,16 @@ class SyncEngine:
                           conflicts_found=conflicts, purged_families=purged,
                           open_conflicts=open_conflict_count(self.store),
                           needs_attention=needs_attention_count(self.store),
-                          resynced=resync is not None, resync_removed=resync or 0)
+                          resynced=resync is not None, resync_removed=resync or 0,
+                          rows_set_aside=set_aside_count(self.store))
+
+    def retry_set_aside(self) -> None:
+        """The first pass after an app update tries the rows set aside under the old version
+        again (before the pull, which may bring newer versions of them)."""
+        tried, applied = retry_set_aside(self.store)
+        if tried:
+            log.warning("tried %d rows set aside by an earlier version again: %d applied, %d "
+                        "kept", tried, applied, tried - applied)
 
     def _push_restamping(self) -> tuple[int, int]:
         """Push; if the server refuses changes stamped while this device's clock ran fast (and
@@ -362,7 +375,10 @@ class SyncEngine:
         if local_scope_hash(self.store) == server_digest:
             return 0
         with self.store.read() as session:
-            local = [str(i) for i in session.execute(text("SELECT id FROM family")).scalars()]
+            # A family whose own row is set aside may still have rows here.
+            local = [str(i) for i in session.execute(text(
+                f"{LOCAL_FAMILIES} UNION SELECT family_id FROM {set_aside.TABLE} "
+                "WHERE family_id IS NOT NULL")).scalars()]
         allowed = set(self.client.scope().families or [])
         gone = [f for f in local if f not in allowed]
         if not gone:
@@ -404,14 +420,22 @@ def _full_rows(conn: Connection) -> Callable[[list[int]], list[Any]]:
     return load
 
 
+LOCAL_FAMILIES = "SELECT id FROM family"
+
+
 def local_scope_hash(store: CaseloadStore) -> str:
     """``protocol.scope_hash`` of the families held here, joined by SQLite in id order (as
     Python sorts these ASCII ids): every pass compares it with the server's, and building a
-    Python list of every family id cost a delta sync more than its own rows."""
+    Python list of every family id cost a delta sync more than its own rows. A family whose
+    own row is set aside is held too (its other rows may be here): it must leave when the
+    server no longer gives it."""
+    held = LOCAL_FAMILIES
     with store.engine.connect() as conn:
+        if set_aside.any_held(conn):
+            held = (f"{LOCAL_FAMILIES} UNION SELECT family_id FROM {set_aside.TABLE} "
+                    "WHERE family_id IS NOT NULL")
         joined = conn.exec_driver_sql(
-            "SELECT group_concat(id, char(10)) FROM (SELECT id FROM family ORDER BY id)"
-        ).scalar()
+            f"SELECT group_concat(id, char(10)) FROM ({held} ORDER BY 1)").scalar()
     return protocol.joined_scope_hash(joined)
 
 
@@ -423,9 +447,17 @@ def purge_families(store: CaseloadStore, family_ids: list[str]) -> None:
                 continue
             family_col = row_type.__table__.c.family_id  # type: ignore[attr-defined]
             uow.session.execute(delete(row_type).where(family_col.in_(family_ids)))
+        # Rows of theirs set aside (case data too) go with them.
+        uow.session.execute(delete(SetAsideRow).where(
+            col(SetAsideRow.family_id).in_(family_ids)))
         for family_id in family_ids:
             uow.audit(AuditAction.PURGE, entity="family", entity_id=family_id,
                       family_id=family_id, detail="out of scope")
+
+
+def set_aside_count(store: CaseloadStore) -> int:
+    with store.engine.connect() as conn:
+        return set_aside.held_count(conn)
 
 
 def open_conflict_count(store: CaseloadStore) -> int:

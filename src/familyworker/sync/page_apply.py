@@ -1,9 +1,15 @@
 """Applying pulled pages to the local store: new rows by one prepared INSERT, existing rows
-merged field by field by HLC; the cursor saved in the same transaction as its page (G3)."""
+merged field by field by HLC; the cursor saved in the same transaction as its page (G3).
+
+Every row is checked against its table's declaration (row_schema) before anything is bound: a
+new row as a whole, a row already here in the fields the merge would apply. A row that does not
+fit - or that the database refuses - is set aside with the reason (set_aside.py) and the page
+goes on; nothing of it is written."""
 
 import json
+import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from operator import itemgetter
@@ -11,15 +17,26 @@ from typing import Any
 
 from pydantic_core import from_json, to_json
 from sqlalchemy import Connection, select, text
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, ProgrammingError
 
 from familyworker.store.caseload_store import SETTING_HLC, CaseloadStore
 from familyworker.store.codec import from_json_value, temporal_columns
 from familyworker.store.sync_tables import SYNC_TABLES
 from familyworker.store.tables import SyncedRow
+from familyworker.sync import row_schema, set_aside
+from familyworker.sync.row_schema import RowProblem
 from familyworker.sync.write_transaction import WriteTransaction
+
+log = logging.getLogger(__name__)
 
 SETTING_CURSOR = "sync_cursor"
 NOT_PULLED = frozenset({"audit_event"})
+# What the database may refuse one row for (a constraint, a value it cannot bind): that row is
+# set aside. Any other error (a full disk, a lock) stops the pass, as before.
+_REFUSED = (IntegrityError, DataError, InterfaceError, ProgrammingError)
+# What converting a value that fits the declaration may still raise (a datetime without an
+# offset, a date past year 9999 once moved to UTC): that row is set aside.
+_UNCONVERTIBLE = (TypeError, ValueError, OverflowError)
 
 
 _DEFAULTS: dict[str, dict[str, Any]] = {}
@@ -48,18 +65,39 @@ def apply_page(store: CaseloadStore, rows: list[dict[str, Any]], next_cursor: in
         return apply_rows(conn, store, rows, next_cursor)
 
 
-def apply_rows(conn: Connection, store: CaseloadStore, rows: list[dict[str, Any]],
+def apply_rows(conn: Connection, store: CaseloadStore, rows: list[Any],
                next_cursor: int) -> int:
     """``apply_page`` inside the caller's write transaction."""
+    conflicts, newest = merge_rows(conn, rows)
+    save_position(conn, store, newest, next_cursor)
+    return conflicts
+
+
+def merge_rows(conn: Connection, rows: list[Any]) -> tuple[int, str]:
+    """Write pulled rows (new ones inserted, rows here merged per field); set aside those this
+    version cannot apply. Returns (new conflict records, the newest stamp seen)."""
     by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    aside: list[tuple[Any, RowProblem]] = []
     for row in rows:
-        by_table[row["table"]].append(row)
+        problem = set_aside.envelope_problem(row)
+        if problem is None:
+            by_table[row["table"]].append(row)
+        else:
+            aside.append((row, problem))
     conflicts = 0
     newest = ""
+    passed: list[tuple[str, str, int]] = []  # rows that fit: older records of them go
     for table_name, items in by_table.items():
         row_type = SYNC_TABLES.get(table_name)
         if row_type is None or table_name in NOT_PULLED:
             continue  # a table this version does not know: skipped, the cursor moves on
+        for item in items:
+            newest = max(newest, max(item["field_hlc"].values(), default=""),
+                         item.get("deleted_hlc") or "")
+        declared = row_schema.TABLES.get(table_name)
+        if declared is None:  # synced here but not declared (a test holds them equal)
+            aside.extend((item, RowProblem("unknown_table", "")) for item in items)
+            continue
         table = row_type.__table__  # type: ignore[attr-defined]
         columns = set(_defaults(row_type))
         existing: dict[str, Any] = {}
@@ -70,37 +108,125 @@ def apply_rows(conn: Connection, store: CaseloadStore, rows: list[dict[str, Any]
             for found in conn.execute(select(table).where(
                     table.c.id.in_(ids[start:start + 900]))):
                 existing[found.id] = found
-        updates: list[dict[str, Any]] = []
         plan = insert_plan(conn.dialect, row_type)
+        updating = update_plan(conn.dialect, row_type)
         new_rows: list[tuple[Any, ...]] = []
+        new_items: list[dict[str, Any]] = []
+        updates: list[tuple[Any, ...]] = []
+        updated_items: list[dict[str, Any]] = []
         for item in items:
-            stamps: dict[str, str] = item["field_hlc"]
-            top = max(stamps.values(), default="")
-            newest = max(newest, top, item.get("deleted_hlc") or "")
             local = existing.get(item["row_id"])
-            if local is None:
-                new_rows.append(plan.bind(item, stamps))
-                existing[item["row_id"]] = None
-                if table_name == "sync_conflict":
+            try:
+                if local is None:
+                    problem = set_aside.data_problem(table_name, item["data"], complete=True)
+                    if problem is not None:
+                        raise problem
+                    new_rows.append(plan.bind(item, item["field_hlc"]))
+                    new_items.append(item)
+                    existing[item["row_id"]] = None
+                    continue
+                merged = _merge_local(row_type, columns, declared.by_name, local, item)
+                if merged is not None:
+                    updates.append(updating.bind(merged))
+                    updated_items.append(item)
+                else:
+                    passed.append((table_name, item["row_id"], item["server_seq"]))
+            except RowProblem as problem:
+                aside.append((item, problem))
+            except _UNCONVERTIBLE:
+                aside.append((item, _unstorable(conn.dialect, row_type, item["data"])))
+        for sql, values, written in ((plan.sql, new_rows, new_items),
+                                     (updating.sql, updates, updated_items)):
+            for item in _execute(conn, sql, values, written, aside):
+                passed.append((table_name, item["row_id"], item["server_seq"]))
+                if written is new_items and table_name == "sync_conflict":
                     conflicts += 1
-                continue
-            merged = _merge_local(row_type, columns, local, item)
-            if merged is not None:
-                updates.append(merged)
-        if new_rows:
-            conn.exec_driver_sql(plan.sql, new_rows)
-        _write_rows(conn, table, [], updates)
-    save_position(conn, store, newest, next_cursor)
-    return conflicts
+    set_aside.forget(conn, passed)
+    if aside:
+        set_aside.record(conn, aside)
+        log.warning("%d pulled rows set aside, kept on this device (%s)", len(aside),
+                    "; ".join(sorted({f"{_table_of(item)} {problem}"
+                                      for item, problem in aside})))
+    return conflicts, newest
 
 
-def save_position(conn: Connection, store: CaseloadStore, newest: str, next_cursor: int) -> None:
-    """The clock past the newest stamp seen, and the cursor, in the page's transaction (G3)."""
+def _table_of(item: Any) -> str:
+    table = item.get("table") if isinstance(item, dict) else None
+    return table if isinstance(table, str) and table in SYNC_TABLES else "a row"
+
+
+def _execute(conn: Connection, sql: str, values: list[tuple[Any, ...]],
+             items: list[dict[str, Any]], aside: list[tuple[Any, RowProblem]]
+             ) -> list[dict[str, Any]]:
+    """One executemany; if the database refuses a row, each row alone, the refused ones set
+    aside. Returns the items written."""
+    if not values:
+        return []
+    conn.exec_driver_sql("SAVEPOINT pulled_rows")
+    try:
+        conn.exec_driver_sql(sql, values)
+        return items
+    except _REFUSED:
+        conn.exec_driver_sql("ROLLBACK TO pulled_rows")
+    finally:
+        conn.exec_driver_sql("RELEASE pulled_rows")
+    written: list[dict[str, Any]] = []
+    for one, item in zip(values, items, strict=True):
+        conn.exec_driver_sql("SAVEPOINT pulled_row")
+        try:
+            conn.exec_driver_sql(sql, one)
+            written.append(item)
+        except _REFUSED:
+            conn.exec_driver_sql("ROLLBACK TO pulled_row")
+            aside.append((item, RowProblem("invalid_row", "this version's database refused it")))
+        finally:
+            conn.exec_driver_sql("RELEASE pulled_row")
+    return written
+
+
+def _unstorable(dialect: Any, row_type: type[SyncedRow], data: Mapping[str, Any]) -> RowProblem:
+    """Which field of a row that fits the declaration this version still cannot store."""
+    table = row_type.__table__  # type: ignore[attr-defined]
+    for name, value in data.items():
+        if name not in table.c or name in SyncedRow.SYNC_COLUMNS:
+            continue
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        try:
+            converted = from_json_value(row_type, name, value)
+            if process is not None:
+                process(converted)
+        except _UNCONVERTIBLE:
+            return RowProblem("invalid_field", f"{name} cannot be stored by this version")
+    return RowProblem("invalid_row", "this version cannot store it")
+
+
+def retry_set_aside(store: CaseloadStore) -> tuple[int, int]:
+    """After an app update, the rows set aside under another version are tried again: applied
+    if this version can, else kept (marked with this version, so they wait for the next one).
+    Returns (rows tried, rows now applied)."""
+    with store.engine.connect() as conn:
+        if not set_aside.due_for_retry(conn):
+            return 0, 0
+    with WriteTransaction(store) as conn:
+        due = set_aside.due_for_retry(conn)
+        before = set_aside.held_count(conn)
+        _conflicts, newest = merge_rows(conn, [from_json(row) for row in due])
+        observe_stamps(conn, store, newest)
+        return len(due), before - set_aside.held_count(conn)
+
+
+def observe_stamps(conn: Connection, store: CaseloadStore, newest: str) -> None:
+    """The clock past the newest stamp seen, saved in the caller's transaction."""
     if newest:
         # The store's clock lock: stamps issued after this pull order after what we saw.
         with store._clock_lock:
             store.clock.observe(newest)
             put_setting(conn, SETTING_HLC, str(store.clock.last()))
+
+
+def save_position(conn: Connection, store: CaseloadStore, newest: str, next_cursor: int) -> None:
+    """The clock past the newest stamp seen, and the cursor, in the page's transaction (G3)."""
+    observe_stamps(conn, store, newest)
     put_setting(conn, SETTING_CURSOR, next_cursor)
 
 
@@ -251,29 +377,34 @@ def insert_plan(dialect: Any, row_type: type[SyncedRow]) -> _InsertPlan:
     return plan
 
 
-def _write_rows(conn: Connection, table: Any, inserts: list[dict[str, Any]],
-                updates: list[dict[str, Any]]) -> None:
-    """INSERT and UPDATE through the driver's executemany (a page is thousands of rows; Core's
-    per-row parameter handling cost more than SQLCipher). Every dict of a list has the same
-    keys; values go through each column's own SQLAlchemy bind processor, as Core would."""
-    if inserts:
-        names = list(inserts[0])
-        conn.exec_driver_sql(
-            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
-            f"({', '.join('?' * len(names))})", _tuples(conn, table, names, inserts))
-    if updates:
-        names = [n for n in updates[0] if n != "id"]
-        conn.exec_driver_sql(
+@dataclass(frozen=True, slots=True)
+class _UpdatePlan:
+    """A table's UPDATE of a merged row: every content and sync column, by id; each value
+    through its column's SQLAlchemy bind processor, as Core would."""
+
+    sql: str
+    columns: tuple[tuple[str, Any], ...]
+
+    def bind(self, merged: dict[str, Any]) -> tuple[Any, ...]:
+        return (*(merged[n] if p is None else p(merged[n]) for n, p in self.columns),
+                merged["id"])
+
+
+_UPDATES: dict[str, _UpdatePlan] = {}
+
+
+def update_plan(dialect: Any, row_type: type[SyncedRow]) -> _UpdatePlan:
+    name = f"{row_type.__tablename__}:{dialect.name}"
+    plan = _UPDATES.get(name)
+    if plan is None:
+        table = row_type.__table__  # type: ignore[attr-defined]
+        names = [*_defaults(row_type), *(n for n in _SYNC_NAMES if n != "id")]
+        plan = _UpdatePlan(
             f"UPDATE {table.name} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
-            _tuples(conn, table, [*names, "id"], updates))
-
-
-def _tuples(conn: Connection, table: Any, names: list[str],
-            rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    dialect = conn.dialect
-    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
-    pairs = list(zip(names, processors, strict=True))
-    return [tuple(row[n] if p is None else p(row[n]) for n, p in pairs) for row in rows]
+            tuple((n, table.c[n].type.dialect_impl(dialect).bind_processor(dialect))
+                  for n in names))
+        _UPDATES[name] = plan
+    return plan
 
 
 def _sync_columns(item: dict[str, Any], stamps: dict[str, str], deleted_at: Any,
@@ -291,8 +422,11 @@ def _sync_columns(item: dict[str, Any], stamps: dict[str, str], deleted_at: Any,
             "deleted_hlc": deleted_hlc}
 
 
-def _merge_local(row_type: type[SyncedRow], columns: set[str], local: Any,
+def _merge_local(row_type: type[SyncedRow], columns: set[str],
+                 declared: Mapping[str, row_schema.Column], local: Any,
                  item: dict[str, Any]) -> dict[str, Any] | None:
+    """The local row with the incoming fields whose stamps are later; RowProblem when one of
+    those does not fit its column (the row is then left as it is)."""
     local_stamps: dict[str, str] = from_json(local.field_hlc or "{}")
     incoming: dict[str, str] = item["field_hlc"]
     values = {name: getattr(local, name) for name in columns}
@@ -304,6 +438,10 @@ def _merge_local(row_type: type[SyncedRow], columns: set[str], local: Any,
         theirs = incoming.get(name) or incoming.get("*", "")
         mine = local_stamps.get(name) or local_stamps.get("*", "")
         if theirs > mine:
+            column = declared.get(name)
+            problem = None if column is None else row_schema.value_problem(column, value)
+            if problem is not None:
+                raise RowProblem("invalid_field", f"{name} {problem}")
             values[name] = from_json_value(row_type, name, value)
             stamps[name] = theirs
             changed = True

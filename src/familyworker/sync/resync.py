@@ -47,6 +47,11 @@ def remove_unseen_rows(store: CaseloadStore, seen: set[tuple[str, str]]) -> int:
                 f'DELETE FROM "{name}" WHERE NOT EXISTS (SELECT 1 FROM resync_seen s '
                 f'WHERE s.table_name = :table AND s.row_id = "{name}".id)'), {"table": name})
             removed += max(0, int(getattr(result, "rowcount", 0) or 0))
+        # Rows set aside that the download did not bring either.
+        session.execute(text(
+            "DELETE FROM sync_set_aside WHERE NOT EXISTS (SELECT 1 FROM resync_seen s "
+            "WHERE s.table_name = sync_set_aside.table_name AND "
+            "s.row_id = sync_set_aside.row_id)"))
         session.execute(text("DROP TABLE resync_seen"))
         store.set_setting(SETTING_RESYNC, None, session=session)
         uow.audit(AuditAction.SYNC, entity="device", entity_id=store.device_id,
