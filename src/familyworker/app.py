@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from familyworker.logs import logging_to
 from familyworker.resources import resources_dir
 from familyworker.views.app_controller import AppController
 from familyworker.views.style import apply_style
@@ -58,7 +59,8 @@ def run_gui(data_dir: Path, *, demo_passphrase: str | None = None) -> int:
     controller.start()
     if controller.create_dialog is not None:
         controller.create_dialog.rejected.connect(app.quit)
-    code = app.exec()
+    with logging_to(data_dir):  # warnings, and unexpected failures' details, to its log file
+        code = app.exec()
     controller.runner.wait_until_idle()
     if controller.store is not None:
         controller.store.lock()

@@ -708,3 +708,43 @@ def test_a_full_download_after_purged_deletions_is_told_in_words(
     wait_for_status(qtbot, controller, "Online", "0 changes waiting")
     window.close()
     close_down(controller)
+
+
+def test_records_the_app_cannot_show_are_counted_and_a_failed_pass_is_one_sentence(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+    import sqlite3
+
+    from sqlalchemy import exc
+    from tests.sync.test_set_aside import CANARY, bad_note, inject_row
+
+    from familyworker.domain.ids import new_id
+    from familyworker.services import sync_session
+    from familyworker.services.sync_outcome import UNEXPECTED_STOP
+
+    data_dir = tmp_path / "laptop"
+    family_id = laptop_with_family(live, data_dir)
+    inject_row(live.admin, "contact_note", new_id(), family_id, bad_note())  # no occurred_at
+    controller = make_controller(qtbot, data_dir, settings)
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Online", "1 record from the server could not be shown")
+    label = controller.sync.status_widget.set_aside_label
+    assert label.isVisible() and "app update may be needed" in label.toolTip()
+
+    def broken(*_args: object, **_kwargs: object) -> object:
+        driver = sqlite3.IntegrityError("NOT NULL constraint failed: Jane Doe")
+        raise exc.IntegrityError("INSERT INTO person (name) VALUES (?)", ("Jane Doe",),
+                                 driver) from driver
+
+    monkeypatch.setattr(sync_session, "sync_pass", broken)
+    caplog.clear()
+    with caplog.at_level(logging.ERROR):
+        controller.sync.sync_action.trigger()
+        qtbot.waitUntil(lambda: controller.main_window.statusBar().currentMessage()
+                        == UNEXPECTED_STOP, timeout=15_000)
+    assert "a sync pass stopped by an unexpected IntegrityError" in caplog.text
+    assert "Jane Doe" not in caplog.text and CANARY not in caplog.text
+    assert controller.sync.next_sync_in_ms > 0  # and it tries again
+    wait_for_status(qtbot, controller, "1 record from the server could not be shown")
+    close_down(controller)

@@ -2,6 +2,7 @@
 resolve-conflict, attention, send-again."""
 
 import argparse
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,10 +16,14 @@ from familyworker.cli.common import (
     print_json,
 )
 from familyworker.domain.contact import NoteKind
+from familyworker.logs import log_unexpected, logging_to
 from familyworker.services import families, notes
 from familyworker.services.offline_limit import CaseloadWiped
 from familyworker.services.online_unlock import confirm_unlock_code
 from familyworker.services.queries import family_by_reference
+from familyworker.services.sync_outcome import UNEXPECTED_STOP
+from familyworker.services.sync_status import set_aside_sentence
+from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.unlock_attempts import UnlockAttemptLog
 from familyworker.sync.attention import RejectedChange, needs_attention, retry_rejected
 from familyworker.sync.client import DeviceRevoked, ServerUnreachable, SyncError
@@ -28,11 +33,13 @@ from familyworker.sync.conflicts import (
     list_conflicts,
     resolve_conflict,
 )
-from familyworker.sync.engine import SyncEngine, enrol, is_enrolled
+from familyworker.sync.engine import SyncEngine, SyncReport, enrol, is_enrolled
 from familyworker.sync.protocol import DELETED_VALUE
 from familyworker.sync.resync import RESYNC_NOTICE
 
 EXIT_DEVICE_REVOKED = 4
+
+log = logging.getLogger(__name__)
 
 
 def register(subparsers: Any) -> None:
@@ -103,29 +110,27 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
+    """One pass. Whatever goes wrong, the person reads one plain sentence: an expected failure
+    says what it was; an unexpected one (a bug) says so, exit code 1, and its details go to the
+    log file without any value (never a traceback on the terminal)."""
+    with logging_to(data_dir_of(args)), open_store(args) as store:
         if not is_enrolled(store):
             raise CommandFailed("This caseload is not connected to a server yet; use "
                                 "'familyworker enrol' first.")
-        engine = SyncEngine(store)
         try:
-            report = engine.sync()
-        except ServerUnreachable as error:
-            raise CommandFailed(str(error), EXIT_SERVER_UNREACHABLE) from None
-        except DeviceRevoked:
-            raise CommandFailed("This device has been revoked by your organisation, so its "
-                                "caseload has been wiped from it.", EXIT_DEVICE_REVOKED) from None
-        except SyncError as error:
-            raise CommandFailed(str(error)) from None
-        finally:
-            engine.close()
-        attention = needs_attention(store)
+            report, attention = _sync_once(store)
+        except CommandFailed:
+            raise
+        except Exception as error:
+            log_unexpected(log, "the sync pass", error)
+            raise CommandFailed(UNEXPECTED_STOP) from None
     if args.json:
         print_json({"pushed": report.pushed, "rejected": report.rejected,
                     "pulled": report.pulled, "conflicts_found": report.conflicts_found,
                     "open_conflicts": report.open_conflicts,
                     "purged_families": report.purged_families,
                     "resynced": report.resynced, "resync_removed": report.resync_removed,
+                    "rows_set_aside": report.rows_set_aside,
                     "needs_attention": [_attention_json(c) for c in attention]})
     else:
         print(f"Sent {report.pushed} changes, received {report.pulled}; "
@@ -133,11 +138,30 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if report.resynced:
             print(f"{RESYNC_NOTICE} {report.resync_removed} items deleted meanwhile were "
                   "removed from it.")
+        if report.rows_set_aside:
+            print(set_aside_sentence(report.rows_set_aside))
         if attention:
             print(f"{len(attention)} changes need attention: the server refused them; they are "
                   "kept on this device and not sent again.")
             _print_attention(attention)
     return EXIT_OK
+
+
+def _sync_once(store: CaseloadStore) -> tuple[SyncReport, list[RejectedChange]]:
+    """Push, pull and merge once; expected failures as CommandFailed."""
+    engine = SyncEngine(store)
+    try:
+        report = engine.sync()
+    except ServerUnreachable as error:
+        raise CommandFailed(str(error), EXIT_SERVER_UNREACHABLE) from None
+    except DeviceRevoked:
+        raise CommandFailed("This device has been revoked by your organisation, so its "
+                            "caseload has been wiped from it.", EXIT_DEVICE_REVOKED) from None
+    except SyncError as error:
+        raise CommandFailed(str(error)) from None
+    finally:
+        engine.close()
+    return report, needs_attention(store)
 
 
 def _attention_json(change: RejectedChange) -> dict[str, Any]:

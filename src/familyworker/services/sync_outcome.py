@@ -12,6 +12,12 @@ if TYPE_CHECKING:
     from familyworker.sync.engine import SyncReport
 
 
+# A pass that failed for a reason nobody planned for (a bug): the one sentence the worker reads;
+# the details go to the log without any value (familyworker.logs.log_unexpected).
+UNEXPECTED_STOP = ("The sync stopped because of an unexpected problem; your changes are kept and "
+                   "it will try again. Details are in the log.")
+
+
 class ConnectProblem(Exception):
     """Connecting failed; the message is plain words, safe to show, and nothing was enrolled."""
 

@@ -1,5 +1,6 @@
 """What the status bar says about sync: connected or not, last synced, changes waiting, changes
-the server refused, conflicts to resolve. Counts and times only, never a name."""
+the server refused, conflicts to resolve, records from the server this version could not show.
+Counts and times only, never a name."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -9,7 +10,7 @@ from sqlmodel import col, select
 
 from familyworker.services.queries import is_waiting_change
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.sync_tables import SyncConflictRow
+from familyworker.store.sync_tables import SetAsideRow, SyncConflictRow
 from familyworker.store.tables import OutboxRow
 
 SETTING_SYNC_MINUTES = "sync_interval_minutes"  # in the encrypted store, like the idle lock
@@ -32,6 +33,9 @@ class SyncStatus:
     # The server stopped this device's tokens (an old refresh token came back): the caseload is
     # intact; the worker connects again with a new code.
     reconnect_needed: bool = False
+    # Records pulled from the server that this version could not apply: kept on this device
+    # and tried again after an app update (sync/set_aside.py).
+    rows_set_aside: int = 0
 
 
 def read_sync_status(store: CaseloadStore) -> SyncStatus:
@@ -49,6 +53,7 @@ def read_sync_status(store: CaseloadStore) -> SyncStatus:
         conflicts = int(session.exec(select(func.count()).select_from(SyncConflictRow).where(
             col(SyncConflictRow.resolution).is_(None),
             col(SyncConflictRow.deleted_at).is_(None))).one())
+        set_aside = int(session.exec(select(func.count()).select_from(SetAsideRow)).one())
         last = store.setting(SETTING_LAST_SYNC, session=session)
         url = store.setting(SETTING_SERVER_URL, "", session=session)
         minutes = store.setting(SETTING_SYNC_MINUTES, DEFAULT_SYNC_MINUTES, session=session)
@@ -58,7 +63,8 @@ def read_sync_status(store: CaseloadStore) -> SyncStatus:
                       last_synced_at=parse_setting_time(last), waiting=waiting,
                       needs_attention=attention, open_conflicts=conflicts,
                       interval_minutes=clamp_interval(minutes),
-                      reconnect_needed=not enrolled and bool(reconnect))
+                      reconnect_needed=not enrolled and bool(reconnect),
+                      rows_set_aside=set_aside)
 
 
 def clamp_interval(minutes: object) -> int:
@@ -125,3 +131,21 @@ def conflicts_text(status: SyncStatus) -> str:
 def attention_text(status: SyncStatus) -> str:
     return count_text(status.needs_attention, "change needs attention",
                       "changes need attention")
+
+
+def set_aside_text(count: int) -> str:
+    return count_text(count, "record from the server could not be shown",
+                      "records from the server could not be shown")
+
+
+# The status bar's tooltip: what it means, and that nothing is lost.
+SET_ASIDE_TOOLTIP = ("This version of the app could not show them; an app update may be "
+                     "needed. They are kept on this laptop and tried again after an update, "
+                     "so nothing is lost.")
+
+
+def set_aside_sentence(count: int) -> str:
+    """The CLI's sentence after a pass that holds set-aside records."""
+    return (f"{set_aside_text(count)} on this device (an app update may be needed); "
+            f"{'it is' if count == 1 else 'they are'} kept here and tried again after an "
+            "update.")

@@ -18,7 +18,13 @@ from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from shiboken6 import isValid
 
-from familyworker.services.sync_outcome import ConnectProblem, SyncPass, SyncState
+from familyworker.logs import log_unexpected
+from familyworker.services.sync_outcome import (
+    UNEXPECTED_STOP,
+    ConnectProblem,
+    SyncPass,
+    SyncState,
+)
 from familyworker.services.sync_status import (
     MAX_SYNC_MINUTES,
     MIN_SYNC_MINUTES,
@@ -323,11 +329,14 @@ class SyncController(QObject):
             self.sync_now()
 
     def _on_pass_error(self, error: Exception) -> None:
+        """A pass that failed unexpectedly (expected failures come back as outcomes): one
+        plain sentence; its type and where it happened to the log, never its message (a
+        database error's text holds case data); the timer tries again."""
+        log_unexpected(log, "a sync pass", error)
         self.status_widget.set_syncing(False)
         if self.store is None:
             return
-        log.error("sync pass failed (%s)", type(error).__name__)
-        self.controller.main_window.show_message(plain_message(error), 0)
+        self.controller.main_window.show_message(UNEXPECTED_STOP, 0)
         self._schedule(self._interval_ms())
         self.refresh_status()
 
@@ -387,7 +396,7 @@ class SyncController(QObject):
     def _on_connect_error(self, error: Exception) -> None:
         text = str(error) if isinstance(error, ConnectProblem) else plain_message(error)
         if not isinstance(error, ConnectProblem):
-            log.error("connecting failed (%s)", type(error).__name__)
+            log_unexpected(log, "connecting", error)
         if self.connect_dialog is not None:
             self.connect_dialog.show_problem(text)
 

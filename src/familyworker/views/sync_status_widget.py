@@ -1,5 +1,6 @@
 """The status bar's sync part: online/offline, last synced, changes waiting, conflicts (a button
-that opens the conflicts view) and changes needing attention. Words, never colour alone."""
+that opens the conflicts view), changes needing attention and records from the server this
+version could not show. Words, never colour alone."""
 
 from datetime import UTC, datetime
 
@@ -7,10 +8,12 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from familyworker.services.sync_status import (
+    SET_ASIDE_TOOLTIP,
     SyncStatus,
     attention_text,
     conflicts_text,
     relative_time,
+    set_aside_text,
     waiting_text,
 )
 
@@ -32,6 +35,10 @@ class SyncStatusWidget(QWidget):
         self.last_label = self._label("sync_last_label", "Last synced")
         self.waiting_label = self._label("sync_waiting_label", "Changes waiting")
         self.attention_label = self._label("sync_attention_label", "Changes needing attention")
+        self.set_aside_label = self._label("sync_set_aside_label",
+                                           "Records from the server that could not be shown")
+        self.set_aside_label.setToolTip(SET_ASIDE_TOOLTIP)
+        self.set_aside_label.setAccessibleDescription(SET_ASIDE_TOOLTIP)
         self.conflicts_button = QPushButton("")
         self.conflicts_button.setObjectName("sync_conflicts_button")
         self.conflicts_button.setAccessibleName("Conflicts to resolve")
@@ -45,7 +52,8 @@ class SyncStatusWidget(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.state_label, self.last_label, self.waiting_label,
-                       self.attention_label, self.attention_button, self.conflicts_button):
+                       self.attention_label, self.attention_button, self.conflicts_button,
+                       self.set_aside_label):
             layout.addWidget(widget)
         self._tick = QTimer(self)
         self._tick.setInterval(30_000)
@@ -104,9 +112,11 @@ class SyncStatusWidget(QWidget):
         self.last_label.setVisible(enrolled)
         self.waiting_label.setVisible(shown)
         if status is None:
-            for label in (self.last_label, self.waiting_label, self.attention_label):
+            for label in (self.last_label, self.waiting_label, self.attention_label,
+                          self.set_aside_label):
                 label.setText("")
             self.attention_label.hide()
+            self.set_aside_label.hide()
             self.attention_button.hide()
             self.conflicts_button.hide()
             self.conflicts_button.setText("")
@@ -120,13 +130,16 @@ class SyncStatusWidget(QWidget):
         self.attention_button.setVisible(status.needs_attention > 0)
         self.conflicts_button.setText(f"⚠ {conflicts_text(status)}…")
         self.conflicts_button.setVisible(status.open_conflicts > 0)
+        self.set_aside_label.setText(f"· {set_aside_text(status.rows_set_aside)}")
+        self.set_aside_label.setVisible(status.rows_set_aside > 0)
         self._name_by_content()
 
     def _name_by_content(self) -> None:
         """Screen readers announce the accessible name, so it carries the value too."""
         state = self.state_label.text()
         self.state_label.setAccessibleName(f"Connection: {state}" if state else "Connection")
-        for label in (self.last_label, self.waiting_label, self.attention_label):
+        for label in (self.last_label, self.waiting_label, self.attention_label,
+                      self.set_aside_label):
             text = label.text().lstrip("· ")
             label.setAccessibleName(text[:1].upper() + text[1:])
         conflicts = self.conflicts_button.text().lstrip("⚠ ").rstrip("…")
@@ -141,4 +154,6 @@ class SyncStatusWidget(QWidget):
                 parts.append(widget.text().lstrip("· "))
         if self.conflicts_button.isVisibleTo(self):
             parts.append(self.conflicts_button.text().lstrip("⚠ ").rstrip("…"))
+        if self.set_aside_label.isVisibleTo(self) and self.set_aside_label.text():
+            parts.append(self.set_aside_label.text().lstrip("· "))
         return " · ".join(p for p in parts if p)
