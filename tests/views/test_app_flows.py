@@ -24,9 +24,9 @@ pytestmark = pytest.mark.gui
 LEFT = Qt.MouseButton.LeftButton
 
 
-def open_first_family(qtbot: QtBot, controller: AppController) -> FamilyWindow:
+def open_first_family(qtbot: QtBot, controller: AppController, row: int = 0) -> FamilyWindow:
     table = controller.main_window.family_table
-    index = controller.main_window.proxy.index(0, 0)
+    index = controller.main_window.proxy.index(row, 0)
     table.setCurrentIndex(index)
     reference = index.data()
     family_id = index.data(CaseloadTableModel.FamilyRole).id
@@ -153,8 +153,40 @@ def test_open_family_and_score_a_full_star(qtbot: QtBot, controller: AppControll
         qtbot.mouseClick(page.save_button, LEFT)
     series = page.chart.series()
     assert series[-1].scores == tuple((i % 10) + 1 for i in range(len(template.domains)))
-    assert len(series) == min(before + 1, 4)
+    assert len(series) == min(before + 1, 2)  # the baseline and the new latest
     assert page.distance_model.rowCount() == len(template.domains)
+
+
+def test_the_chart_and_the_table_compare_the_same_stars(qtbot: QtBot,
+                                                        controller: AppController) -> None:
+    """The chart showed only the last 4 stars while the table compared the first with the
+    latest: the baseline vanished from the chart. Now both show the ticked stars."""
+    unlock(qtbot, controller)
+    for row in range(controller.main_window.proxy.rowCount()):
+        window = open_first_family(qtbot, controller, row)
+        page = window.star_page
+        stars = page.compare_list.count()
+        if stars >= 3:  # a baseline, a middle and a latest star
+            break
+        window.close()
+    window.tabs.setCurrentWidget(page)
+    assert stars >= 3
+    first, middle = page.compare_list.item(0), page.compare_list.item(1)
+    assert "(baseline)" in first.text() and "(latest)" in page.compare_list.item(stars - 1).text()
+    labels = [s.label for s in page.chart.series()]
+    assert labels == [first.text().split(" (")[0],
+                      page.compare_list.item(stars - 1).text().split(" (")[0]]
+    assert page.distance_label.text().startswith(f"Distance travelled: {labels[0]} to ")
+
+    # The worker unticks the baseline and ticks a middle star: both parts follow.
+    first.setCheckState(Qt.CheckState.Unchecked)
+    middle.setCheckState(Qt.CheckState.Checked)
+    labels = [s.label for s in page.chart.series()]
+    assert labels[0] == middle.text().split(" (")[0] and len(labels) == 2
+    assert page.distance_label.text().startswith(f"Distance travelled: {labels[0]} to ")
+    compared = page.compared()
+    change = page.distance_model.index(0, 1).data()
+    assert compared[0].id != page._stars[0].id and change is not None
 
 
 def test_edit_and_agree_a_plan(qtbot: QtBot, controller: AppController) -> None:

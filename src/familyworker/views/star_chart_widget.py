@@ -39,10 +39,13 @@ class StarChartWidget(QWidget):
 
     def set_assessments(self, template: StarTemplate,
                         assessments: Sequence[WebStarAssessment]) -> None:
-        """Show the latest MAX_SERIES assessments (oldest first in, newest drawn on top)."""
+        """Show these assessments (oldest first, newest drawn on top); of more than
+        MAX_SERIES, the first (the baseline) and the latest ones."""
         self._labels = tuple(d.label for d in template.domains)
         keys = template.domain_keys()
-        shown = list(assessments)[-MAX_SERIES:]
+        chosen = list(assessments)
+        shown = chosen if len(chosen) <= MAX_SERIES else \
+            [chosen[0], *chosen[-(MAX_SERIES - 1):]]
         self._series = [StarSeries(a.assessed_on.strftime("%d %b %Y"),
                                    tuple(a.score_for(k) for k in keys)) for a in shown]
         self.setAccessibleDescription(self._describe())

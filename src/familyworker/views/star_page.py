@@ -8,6 +8,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -15,11 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from familyworker.domain.star import MAX_SCORE, StarTemplate, distance_travelled
+from familyworker.domain.star import (
+    MAX_SCORE,
+    StarTemplate,
+    WebStarAssessment,
+    distance_travelled,
+)
 from familyworker.services.family_file import FamilyFile
 from familyworker.views.distance_table_model import DistanceTableModel
 from familyworker.views.record_table_view import record_table_view
-from familyworker.views.star_chart_widget import StarChartWidget
+from familyworker.views.star_chart_widget import MAX_SERIES, StarChartWidget
 
 
 class StarPage(QWidget):
@@ -43,9 +50,21 @@ class StarPage(QWidget):
             accessible_name="Distance travelled", stretch_column=0)
         self.distance_label = QLabel("Distance travelled")
         self.distance_label.setObjectName("distance_label")
+        # Which stars the chart overlays and the table compares (the earliest ticked with the
+        # latest ticked): the baseline and the latest unless the worker ticks others.
+        self._stars: list[WebStarAssessment] = []
+        self.compare_label = QLabel(f"Stars shown (tick up to {MAX_SERIES}):")
+        self.compare_list = QListWidget()
+        self.compare_list.setObjectName("compare_list")
+        self.compare_list.setAccessibleName("Stars shown and compared")
+        self.compare_list.setMaximumHeight(86)  # four rows; it scrolls beyond
+        self.compare_label.setBuddy(self.compare_list)
+        self.compare_list.itemChanged.connect(self._on_compare_changed)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.chart, 3)
+        left_layout.addWidget(self.compare_label)
+        left_layout.addWidget(self.compare_list)
         left_layout.addWidget(self.distance_label)
         left_layout.addWidget(self.distance_table, 2)
 
@@ -149,9 +168,41 @@ class StarPage(QWidget):
     # ----- data ----------------------------------------------------------------------------
 
     def show_file(self, file: FamilyFile) -> None:
-        self.chart.set_assessments(self.template, file.stars)
-        travelled = distance_travelled(file.stars, self.template)
-        if travelled is None:
+        self._stars = sorted(file.stars, key=lambda a: (a.assessed_on, a.id))
+        self.compare_list.blockSignals(True)
+        self.compare_list.clear()
+        last = len(self._stars) - 1
+        for index, star in enumerate(self._stars):
+            role = " (baseline)" if index == 0 else " (latest)" if index == last else ""
+            item = QListWidgetItem(f"{star.assessed_on:%d %b %Y}{role}")
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if index in (0, last)
+                               else Qt.CheckState.Unchecked)
+            self.compare_list.addItem(item)
+        self.compare_list.blockSignals(False)
+        self._show_comparison()
+
+    def compared(self) -> list[WebStarAssessment]:
+        """The ticked stars, oldest first: what the chart and the table both show."""
+        return [star for index, star in enumerate(self._stars)
+                if self.compare_list.item(index).checkState() == Qt.CheckState.Checked]
+
+    def _on_compare_changed(self, item: QListWidgetItem) -> None:
+        if item.checkState() == Qt.CheckState.Checked and len(self.compared()) > MAX_SERIES:
+            self.compare_list.blockSignals(True)
+            item.setCheckState(Qt.CheckState.Unchecked)  # more stops being readable
+            self.compare_list.blockSignals(False)
+            return
+        self._show_comparison()
+
+    def _show_comparison(self) -> None:
+        chosen = self.compared()
+        self.chart.set_assessments(self.template, chosen)
+        travelled = distance_travelled(chosen, self.template)
+        if travelled is None and self._stars:
+            self.distance_model.set_rows(())
+            self.distance_label.setText("Distance travelled: tick the stars to compare")
+        elif travelled is None:
             self.distance_model.set_rows(())
             self.distance_label.setText("Distance travelled: no assessments yet")
         else:
@@ -163,6 +214,8 @@ class StarPage(QWidget):
 
     def clear(self) -> None:
         self.chart.clear()
+        self._stars = []
+        self.compare_list.clear()
         self.distance_model.set_rows(())
         self.reset_scoring()
 
