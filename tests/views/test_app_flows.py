@@ -55,6 +55,10 @@ def test_wrong_then_right_passphrase(qtbot: QtBot, controller: AppController) ->
     assert controller.main_window.caseload_model.rowCount() == 36
     assert controller.main_window.isVisible()
     assert "FAM-" not in controller.main_window.windowTitle()
+    signed_in = controller.main_window.signed_in_label
+    qtbot.waitUntil(lambda: signed_in.text() != "", timeout=10_000)
+    assert signed_in.text().startswith("Signed in as ")
+    assert signed_in.text().endswith("(not connected to your organisation)")
 
 
 def test_repeated_failures_grow_the_delay(qtbot: QtBot, demo_dir: Path,

@@ -222,6 +222,8 @@ def test_an_edit_waits_then_sync_now_sends_it(
     data_dir = tmp_path / "laptop"
     family_id, controller = open_laptop(qtbot, live, data_dir, settings)
     wait_for_status(qtbot, controller, "Online", "last synced just now", "0 changes waiting")
+    signed_in = controller.main_window.signed_in_label
+    qtbot.waitUntil(lambda: signed_in.text().endswith("(worker)"), timeout=10_000)
     window = open_family(qtbot, controller, family_id)
     add_member(qtbot, window, "Sam Smith")
     wait_for_status(qtbot, controller, "Online", "1 change waiting")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from familyworker.services import drafts
 from familyworker.services.caseload import list_caseload
 from familyworker.services.importing import ImportRejected, import_cohort
-from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.caseload_store import SETTING_ROLE, SETTING_WORKER_NAME, CaseloadStore
 from familyworker.store.errors import WrongPassphrase
 from familyworker.store.paths import StorePaths
 from familyworker.store.unlock_attempts import UnlockAttemptLog
@@ -91,6 +91,7 @@ class AppController(QObject):
         # What a sync brought shows in the team view; enrolling sets the role it depends on.
         self.sync.sync_finished.connect(lambda _pass: self.team.refresh())
         self.sync.connected.connect(lambda: self.store and self.team.attach(self.store))
+        self.sync.connected.connect(self._show_signed_in)
 
     # ----- start, unlock, lock -------------------------------------------------------------
 
@@ -155,7 +156,20 @@ class AppController(QObject):
                             self._apply_idle_setting, _log_error)
         self.idle_watcher.start()
         self.team.attach(store)
+        self._show_signed_in()
         self.unlocked.emit()
+
+    def _show_signed_in(self) -> None:
+        store = self.store
+        if store is None:
+            return
+
+        def who() -> tuple[str, str | None]:
+            role = store.setting(SETTING_ROLE, None)
+            return str(store.setting(SETTING_WORKER_NAME, "Me")), str(role) if role else None
+
+        self.runner.run(who, lambda found: self.store is not None and
+                        self.main_window.set_signed_in(*found), _log_error)
 
     def _apply_idle_setting(self, minutes: object) -> None:
         if isinstance(minutes, int | float) and minutes > 0:

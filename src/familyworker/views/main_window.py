@@ -145,6 +145,11 @@ class MainWindow(QMainWindow):
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setMaximumWidth(120)
         self.busy_bar.hide()
+        # Who is signed in, and in what role (a supervisor's and a worker's screens differ).
+        self.signed_in_label = QLabel("")
+        self.signed_in_label.setObjectName("signed_in_label")
+        self.signed_in_label.setAccessibleName("Signed in as")
+        self.statusBar().addPermanentWidget(self.signed_in_label)
         self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().addPermanentWidget(self.sync_label)
         self._build_actions()
@@ -218,7 +223,13 @@ class MainWindow(QMainWindow):
         self.search_edit.blockSignals(False)
         self.proxy.set_search("")
         self.sync_label.setText(sync_status_text(()))
+        self.signed_in_label.setText("")
         self._update_state()
+
+    def set_signed_in(self, name: str, role: str | None) -> None:
+        """"Signed in as Kerry Ashdown (worker)"; a caseload not yet connected says so."""
+        what = f"({role})" if role else "(not connected to your organisation)"
+        self.signed_in_label.setText(f"Signed in as {name} {what}")
 
     def set_busy(self, busy: bool) -> None:
         self.busy_bar.setVisible(busy)
