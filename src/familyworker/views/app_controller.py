@@ -168,8 +168,11 @@ class AppController(QObject):
             role = store.setting(SETTING_ROLE, None)
             return str(store.setting(SETTING_WORKER_NAME, "Me")), str(role) if role else None
 
-        self.runner.run(who, lambda found: self.store is not None and
-                        self.main_window.set_signed_in(*found), _log_error)
+        def show(found: tuple[str, str | None]) -> None:
+            if self.store is not None:  # not locked meanwhile
+                self.main_window.set_signed_in(*found)
+
+        self.runner.run(who, show, _log_error)
 
     def _apply_idle_setting(self, minutes: object) -> None:
         if isinstance(minutes, int | float) and minutes > 0:
