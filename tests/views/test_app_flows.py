@@ -381,3 +381,24 @@ def test_print_button_saves_the_plan_pdf_and_audits_it(
         actions = [e.detail for e in session.exec(select(AuditEventRow).where(
             AuditEventRow.family_id == window.family_id)).all()]
     assert any(d.startswith("report=plan sha256=") for d in actions)
+
+
+def test_enter_in_the_search_opens_the_match_and_down_moves_into_the_results(
+        qtbot: QtBot, controller: AppController) -> None:
+    unlock(qtbot, controller)
+    window = controller.main_window
+    reference = window.proxy.index(3, 0).data()
+    window.focus_search()
+    qtbot.keyClicks(window.search_edit, reference)
+    assert window.proxy.rowCount() == 1
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(controller.family_windows) == 1, timeout=10_000)
+    [opened] = controller.family_windows.values()
+    qtbot.waitUntil(lambda: opened.file is not None, timeout=10_000)
+    assert opened.windowTitle() == f"{reference} — FamilyWorker"
+    opened.close()
+    window.search_edit.clear()
+    window.focus_search()
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Down)
+    assert window.focusWidget() is window.family_table
+    assert window.family_table.currentIndex().row() == 0

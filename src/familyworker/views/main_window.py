@@ -2,8 +2,8 @@
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
 
         self.search_edit.textChanged.connect(self._on_search)
+        self.search_edit.returnPressed.connect(self._open_first_match)
+        self.search_edit.installEventFilter(self)
         self.status_combo.currentIndexChanged.connect(self._on_status)
         self.overdue_check.toggled.connect(self._on_overdue)
         self.family_table.activated.connect(self._on_activated)
@@ -246,6 +248,23 @@ class MainWindow(QMainWindow):
     def _on_search(self, text: str) -> None:
         self.proxy.set_search(text)
         self._update_state()
+
+    def _open_first_match(self) -> None:
+        """Enter in the search box opens the only, or the first, family shown."""
+        if self.proxy.rowCount() > 0:
+            index = self.proxy.index(0, CaseloadColumn.REFERENCE)
+            self.family_table.setCurrentIndex(index)
+            self._on_activated(index)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Down from the search box moves into the results, onto the first family.
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress and \
+                isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down and \
+                self.proxy.rowCount() > 0:
+            self.family_table.setFocus(Qt.FocusReason.TabFocusReason)
+            self.family_table.setCurrentIndex(self.proxy.index(0, CaseloadColumn.REFERENCE))
+            return True
+        return super().eventFilter(watched, event)
 
     def _on_status(self, _index: int) -> None:
         data = self.status_combo.currentData()  # Qt hands enum data back as plain str
