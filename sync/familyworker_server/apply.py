@@ -31,12 +31,13 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from familyworker.domain.ids import new_id
 from familyworker.sync import protocol
 from familyworker.sync.protocol import Op, PushRequest
-from familyworker.sync.row_schema import AUTHOR_COLUMNS, RowProblem, check_fields
+from familyworker.sync.row_schema import AUTHOR_COLUMNS, TABLES, RowProblem, check_fields
 from familyworker_server import models
 from familyworker_server.accounts import Actor, audit, now
 from familyworker_server.bulk import bulk_insert, bulk_update, mark, select_in
 from familyworker_server.errors import ApiError
 from familyworker_server.scope_models import family_member
+from familyworker_server.screen import screen
 from familyworker_server.tombstones import check_cursor
 
 SERVER_DEVICE = "server"
@@ -213,25 +214,6 @@ def _result(op_id: str, status: str, reason: str | None = None) -> dict[str, Any
     return {"op_id": op_id, "status": status, "reason": reason, "server_seq": None}
 
 
-def validate_lengths(request: PushRequest, max_chars: int) -> None:
-    """A field longer than the limit refuses the whole batch with the op's index (H1, G8).
-    Strings are tested inline and only lists and dicts are walked: one Python visit per field
-    of a 40,000-op push is most of this check's cost."""
-    containers = _CONTAINERS
-    for index, op in enumerate(request.ops):
-        for name, value in op.fields.items():
-            kind = value.__class__
-            if (kind is str and len(value) > max_chars) or \
-                    (kind in containers and _too_long(value, max_chars)):
-                raise ApiError(422, "invalid_request",
-                               f"Operation {index}: field '{name}' is longer than allowed.",
-                               errors=[{"index": index, "field": name, "type": "too_long"}])
-
-
-_CONTAINERS = frozenset({list, dict})
-MAX_ITEMS = 1_000  # in one list or dict value
-
-
 def check_clock(request: PushRequest) -> None:
     """409 clock_ahead when the device's clock, or a stamp it issued, is more than
     MAX_CLOCK_AHEAD_S ahead of ours; nothing is written, so the same batch can go again."""
@@ -254,17 +236,8 @@ def check_clock(request: PushRequest) -> None:
                        errors=[{"type": "stamps_ahead"}])
 
 
-def _too_long(value: Any, limit: int) -> bool:
-    if isinstance(value, str):
-        return len(value) > limit
-    if isinstance(value, list):
-        return any(_too_long(v, limit) for v in value) or len(value) > MAX_ITEMS
-    if isinstance(value, dict):
-        return any(_too_long(v, limit) for v in value.values()) or len(value) > MAX_ITEMS
-    return False
-
-
 _SYNCED_TABLES = frozenset(protocol.SYNCED_TABLE_NAMES)
+_REQUIRED = {name: frozenset(table.required) for name, table in TABLES.items()}
 _ROW_COLUMNS = ("family_id", "team_id", "data", "field_hlc", "field_seq", "server_seq",
                 "deleted", "deleted_hlc", "sole_device")
 _ROW_KEY = ("table_name", "row_id")
@@ -286,10 +259,15 @@ class _Conflict:
 class PushApplier:
     """Merges one batch inside the caller's transaction."""
 
-    def __init__(self, conn: Connection, actor: Actor, request: PushRequest) -> None:
+    def __init__(self, conn: Connection, actor: Actor, request: PushRequest,
+                 fits: list[bool] | None = None) -> None:
         self.conn = conn
         self.actor = actor
         self.request = request
+        # Per op (by identity): whether its fields fit its table (screen.screen's verdict).
+        if fits is None:
+            fits = screen(request, protocol.MAX_FIELD_CHARS)
+        self.fits = {id(op): ok for op, ok in zip(request.ops, fits, strict=True)}
         self.conflicts: list[_Conflict] = []
         # Plain dicts, not OpResult models: building 5,000 pydantic objects per batch was a
         # measurable share of a push; the JSON is the same.
@@ -453,8 +431,7 @@ class PushApplier:
         self.results[op.op_id] = _result(op.op_id, status)
         return None
 
-    @staticmethod
-    def _problem(op: Op, stored: "Stored | None") -> str | None:
+    def _problem(self, op: Op, stored: "Stored | None") -> str | None:
         """Why an op's fields cannot be stored, in words naming fields but no values (the
         row schema); None if they can. A row new here must be whole: every device that pulls
         it has to be able to write it."""
@@ -465,7 +442,11 @@ class PushApplier:
             if fields:
                 return "unknown_field: a deletion carries no fields"
             return "not_found" if stored is None and op.kind == "delete" else None
+        if self.fits[id(op)] and (stored is not None
+                                  or _REQUIRED[op.table] <= fields.keys()):
+            return None
         try:
+            # The reference check, for its reason in words (the screen found something).
             check_fields(op.table, fields, complete=stored is None)
         except RowProblem as problem:
             return str(problem)

@@ -18,12 +18,12 @@ from familyworker_server.apply import (
     body_hash,
     check_clock,
     same_batch,
-    validate_lengths,
 )
 from familyworker_server.config import ServerSettings
 from familyworker_server.db import is_sqlite
 from familyworker_server.deps import EngineDep, SettingsDep, TokenDep, check_versions
 from familyworker_server.errors import ApiError
+from familyworker_server.screen import screen
 
 router = APIRouter(prefix="/sync/v1", tags=["sync"])
 log = logging.getLogger("familyworker_server.push")
@@ -81,7 +81,8 @@ def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSetti
         raise ApiError(403, "invalid_token", "The batch names a different device.")
     if len(request.ops) > settings.max_batch_ops:
         raise ApiError(422, "invalid_request", "Too many changes in one batch.")
-    validate_lengths(request, settings.max_field_chars)
+    # The length guard (422 for the batch) and each op's row-schema verdict, in one pass.
+    fits = screen(request, settings.max_field_chars)
     check_clock(request)
     digest = body_hash(body)
     options = {"sqlite_begin": "IMMEDIATE"} if is_sqlite(engine) else {}
@@ -95,7 +96,7 @@ def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSetti
                     raise ApiError(422, "batch_reused",
                                    "This batch id was already used for different changes.")
                 return str(stored.response).encode()
-            applier = PushApplier(conn, actor, request)
+            applier = PushApplier(conn, actor, request, fits)
             response = applier.run()
             conn.execute(_BATCH_INSERT, {
                 "device_id": actor.device_id, "batch_id": request.batch_id,
