@@ -47,5 +47,21 @@ def test_f1_lists_the_shortcuts(qtbot: QtBot, controller: AppController) -> None
     actions = [window.find_action, window.add_family_action, window.lock_action,
                window.import_action, window.quit_action]
     listed = " ".join(keys)
-    assert all(a.shortcut().toString() in listed for a in actions)
+    assert all(a.shortcut().toString() and a.shortcut().toString() in listed for a in actions)
     dialog.reject()
+
+
+def test_f1_and_ctrl_q_work_in_a_family_window_too(qtbot: QtBot,
+                                                   controller: AppController) -> None:
+    """Help says they work anywhere; in the family window they used to do nothing."""
+    from .test_app_flows import open_first_family
+
+    unlock(qtbot, controller)
+    window = open_first_family(qtbot, controller)
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    dialog = window.findChild(ShortcutsDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
+    with qtbot.waitSignal(controller.main_window.close_requested, timeout=10_000):
+        qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)

@@ -263,6 +263,7 @@ class AppController(QObject):
             window.data_changed.connect(self._on_family_changed)
             window.deleted.connect(self._on_family_deleted)
             window.lock_requested.connect(self.lock)
+            window.quit_requested.connect(self.main_window.close)
             self.team.add_oversight_tab(window)
             self.family_windows[family_id] = window
         window.show()

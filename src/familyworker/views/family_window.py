@@ -31,6 +31,7 @@ from familyworker.views.household_page import HouseholdPage
 from familyworker.views.notes_page import NotesPage
 from familyworker.views.outcomes_page import OutcomesPage
 from familyworker.views.plan_page import PlanPage
+from familyworker.views.shortcuts_dialog import ShortcutsDialog
 from familyworker.views.star_page import StarPage
 from familyworker.views.task_runner import TaskRunner
 
@@ -52,6 +53,7 @@ class FamilyWindow(QMainWindow):
     data_changed = Signal(str)  # family id: the caseload line may have changed
     closed = Signal(str)  # family id
     lock_requested = Signal()
+    quit_requested = Signal()  # Ctrl+Q works in every window, as Help says
     deleted = Signal(str, str)  # (family id, what to tell the worker) after a deletion
     delete_dialog_opened = Signal(object)  # the Delete family dialog, once it is shown
 
@@ -134,11 +136,29 @@ class FamilyWindow(QMainWindow):
         file_menu.addAction(self.new_note_action)
         file_menu.addAction(self.delete_action)
         file_menu.addSeparator()
+        self.quit_action = QAction("&Quit FamilyWorker", self)
+        # Not StandardKey.Quit: it is empty on desktops without a platform theme.
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.quit_requested)
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.close_action)
+        file_menu.addAction(self.quit_action)
         self.file_menu = file_menu
-        for action in (self.new_note_action, self.lock_action, self.close_action):
+        help_menu = menu_bar.addMenu("&Help")
+        help_menu.setAccessibleName("Help menu")
+        self.shortcuts_action = QAction("&Keyboard shortcuts", self)
+        self.shortcuts_action.setShortcut(QKeySequence("F1"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
+        for action in (self.new_note_action, self.lock_action, self.close_action,
+                       self.quit_action, self.shortcuts_action):
             self.addAction(action)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     # ----- loading -------------------------------------------------------------------------
 
