@@ -13,7 +13,6 @@ from reportlab.platypus import (
     SimpleDocTemplate,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from familyworker.domain.contact import Addendum, ContactNote
@@ -21,7 +20,7 @@ from familyworker.domain.family import Family
 from familyworker.domain.oversight import OversightNote
 from familyworker.reports.pages import MARGIN, numbered_canvas
 from familyworker.reports.pdf_output import PdfMetadata
-from familyworker.reports.styles import body_style
+from familyworker.reports.styles import body_style, table_style
 from familyworker.reports.text import para_text, uk_date, uk_datetime
 
 
@@ -124,7 +123,7 @@ def _boxed(cell: list[Flowable], line: colors.Color) -> Flowable:
     width = float(A4[0]) - 2 * MARGIN
     # A long narrative may run across pages; splitByRow=1 lets the single-cell table split.
     table = Table([[cell]], colWidths=[width], splitByRow=1, splitInRow=1)
-    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.7, line),
+    table.setStyle(table_style([("BOX", (0, 0), (-1, -1), 0.7, line),
                                ("LEFTPADDING", (0, 0), (-1, -1), 8),
                                ("TOPPADDING", (0, 0), (-1, -1), 5),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))

@@ -9,6 +9,7 @@ from typing import Any
 from reportlab.pdfgen.canvas import Canvas
 
 from familyworker.atomic_file import write_atomically
+from familyworker.reports.fonts import register_fonts
 
 AUTHOR = "FamilyWorker"
 LANGUAGE = "en-GB"
@@ -24,13 +25,13 @@ class PdfMetadata:
     language: str = LANGUAGE
 
     def canvas_kwargs(self) -> dict[str, Any]:
-        return {"lang": self.language, "invariant": 1}
+        return {"lang": self.language, "invariant": 1, **_initial_font()}
 
     def doc_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for a platypus doc template."""
+        """Keyword arguments for a platypus doc template (it passes the font to its canvas)."""
         return {"title": self.title, "author": self.author, "subject": self.subject,
                 "creator": self.author, "keywords": "", "lang": self.language,
-                "invariant": 1}
+                "invariant": 1, **_initial_font()}
 
     def apply(self, canvas: Canvas) -> None:
         canvas.setTitle(self.title)
@@ -38,6 +39,13 @@ class PdfMetadata:
         canvas.setSubject(self.subject)
         canvas.setCreator(self.author)
         canvas.setKeywords("")
+
+
+def _initial_font() -> dict[str, Any]:
+    """The canvas's starting font. Left unset, reportlab starts every page in Helvetica and
+    names it, unembedded, in the PDF even when no text is ever drawn in it."""
+    regular, _ = register_fonts()
+    return {"initialFontName": regular}
 
 
 def new_canvas(buffer: io.BytesIO, metadata: PdfMetadata, pagesize: tuple[float, float]) -> Canvas:

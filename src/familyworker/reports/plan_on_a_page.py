@@ -9,7 +9,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Frame, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Frame, Paragraph, Spacer, Table
 
 from familyworker.domain.family import Family
 from familyworker.domain.plan import ActionStatus, Plan
@@ -18,7 +18,7 @@ from familyworker.domain.team import Worker
 from familyworker.reports.fonts import BOLD, REGULAR
 from familyworker.reports.pdf_output import PdfMetadata, new_canvas
 from familyworker.reports.star_chart import star_chart
-from familyworker.reports.styles import INK, MUTED, body_style, ruled_lines
+from familyworker.reports.styles import INK, MUTED, body_style, ruled_lines, table_style
 from familyworker.reports.text import CONTINUED, para_text, short_date, uk_date
 
 PAGE_WIDTH, PAGE_HEIGHT = float(A4[0]), float(A4[1])
@@ -186,7 +186,7 @@ class _Parts:
              [Paragraph(agreed, info), Paragraph(who, info)],
              [Paragraph(review, info), Paragraph(how, info)]],
             colWidths=[CONTENT_WIDTH * 0.5, CONTENT_WIDTH * 0.5])
-        table.setStyle(TableStyle([
+        table.setStyle(table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("SPAN", (0, 1), (1, 1)),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -238,7 +238,7 @@ class _Parts:
         for col, (_, _, tint, ink) in enumerate(BOXES):
             style += [("BACKGROUND", (col, 0), (col, 0), tint),
                       ("BOX", (col, 0), (col, 0), 1.2, ink)]
-        table.setStyle(TableStyle(style))
+        table.setStyle(table_style(style))
         return table, shortened
 
     def goal_rows(self) -> list[tuple[str, list[str]]]:
@@ -298,7 +298,7 @@ class _Parts:
             data.append([Paragraph(f"<b>… {more} {CONTINUED}.</b>", self.body), "", ""])
             style.append(("SPAN", (0, r), (-1, r)))
         table = Table(data, colWidths=widths, repeatRows=0)
-        table.setStyle(TableStyle(style))
+        table.setStyle(table_style(style))
         return table
 
     def _blank_goals(self, widths: list[float], header: list[Paragraph]) -> Table:
@@ -319,7 +319,7 @@ class _Parts:
                 data.append(["", "", ""])
                 heights.append(26)
         table = Table(data, colWidths=widths, rowHeights=heights)
-        table.setStyle(TableStyle(style))
+        table.setStyle(table_style(style))
         return table
 
     def words_box(self, budget: float) -> tuple[Flowable, bool]:
@@ -335,7 +335,7 @@ class _Parts:
         else:
             body = ruled_lines(width, max(3, int((budget - 40) // 24)), spacing=24)
         box = Table([[[head, Spacer(1, 4), body]]], colWidths=[width + 14], rowHeights=[budget])
-        box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, INK),
+        box.setStyle(table_style([("BOX", (0, 0), (-1, -1), 1.2, INK),
                                  ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                  ("TOPPADDING", (0, 0), (-1, -1), 6)]))
         return box, cut
@@ -345,7 +345,7 @@ class _Parts:
         words, cut = self.words_box(self.star_height + _height(title, STAR_WIDTH))
         row = Table([[words, [title, self.star]]],
                     colWidths=[CONTENT_WIDTH - STAR_WIDTH, STAR_WIDTH])
-        row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+        row.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                  ("TOPPADDING", (0, 0), (-1, -1), 0),

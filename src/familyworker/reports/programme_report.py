@@ -19,14 +19,13 @@ from reportlab.platypus import (
     SimpleDocTemplate,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from familyworker.domain.programme_figures import FamilyLine, ProgrammeFigures
 from familyworker.reports.fonts import BOLD, REGULAR, register_fonts
 from familyworker.reports.pages import MARGIN, PAGE_WIDTH, numbered_canvas
 from familyworker.reports.pdf_output import PdfMetadata
-from familyworker.reports.styles import INK, body_style
+from familyworker.reports.styles import INK, body_style, new_drawing, table_style
 from familyworker.reports.text import uk_date
 
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
@@ -58,7 +57,7 @@ def bar_chart(rows: Sequence[tuple[str, int]], *, width: float = CONTENT_WIDTH,
     register_fonts()
     gap = 5.0
     height = len(rows) * (bar_height + gap) + gap
-    drawing = Drawing(width, height)
+    drawing = new_drawing(width, height)
     top = max((v for _, v in rows), default=0) or 1
     span = width - label_width - 40
     for index, (label, value) in enumerate(rows):
@@ -84,7 +83,7 @@ def paired_chart(rows: Sequence[tuple[str, float | None, float | None]], *,
     pair = 2 * bar + gap
     legend = 18.0
     height = len(rows) * pair + gap + legend + 14
-    drawing = Drawing(width, height)
+    drawing = new_drawing(width, height)
     span = width - label_width - 40
     base = 14.0  # room for the scale underneath
     for tick in range(0, int(scale_max) + 1, 2):
@@ -129,7 +128,7 @@ def _fit(text: str, width: float, size: float) -> str:
 
 def _table(rows: list[list[str]], widths: list[float], *, size: float = 9) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
+    table.setStyle(table_style([
         ("FONT", (0, 0), (-1, -1), REGULAR, size),
         ("FONT", (0, 0), (-1, 0), BOLD, size),
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),

@@ -11,6 +11,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from familyworker.domain.star import MAX_SCORE, StarTemplate, WebStarAssessment
 from familyworker.reports.fonts import BOLD, REGULAR, register_fonts
+from familyworker.reports.styles import new_drawing
 from familyworker.reports.text import short_date
 
 GRID = colors.Color(0.72, 0.72, 0.72)
@@ -103,7 +104,7 @@ def star_chart(template: StarTemplate, assessments: Sequence[WebStarAssessment],
     top_pad, bottom_pad = 2 * line_h + 8, 3 * line_h + 8  # labels below the star wrap further
     height = legend_h + 2 * radius + top_pad + bottom_pad
     cx, cy = width / 2, legend_h + bottom_pad + radius
-    drawing = Drawing(width, height)
+    drawing = new_drawing(width, height)
     n = len(template.domains)
 
     def point(index: int, score: float) -> tuple[float, float]:

@@ -13,7 +13,6 @@ from reportlab.platypus import (
     SimpleDocTemplate,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from familyworker.domain.family import Family
@@ -21,7 +20,7 @@ from familyworker.domain.star import StarTemplate, WebStarAssessment, distance_t
 from familyworker.reports.pages import MARGIN, numbered_canvas
 from familyworker.reports.pdf_output import PdfMetadata
 from familyworker.reports.star_chart import STYLES, series_style, star_chart
-from familyworker.reports.styles import body_style
+from familyworker.reports.styles import body_style, table_style
 from familyworker.reports.text import para_text, short_date, uk_date
 
 COLUMNS_PER_TABLE = 6
@@ -118,7 +117,7 @@ def _section(name: str, assessments: list[WebStarAssessment],
         rest = (float(A4[0]) - 2 * MARGIN - label_w - change_w) / len(chunk)
         table = Table(rows, colWidths=[label_w] + [rest] * len(chunk) + [change_w],
                       repeatRows=1)
-        table.setStyle(TableStyle([
+        table.setStyle(table_style([
             ("GRID", (0, 0), (-1, -1), 0.5, colors.Color(0.45, 0.45, 0.45)),
             ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
