@@ -30,6 +30,9 @@ FRAME_HEIGHT = PAGE_HEIGHT - 2 * MARGIN - FOOTER_HEIGHT
 BODY_SIZES: tuple[float, ...] = (13.0, 12.0, 11.0)
 STAR_WIDTH = 290.0
 GAP = 8.0
+BOX_PADDING = 6.0
+# A box is never narrower than this, so its heading still reads in a line or two.
+MIN_BOX_WIDTH = CONTENT_WIDTH * 0.22
 MARKER = f" <b>… ({CONTINUED})</b>"
 
 BOXES = (
@@ -145,6 +148,7 @@ class _Parts:
         self.body = body_style(size)
         self.bold = body_style(size, bold=True, name="bold")
         self.heading = body_style(size + 1, bold=True, name="heading")
+        self._box_heights: dict[tuple[int, int], float] = {}
         self.header = self._header()
         self.star = self._star(stars, template)
         self.star_height = _height(self.star, STAR_WIDTH)
@@ -209,32 +213,96 @@ class _Parts:
 
     # ----- flexible pieces ------------------------------------------------------------------
 
-    def _box_width(self) -> float:
-        return CONTENT_WIDTH / 3
+    def _box_parts(self, index: int, inner: float,
+                   body_max: float | None = None) -> tuple[list[Flowable], bool]:
+        """One box's heading and body at an inner width; with ``body_max``, the body is
+        shortened (with the marker) to that height."""
+        field, heading, _, ink = BOXES[index]
+        text = getattr(self.plan, field) if self.plan else ""
+        head = Paragraph(f'<font color="{ink.hexval()}">{heading}</font>', self.heading)
+        if not text.strip():
+            return [head, Spacer(1, 4), ruled_lines(inner, 4)], False
+        if body_max is None:
+            return [head, Spacer(1, 4), Paragraph(para_text(text), self.body)], False
+        body, cut = _fit_paragraph(text, self.body, inner, body_max - _height(head, inner))
+        return [head, Spacer(1, 4), body], cut
 
-    def boxes(self, budget: float | None) -> tuple[Flowable, bool]:
-        """The three boxes; with a budget, each body is shortened to fit it."""
-        width = self._box_width() - 12
+    def box_height(self, index: int, width: float) -> float:
+        """A box's natural height (paddings included) in a column ``width`` wide."""
+        key = (index, round(width))
+        if key not in self._box_heights:
+            parts, _ = self._box_parts(index, key[1] - 2 * BOX_PADDING)
+            self._box_heights[key] = (sum(_height(f, key[1] - 2 * BOX_PADDING) for f in parts)
+                                      + 2 * BOX_PADDING)
+        return self._box_heights[key]
+
+    def _narrowest(self, index: int, height: float) -> float | None:
+        """The narrowest column in which the box fits ``height`` whole, if any does."""
+        low, high = round(MIN_BOX_WIDTH), round(CONTENT_WIDTH - 2 * MIN_BOX_WIDTH)
+        if self.box_height(index, high) > height:
+            return None
+        while low < high:
+            middle = (low + high) // 2
+            if self.box_height(index, middle) <= height:
+                high = middle
+            else:
+                low = middle + 1
+        return float(low)
+
+    def _needs(self, height: float) -> list[float] | None:
+        """Each box's narrowest whole width for ``height``, or None if they can't all fit."""
+        needs = [self._narrowest(i, height) for i in range(len(BOXES))]
+        if any(n is None for n in needs):
+            return None
+        widths = [n for n in needs if n is not None]
+        return widths if sum(widths) <= CONTENT_WIDTH else None
+
+    def shortest_row(self) -> float:
+        """The least height the three boxes need whole, their widths chosen by need."""
+        low = max(self.box_height(i, CONTENT_WIDTH - 2 * MIN_BOX_WIDTH)
+                  for i in range(len(BOXES)))
+        high = max(self.box_height(i, MIN_BOX_WIDTH) for i in range(len(BOXES)))
+        while high - low > 1:
+            middle = (low + high) / 2
+            if self._needs(middle) is None:
+                low = middle
+            else:
+                high = middle
+        return high
+
+    def box_widths(self, height: float) -> list[float]:
+        """Column widths for boxes at most ``height`` tall: equal thirds when every box fits
+        whole in a third; otherwise each long box gets the width it needs from what the short
+        ones leave. If they cannot all fit, widths for the shortest row (cut to the height)."""
+        needs = self._needs(height) or self._needs(self.shortest_row())
+        if needs is None:  # cannot happen: three narrowest columns always fit side by side
+            raise PlanLayoutError("The plan's boxes could not be given widths.")
+        # Share out the spare width evenly: level up the narrowest columns first.
+        level = CONTENT_WIDTH / len(needs)
+        for _ in needs:
+            wide = [n for n in needs if n > level]
+            level = (CONTENT_WIDTH - sum(wide)) / (len(needs) - len(wide))
+        widths = [max(n, level) for n in needs]
+        widths[-1] = CONTENT_WIDTH - sum(widths[:-1])
+        return widths
+
+    def boxes(self, height: float, *, cut: bool) -> tuple[Flowable, bool]:
+        """The three boxes in a row at most ``height`` tall (when it can be); with ``cut``,
+        any box still too tall is shortened, with the marker, to fit."""
+        widths = self.box_widths(height)
         cells: list[list[Flowable]] = []
         shortened = False
-        head_style = self.heading
-        for field, heading, _, ink in BOXES:
-            text = getattr(self.plan, field) if self.plan else ""
-            head = Paragraph(f'<font color="{ink.hexval()}">{heading}</font>', head_style)
-            if not text.strip():
-                cells.append([head, Spacer(1, 4), ruled_lines(width, 4)])
-                continue
-            if budget is None:
-                body: Flowable = Paragraph(para_text(text), self.body)
-            else:
-                body, cut = _fit_paragraph(text, self.body, width,
-                                           budget - _height(head, width) - 16)
-                shortened |= cut
-            cells.append([head, Spacer(1, 4), body])
-        table = Table([cells], colWidths=[self._box_width()] * 3)
+        for index, width in enumerate(widths):
+            limit = height - 2 * BOX_PADDING - 4 if cut else None
+            parts, was_cut = self._box_parts(index, width - 2 * BOX_PADDING, limit)
+            cells.append(parts)
+            shortened |= was_cut
+        table = Table([cells], colWidths=widths)
         style: list[tuple[object, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                           ("TOPPADDING", (0, 0), (-1, -1), 6),
-                                           ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]
+                                           ("TOPPADDING", (0, 0), (-1, -1), BOX_PADDING),
+                                           ("BOTTOMPADDING", (0, 0), (-1, -1), BOX_PADDING),
+                                           ("LEFTPADDING", (0, 0), (-1, -1), BOX_PADDING),
+                                           ("RIGHTPADDING", (0, 0), (-1, -1), BOX_PADDING)]
         for col, (_, _, tint, ink) in enumerate(BOXES):
             style += [("BACKGROUND", (col, 0), (col, 0), tint),
                       ("BOX", (col, 0), (col, 0), 1.2, ink)]
@@ -364,23 +432,27 @@ class _Parts:
 
     def assemble(self) -> tuple[Flowable, ...] | None:
         """The page at this size without shortening, or None if it does not fit."""
-        boxes, _ = self.boxes(None)
-        goals, _ = self.goals_table(None)
         if self.words_cut:
             return None
+        goals, _ = self.goals_table(None)
+        room = self.flexible_height - 4 - _height(goals)
+        if self.shortest_row() > room:
+            return None
+        boxes, _ = self.boxes(room, cut=False)
         stack = self._stack(boxes, goals, self.bottom)
         return stack if self._fits(stack) else None
 
     def assemble_shortened(self) -> tuple[Flowable, ...]:
-        """Split the flexible height between the boxes and the goals table, then shorten."""
+        """Split the flexible height between the boxes and the goals table by need, then
+        shorten only what still does not fit."""
         room = self.flexible_height - 4
-        boxes_natural = _height(self.boxes(None)[0])
+        boxes_whole = self.shortest_row()
         goals_natural = _height(self.goals_table(None)[0])
-        if boxes_natural + goals_natural <= room:
-            box_budget = boxes_natural
+        if boxes_whole + goals_natural <= room:
+            box_budget = room - goals_natural
         else:
-            box_budget = min(boxes_natural, max(room * 0.45, room - goals_natural))
-        boxes, _ = self.boxes(box_budget - 12)
+            box_budget = min(boxes_whole, max(room * 0.45, room - goals_natural))
+        boxes, _ = self.boxes(box_budget, cut=True)
         goals, _ = self.goals_table(room - _height(boxes))
         stack = self._stack(boxes, goals, self.bottom)
         if not self._fits(stack):
