@@ -6,6 +6,7 @@ Needs poppler's pdftoppm. Run from the repository root: python tools/render_repo
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -68,6 +69,20 @@ def sample_plan(scale: int = 1, goals: int = 3) -> Plan:
         goals=goal_list)
 
 
+def long_section_plan() -> Plan:
+    """One long section beside short ones: it takes the width they leave, uncut."""
+    return replace(
+        sample_plan(goals=2), working_well="Zoë reads every night with her mum.",
+        worried_about="Zoë is often late for school.",
+        needs_to_happen=("Siobhán and Zoë agree a morning routine and put it on the fridge: "
+                         "alarms at seven, uniform laid out the night before, breakfast at "
+                         "the table. Łukasz asks the school about a breakfast club place and "
+                         "tells Siobhán what they say. Siobhán books the council money advice "
+                         "appointment and takes the rent letters with her. Everyone looks "
+                         "at the routine together at the review."),
+        family_words="Mornings are the hard part. We want to get out of the door calmly.")
+
+
 def sample_notes() -> tuple[list[ContactNote], list[Addendum]]:
     start = datetime(2024, 10, 7, 10, 0, tzinfo=UTC)
     kinds = [NoteKind.HOME_VISIT, NoteKind.PHONE, NoteKind.SCHOOL, NoteKind.MULTI_AGENCY_MEETING]
@@ -102,6 +117,9 @@ def main() -> int:
         "plan-overlong": render_plan_on_a_page(
             family=FAMILY, plan=sample_plan(scale=8, goals=9), lead_worker=WORKER,
             stars=stars, template=template, printed_on=PRINTED),
+        "plan-long-section": render_plan_on_a_page(
+            family=FAMILY, plan=long_section_plan(), lead_worker=WORKER, stars=stars,
+            template=template, printed_on=PRINTED),
         "plan-blank": render_plan_on_a_page(
             family=FAMILY, plan=None, lead_worker=WORKER, stars=[], template=template,
             printed_on=PRINTED),
