@@ -90,7 +90,7 @@ class AddFamilyDialog(QDialog):
         form.addRow("", self.error_labels["address"])
         form.addRow("P&ostcode:", self.postcode_edit)
         form.addRow("", self.error_labels["postcode"])
-        form.addRow("&Status:", self.status_combo)
+        form.addRow("S&tatus:", self.status_combo)
         form.addRow("", self.error_labels["status"])
         dob_row = QHBoxLayout()
         dob_row.addWidget(self.member_dob_check)

@@ -71,7 +71,7 @@ class AgenciesPanel(QGroupBox):
         self.add_button = QPushButton("Add a&gency")
         self.add_button.setObjectName("add_agency_button")
         self.add_button.setAccessibleName("Add agency")
-        self.update_button = QPushButton("Save changes to selected agenc&y")
+        self.update_button = QPushButton("Save changes to selecte&d agency")
         self.update_button.setObjectName("update_agency_button")
         self.update_button.setAccessibleName("Save changes to the selected agency")
         self.update_button.setEnabled(False)
@@ -82,7 +82,7 @@ class AgenciesPanel(QGroupBox):
 
         form = QFormLayout()
         form.addRow("Agenc&y:", self.agency_edit)
-        form.addRow("C&ontact:", self.contact_edit)
+        form.addRow("Con&tact:", self.contact_edit)
         form.addRow("Ro&le:", self.role_edit)
         form.addRow("From:", from_row)
         form.addRow("To:", to_row)

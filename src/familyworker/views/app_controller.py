@@ -256,9 +256,7 @@ class AppController(QObject):
         if window is None:
             window = FamilyWindow(self.store, self.runner, family_id=family_id,
                                   reference=reference)
-            geometry = self.settings.value("family_window/geometry")
-            if geometry is not None:
-                window.restoreGeometry(geometry)  # type: ignore[arg-type,unused-ignore]
+            window.restore_geometry(self.settings)
             window.closed.connect(self._on_family_closed)
             window.data_changed.connect(self._on_family_changed)
             window.deleted.connect(self._on_family_deleted)

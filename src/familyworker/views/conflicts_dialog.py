@@ -105,7 +105,7 @@ class ConflictsDialog(QDialog):
         self.merge_edit.setObjectName("merge_edit")
         self.merge_edit.setAccessibleName("Merged text")
         self.merge_edit.hide()
-        self.merge_label = QLabel("&Merged text (edit, then save):")
+        self.merge_label = QLabel("Merged te&xt (edit, then save):")
         self.merge_label.setBuddy(self.merge_edit)
         self.merge_label.hide()
         self.keep_mine_button = self._button("keep_mine_button", "Keep &mine")

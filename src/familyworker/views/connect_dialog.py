@@ -64,7 +64,7 @@ class ConnectDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Server &address:", self.server_edit)
-        form.addRow("Enrolment &code:", self.code_edit)
+        form.addRow("&Enrolment code:", self.code_edit)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.offline_button)

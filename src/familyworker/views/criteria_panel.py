@@ -72,7 +72,7 @@ class CriteriaPanel(QGroupBox):
             grid.addWidget(evidence, number, 1)
             grid.addWidget(identified, number, 2)
             self.rows[criterion.key] = CriterionRow(check, evidence, identified)
-        self.save_button = QPushButton("Save c&riteria")
+        self.save_button = QPushButton("Save &criteria")
         self.save_button.setObjectName("save_criteria_button")
         self.save_button.setAccessibleName("Save criteria and evidence")
         self.message_label = QLabel("")

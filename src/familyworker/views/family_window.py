@@ -6,7 +6,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,10 +32,13 @@ from familyworker.views.notes_page import NotesPage
 from familyworker.views.outcomes_page import OutcomesPage
 from familyworker.views.plan_page import PlanPage
 from familyworker.views.shortcuts_dialog import ShortcutsDialog
+from familyworker.views.sizing import clamp_to_screen
 from familyworker.views.star_page import StarPage
 from familyworker.views.task_runner import TaskRunner
 
 log = logging.getLogger(__name__)
+
+DEFAULT_SIZE = QSize(1200, 800)
 
 
 def plain_message(error: Exception) -> str:
@@ -98,7 +101,7 @@ class FamilyWindow(QMainWindow):
         layout.addWidget(self.header_label)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
-        self.resize(1200, 800)
+        self.resize(DEFAULT_SIZE)
 
         self._build_menu()
 
@@ -114,7 +117,8 @@ class FamilyWindow(QMainWindow):
         self.reload()
 
     def _build_menu(self) -> None:
-        # "F&ile", not "&File": Alt+F is the notes page's Finalise button.
+        # "F&ile", not "&File": Alt+F is the notes page's Finalise button. Alt+H, W, P, N, O
+        # and V are the tabs: no label or button on a page may use them (test_accessibility).
         menu_bar = self.menuBar()
         menu_bar.setAccessibleName("Family file menu bar")
         file_menu = menu_bar.addMenu("F&ile")
@@ -144,7 +148,7 @@ class FamilyWindow(QMainWindow):
         file_menu.addAction(self.close_action)
         file_menu.addAction(self.quit_action)
         self.file_menu = file_menu
-        help_menu = menu_bar.addMenu("&Help")
+        help_menu = menu_bar.addMenu("H&elp")  # Alt+H is the Household tab
         help_menu.setAccessibleName("Help menu")
         self.shortcuts_action = QAction("&Keyboard shortcuts", self)
         self.shortcuts_action.setShortcut(QKeySequence("F1"))
@@ -474,6 +478,13 @@ class FamilyWindow(QMainWindow):
         self.header_label.clear()
         self.close()
         return kept
+
+    def restore_geometry(self, settings: QSettings) -> None:
+        """The size and place of the last family window closed, kept whole on this screen."""
+        geometry = settings.value("family_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type,unused-ignore]
+            clamp_to_screen(self, DEFAULT_SIZE)
 
     def save_geometry(self, settings: QSettings) -> None:
         settings.setValue("family_window/geometry", self.saveGeometry())

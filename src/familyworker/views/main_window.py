@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,7 @@ from familyworker.domain.family import FamilyStatus
 from familyworker.views.caseload_filter_proxy import CaseloadFilterProxy
 from familyworker.views.caseload_table_model import CaseloadColumn, CaseloadTableModel
 from familyworker.views.shortcuts_dialog import ShortcutsDialog
+from familyworker.views.sizing import clamp_to_screen, fit_columns_to_headers
 
 EMPTY_TEXT = (
     "<h3>No families yet</h3>"
@@ -35,6 +36,7 @@ EMPTY_TEXT = (
     "(<b>File › Add family…</b>, Ctrl+Shift+N). "
     "To try the app with made-up families, run <code>familyworker demo</code>.</p>"
 )
+DEFAULT_SIZE = QSize(1100, 650)
 NO_MATCH_TEXT = "<h3>No families match</h3><p>Clear the search box or the filters.</p>"
 
 
@@ -98,12 +100,10 @@ class MainWindow(QMainWindow):
         self.family_table.setTabKeyNavigation(False)
         header = self.family_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in ((CaseloadColumn.REFERENCE, 100), (CaseloadColumn.HOUSEHOLD, 200),
-                              (CaseloadColumn.STATUS, 90), (CaseloadColumn.LEAD_WORKER, 140),
-                              (CaseloadColumn.LAST_CONTACT, 110), (CaseloadColumn.NEXT_VISIT, 170),
-                              (CaseloadColumn.REVIEW_DUE, 170)):
-            self.family_table.setColumnWidth(column, width)
+        # Reference, household, status, lead worker, last contact, next visit, review due;
+        # never narrower than the header text; the sync column takes what is left.
+        fit_columns_to_headers(self.family_table, header, (100, 200, 90, 140, 110, 170, 170),
+                               stretch=CaseloadColumn.SYNC)
 
         self.empty_label = QLabel(EMPTY_TEXT)
         self.empty_label.setObjectName("empty_label")
@@ -308,8 +308,9 @@ class MainWindow(QMainWindow):
         geometry = settings.value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)  # type: ignore[arg-type,unused-ignore]
+            clamp_to_screen(self, DEFAULT_SIZE)
         else:
-            self.resize(1100, 650)
+            self.resize(DEFAULT_SIZE)
 
     def save_geometry(self, settings: QSettings) -> None:
         settings.setValue("main_window/geometry", self.saveGeometry())

@@ -28,6 +28,7 @@ from familyworker.views.notes_table_model import NotesTableModel
 from familyworker.views.oversight_entries import with_oversight
 from familyworker.views.qt_dates import to_local_qdatetime
 from familyworker.views.record_table_view import record_table_view
+from familyworker.views.sizing import repolish, scrolling, text_box_height
 
 FINAL_BANNER = "Finalised — add an addendum to correct. This note can no longer be edited."
 
@@ -63,7 +64,7 @@ class NotesPage(QWidget):
             self.notes_model, object_name="notes_table",
             accessible_name="Chronology of contact notes", stretch_column=3,
             widths=(130, 130, 60))
-        self.new_button = QPushButton("&New note")
+        self.new_button = QPushButton("New no&te")
         self.new_button.setObjectName("new_button")
         self.new_button.setAccessibleName("New note")
         self.new_button.setToolTip("Ctrl+N")
@@ -119,7 +120,11 @@ class NotesPage(QWidget):
         self.follow_ups_edit.setObjectName("follow_ups_edit")
         self.follow_ups_edit.setAccessibleName("Follow-ups")
         self.follow_ups_edit.setTabChangesFocus(True)
-        self.follow_ups_edit.setMaximumHeight(70)
+        # Heights in lines of the font in use, so a larger font keeps them usable; the form
+        # scrolls rather than squash them (it is in a scroll area).
+        self.narrative_edit.setMinimumHeight(text_box_height(self.narrative_edit, 6))
+        self.follow_ups_edit.setMinimumHeight(text_box_height(self.follow_ups_edit, 3))
+        self.follow_ups_edit.setMaximumHeight(text_box_height(self.follow_ups_edit, 4))
         self.save_button = QPushButton("Save as &draft")
         self.save_button.setObjectName("save_button")
         self.save_button.setAccessibleName("Save as draft")
@@ -135,41 +140,49 @@ class NotesPage(QWidget):
         self.addenda_view.setObjectName("addenda_view")
         self.addenda_view.setAccessibleName("Addenda to this note")
         self.addenda_view.setReadOnly(True)
-        self.addenda_view.setMaximumHeight(80)
+        self.addenda_view.setMinimumHeight(text_box_height(self.addenda_view, 3))
+        self.addenda_view.setMaximumHeight(text_box_height(self.addenda_view, 5))
         self.addendum_edit = QPlainTextEdit()
         self.addendum_edit.setObjectName("addendum_edit")
         self.addendum_edit.setAccessibleName("New addendum")
         self.addendum_edit.setTabChangesFocus(True)
-        self.addendum_edit.setMaximumHeight(60)
-        self.addendum_button = QPushButton("Add add&endum")
+        self.addendum_edit.setMinimumHeight(text_box_height(self.addendum_edit, 3))
+        self.addendum_edit.setMaximumHeight(text_box_height(self.addendum_edit, 4))
+        self.addendum_label = QLabel("&Correction or addition:")
+        self.addendum_label.setObjectName("addendum_label")
+        self.addendum_label.setBuddy(self.addendum_edit)
+        self.addendum_button = QPushButton("Add addend&um")
         self.addendum_button.setObjectName("addendum_button")
         self.addendum_button.setAccessibleName("Add addendum")
         self.addendum_box = QGroupBox("Addenda (corrections and additions)")
         self.addendum_box.setObjectName("addendum_box")
         addendum_layout = QVBoxLayout(self.addendum_box)
         addendum_layout.addWidget(self.addenda_view)
+        addendum_layout.addWidget(self.addendum_label)
         addendum_layout.addWidget(self.addendum_edit)
         addendum_layout.addWidget(self.addendum_button)
 
         form = QFormLayout()
         form.addRow("&Kind:", self.kind_combo)
-        form.addRow("&When:", self.when_edit)
-        form.addRow("D&uration:", self.duration_spin)
-        form.addRow("&Present:", self.present_edit)
+        form.addRow("Date and ti&me:", self.when_edit)
+        form.addRow("Du&ration:", self.duration_spin)
+        form.addRow("Pre&sent:", self.present_edit)
         form.addRow("A&gencies:", self.agencies_edit)
-        form.addRow("What &happened:", self.narrative_edit)
-        form.addRow("Follow-&ups:", self.follow_ups_edit)
+        form.addRow("What h&appened:", self.narrative_edit)
+        form.addRow("Fo&llow-ups:", self.follow_ups_edit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message_label, 1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.finalise_button)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
+        form_widget = QWidget()
+        form_widget.setObjectName("note_form")
+        right_layout = QVBoxLayout(form_widget)
         right_layout.addWidget(self.form_title)
         right_layout.addWidget(self.final_banner)
         right_layout.addLayout(form)
         right_layout.addLayout(buttons)
         right_layout.addWidget(self.addendum_box)
+        right = scrolling(form_widget, "Note form")
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -284,20 +297,24 @@ class NotesPage(QWidget):
     def _set_read_only(self, read_only: bool) -> None:
         """A finalised note must look as fixed as it is: short fields greyed out, the
         narrative kept selectable (to quote in an addendum) but on the window's background."""
-        for widget in (self.kind_combo, self.when_edit, self.duration_spin, self.present_edit,
-                       self.agencies_edit, self.follow_ups_edit):
-            widget.setEnabled(not read_only)
-        for line in (self.present_edit, self.agencies_edit):
-            line.setReadOnly(read_only)
+        # Read-only, not disabled: disabled text is light grey on grey, skipped by Tab and
+        # hard to read aloud. Only the kind (a combo box has no read-only state) is disabled.
+        leaving = self.save_button.hasFocus() or self.finalise_button.hasFocus()
+        self.kind_combo.setEnabled(not read_only)
+        for field in (self.when_edit, self.duration_spin, self.present_edit,
+                      self.agencies_edit, self.narrative_edit, self.follow_ups_edit):
+            field.setReadOnly(read_only)
+            field.setProperty("finalised", read_only)  # for the style sheet
+            repolish(field)
         for text in (self.narrative_edit, self.follow_ups_edit):
-            text.setReadOnly(read_only)
             text.setBackgroundRole(QPalette.ColorRole.Window if read_only
                                    else QPalette.ColorRole.Base)
             text.viewport().setBackgroundRole(text.backgroundRole())
-            text.setProperty("finalised", read_only)  # for the style sheet
         self.final_banner.setVisible(read_only)
         self.save_button.setEnabled(not read_only)
         self.finalise_button.setEnabled(not read_only)
+        if leaving and read_only:  # the pressed button greys out: keep the focus in the note
+            self.narrative_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _fields(self) -> dict[str, Any]:
         when = self.when_edit.dateTime().toSecsSinceEpoch()

@@ -44,7 +44,7 @@ class OversightPanel(QWidget):
         self.detail.setAccessibleName("The selected oversight note")
         self.empty_label = QLabel(EMPTY)
         self.empty_label.setObjectName("oversight_empty_label")
-        self.add_button = QPushButton("Add &oversight note…")
+        self.add_button = QPushButton("&Add oversight note…")
         self.add_button.setObjectName("add_oversight_button")
         self.add_button.setVisible(False)
         self.add_button.clicked.connect(self.add_requested)

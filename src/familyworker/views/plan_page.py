@@ -28,6 +28,7 @@ from familyworker.domain.ids import new_id
 from familyworker.domain.plan import Action, ActionStatus, Goal, Plan
 from familyworker.domain.star import StarTemplate
 from familyworker.services.family_file import FamilyFile
+from familyworker.views.sizing import fit_columns_to_headers
 
 _SECTIONS = (("working_well", "What's working well"),
              ("worried_about", "What we're worried about"),
@@ -100,8 +101,9 @@ class PlanPage(QWidget):
         self.goal_tree.setObjectName("goal_tree")
         self.goal_tree.setAccessibleName("Goals and actions")
         self.goal_tree.setHeaderLabels(["Goal / action", "Star domain / who", "By when", "Status"])
-        self.goal_tree.setColumnWidth(0, 340)
-        self.goal_tree.setColumnWidth(1, 200)
+        self.goal_tree.header().setStretchLastSection(False)
+        fit_columns_to_headers(self.goal_tree, self.goal_tree.header(), (340, 200, 100),
+                               stretch=3)
         self.goal_tree.setMinimumHeight(160)
 
         self.goal_edit = QLineEdit()
@@ -145,7 +147,7 @@ class PlanPage(QWidget):
         self.set_status_button = QPushButton("Set s&tatus of selected action")
         self.set_status_button.setObjectName("set_status_button")
         self.set_status_button.setAccessibleName("Set the status of the selected action")
-        self.remove_button = QPushButton("&Remove selected")
+        self.remove_button = QPushButton("Re&move selected")
         self.remove_button.setObjectName("remove_button")
         self.remove_button.setAccessibleName("Remove the selected goal or action")
 
@@ -156,10 +158,10 @@ class PlanPage(QWidget):
         self.save_button = QPushButton("&Save draft")
         self.save_button.setObjectName("save_button")
         self.save_button.setAccessibleName("Save draft plan")
-        self.agree_button = QPushButton("Agree and start &new version")
+        self.agree_button = QPushButton("Agree an&d start new version")
         self.agree_button.setObjectName("agree_button")
         self.agree_button.setAccessibleName("Agree and start new version")
-        self.print_button = QPushButton("&Print…")
+        self.print_button = QPushButton("P&rint…")
         self.print_button.setObjectName("print_button")
         self.print_button.setAccessibleName("Print the plan")
 
@@ -201,6 +203,8 @@ class PlanPage(QWidget):
         inner_layout.addWidget(goals_box)
         inner_layout.addLayout(bottom)
         scroll = QScrollArea()
+        scroll.setObjectName("plan_scroll")
+        scroll.setAccessibleName("Plan on a page")
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         layout = QVBoxLayout(self)

@@ -3,7 +3,9 @@
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractItemModel
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+from familyworker.views.sizing import fit_columns_to_headers
 
 
 def record_table_view(model: QAbstractItemModel, *, object_name: str, accessible_name: str,
@@ -18,7 +20,6 @@ def record_table_view(model: QAbstractItemModel, *, object_name: str, accessible
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     table.setTabKeyNavigation(False)
-    table.horizontalHeader().setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-    for column, width in enumerate(widths):
-        table.setColumnWidth(column, width)
+    # Columns never narrower than their header ("Flags" read "ag"), at any font size.
+    fit_columns_to_headers(table, table.horizontalHeader(), widths, stretch_column)
     return table

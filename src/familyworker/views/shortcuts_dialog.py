@@ -17,6 +17,7 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("Caseload", "Ctrl+I", "Import a cohort CSV"),
     ("Family file", "Ctrl+N", "New contact note"),
     ("Family file", "Alt+H / Alt+W / Alt+P / Alt+N", "Household, Web Star, Plan, Contact notes"),
+    ("Family file", "Alt+O / Alt+V", "Outcomes, Management oversight (supervisors)"),
     ("Family file", "Ctrl+W", "Close the family file"),
     ("Anywhere", "Ctrl+L", "Lock FamilyWorker now"),
     ("Anywhere", "Tab / Shift+Tab", "Next / previous control"),

@@ -26,6 +26,7 @@ from familyworker.domain.star import (
 from familyworker.services.family_file import FamilyFile
 from familyworker.views.distance_table_model import DistanceTableModel
 from familyworker.views.record_table_view import record_table_view
+from familyworker.views.sizing import scrolling, text_box_height
 from familyworker.views.star_chart_widget import MAX_SERIES, StarChartWidget
 
 
@@ -87,7 +88,7 @@ class StarPage(QWidget):
             button.setObjectName(f"score_{value}_button")
             button.setAccessibleName(f"Score {value}")
             button.setCheckable(True)
-            button.setMinimumWidth(34)
+            button.setProperty("score", True)  # narrower padding (style sheet); never squeezed
             self.score_group.addButton(button, value)
             self.score_buttons.append(button)
             buttons.addWidget(button)
@@ -101,11 +102,12 @@ class StarPage(QWidget):
         self.note_edit.setAccessibleName("Note for this domain")
         self.note_edit.setPlaceholderText("A note for this domain (optional)")
         self.note_edit.setTabChangesFocus(True)
-        self.note_edit.setMaximumHeight(70)
-        self.previous_button = QPushButton("‹ &Previous")
+        self.note_edit.setMinimumHeight(text_box_height(self.note_edit, 3))
+        self.note_edit.setMaximumHeight(text_box_height(self.note_edit, 4))
+        self.previous_button = QPushButton("‹ P&revious")
         self.previous_button.setObjectName("previous_button")
         self.previous_button.setAccessibleName("Previous domain")
-        self.next_button = QPushButton("&Next ›")
+        self.next_button = QPushButton("Ne&xt ›")
         self.next_button.setObjectName("next_button")
         self.next_button.setAccessibleName("Next domain")
         self.words_edit = QPlainTextEdit()
@@ -113,7 +115,8 @@ class StarPage(QWidget):
         self.words_edit.setAccessibleName("The family's own words")
         self.words_edit.setPlaceholderText("The family's own words about this star (optional)")
         self.words_edit.setTabChangesFocus(True)
-        self.words_edit.setMaximumHeight(70)
+        self.words_edit.setMinimumHeight(text_box_height(self.words_edit, 3))
+        self.words_edit.setMaximumHeight(text_box_height(self.words_edit, 4))
         self.progress_label = QLabel("")
         self.progress_label.setObjectName("progress_label")
         self.save_button = QPushButton("&Save this star")
@@ -151,7 +154,7 @@ class StarPage(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(box)
+        splitter.addWidget(scrolling(box, "Score a new star"))
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)

@@ -156,7 +156,7 @@ class TeamController(QObject):
     def add_oversight_tab(self, window: FamilyWindow) -> OversightPanel:
         """The family file's Management oversight tab (read by all; adding for managers)."""
         panel = OversightPanel()
-        window.tabs.addTab(panel, "Management &oversight")
+        window.tabs.addTab(panel, "Management o&versight")
         panel.set_can_add(self.is_manager)
         self._panels.append(panel)
 
