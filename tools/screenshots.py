@@ -2,6 +2,10 @@
 
 Run: xvfb-run -a -s "-screen 0 1280x800x24" python tools/screenshots.py
 (or QT_QPA_PLATFORM=offscreen python tools/screenshots.py). Safe to rerun.
+
+At 1.5x: QT_SCALE_FACTOR=1.5 QT_QPA_PLATFORM=offscreen python tools/screenshots.py --desktop
+writes app-*-150.png (any scale other than 1 adds its percentage to the names); --desktop
+leaves out the screens that need a local sync server (status bar, conflicts, team view).
 """
 
 import os
@@ -24,6 +28,14 @@ from familyworker.store.keys import KDF_FLOOR
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 
+def _scale_suffix() -> str:
+    scale = float(os.environ.get("QT_SCALE_FACTOR") or 1)
+    return "" if scale == 1 else f"-{round(scale * 100)}"
+
+
+SUFFIX = _scale_suffix()
+
+
 def settle(app: QApplication, runner_wait: object) -> None:
     for _ in range(5):
         app.processEvents()
@@ -33,8 +45,8 @@ def settle(app: QApplication, runner_wait: object) -> None:
 
 
 def save(widget: QWidget, name: str) -> None:
-    widget.grab().save(str(OUT / f"app-{name}.png"))
-    print(f"saved docs/screenshots/app-{name}.png")
+    widget.grab().save(str(OUT / f"app-{name}{SUFFIX}.png"))
+    print(f"saved docs/screenshots/app-{name}{SUFFIX}.png")
 
 
 def main() -> int:
@@ -88,8 +100,9 @@ def main() -> int:
         save(connect, "connect")
         controller.lock()
         settle(app, runner)
-        sync_screens(app, Path(tmp))
-        team_screens(app, Path(tmp))
+        if "--desktop" not in sys.argv:
+            sync_screens(app, Path(tmp))
+            team_screens(app, Path(tmp))
     return 0
 
 
