@@ -185,7 +185,10 @@ ODD_VALUES: list[Any] = [
 BAD_ENVELOPES: list[dict[str, Any]] = [
     {"row_id": 5}, {"row_id": ""}, {"row_id": "a b"}, {"row_id": "x" * 65}, {"server_seq": "7"},
     {"server_seq": -1}, {"server_seq": 1.0}, {"server_seq": 2 ** 64}, {"field_hlc": "x"},
-    {"field_hlc": {"*": 5}}, {"field_hlc": {"*": "not a stamp"}}, {"deleted": "yes"},
+    {"field_hlc": {"*": 5}}, {"field_hlc": {"*": "not a stamp"}},
+    {"field_hlc": {"*": "019AE4A9E0C2-0000-laptop"}}, {"field_hlc": {"*": "019ae4a9e0c2-0000-"}},
+    {"field_hlc": {"*": STAMP, "name": "0"}}, {"deleted_hlc": "019ae4a9e0c2-0000"},
+    {"deleted": "yes"},
     {"deleted": 2}, {"deleted_hlc": "not a stamp"}, {"deleted_hlc": 7}, {"data": [1]},
     {"data": None}, {"table": 5},
 ]

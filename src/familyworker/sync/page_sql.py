@@ -49,28 +49,28 @@ _HEX = "[0-9a-f]"
 
 
 def _is_stamp(value: str) -> str:
-    """SQL: ``value`` is a version stamp (set_aside.HLC_PATTERN; the clock parses the newest)."""
-    return (f"({value} GLOB '{_HEX * 12}-{_HEX * 4}-?*' AND substr({value}, 19) NOT GLOB "
-            f"'*[^0-9A-Za-z~-]*' AND length({value}) <= {set_aside.MAX_HLC})")
+    """SQL: ``value`` is a version stamp (set_aside.HLC_PATTERN; GLOB stops at a NUL)."""
+    return f"{value} GLOB '{_HEX * 12}-{_HEX * 4}-?*'"
 
 
 def _within(got: str, limit: int | None) -> str:
-    """SQL: text of at most ``limit`` characters. Its byte length is known without reading it
-    and bounds its length; only longer text is counted (length() stops at a NUL: none is
-    allowed there)."""
+    """SQL: text of at most ``limit`` characters. No text in a row's data is longer than the
+    data's JSONB size (``d_len``, known without reading it), so most values are not read at
+    all; then a value's byte length, also known without counting, bounds its length; only
+    longer text is counted (length() stops at a NUL: none is allowed there)."""
     if limit is None:
         return "1"
-    return (f"(octet_length({got}) <= {limit} OR (length({got}) <= {limit} AND "
-            f"instr({got}, char(0)) = 0))")
+    return (f"(d_len <= {limit} OR octet_length({got}) <= {limit} OR "
+            f"(length({got}) <= {limit} AND instr({got}, char(0)) = 0))")
 
 
-def _is_id(got: str) -> str:
-    """SQL: text that row_schema.ID_PATTERN matches. Hex digits and dashes (a UUID) are found
-    by unhex() at a seventh of GLOB's cost; other ids by the GLOB (which, like length(),
-    stops at a NUL)."""
-    return (f"typeof({got}) = 'text' AND length({got}) BETWEEN 1 AND 64 AND "
-            f"(unhex({got}, '-') IS NOT NULL OR ({got} NOT GLOB '*[^0-9A-Za-z-]*' AND "
-            f"instr({got}, char(0)) = 0))")
+def _is_id(got: str, *, text: bool = False) -> str:
+    """SQL: text that row_schema.ID_PATTERN matches (``text``: known to be text). Hex digits
+    and dashes (a UUID) are found by unhex() at a seventh of GLOB's cost; other ids by the
+    GLOB (which, like length(), stops at a NUL)."""
+    return (("" if text else f"typeof({got}) = 'text' AND ") +
+            f"length({got}) BETWEEN 1 AND 64 AND (unhex({got}, '-') IS NOT NULL OR "
+            f"({got} NOT GLOB '*[^0-9A-Za-z-]*' AND instr({got}, char(0)) = 0))")
 
 
 def _one_of(got: str, choices: tuple[str, ...] | None) -> str:
@@ -91,7 +91,8 @@ def _fits(column: row_schema.Column, got: str, typed: str | None) -> str | None:
         # like one goes to the Python path, which tells them apart.
         text = f"{typed} = 'text'" if typed else (
             f"typeof({got}) = 'text' AND substr({got}, 1, 1) NOT IN ('[', '{{')")
-        return f"{text} AND {_within(got, column.max_length)} AND {_one_of(got, column.choices)}"
+        return " AND ".join(t for t in (text, _within(got, column.max_length),
+                                        _one_of(got, column.choices)) if t != "1")
     if kind == "int" and typed:
         low = row_schema.MIN_INT if column.min_value is None else column.min_value
         high = row_schema.MAX_INT if column.max_value is None else column.max_value
@@ -219,26 +220,26 @@ def _build(dialect: Any, row_type: type[SyncedRow]) -> SqlPlan | None:
             return None
         # A missing field takes its default unless it is required; a JSON null fits only a
         # column that may be empty (where missing and null read alike and the default is
-        # NULL, a NOT NULL column refuses either: the Python path then decides). Written as
-        # conditions of the WHERE clause, where AND and OR stop at the first answer (as the
-        # arguments of a function such as iif() they would be evaluated whole).
-        if is_json:
-            empty = "0" if spec.required else "1"
-            null = "1" if spec.nullable else "0"
-            checks.append(f"(({got} IS NULL AND {empty}) OR ({got} = 'null' AND {null}) OR "
-                          f"({got} != 'null' AND {fits}))")
-        else:
-            if spec.required:
-                empty = f"t{index} IS NOT NULL" if spec.nullable else "0"
-            elif spec.nullable:
-                empty = "1"
-            else:
-                empty = f"t{index} IS NULL" if typed else "0"
-            checks.append(f"(({got} IS NULL AND {empty}) OR ({got} IS NOT NULL AND {fits}))")
+        # NULL, a NOT NULL column refuses either: the Python path then decides). Every ``fits``
+        # is false for NULL. Written as conditions of the WHERE clause, where AND and OR stop
+        # at the first answer (as the arguments of a function such as iif() they would be
+        # evaluated whole).
+        if is_json:  # NULL: missing; 'null': JSON null
+            checks.append("(" + " OR ".join(
+                [f"({got} != 'null' AND {fits})",
+                 *([] if spec.required else [f"{got} IS NULL"]),
+                 *([f"{got} = 'null'"] if spec.nullable else [])]) + ")")
+        elif spec.required:
+            checks.append(f"(t{index} IS NOT NULL AND ({got} IS NULL OR {fits}))"
+                          if spec.nullable else f"({fits})")
+        elif spec.nullable:
+            checks.append(f"({got} IS NULL OR {fits})")
+        else:  # missing: the default; JSON null: refused
+            checks.append(f"(t{index} IS NULL OR {fits})" if typed else f"({fits})")
         names.append(column)
         values.append(expression if missing == "NULL" else
                       f"iif({present}, {expression}, {missing})")
-    reads += ["json_type(d) AS d_t",
+    reads += ["octet_length(d) AS d_len",
               "value ->> '$.row_id' AS row_id", "json_type(value, '$.row_id') AS row_id_t",
               "value ->> '$.server_seq' AS seq", "json_type(value, '$.server_seq') AS seq_t",
               "json(value -> '$.field_hlc') AS stamps",
@@ -249,9 +250,10 @@ def _build(dialect: Any, row_type: type[SyncedRow]) -> SqlPlan | None:
                # The moment it is written, as datetime.now(UTC) would be stored.
                "iif(gone, strftime('%Y-%m-%d %H:%M:%f', 'now') || '000', NULL)",
                "iif(gone, gone_hlc, NULL)"]
-    # The envelope as set_aside.envelope_problem wants it (the stamps are checked with the
-    # page's facts).
-    checks += ["d_t = 'object'", "row_id_t = 'text'", _is_id("row_id"), "seq_t = 'integer'",
+    # The envelope as set_aside.envelope_problem wants it; the stamps are checked with the
+    # page's facts (page_facts), and a data value that is not an object fails every required
+    # column.
+    checks += ["row_id_t = 'text'", _is_id("row_id", text=True), "seq_t = 'integer'",
                "typeof(seq) = 'integer'", "seq >= 0", "stamps_t = 'object'",
                "(gone IS NULL OR (typeof(gone) = 'integer' AND gone IN (0, 1)))"]
     return SqlPlan(
@@ -297,11 +299,13 @@ def page_facts(raw: Any, page: bytes) -> tuple[bytes, PageFacts]:
     tables = dict(raw.execute(
         "SELECT value ->> '$.table', count(*) FROM jsonb_each(:p, '$.rows') GROUP BY 1",
         {"p": blob}).fetchall())
+    # (CASE stops at the first failing test, as a WHERE clause does.)
     newest, odd = raw.execute(
-        f"SELECT max(m), total(odd) FROM (SELECT max(s.value) AS m, total(NOT "
-        f"{_is_stamp('s.value')}) AS odd FROM jsonb_each(:p, '$.rows') AS r, "
-        f"jsonb_each(r.value, '$.field_hlc') AS s UNION ALL SELECT max(h), total(h IS NOT NULL "
-        f"AND NOT {_is_stamp('h')}) FROM (SELECT value ->> '$.deleted_hlc' AS h "
+        f"SELECT max(m), total(odd) FROM (SELECT max(s.value) AS m, total(CASE WHEN "
+        f"s.type = 'text' AND {_is_stamp('s.value')} THEN 0 ELSE 1 END) AS odd "
+        f"FROM jsonb_each(:p, '$.rows') AS r, jsonb_each(r.value, '$.field_hlc') AS s "
+        f"UNION ALL SELECT max(h), total(CASE WHEN h IS NULL OR {_is_stamp('h')} THEN 0 "
+        f"ELSE 1 END) FROM (SELECT value ->> '$.deleted_hlc' AS h "
         f"FROM jsonb_each(:p, '$.rows')))", {"p": blob}).fetchone()
     scope = head[3]
     return blob, PageFacts(rows=int(head[0] or 0), next_cursor=int(head[1]),

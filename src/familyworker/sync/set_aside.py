@@ -24,9 +24,10 @@ from familyworker.sync import row_schema
 from familyworker.sync.row_schema import RowProblem
 
 TABLE = "sync_set_aside"
-# protocol.Hlc: "<12 hex ms>-<4 hex counter>-<device id>"; the clock parses the newest one.
-HLC_PATTERN = re.compile(r"[0-9a-f]{12}-[0-9a-f]{4}-[0-9A-Za-z~-]+")
-MAX_HLC = 100
+# A version stamp as a pull needs it: "<12 hex ms>-<4 hex counter>-<device>" (protocol.Hlc,
+# whose device part is narrower): changes are ordered by comparing stamps as text, and the
+# clock parses the newest.
+HLC_PATTERN = re.compile(r"[0-9a-f]{12}-[0-9a-f]{4}-.+", re.DOTALL)
 
 
 @cache
@@ -44,7 +45,7 @@ def current_version() -> tuple[str, int]:
 
 
 def is_stamp(value: Any) -> bool:
-    return type(value) is str and len(value) <= MAX_HLC and HLC_PATTERN.fullmatch(value) is not None
+    return type(value) is str and HLC_PATTERN.fullmatch(value) is not None
 
 
 def envelope_problem(item: Any) -> RowProblem | None:
