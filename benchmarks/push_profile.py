@@ -67,8 +67,11 @@ def main() -> None:
             actor = Actor(device_id=device, worker_id=worker, role="worker", team_id=team)
             settings = ServerSettings(data_dir=tmp)
             stamp = f'"client_time":"{datetime.now(UTC).isoformat()}"'.encode()
+            # The caseload names this server's worker and team, as a real device's does.
             bodies = [b.replace(b'"device_id":"d"', f'"device_id":"{device}"'.encode())
-                      .replace(b'"client_time":""', stamp) for b in raw]
+                      .replace(b'"client_time":""', stamp)
+                      .replace(b'"lead"', f'"{worker}"'.encode())
+                      .replace(b'"team"', f'"{team}"'.encode()) for b in raw]
             gc.collect()
             profiler: Any = None
             if "--prof" in sys.argv:

@@ -18,8 +18,8 @@ from familyworker_server.errors import ApiError
 
 MAX_ITEMS = 1_000  # in one list or dict value
 _CONTAINERS = frozenset({list, dict})
-# Inline kinds; OTHER goes to row_schema.value_problem.
-TEXT, ID, DATE, OTHER = range(4)
+# Inline kinds; OTHER goes to row_schema.value_problem. LIST: a column an empty list fits.
+TEXT, ID, DATE, LIST, OTHER = range(5)
 _KNOWN_DATES_MAX = 50_000  # valid date strings remembered (a caseload has a few thousand)
 _known_dates: set[str] = set()
 
@@ -45,6 +45,8 @@ def _specs(max_chars: int) -> dict[str, Spec]:
                     kind = ID
                 elif column.type == "date" and max_chars >= 10:
                     kind = DATE
+                elif column.type in ("text_list", "star_scores", "json"):
+                    kind = LIST
                 choices = frozenset(column.choices) if column.choices is not None else None
                 spec[column.name] = (kind, limit, choices, column)
             found[table.name] = spec
@@ -99,7 +101,10 @@ def screen(request: PushRequest, max_chars: int) -> list[bool]:
                             continue
                     elif code == DATE and _date_fits(column, value):
                         continue
-                elif value is None and entry[3].nullable:
+                elif value is None:
+                    if entry[3].nullable:
+                        continue
+                elif kind is list and not value and entry[0] == LIST:
                     continue
             # Not shown fine by the inline tests: the length guard, then the declaration.
             if (kind is str and len(value) > max_chars) or \
