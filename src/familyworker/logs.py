@@ -44,8 +44,15 @@ class _CaseloadLog(RotatingFileHandler):
         if self.stream is None:
             if not self.data_dir.is_dir():
                 return
-            (self.data_dir / LOG_DIR).mkdir(mode=0o700, exist_ok=True)
+            try:
+                (self.data_dir / LOG_DIR).mkdir(mode=0o700, exist_ok=True)
+            except OSError:
+                return
         super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        """A log file that cannot be written says nothing (logging's default prints a
+        traceback on the terminal)."""
 
 
 def _terminals(root: logging.Logger) -> list[logging.Handler]:
