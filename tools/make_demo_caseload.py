@@ -510,6 +510,274 @@ DURATIONS = {"home-visit": (45, 120), "phone": (5, 30), "text-email": (5, 10),
              "school": (30, 60), "multi-agency-meeting": (60, 90), "office": (30, 60)}
 
 
+# --------------------------------------------------------------------------- story fit
+
+# What a sentence says about a child must suit that child's age on the day it is dated. A
+# sentence naming a child ({child}) applies every matching band to that child; a sentence naming
+# none needs some child of the household in each band it matches (the under-fives' services
+# also fit an expectant parent). Bands are in years, the upper end exclusive.
+SETTING = "school or nursery"  # any child from two: read as one phrase
+CHILD_RULES = [(re.compile(pattern, re.IGNORECASE), lo, hi, expectant_ok)
+               for pattern, lo, hi, expectant_ok in [
+    (r"2-year check|nursery place|hours nursery|\bnursery\b|key person|napping", 2, 5, False),
+    (r"health visit|weight and development|toddler|crèche|stair gate", 0, 5, True),
+    (r"\bSETTING\b", 2, 18, False),
+    (r"school|attendance|suspension|timetable|SENCo|teacher|breakfast club|ELSA|at break"
+     r"|half term|in every day|Walk \{child\} in|late most mornings|often late"
+     r"|behind with reading|certificate|refused to go in|refusing school|packing bags"
+     r"|bags packed|school bags", 4, 18, False),
+    (r"curfew|head of year|out late|11pm|agreed time|home on time|where they (?:are|had been)"
+     r"|reported missing|missing episodes|older young people|community resolution|youth club"
+     r"|self-harm|overnight", 10, 18, False),
+    (r"phone use|their phone|phone locations|phones off|consoles|gaming|safe online", 9, 18,
+     False),
+    (r"argument|hardly speaking|time out|football|boxing|holiday club|CAMHS", 5, 18, False),
+    (r"\{child\} (?:said|talked|drew|chose|did not want to talk|showed me|agreed|was not keen"
+     r"|uses|gets very anxious)|feelings cards|worry box|talk to about|worries|board game"
+     r"|anxious|cooked together|bunk beds|happier now|help they need with learning",
+     3, 18, False),
+    (r"\{child\}'s behaviour|asthma", 1, 18, False),
+    (r"babbling", 0, 2, False),
+]]
+PLURAL = re.compile(r"(?<!\w)(?:children|kids)(?!'s [Cc]entre)\b", re.IGNORECASE)
+EXPECTING = re.compile(r"midwife|antenatal|expecting a baby|ready for the baby|baby bank",
+                       re.IGNORECASE)
+UNBORN_OK = re.compile(r"better start|ready for the baby")
+ESOL = re.compile(r"ESOL|English")
+NAN_NEARBY = re.compile(r"lives close by|Ask Nan|Nan helps")
+SEPARATED = re.compile(r"Parents separated|contact arrangements|Contact handovers")
+GRANDPARENTS = ("Nan", "Grandmother")
+FAMILIAR_ENGLISH = {"english", "irish", "scottish-welsh", "caribbean"}
+
+# Alternatives for when the generated sentence does not fit the household; they are only ever
+# chosen by the story's own random generator, so the demo's shape (families, dates, counts)
+# stays what the main generator drew.
+CRITERION_ALT = {
+    "early-years": ["Expecting a baby and not yet booked in with the midwife.",
+                    "{child}'s development checks are overdue; the health visitor cannot get in."],
+    "education": ["School report {child} is often late and missing most Mondays."],
+    "relationships": ["{adult} says she cannot manage {child}'s behaviour at home.",
+                      "Parents separated; contact arrangements cause ongoing conflict."],
+    "domestic-abuse": ["Police notification of a domestic incident at the home.",
+                       "{adult} disclosed past domestic abuse from ex-partner; ex still makes contact."],
+    "housing": ["Overcrowded flat with damp in every room.",
+                "Rent arrears of £{money} and a notice seeking possession."],
+    "health": ["{adult} has low mood and anxiety; on a waiting list for talking therapy."],
+    "safe-from-abuse": ["Stepped down from a child in need plan; support still needed."],
+    "crime": ["Anti-social behaviour complaints from neighbours about the family."],
+}
+OUTCOME_ALT = {
+    "education": "School confirm attendance above 92% for two full terms.",
+    "early-years": "Health visitor confirms the development checks are done and on track.",
+    "safe-from-abuse": "No missing episodes or police reports for six months.",
+}
+DOMAIN_NOTES_ALT = {
+    "health": (["{child}'s immunisations are behind."], ["{child} is growing well."]),
+    "feelings": (["{adult} has felt low since {child} was born."],
+                 ["{adult} is enjoying {child} more."]),
+    "safety": (["No stair gate and {child} is into everything."], ["Stair gate fitted."]),
+    "relationships": (["{adult} finds it hard to play with {child}."],
+                      ["{adult} and {child} love bath time together."]),
+    "routines": (["No set bedtime for {child} yet.", "Mornings are a rush and everyone is tired."],
+                 ["Bath, book and bed is working.", "Mornings are calmer."]),
+    "learning": (["{adult} is not sure how to help {child} learn through play."],
+                 ["{child} loves rhyme time at the library."]),
+    "community": (["{adult} does not know anyone nearby."], ["Goes to Stay and Play most weeks."]),
+}
+TOPIC_ALT = {
+    "health": ["{child}'s immunisations are now up to date.",
+               "{adult} said {child} is eating well and growing."],
+    "feelings": ["{adult} said she is tired but enjoying {child} more since the new routine."],
+    "safety": ["We talked about stair gates and keeping medicines out of reach.",
+               "{adult} has put the medicines in a locked box since the last visit."],
+    "relationships": ["{adult} and {child} were playing on the floor when I arrived and both "
+                      "were laughing.", "{adult} said she and {child} have had a calmer week."],
+    "routines": ["Bath, book and bed by 7pm is working most nights, says {adult}.",
+                 "{child} is napping after lunch every day now."],
+    "learning": ["{adult} is reading to {child} at bedtime most nights.",
+                 "{child} has started at nursery two mornings a week and is settling."],
+    "community": ["{adult} took {child} to Stay and Play at the children's centre.",
+                  "{adult} has joined the library so {child} can go to rhyme time."],
+}
+VOICE_ALT = ["{child} brought me a book and sat with {adult} while we talked.",
+             "{child} was babbling and smiling at {adult} throughout."]
+OPENERS_ALT = {
+    "school": ["Visit to {child}'s nursery to see how they are settling.",
+               "Met {child}'s key person at nursery with {adult}."],
+    "home-visit": ["Home visit; {adult} and {child} were in."],
+    "text-email": ["{adult} texted to say the appointment letter has come."],
+    "multi-agency-meeting": ["Team Around the Family meeting at the family hub."],
+}
+CLOSERS_ALT = ["I will ring {adult} before the next visit."]
+INTRO_ALT = ["{adult} said the main worries are money and feeling on her own."]
+FOLLOW_UPS_ALT = ["Ring {adult} on Friday.", ""]
+ADDENDA_ALT = ["Addition: {adult} rang later to say the form has been sent."]
+STAR_WORDS_ALT = ["We're not there yet but it feels different."]
+PLAN_WORDS_ALT = ["We want a calmer house where everyone feels safe.",
+                  "I want {child} to have a better start than I had."]
+GOALS_ALT = {
+    "safety": [("Everyone at home is safe and knows the safety plan.",
+                [("Make a safety plan together and put it up at home", "{worker} (family worker)"),
+                 ("Fit a video doorbell", "Housing association"),
+                 ("Keep medicines and cleaning things locked away", "{adult}")])],
+    "routines": [("{child} has a calm bedtime and a regular day.",
+                  [("Bath, book and bed by 7pm", "{adult}"),
+                   ("Use the sleep tips from the health visitor", "{adult}"),
+                   ("Check in on how bedtime is going", "{worker} (family worker)")]),
+                 ("Mornings are calm and we get to appointments on time.",
+                  [("Set two alarms and a visual timetable", "{adult}"),
+                   ("Get things ready the night before", "{adult}")])],
+    "learning": [("{child} plays, chats and is growing well.",
+                  [("Go to Stay and Play at the children's centre", "{adult}"),
+                   ("Book {child}'s development check", "Health visiting"),
+                   ("Share picture books at bedtime", "{adult}")]),
+                 ("We are ready for the baby.",
+                  [("Go to every antenatal appointment", "{adult}"),
+                   ("Get the baby's things from the baby bank", "{worker} (family worker)")])],
+    "community": [("{adult} has people around her to turn to.",
+                   [("Go to the Thursday parent group", "{adult}"),
+                    ("Ask the family hub about local groups", "{worker} (family worker)")])],
+    "relationships": [("We have fewer rows and sort things out calmly.",
+                       [("Go to the Family Links course on Tuesdays", "{adult}")])],
+}
+WORKING_WELL_ALT = {"learning": ["{adult} reads with {child} most days."],
+                    "community": ["Nan is a big help."],
+                    "relationships": ["The family have fun together at the park."]}
+WORRIED_ABOUT_ALT = {"feelings": ["{adult} feels low most days."],
+                     "safety": ["{adult} worries about keeping everyone safe at home."],
+                     "routines": ["There is no routine at home and everyone is tired."],
+                     "learning": ["We are not sure {child} has enough chances to play and learn."]}
+NEEDS_TO_HAPPEN_ALT = {"feelings": ["{adult} to get talking therapy."],
+                       "learning": ["{child} to get help to play, talk and learn."],
+                       "routines": ["A simple routine for mornings and bedtimes."]}
+AGENCY_AGES = {"Health visiting": (0, 5), "School nurse": (5, 18), "Youth offending service": (10, 18),
+               "CAMHS": (5, 18), "Educational psychology": (2, 18)}
+
+
+class Story:
+    """Makes each sentence fit the household it is about, using its own random generator."""
+
+    def __init__(self, rng: random.Random, members: list[dict], expectant: bool,
+                 esol: bool) -> None:
+        self.rng = rng
+        self.children = [m for m in members if m["relationship"] in ("Son", "Daughter")]
+        self.expectant = expectant
+        self.esol = esol
+        self.grandparent_at_home = any(m["relationship"] in GRANDPARENTS for m in members)
+        self.both_parents = {"Mum", "Dad"} <= {m["relationship"] for m in members}
+        self.last_child: dict | None = None
+
+    @staticmethod
+    def age(child: dict, day: int) -> float:
+        return (day - child["date_of_birth"]) / 365.25
+
+    def has_child(self, lo: float, hi: float, days: tuple[int, ...]) -> bool:
+        return any(all(lo <= self.age(c, d) < hi for d in days) for c in self.children)
+
+    def _family_fits(self, text: str, days: tuple[int, ...]) -> bool:
+        if PLURAL.search(text) and not all(
+                sum(self.age(c, d) >= 0 for c in self.children) >= 2 for d in days):
+            return False
+        if EXPECTING.search(text) and not self.expectant:
+            return False
+        if ESOL.search(text) and not self.esol:
+            return False
+        if SEPARATED.search(text) and self.both_parents:
+            return False
+        return not (NAN_NEARBY.search(text) and self.grandparent_at_home)
+
+    def resolve(self, texts: list[str], days: tuple[int, ...],
+                prefer: dict | None = None) -> list[str] | None:
+        """`texts` with {child} replaced by a child who fits them all, or None if none does."""
+        joined = " ".join(texts).replace(SETTING, "SETTING")
+        if not self._family_fits(joined, days):
+            return None
+        rules = [(lo, hi, ok) for pattern, lo, hi, ok in CHILD_RULES if pattern.search(joined)]
+        self.last_child = None
+        if "{child}" not in joined:
+            if all(self.has_child(lo, hi, days) or (ok and self.expectant)
+                   for lo, hi, ok in rules):
+                return texts
+            return None
+        bands = [(lo, hi) for lo, hi, _ok in rules] + [(0, 18)]
+        fitting = [c for c in self.children
+                   if all(lo <= self.age(c, d) < hi for lo, hi in bands for d in days)]
+        if not fitting:
+            if not self.children and self.expectant and UNBORN_OK.search(joined) and not rules:
+                return [t.replace("{child}", "the baby") for t in texts]
+            return None
+        child = prefer if prefer in fitting else self.rng.choice(fitting)
+        self.last_child = child
+        return [t.replace("{child}", first_name(child)) for t in texts]
+
+    def fit(self, template: str, alternatives: list[str] | tuple[str, ...] = (), *,
+            days: tuple[int, ...],
+            prefer: dict | None = None, avoid: set[str] | frozenset[str] = frozenset(),
+            fallback: str = "") -> str:
+        """`template` naming a child who fits; else another of `alternatives` that fits (not in
+        `avoid` if possible); else `fallback`."""
+        done = self.resolve([template], days, prefer)
+        if done is not None:
+            return done[0]
+        others = [a for a in dict.fromkeys(alternatives) if a != template]
+        self.rng.shuffle(others)
+        others.sort(key=lambda a: a in avoid)  # stable: fresh ones first, in shuffled order
+        for other in others:
+            done = self.resolve([other], days, prefer)
+            if done is not None:
+                return done[0]
+        self.last_child = None
+        done = self.resolve([fallback], days, prefer)
+        return done[0] if done is not None else ""
+
+    def goal(self, domain: str, text: str, actions: list, picked: list,
+             days: tuple[int, ...]) -> tuple[str, list[tuple[str, str] | None]]:
+        """The goal, or another of its domain that fits; one action (or None) per picked."""
+        options = [(text, actions)] + [g for g in GOALS[domain] if g[0] != text]
+        alternatives = options[1:] + GOALS_ALT.get(domain, [])
+        self.rng.shuffle(alternatives)
+        for goal_text, goal_actions in [options[0], *alternatives]:
+            done = self.resolve([goal_text], days)
+            if done is None:
+                continue
+            child = self.last_child
+            chosen = picked if goal_text == text else self.rng.sample(
+                goal_actions, min(len(picked), len(goal_actions)))
+            spare = [a for a in goal_actions if a not in chosen]
+            result: list[tuple[str, str] | None] = []
+            for what, who in chosen:
+                fitted = self.resolve([what, who], days, child)
+                while fitted is None and spare:
+                    what, who = spare.pop(self.rng.randrange(len(spare)))
+                    fitted = self.resolve([what, who], days, child)
+                result.append((fitted[0], fitted[1]) if fitted else None)
+            if any(result):
+                result += [None] * (len(picked) - len(result))
+                return done[0], result
+        return ("We agree the next steps together.",
+                [("Talk it through at the next visit", "{worker} (family worker)")]
+                + [None] * (len(picked) - 1))
+
+    def agencies(self, chosen: list[int], day: int) -> list[int]:
+        """Swap an agency that has no one of its age group here for one that has."""
+
+        def suits(i: int) -> bool:
+            band = AGENCY_AGES.get(AGENCIES[i][0])
+            if band is None:
+                return True
+            return self.has_child(band[0], band[1], (day,)) or (
+                band[0] == 0 and self.expectant)
+
+        result = []
+        for i in chosen:
+            if not suits(i):
+                spare = [j for j in range(len(AGENCIES))
+                         if suits(j) and j not in chosen and j not in result]
+                i = self.rng.choice(spare)
+            result.append(i)
+        return result
+
+
 # --------------------------------------------------------------------------- helpers
 
 class Filler:
@@ -705,6 +973,10 @@ def make_family(rng: random.Random, index: int, plan: dict, used_surnames: set[s
     adult_name = first_name(lead)
     male = lead["relationship"] == "Dad"
     fill = Filler(rng, adult_name, child_name, worker, household, male)
+    # Fitting sentences to the household draws from its own generator: the main one draws
+    # exactly what it always did, so families, dates and counts stay as they were.
+    story = Story(random.Random(f"story-{index}"), members, plan["expectant"],
+                  heritage not in FAMILIAR_ENGLISH)
 
     locality = rng.choice(list(LOCALITIES))
     address = f"{rng.randint(1, 140)} {rng.choice(STREETS)}, {locality}, Northfield"
@@ -737,9 +1009,9 @@ def make_family(rng: random.Random, index: int, plan: dict, used_surnames: set[s
     criteria = []
     for key in keys:
         template = rng.choice(CRITERION_EVIDENCE[key])
-        if "{child}" in template and not children:
-            template = CRITERION_EVIDENCE[key][0] if "{child}" not in CRITERION_EVIDENCE[key][0] \
-                else "Identified at referral; see referral form."
+        template = story.fit(template, CRITERION_EVIDENCE[key] + CRITERION_ALT.get(key, []),
+                             days=(referred_on, referred_on + 10),
+                             fallback="Identified at referral; see referral form.")
         criteria.append({"key": key, "evidence": fill(template),
                          "identified_on": referred_on + rng.randint(0, 10)})
     weak = {d for k in keys for d in CRITERION_TO_DOMAINS[k][:2]}
@@ -762,7 +1034,7 @@ def make_family(rng: random.Random, index: int, plan: dict, used_surnames: set[s
             break
         if i not in chosen_agencies and rng.random() < 0.7:
             chosen_agencies.append(i)
-    for i in chosen_agencies:
+    for i in story.agencies(chosen_agencies, end):
         name, role, contact = AGENCIES[i]
         from_date = referred_on - rng.randint(0, 200)
         to_date = None
@@ -786,10 +1058,17 @@ def make_family(rng: random.Random, index: int, plan: dict, used_surnames: set[s
             note = ""
             if rng.random() < 0.3:
                 low, high = DOMAIN_NOTES[d]
-                note = fill(rng.choice(low if score <= 5 else high))
+                options = low if score <= 5 else high
+                alt_low, alt_high = DOMAIN_NOTES_ALT.get(d, ([], []))
+                note = fill(story.fit(rng.choice(options),
+                                      options + (alt_low if score <= 5 else alt_high),
+                                      days=(day,)))
             entry[d] = [score, note] if note else [score]
         stars.append({"assessed_on": day, "person": None, "completed_by": worker_key,
-                      "scores": entry, "family_words": fill(rng.choice(STAR_FAMILY_WORDS))
+                      "scores": entry,
+                      "family_words": fill(story.fit(rng.choice(STAR_FAMILY_WORDS),
+                                                     STAR_FAMILY_WORDS + STAR_WORDS_ALT,
+                                                     days=(day,)))
                       if rng.random() < 0.8 else ""})
     teen = next((c for c in children if 12 * YEAR <= -c["date_of_birth"] < 18 * YEAR), None)
     if teen and len(stars) < 4 and rng.random() < 0.35:
@@ -830,13 +1109,16 @@ def make_family(rng: random.Random, index: int, plan: dict, used_surnames: set[s
         n_goals = rng.randint(2, 4)
         goal_domains = ranked[:n_goals]
         goals = []
+        plan_days = (agreed_on if agreed_on is not None else -1,)
         for d in goal_domains:
             text, actions = rng.choice(GOALS[d])
             k = rng.randint(1, min(3, len(actions)))
             picked = rng.sample(actions, k)
+            text, fitted = story.goal(d, text, actions, picked, plan_days)
             acts = []
             base_day = agreed_on if agreed_on is not None else -rng.randint(1, 5)
-            for what, who in picked:
+            for (what, who), fit in zip(picked, fitted, strict=True):
+                what, who = fit or (what, who)
                 by_when = base_day + rng.choice([7, 14, 21, 28, 42, 56]) if rng.random() < 0.85 else None
                 if not is_latest:
                     st = rng.choices(["done", "dropped", "in-progress"], weights=[7, 1, 1])[0]
@@ -850,16 +1132,27 @@ def make_family(rng: random.Random, index: int, plan: dict, used_surnames: set[s
                 else:
                     st = rng.choice(["not-started", "in-progress", "in-progress"])
                 who_text = fill(who).strip() or worker_label
-                acts.append({"what": fill(what), "who": who_text, "by_when": by_when, "status": st})
+                act = {"what": fill(what), "who": who_text, "by_when": by_when, "status": st}
+                if fit:
+                    acts.append(act)
             goals.append({"text": fill(text), "star_domain": d, "actions": acts})
-        working = [WORKING_WELL[d] for d in ranked[::-1][:2]]
-        worried = [WORRIED_ABOUT[d] for d in goal_domains[:2]]
-        needs = [NEEDS_TO_HAPPEN[d] for d in goal_domains[:3]]
+
+        def fitted_texts(texts: dict[str, str], alternatives: dict[str, list[str]],
+                         domains: list[str], days: tuple[int, ...]) -> str:
+            parts = [story.fit(texts[d], alternatives.get(d, []), days=days)
+                     for d in domains]
+            return " ".join(p for p in parts if p)
+
+        working = fitted_texts(WORKING_WELL, WORKING_WELL_ALT, ranked[::-1][:2], plan_days)
+        worried = fitted_texts(WORRIED_ABOUT, WORRIED_ABOUT_ALT, goal_domains[:2], plan_days)
+        needs = fitted_texts(NEEDS_TO_HAPPEN, NEEDS_TO_HAPPEN_ALT, goal_domains[:3], plan_days)
         plans.append({"version": v, "status": "draft" if agreed_on is None else "agreed",
-                      "working_well": fill(" ".join(working)),
-                      "worried_about": fill(" ".join(worried)),
-                      "needs_to_happen": fill(" ".join(needs)),
-                      "family_words": fill(rng.choice(PLAN_FAMILY_WORDS)),
+                      "working_well": fill(working),
+                      "worried_about": fill(worried),
+                      "needs_to_happen": fill(needs),
+                      "family_words": fill(story.fit(rng.choice(PLAN_FAMILY_WORDS),
+                                                     PLAN_FAMILY_WORDS + PLAN_WORDS_ALT,
+                                                     days=plan_days)),
                       "agreed_on": agreed_on, "review_due": review_due, "goals": goals})
 
     # ---- notes
@@ -906,16 +1199,40 @@ def make_family(rng: random.Random, index: int, plan: dict, used_surnames: set[s
         child = rng.choice(children) if children else None
         cf = Filler(rng, adult_name, first_name(child) if child else child_name, worker,
                     household, male)
+        when = (day,)
+        told: set[str] = set()  # what the story put in this note instead of the main draw
+        opener_child: dict | None = None
+
+        def fitted(template: str, alternatives: list[str], days: tuple[int, ...],
+                   about: dict | None, told: set[str], fallback: str = "") -> str:
+            text = story.fit(template, alternatives, days=days, prefer=about,
+                             avoid=used_sentences | told, fallback=fallback)
+            told.add(text)
+            return text
+
+        # A school visit needs a child at school or nursery; with only a baby it was a home visit.
+        shown_kind = kind
+        if kind == "school" and not story.has_child(2, 18, when):
+            shown_kind = "home-visit"
         if i == 0:
             opener = rng.choice(["Rang {adult} about the referral from {source}.",
                                  "First call to {adult} after the referral from {source}."])
             source = rng.choice(["school", "the health visitor", "the police", "housing",
                                  "the GP", "the Early Help front door"])
-            sentences = [cf(opener, source=source)]
+            openers = [opener.replace("{source}", s)
+                       for s in ("school", "the health visitor", "the police", "housing",
+                                 "the GP", "the Early Help front door")]
+            sentences = [cf(fitted(opener.replace("{source}", source), openers, when, child, told), source=source)]
             picked = sorted(rng.sample(range(len(INTRO_SENTENCES)), rng.randint(2, 3)))
-            sentences += [cf(INTRO_SENTENCES[k]) for k in picked]
+            sentences += [cf(fitted(INTRO_SENTENCES[k], INTRO_SENTENCES + INTRO_ALT, when, child, told))
+                          for k in picked]
         else:
-            sentences = [cf(pick(OPENERS[kind]))]
+            first = pick(OPENERS[kind])
+            if shown_kind != kind:
+                first = story.rng.choice(OPENERS[shown_kind])
+            sentences = [cf(fitted(first, OPENERS[shown_kind] + OPENERS_ALT.get(shown_kind, []),
+                                   when, child, told, fallback="Visit as agreed."))]
+            opener_child = story.last_child
         n_body = 0 if i == 0 else rng.randint(1, 2) if kind in ("phone", "text-email") \
             else rng.randint(2, 4)
         body_pool: list[str] = []
@@ -927,11 +1244,17 @@ def make_family(rng: random.Random, index: int, plan: dict, used_surnames: set[s
             body_pool += VOICE_OF_CHILD
         if kind != "home-visit":  # only a home visit sees the home itself
             body_pool = [s for s in body_pool if not any(m in s for m in IN_PERSON_MARKERS)]
+        alternatives = body_pool + [s for t in topics for s in TOPIC_ALT.get(t, [])]
+        if kind in ("home-visit", "school") and children:
+            alternatives += VOICE_ALT
+        if shown_kind != "home-visit":
+            alternatives = [s for s in alternatives
+                            if not any(m in s for m in IN_PERSON_MARKERS)]
         for _ in range(n_body):
-            sentences.append(cf(pick(body_pool)))
+            sentences.append(cf(fitted(pick(body_pool), alternatives, when, child, told)))
         if i and rng.random() < 0.7:
-            sentences.append(cf(pick(CLOSERS)))
-        narrative = " ".join(dict.fromkeys(sentences[:6]))
+            sentences.append(cf(fitted(pick(CLOSERS), CLOSERS + CLOSERS_ALT, when, child, told)))
+        narrative = " ".join(dict.fromkeys(s for s in sentences[:6] if s))
         present = []
         if kind in ("home-visit", "office", "school", "multi-agency-meeting"):
             present.append(f"{adult_name} ({lead['relationship']})")
@@ -942,25 +1265,39 @@ def make_family(rng: random.Random, index: int, plan: dict, used_surnames: set[s
                 present.append(f"{first_name(child)} ({child['relationship']})")
         else:
             present.append(f"{adult_name} ({lead['relationship']})")
+        if kind == "school":  # the child the school visit was about, if any
+            seen = opener_child if shown_kind == "school" else None
+            present = [p for p in present if p.split(" (")[0] not in
+                       {first_name(c) for c in children}]
+            if seen is not None:
+                present.append(f"{first_name(seen)} ({seen['relationship']})")
+        born = {first_name(m) for m in members if m["date_of_birth"] is None or m["date_of_birth"] <= day}
+        present = [p for p in present if p.split(" (")[0] in born]
         present.append(author_label)
         note_agencies = []
-        if kind == "school":
-            note_agencies.append("School")
+        setting = "School" if story.has_child(4, 18, when) else \
+            "Nursery" if story.has_child(2, 5, when) else None
+        if kind == "school" and shown_kind == "school":
+            note_agencies.append("Nursery" if "nursery" in sentences[0] else "School")
         if kind == "multi-agency-meeting":
-            note_agencies = ["School"] + [a["agency"] for a in agencies]
+            note_agencies = ([setting] if setting else []) + [a["agency"] for a in agencies]
         elif agencies and rng.random() < 0.2:
             note_agencies.append(rng.choice(agencies)["agency"])
         lo, hi = DURATIONS[kind]
         is_last = i == len(days) - 1
         draft = is_last and status != "closed" and rng.random() < 0.25
-        note = {"kind": kind, "occurred_at": [day, time_of_day(rng, kind)], "present": present,
-                "agencies": note_agencies, "narrative": narrative,
+        note = {"kind": shown_kind, "occurred_at": [day, time_of_day(rng, kind)],
+                "present": present, "agencies": note_agencies, "narrative": narrative,
                 "duration_minutes": rng.randrange(lo, hi + 1, 5),
-                "follow_ups": cf(rng.choice(FOLLOW_UPS)), "author": author,
+                "follow_ups": cf(fitted(rng.choice(FOLLOW_UPS), FOLLOW_UPS + FOLLOW_UPS_ALT, when, child,
+                                            told)),
+                "author": author,
                 "status": "draft" if draft else "final", "addenda": []}
         if not draft and day < -2 and rng.random() < 0.1:
             at = min(day + rng.randint(1, 5), -1)
-            note["addenda"].append({"text": cf(rng.choice(ADDENDA)),
+            text = fitted(rng.choice(ADDENDA), ADDENDA + ADDENDA_ALT, (at,), child, told,
+                          fallback="Addition: nothing further.")
+            note["addenda"].append({"text": cf(text),
                                     "written_at": [at, time_of_day(rng, "office")],
                                     "author": author})
         notes.append(note)
@@ -975,8 +1312,10 @@ def make_family(rng: random.Random, index: int, plan: dict, used_surnames: set[s
             text = OUTCOME_EVIDENCE[k]
             if "{child}" in text and not children:
                 continue
-            outcomes.append({"criterion": k, "achieved_on": min(end - rng.randint(1, 40), -1),
-                             "evidence": fill(text)})
+            achieved_on = min(end - rng.randint(1, 40), -1)
+            text = story.fit(text, [OUTCOME_ALT.get(k, "")], days=(achieved_on,),
+                             fallback="Evidence checked and recorded by the lead worker.")
+            outcomes.append({"criterion": k, "achieved_on": achieved_on, "evidence": fill(text)})
 
     if status in ("open", "step-down"):
         gap = 14 if status == "open" else 28
