@@ -27,7 +27,15 @@ def test_demo_sets_up_server_worker_and_supervisor(tmp_path: Path) -> None:
     own = {f["reference"] for f in load_demo_data()["families"] if f["lead_worker"] == "w1"}
     worker = _families(tmp_path / "demo" / "worker-caseload")
     assert {f["reference"] for f in worker} == own
-    # The supervisor's laptop received the worker's families through the server.
-    supervisor = _families(tmp_path / "demo" / "supervisor-caseload")
-    assert {f["reference"] for f in supervisor} == own
     assert all(f["pending_changes"] == 0 for f in worker)
+    # The supervisor's laptop received the whole team's families through the server: the
+    # team view shows a team, not one worker.
+    supervisor = _families(tmp_path / "demo" / "supervisor-caseload")
+    everyone = {f["reference"] for f in load_demo_data()["families"]}
+    assert {f["reference"] for f in supervisor} == everyone
+    leads = {str(f["lead_worker"]) for f in supervisor}
+    assert leads == {"Kerry Ashdown", "Oluwaseun Adebayo-Hart", "Bronagh McKeever"}
+    for key in ("w2", "w3"):
+        colleague = _families(tmp_path / "demo" / "colleagues" / f"{key}-caseload")
+        assert {f["reference"] for f in colleague} == {
+            f["reference"] for f in load_demo_data()["families"] if f["lead_worker"] == key}

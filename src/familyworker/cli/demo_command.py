@@ -15,6 +15,8 @@ from familyworker.store.caseload_store import CaseloadStore
 log = logging.getLogger(__name__)
 
 DEMO_SYNC_MINUTES = 1
+DEMO_WORKER = "w1"  # whose laptop the app opens on
+DEMO_SUPERVISOR = "s1"
 
 
 def register(subparsers: Any) -> None:
@@ -32,8 +34,11 @@ def register(subparsers: Any) -> None:
 def prepare_demo(root: Path, *, with_server: bool) -> tuple[Path, Any]:
     """Build the demo under `root`; returns the worker's caseload folder and the server (or None).
 
-    With a server: the demo team and its workers exist on it, the worker's laptop and the
-    supervisor's laptop are enrolled, and the worker's families are synced up and down.
+    With a server: the demo team and its workers exist on it; the worker's laptop, each
+    colleague's laptop (under `colleagues/`) and the supervisor's laptop are enrolled; each
+    worker's families are loaded on their own laptop and synced up, so the server and the
+    supervisor's team view hold the whole team's caseload while the worker's laptop holds only
+    the worker's own families.
     """
     worker_dir = root / "worker-caseload"
     if not with_server:
@@ -60,8 +65,13 @@ def prepare_demo(root: Path, *, with_server: bool) -> tuple[Path, Any]:
         codes[worker["key"]] = accounts.new_enrolment_code(admin, worker=worker_id)
     admin.dispose()
 
-    for key, folder, own_families in (("w1", worker_dir, True),
-                                      ("s1", root / "supervisor-caseload", False)):
+    laptops = [(worker["key"], worker_dir if worker["key"] == DEMO_WORKER
+                else root / "colleagues" / f"{worker['key']}-caseload", True)
+               for worker in demo["workers"] if worker["role"] == "worker"]
+    # The supervisor syncs last, so the team view opens on everyone's families.
+    laptops += [(worker["key"], root / "supervisor-caseload", False)
+                for worker in demo["workers"] if worker["key"] == DEMO_SUPERVISOR]
+    for key, folder, own_families in laptops:
         store = CaseloadStore.create(folder, DEMO_PASSPHRASE)
         try:
             enrol(store, server_url=server.url, code=codes[key])
