@@ -181,6 +181,9 @@ ODD_VALUES: list[Any] = [
     "2026-12-03T10:48:06+24:00", "2026-12-03T10:48:06-23:59", "2026-12-03T10:48:06+05:60",
     "0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00", "2026-12-03T10:48:06.704+00:00",
     "2026-12-03T10:48:60+00:00", "2026-02-30T10:48:06+00:00",
+    # GLOB and most of SQLite's text functions stop at a NUL; Python does not.
+    "2026-12-03T10:48:06+00:00\u0000x", "2024-01-31\u0000x", "abc\u0000", "fam-1\u0000 x",
+    "home-visit\u0000x", ["young-carer\u0000x"],
 ]
 BAD_ENVELOPES: list[dict[str, Any]] = [
     {"row_id": 5}, {"row_id": ""}, {"row_id": "a b"}, {"row_id": "x" * 65}, {"server_seq": "7"},

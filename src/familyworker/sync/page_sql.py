@@ -67,10 +67,10 @@ def _within(got: str, limit: int | None) -> str:
 def _is_id(got: str, *, text: bool = False) -> str:
     """SQL: text that row_schema.ID_PATTERN matches (``text``: known to be text). Hex digits
     and dashes (a UUID) are found by unhex() at a seventh of GLOB's cost; other ids by the
-    GLOB (which, like length(), stops at a NUL)."""
+    GLOB. Both stop at a NUL: none is allowed."""
     return (("" if text else f"typeof({got}) = 'text' AND ") +
-            f"length({got}) BETWEEN 1 AND 64 AND (unhex({got}, '-') IS NOT NULL OR "
-            f"({got} NOT GLOB '*[^0-9A-Za-z-]*' AND instr({got}, char(0)) = 0))")
+            f"octet_length({got}) BETWEEN 1 AND 64 AND instr({got}, char(0)) = 0 AND "
+            f"(unhex({got}, '-') IS NOT NULL OR {got} NOT GLOB '*[^0-9A-Za-z-]*')")
 
 
 def _one_of(got: str, choices: tuple[str, ...] | None) -> str:
@@ -104,9 +104,11 @@ def _fits(column: row_schema.Column, got: str, typed: str | None) -> str | None:
         return f"typeof({got}) = 'text' AND date({got}) IS {got} AND {got} >= '0001'"
     if kind == "datetime":
         forms = " OR ".join(f"{got} GLOB '{form}'" for form in _DATETIME_GLOBS)
-        # One of the forms, at a time that exists (SQLite, not Python, takes hour 24).
-        return (f"({forms}) AND strftime('%Y-%m-%dT%H:%M:%S', substr({got}, 1, 19)) = "
-                f"substr({got}, 1, 19) AND substr({got}, 12, 2) != '24'")
+        # One of the forms (GLOB stops at a NUL: none is allowed), at a time that exists
+        # (SQLite, not Python, takes hour 24).
+        return (f"({forms}) AND instr({got}, char(0)) = 0 AND "
+                f"strftime('%Y-%m-%dT%H:%M:%S', substr({got}, 1, 19)) = substr({got}, 1, 19) "
+                f"AND substr({got}, 12, 2) != '24'")
     if kind == "text_list":
         limit = column.max_length or row_schema.MAX_TEXT
         choices = "" if column.choices is None else f" OR NOT ({_one_of('value', column.choices)})"
