@@ -90,6 +90,12 @@ def prepare_demo(root: Path, *, with_server: bool) -> tuple[Path, Any]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if not args.no_gui:
+        from familyworker.cli.main import missing_display
+
+        problem = missing_display()
+        if problem:  # say so before building a demo no window can show
+            raise CommandFailed(problem)
     root = Path(args.data_dir) if args.data_dir else Path(
         tempfile.mkdtemp(prefix="familyworker-demo-"))
     if (root / "worker-caseload").exists():

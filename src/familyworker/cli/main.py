@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -57,9 +58,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+NO_DISPLAY = ("FamilyWorker needs a desktop session to open its window; no display was found. "
+              "The command-line tools work without one: try 'familyworker --help'.")
+
+
+def missing_display() -> str | None:
+    """The sentence to show when the app cannot open a window here, before Qt is imported.
+
+    Without a display, Qt on Linux aborts the process with a misleading message about a
+    missing xcb library. QT_QPA_PLATFORM (e.g. offscreen) means the caller chose a platform.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return NO_DISPLAY
+
+
 def _open_app(args: argparse.Namespace) -> int:
     from familyworker.paths import default_data_dir
 
+    problem = missing_display()
+    if problem:
+        sys.stderr.write(problem + "\n")
+        return EXIT_USER_ERROR
     try:
         app = import_module("familyworker.app")
     except ImportError:
