@@ -101,7 +101,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if (root / "worker-caseload").exists():
         raise CommandFailed("That folder already holds a demo; choose an empty folder.")
     worker_dir, server = prepare_demo(root, with_server=not args.no_server)
-    sys.stdout.write(f"Demo caseload ready. Passphrase: {DEMO_PASSPHRASE}\n")
+    sys.stdout.write(f"Demo caseload ready. Passphrase: {DEMO_PASSPHRASE}\n"
+                     f"Demo folder (kept afterwards; delete it when done): {root}\n")
     if server is not None:
         sys.stdout.write(f"Local sync server: {server.url}\n")
     try:
