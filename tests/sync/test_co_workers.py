@@ -26,13 +26,20 @@ def narratives(store: CaseloadStore) -> set[str]:
         return {n.narrative for n in session.exec(select(ContactNoteRow)).all()}
 
 
-def test_a_co_worker_receives_works_on_and_then_loses_the_family(
-        server: Server, tmp_path: Path) -> None:
+def north_team(server: Server, tmp_path: Path) -> tuple[str, str, CaseloadStore, str]:
+    """Ann (lead) with family FAM-CO synced, Bob (worker), Sue (their supervisor):
+    (Bob's id, Sue's id, Ann's laptop, the family id)."""
     team = server.team("North")
     ann, bob = server.worker("Ann", team), server.worker("Bob", team)
     sue = server.worker("Sue", team, role="supervisor")
     ann_laptop = enrolled(server, tmp_path / "ann", ann)
     fid = add_family(ann_laptop, "FAM-CO", "Khan")
+    return bob, sue, ann_laptop, fid
+
+
+def test_a_co_worker_receives_works_on_and_then_loses_the_family(
+        server: Server, tmp_path: Path) -> None:
+    bob, sue, ann_laptop, fid = north_team(server, tmp_path)
     add_note(ann_laptop, fid, "Mum asked for help with the school run.")
     sync(ann_laptop, server)
     bob_laptop = enrolled(server, tmp_path / "bob", bob)
@@ -108,11 +115,7 @@ def test_a_co_worker_cannot_delete_the_family_but_its_lead_can(
     from familyworker.domain.family_deletion import DeletionReason
     from familyworker.services.family_deletion import delete_family
 
-    team = server.team("North")
-    ann, bob = server.worker("Ann", team), server.worker("Bob", team)
-    sue = server.worker("Sue", team, role="supervisor")
-    ann_laptop = enrolled(server, tmp_path / "ann", ann)
-    fid = add_family(ann_laptop, "FAM-CO", "Khan")
+    bob, sue, ann_laptop, fid = north_team(server, tmp_path)
     sync(ann_laptop, server)
     sue_laptop = enrolled(server, tmp_path / "sue", sue)
     sync(sue_laptop, server)

@@ -45,6 +45,7 @@ from familyworker.views.oversight_dialog import OversightDialog
 from familyworker.views.programme_report_dialog import ProgrammeReportDialog
 from familyworker.views.reallocate_dialog import ReallocateDialog
 from familyworker.views.shortcuts_dialog import ShortcutsDialog
+from familyworker.views.style import contrast_ratio
 from familyworker.views.team_view import TeamWindow
 from familyworker.views.thresholds_dialog import ThresholdsDialog
 
@@ -232,18 +233,8 @@ def collisions(window: QWidget) -> list[str]:
 # ----- contrast ----------------------------------------------------------------------------
 
 
-def luminance(colour: QColor) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    return (0.2126 * channel(colour.red()) + 0.7152 * channel(colour.green())
-            + 0.0722 * channel(colour.blue()))
-
-
-def contrast(first: QColor, second: QColor) -> float:
-    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
+# The WCAG 2.2 ratio: the same formula the app's palette is adjusted with.
+contrast = contrast_ratio
 
 
 PALETTE_ROLES = {
