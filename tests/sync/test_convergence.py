@@ -17,7 +17,7 @@ from tests.sync.helpers import Server, add_family, add_note, enrolled, make_serv
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.sync_tables import SyncConflictRow
 from familyworker.store.tables import ContactNoteRow, FamilyRow
-from familyworker.sync.protocol import WHOLE_RECORD
+from familyworker.sync.protocol import ADDED_AFTER_DELETION, WHOLE_RECORD
 from familyworker_server import models
 
 FIELDS = ("household_name", "address")
@@ -63,7 +63,9 @@ def server_values(server: Server) -> tuple[dict[str, dict[str, Any]], set[str],
             data = json.loads(r.data)
             for value in (data["kept_value"], data["other_value"]):
                 if data["field"] == WHOLE_RECORD:
-                    kept.update((data["row_id"], name, v) for name, v in value.items())
+                    # (Records added under a deleted family are named, not valued: a list.)
+                    kept.update((data["row_id"], name, v) for name, v in value.items()
+                                if name != ADDED_AFTER_DELETION)
                 else:
                     kept.add((data["row_id"], data["field"], value))
     return current, deleted, kept
