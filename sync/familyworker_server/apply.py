@@ -355,7 +355,8 @@ class PushApplier:
                 return False
         if table == "family":
             team_id = self.actor.team_id
-            if self.actor.role != "worker" or family_id != op.row_id \
+            # (A new family comes by insert; an update naming one never seen is refused.)
+            if self.actor.role != "worker" or op.kind == "update" or family_id != op.row_id \
                     or family_id in scope.families or fields.get("family_id") != family_id \
                     or fields.get("team_id", _ABSENT) != team_id \
                     or fields.get("lead_worker_id", _ABSENT) != worker:

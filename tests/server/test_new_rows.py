@@ -67,7 +67,9 @@ def scenario(server: Server) -> tuple[dict[str, str], list[Any]]:
         op("person", "p9", None, device, 27, **person),
         op("person", "p10", "f1", device2, 28, **person),
         op("family", "f4", "f4", device, 29, op_kind="update", reference="D",
-           household_name="D", team_id=team, lead_worker_id=ann),
+           household_name="D", family_id="f4", team_id=team, lead_worker_id=ann),
+        op("family", "f5", "f5", device, 30, op_kind="append", reference="E",
+           household_name="E", family_id="f5", team_id=team, lead_worker_id=ann),
     ]
     answer = push(server, token, device, ops)
     assert answer.status_code == 200, answer.text
