@@ -148,12 +148,12 @@ def test_cli_sync_reports_changes_needing_attention(
         assert (item["table"], item["reason"], item["family_id"]) == (
             "contact_note", "forbidden", family)
         status, out, _ = run("sync")
-        assert status == 0 and "1 changes need attention" in out and "forbidden" in out
+        assert status == 0 and "1 change needs attention" in out and "forbidden" in out
         assert SECRET not in out
         status, out, _ = run("attention", "--json")
         assert status == 0 and [c["op_id"] for c in json.loads(out)] == [item["op_id"]]
         status, out, _ = run("attention")
-        assert "1 changes the server refused" in out and SECRET not in out
+        assert "1 change the server refused" in out and SECRET not in out
         status, _, err = run("send-again", "no-such-op")
         assert status != 0 and "no-such-op" in err
         # The supervisor gives the family back; the refused note goes again and lands.

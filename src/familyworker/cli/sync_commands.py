@@ -22,7 +22,7 @@ from familyworker.services.offline_limit import CaseloadWiped
 from familyworker.services.online_unlock import confirm_unlock_code
 from familyworker.services.queries import family_by_reference
 from familyworker.services.sync_outcome import UNEXPECTED_STOP
-from familyworker.services.sync_status import set_aside_sentence
+from familyworker.services.sync_status import count_text, set_aside_sentence
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.unlock_attempts import UnlockAttemptLog
 from familyworker.sync.attention import RejectedChange, needs_attention, retry_rejected
@@ -133,16 +133,19 @@ def cmd_sync(args: argparse.Namespace) -> int:
                     "rows_set_aside": report.rows_set_aside,
                     "needs_attention": [_attention_json(c) for c in attention]})
     else:
-        print(f"Sent {report.pushed} changes, received {report.pulled}; "
-              f"{report.conflicts_found} new conflicts, {report.open_conflicts} to resolve.")
+        found = count_text(report.conflicts_found, "new conflict", "new conflicts")
+        print(f"Sent {count_text(report.pushed, 'change', 'changes')}, received "
+              f"{report.pulled:,}; {found}, {report.open_conflicts:,} to resolve.")
         if report.resynced:
             print(f"{RESYNC_NOTICE} {report.resync_removed} items deleted meanwhile were "
                   "removed from it.")
         if report.rows_set_aside:
             print(set_aside_sentence(report.rows_set_aside))
         if attention:
-            print(f"{len(attention)} changes need attention: the server refused them; they are "
-                  "kept on this device and not sent again.")
+            needs = count_text(len(attention), "change needs", "changes need")
+            print(f"{needs} attention: the server refused "
+                  f"{'it' if len(attention) == 1 else 'them'}; kept on this device and not sent "
+                  "again.")
             _print_attention(attention)
     return EXIT_OK
 
@@ -186,7 +189,8 @@ def cmd_attention(args: argparse.Namespace) -> int:
         print("No refused changes: everything typed on this device was accepted or is waiting "
               "to be sent.")
     else:
-        print(f"{len(attention)} changes the server refused (kept on this device):")
+        print(f"{count_text(len(attention), 'change', 'changes')} the server refused (kept on "
+              "this device):")
         _print_attention(attention)
     return EXIT_OK
 
