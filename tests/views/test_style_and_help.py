@@ -65,3 +65,8 @@ def test_f1_and_ctrl_q_work_in_a_family_window_too(qtbot: QtBot,
     dialog.reject()
     with qtbot.waitSignal(controller.main_window.close_requested, timeout=10_000):
         qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_the_menus_run_file_sync_team_help(controller: AppController) -> None:
+    titles = [action.text() for action in controller.main_window.menuBar().actions()]
+    assert titles == ["&File", "&Sync", "&Team", "&Help"]

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.signed_in_label)
         self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().addPermanentWidget(self.sync_label)
+        self._added_menus: list[tuple[int, QMenu]] = []  # between File and Help
         self._build_actions()
 
         self.search_edit.textChanged.connect(self._on_search)
@@ -196,8 +198,19 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         self._build_help_menu()
 
+    def menu_before_help(self, title: str, order: int) -> QMenu:
+        """A menu another part of the app adds between File and Help, the menus in ``order``
+        whatever order they are added in (File, Sync, Team, Help)."""
+        menu = QMenu(title, self)
+        later = [m for o, m in self._added_menus if o > order]
+        self.menuBar().insertMenu((later[0] if later else self.help_menu).menuAction(), menu)
+        self._added_menus.append((order, menu))
+        self._added_menus.sort(key=lambda pair: pair[0])
+        return menu
+
     def _build_help_menu(self) -> None:
         help_menu = self.menuBar().addMenu("&Help")
+        self.help_menu = help_menu
         self.shortcuts_action = QAction("&Keyboard shortcuts", self)
         self.shortcuts_action.setShortcut(QKeySequence("F1"))
         self.shortcuts_action.triggered.connect(self.show_shortcuts)

@@ -110,7 +110,7 @@ class SyncController(QObject):
 
     def _build_menu(self) -> None:
         window = self.controller.main_window
-        menu = window.menuBar().addMenu("&Sync")
+        menu = window.menu_before_help("&Sync", order=1)
         self.sync_action = QAction("&Sync now", self)
         self.sync_action.setShortcut(QKeySequence("F5"))
         # From any of the app's windows (a family file too), not only the caseload.

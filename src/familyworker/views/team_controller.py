@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow
 
 from familyworker.services.allocation import allocation_choices, reallocate
 from familyworker.services.co_workers import add_co_worker, co_workers, end_co_worker
@@ -19,6 +18,7 @@ from familyworker.services.team_roles import is_manager
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.views.co_workers_dialog import CoWorkersDialog
 from familyworker.views.family_window import FamilyWindow, plain_message
+from familyworker.views.main_window import MainWindow
 from familyworker.views.oversight_dialog import OversightDialog
 from familyworker.views.oversight_panel import OversightPanel
 from familyworker.views.reallocate_dialog import ReallocateDialog
@@ -36,7 +36,7 @@ class TeamController(QObject):
     loaded = Signal()  # the team window shows fresh data
     dialog_opened = Signal(object)  # an oversight or re-allocate dialog, once it is shown
 
-    def __init__(self, runner: TaskRunner, main_window: QMainWindow) -> None:
+    def __init__(self, runner: TaskRunner, main_window: MainWindow) -> None:
         super().__init__(main_window)
         self.runner = runner
         self.store: CaseloadStore | None = None
@@ -46,7 +46,7 @@ class TeamController(QObject):
         self.reallocate_dialog: ReallocateDialog | None = None
         self.co_workers_dialog: CoWorkersDialog | None = None
         self._panels: list[OversightPanel] = []
-        self.menu = main_window.menuBar().addMenu("&Team")
+        self.menu = main_window.menu_before_help("&Team", order=2)
         self.team_action = QAction("&Team view", main_window)
         self.team_action.setObjectName("team_view_action")
         self.team_action.setShortcut(QKeySequence("Ctrl+T"))
