@@ -70,3 +70,19 @@ def test_f1_and_ctrl_q_work_in_a_family_window_too(qtbot: QtBot,
 def test_the_menus_run_file_sync_team_help(controller: AppController) -> None:
     titles = [action.text() for action in controller.main_window.menuBar().actions()]
     assert titles == ["&File", "&Sync", "&Team", "&Help"]
+
+
+def test_window_titles_end_with_the_app_name_once(qtbot: QtBot,
+                                                  controller: AppController) -> None:
+    """Qt appends the display name to a title that does not already end with it: the
+    caseload's "FamilyWorker — Caseload" showed as "FamilyWorker — Caseload — FamilyWorker"."""
+    from .test_app_flows import open_first_family
+
+    unlock(qtbot, controller)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    name = app.applicationDisplayName()
+    family = open_first_family(qtbot, controller)
+    for window in (controller.main_window, family):
+        title = window.windowTitle()
+        assert title.endswith(f" — {name}") and title.count(name) == 1, title

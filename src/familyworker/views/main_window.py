@@ -62,7 +62,8 @@ class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
-        self.setWindowTitle("FamilyWorker — Caseload")
+        # Ends with the display name, so Qt does not append it again ("… — FamilyWorker").
+        self.setWindowTitle("Caseload — FamilyWorker")
         self.setAccessibleName("Caseload")
         self.caseload_model = CaseloadTableModel(self)
         self.proxy = CaseloadFilterProxy(self)
