@@ -250,9 +250,11 @@ def test_server_down_shows_offline_and_loses_nothing(
     window = open_family(qtbot, controller, family_id)
     add_member(qtbot, window, "Sam Smith")
     with qtbot.waitSignal(controller.sync.sync_finished, timeout=15_000):
-        controller.sync.sync_action.trigger()
+        qtbot.keyClick(window, Qt.Key.Key_F5)
     wait_for_status(qtbot, controller, "Offline", "1 change waiting")
     assert 0 < controller.sync.next_sync_in_ms <= 32_000  # looks again in ~30 s (coarse timer)
+    # F5 said in words why nothing was sent (it used to give no feedback at all).
+    assert "cannot be reached" in controller.main_window.statusBar().currentMessage()
     window.close()
     close_down(controller)
     assert outbox_count(data_dir) == 1

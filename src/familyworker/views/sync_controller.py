@@ -77,6 +77,7 @@ class SyncController(QObject):
         self._gate = threading.Lock()  # held by the sync thread for a whole pass
         self._running = False
         self._again = False
+        self._asked = False  # the pass under way was asked for by the worker
         self._done.connect(self._deliver)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -115,7 +116,7 @@ class SyncController(QObject):
         self.sync_action.setShortcut(QKeySequence("F5"))
         # From any of the app's windows (a family file too), not only the caseload.
         self.sync_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.sync_action.triggered.connect(self.sync_now)
+        self.sync_action.triggered.connect(self.sync_now_asked)
         self.connect_action = QAction("&Connect to your organisation…", self)
         self.connect_action.triggered.connect(lambda: self.offer_connect(first_run=False))
         self.conflicts_action = QAction("Con&flicts to resolve…", self)
@@ -246,6 +247,11 @@ class SyncController(QObject):
         self._widget_gone = True
         self._timer.stop()
 
+    def sync_now_asked(self) -> None:
+        """Sync now, asked for by the worker (F5): an offline result is then said in words."""
+        self._asked = True
+        self.sync_now()
+
     def sync_now(self) -> None:
         store = self._current_store()
         if store is None or self.status is None or not self.status.enrolled:
@@ -317,10 +323,14 @@ class SyncController(QObject):
         elif outcome.state is SyncState.OFFLINE:
             self.online = False
             self._schedule(self.offline_retry_ms)
+            if self._asked:
+                window.show_message("The server cannot be reached just now: your changes are "
+                                    "kept on this laptop and will be sent when it can.", 0)
         elif outcome.state is SyncState.REFUSED:
             self.online = True
             window.show_message(outcome.message, 0)
             self._schedule(self._interval_ms())
+        self._asked = False
         self.status_widget.set_online(self.online)
         self.controller.refresh_caseload()  # pending markers and the status both move
         self.refresh_status()
