@@ -193,7 +193,7 @@ def test_supervisor_reviews_the_team_adds_oversight_and_reallocates(
         assert _references(window.changes_table) == ["FAM-1", "FAM-2"]
         assert window.mark_button.isEnabled()
         first = window.changes_model.row_at(0)
-        assert "notes (1)" in first.summary and "star (1)" in first.summary
+        assert "1 note or addendum" in first.summary and "1 Web Star" in first.summary
         window.changes_table.setCurrentIndex(window.changes_model.index(0, 0))
         with qtbot.waitSignal(controller.team.loaded, timeout=10_000):
             window.mark_button.click()

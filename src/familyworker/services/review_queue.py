@@ -47,7 +47,23 @@ class FamilyChanges:
 
     @property
     def summary(self) -> str:
-        return ", ".join(f"{kind} ({count})" for kind, count in self.kinds)
+        """In words: "1 note, 24 plan changes" (it read "notes (1), plan (24)")."""
+        return ", ".join(kind_words(kind, count) for kind, count in self.kinds)
+
+
+# How a supervisor reads each kind, one and many.
+KIND_WORDS: dict[str, tuple[str, str]] = {
+    "details": ("change to the family's details", "changes to the family's details"),
+    "household": ("household change", "household changes"),
+    "star": ("Web Star", "Web Stars"), "plan": ("plan change", "plan changes"),
+    "notes": ("note or addendum", "notes or addenda"), "outcomes": ("outcome", "outcomes"),
+    "oversight": ("oversight entry", "oversight entries"),
+    "conflict": ("conflict to resolve", "conflicts to resolve")}
+
+
+def kind_words(kind: str, count: int) -> str:
+    one, many = KIND_WORDS.get(kind, (f"{kind} change", f"{kind} changes"))
+    return f"{count:,} {one if count == 1 else many}"
 
 
 def changes_since_review(store: CaseloadStore) -> list[FamilyChanges]:
