@@ -260,6 +260,8 @@ def test_write_finalise_note_then_cannot_edit(qtbot: QtBot, controller: AppContr
     with qtbot.waitSignal(window.loaded, timeout=10_000):
         qtbot.mouseClick(page.addendum_button, LEFT)
     assert "Correction: Matei was at school." in page.addenda_view.toPlainText()
+    written_by = window.file.author_name(controller.store.worker_id) if window.file else ""
+    assert f", {written_by}: Correction: Matei" in page.addenda_view.toPlainText()
     page.kind_filter_combo.setCurrentIndex(page.kind_filter_combo.findData(NoteKind.PHONE))
     assert all(page.notes_model.row_at(r).kind is NoteKind.PHONE
                for r in range(page.notes_model.rowCount()))

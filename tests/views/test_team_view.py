@@ -141,6 +141,7 @@ def test_supervisor_reviews_the_team_adds_oversight_and_reallocates(
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
         qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10_000)
         assert "weekly visits" in panel.detail.toPlainText()
+        assert panel.detail.toPlainText().startswith("Decision by Sue")  # who wrote it
         # ... and in the Contact notes chronology, read-only and without addenda.
         notes_page = family_window.notes_page
         notes_model = notes_page.notes_model

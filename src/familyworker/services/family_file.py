@@ -1,7 +1,7 @@
 """The whole family file as domain objects: what the family screen, reports and CLI show."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session, col, func, select
 
@@ -22,7 +22,7 @@ from familyworker.services.queries import (
     live_rows,
 )
 from familyworker.store import mapping
-from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.caseload_store import SETTING_WORKER_NAME, CaseloadStore
 from familyworker.store.tables import (
     AgencyInvolvementRow,
     ContactNoteRow,
@@ -54,6 +54,13 @@ class FamilyFile:
     outcomes: tuple[Outcome, ...] = field(default=())
     oversight: tuple[OversightNote, ...] = field(default=())
     pending_changes: int = 0
+    worker_names: Mapping[str, str] = field(default_factory=dict)  # id -> name, this team
+
+    def author_name(self, worker_id: str | None) -> str:
+        """Who wrote a record, by name ("a colleague" when this laptop does not know them)."""
+        if worker_id is None:
+            return "unknown"
+        return self.worker_names.get(worker_id, "a colleague")
 
     @property
     def current_plan(self) -> Plan | None:
@@ -83,7 +90,10 @@ def load_family_file(store: CaseloadStore, *, family_id: str | None = None,
     with store.read() as session:
         row = (family_by_id(session, family_id) if family_id
                else family_by_reference(session, reference or ""))
-        return _assemble(session, row.id)
+        names = {w.id: w.name for w in session.exec(select(WorkerRow)).all()}
+        names.setdefault(store.worker_id, str(store.setting(SETTING_WORKER_NAME, "Me",
+                                                            session=session)))
+        return replace(_assemble(session, row.id), worker_names=names)
 
 
 def _plans(session: Session, family_id: str) -> tuple[Plan, ...]:

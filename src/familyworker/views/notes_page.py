@@ -1,5 +1,6 @@
 """The Contact notes tab: the chronology, a note form, drafts, finalising and addenda."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,6 +50,7 @@ class NotesPage(QWidget):
         self.setAccessibleName("Contact notes")
         self._notes: tuple[ContactNote, ...] = ()
         self._addenda: tuple[Addendum, ...] = ()
+        self._author: Callable[[str | None], str] = lambda _worker_id: "unknown"
         self._oversight_ids: frozenset[str] = frozenset()  # read-only, no addenda
         self._editing: ContactNote | None = None  # the note in the form, None for a new one
         self._saved_payload: dict[str, Any] | None = None
@@ -208,6 +210,7 @@ class NotesPage(QWidget):
         self._notes = with_oversight(file.notes, file.oversight)
         self._oversight_ids = frozenset(o.id for o in file.oversight)
         self._addenda = file.addenda
+        self._author = file.author_name
         editing_id = self._editing.id if self._editing else None
         self._refresh_list()
         if editing_id:
@@ -285,8 +288,8 @@ class NotesPage(QWidget):
             self.form_title.setText("<b>✎ Draft note</b>: not yet finalised.")
         addenda = [a for a in self._addenda if a.note_id == note.id]
         self.addenda_view.setPlainText("\n\n".join(
-            f"{a.written_at.astimezone():%d %b %Y %H:%M}: {a.text}" for a in addenda)
-            or "No addenda.")
+            f"{a.written_at.astimezone():%d %b %Y %H:%M}, {self._author(a.author_id)}: {a.text}"
+            for a in addenda) or "No addenda.")
         self.addendum_box.setEnabled(final and note.id not in self._oversight_ids)
         if note.id in self._oversight_ids:
             self.form_title.setText("<b>Management oversight</b>: read-only; a supervisor's "

@@ -1,5 +1,6 @@
 """The family file's Management oversight tab: supervisors' decisions, newest first."""
 
+from collections.abc import Callable
 from html import escape
 from typing import ClassVar
 
@@ -35,6 +36,7 @@ class OversightPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("oversight_panel")
         self.setAccessibleName("Management oversight")
+        self._author: Callable[[str | None], str] = lambda _worker_id: "unknown"
         self.model = OversightModel(self)
         self.table = record_table_view(self.model, object_name="oversight_table",
                                        accessible_name="Management oversight notes",
@@ -61,6 +63,7 @@ class OversightPanel(QWidget):
         self.add_button.setVisible(allowed)
 
     def show_file(self, file: FamilyFile) -> None:
+        self._author = file.author_name
         notes = sorted(file.oversight, key=lambda n: n.written_at, reverse=True)
         self.model.set_rows(notes)
         self.empty_label.setText("" if notes else EMPTY)
@@ -80,5 +83,6 @@ class OversightPanel(QWidget):
         actions = (f"<p><b>Actions:</b><br>{escape(note.actions).replace(chr(10), '<br>')}</p>"
                    if note.actions else "")
         self.detail.setHtml(
-            f"<p><b>Decision</b> ({as_utc(note.written_at).astimezone():%d %b %Y %H:%M}):<br>"
+            f"<p><b>Decision</b> by {escape(self._author(note.supervisor_id))} "
+            f"({as_utc(note.written_at).astimezone():%d %b %Y %H:%M}):<br>"
             f"{escape(note.decision).replace(chr(10), '<br>')}</p>{actions}{review}")
