@@ -142,8 +142,13 @@ def test_open_family_and_score_a_full_star(qtbot: QtBot, controller: AppControll
     window.tabs.setCurrentWidget(page)
     before = len(page.chart.series())
     template = default_star_template()
+    latest = [s for s in window.file.stars if s.person_id is None][-1] if window.file else None
     for position, domain in enumerate(template.domains):
         assert page.position == position
+        if latest is not None and latest.score_for(domain.key) is not None:
+            # While scoring, what the family said last time for this domain.
+            assert page.last_time_label.text().startswith(
+                f"Last time: {latest.score_for(domain.key)} (")
         score = (position % 10) + 1
         qtbot.mouseClick(page.score_buttons[score - 1], LEFT)
         assert domain.descriptor(score) in page.descriptor_label.text()

@@ -79,6 +79,10 @@ class StarPage(QWidget):
         self.question_label = QLabel("")
         self.question_label.setObjectName("question_label")
         self.question_label.setWordWrap(True)
+        # What the family said last time for this domain (Star Online shows it while scoring).
+        self.last_time_label = QLabel("")
+        self.last_time_label.setObjectName("last_time_label")
+        self.last_time_label.setAccessibleName("Last time's score")
         self.score_group = QButtonGroup(self)
         self.score_group.setExclusive(True)
         self.score_buttons: list[QPushButton] = []
@@ -141,6 +145,7 @@ class StarPage(QWidget):
         form.addWidget(self.step_label)
         form.addWidget(self.domain_label)
         form.addWidget(self.question_label)
+        form.addWidget(self.last_time_label)
         form.addLayout(buttons)
         form.addWidget(self.descriptor_label)
         form.addWidget(self.note_edit)
@@ -184,6 +189,8 @@ class StarPage(QWidget):
             self.compare_list.addItem(item)
         self.compare_list.blockSignals(False)
         self._show_comparison()
+        self.last_time_label.setText(self._last_time(
+            self.template.domains[self._position].key))
 
     def compared(self) -> list[WebStarAssessment]:
         """The ticked stars, oldest first: what the chart and the table both show."""
@@ -241,12 +248,20 @@ class StarPage(QWidget):
             button.setChecked(self.score_group.id(button) == chosen)
         self.score_group.setExclusive(True)
         self._show_descriptor(chosen)
+        self.last_time_label.setText(self._last_time(domain.key))
         self.note_edit.blockSignals(True)
         self.note_edit.setPlainText(self._notes.get(domain.key, ""))
         self.note_edit.blockSignals(False)
         self.previous_button.setEnabled(self._position > 0)
         self.next_button.setEnabled(self._position < len(domains) - 1)
         self._update_progress()
+
+    def _last_time(self, domain_key: str) -> str:
+        """ "Last time: 6 (14 Jul 2026)" from the latest whole-family star, or nothing."""
+        for star in reversed(self._stars):
+            if star.person_id is None and star.score_for(domain_key) is not None:
+                return f"Last time: {star.score_for(domain_key)} ({star.assessed_on:%d %b %Y})"
+        return ""
 
     def _show_descriptor(self, score: int | None) -> None:
         domain = self.template.domains[self._position]
