@@ -1,5 +1,6 @@
 """The desktop app driven as a person would: unlock, search, open a family, star, plan, notes."""
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -214,8 +215,25 @@ def test_edit_and_agree_a_plan(qtbot: QtBot, controller: AppController) -> None:
     qtbot.mouseClick(page.add_goal_button, LEFT)
     qtbot.keyClicks(page.action_edit, "Agree a bedtime chart")
     qtbot.keyClicks(page.who_edit, "Mum and the worker")
+    # A date typed in "By" is meant, box ticked or not (it was silently dropped).
+    page.by_when_check.setChecked(False)
+    typed = date.today() + timedelta(days=3)
+    page.by_when_edit.setDate(typed)
     qtbot.mouseClick(page.add_action_button, LEFT)
     assert page.message_label.text() == ""
+    # The goal stays selected: a second action needs no reselecting, and its own date is kept.
+    qtbot.keyClicks(page.action_edit, "Phone school about mornings")
+    qtbot.keyClicks(page.who_edit, "The worker")
+    page.by_when_edit.setDate(date.today() - timedelta(days=2))
+    qtbot.mouseClick(page.add_action_button, LEFT)
+    assert page.message_label.text() == ""
+    goal = next(g for g in page.draft.goals if g.text.startswith("Everyone sleeps"))
+    assert [(a.what, a.by_when) for a in goal.actions] == [
+        ("Agree a bedtime chart", typed),
+        ("Phone school about mornings", date.today() - timedelta(days=2))]
+    items = page.goal_tree.findItems("Phone school about mornings",
+                                     Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
+    assert items and items[0].text(2).startswith("⚠ overdue")  # its date has passed
     with qtbot.waitSignal(window.loaded, timeout=10_000):
         qtbot.mouseClick(page.agree_button, LEFT)
     controller.runner.wait_until_idle()

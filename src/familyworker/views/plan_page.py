@@ -136,6 +136,8 @@ class PlanPage(QWidget):
         self.by_when_edit.setAccessibleName("By when")
         self.by_when_edit.setCalendarPopup(True)
         self.by_when_edit.setDisplayFormat("dd MMM yyyy")
+        # A date typed or picked is meant: it ticks "By" (it was silently dropped unless ticked).
+        self.by_when_edit.dateChanged.connect(lambda _day: self.by_when_check.setChecked(True))
         self.action_status_combo = QComboBox()
         self.action_status_combo.setObjectName("action_status_combo")
         self.action_status_combo.setAccessibleName("Action status")
@@ -304,8 +306,7 @@ class PlanPage(QWidget):
                                     ""])
             item.setData(0, Qt.ItemDataRole.UserRole, ("goal", goal.id))
             for action in goal.actions:
-                child = QTreeWidgetItem([action.what, action.who,
-                                         f"{action.by_when:%d %b %Y}" if action.by_when else "—",
+                child = QTreeWidgetItem([action.what, action.who, _by_when_text(action),
                                          action.status.label])
                 child.setData(0, Qt.ItemDataRole.UserRole, ("action", action.id))
                 item.addChild(child)
@@ -330,9 +331,25 @@ class PlanPage(QWidget):
         plan = self._collect()
         if plan is None:
             return
+        selected = self._selected()
         self._draft = plan.edit(goals=goals)
         self._shown = self._draft
         self._fill_tree(self._draft)
+        if selected is not None:  # the goal stays selected for its next action
+            self._select(selected)
+
+    def _select(self, wanted: tuple[str, str]) -> None:
+        for index in range(self.goal_tree.topLevelItemCount()):
+            goal = self.goal_tree.topLevelItem(index)
+            if goal is None:
+                continue
+            for item in (goal, *(goal.child(i) for i in range(goal.childCount()))):
+                if item is None:
+                    continue
+                data = item.data(0, Qt.ItemDataRole.UserRole)
+                if data and (str(data[0]), str(data[1])) == wanted:
+                    self.goal_tree.setCurrentItem(item)
+                    return
 
     def _selected(self) -> tuple[str, str] | None:
         item = self.goal_tree.currentItem()
@@ -452,3 +469,14 @@ class PlanPage(QWidget):
             return
         self._show(self._draft)
         self.message_label.setText("Restored the plan changes you had not saved.")
+
+
+def _by_when_text(action: Action) -> str:
+    """The action's date, flagged when it has passed and the action is still open."""
+    if action.by_when is None:
+        return "—"
+    text = f"{action.by_when:%d %b %Y}"
+    if action.by_when < date.today() and action.status in (ActionStatus.NOT_STARTED,
+                                                           ActionStatus.IN_PROGRESS):
+        return f"⚠ overdue, {text}"
+    return text
