@@ -3,6 +3,7 @@
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -77,3 +78,15 @@ def unlock(qtbot: QtBot, controller: AppController,
     qtbot.keyClicks(dialog.passphrase_edit, passphrase)
     with qtbot.waitSignal(controller.caseload_loaded, timeout=10_000):
         qtbot.keyClick(dialog.passphrase_edit, "\r")
+
+
+def confirm(qtbot: QtBot, page: Any) -> None:
+    """Answer the page's "cannot be undone" question by clicking its confirm button."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    box = page.confirm_box
+    qtbot.waitUntil(lambda: box.isVisible(), timeout=5000)
+    button = box.findChild(QPushButton, "confirm_button")
+    assert button is not None
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

@@ -49,7 +49,7 @@ from familyworker.views.style import contrast_ratio
 from familyworker.views.team_view import TeamWindow
 from familyworker.views.thresholds_dialog import ThresholdsDialog
 
-from .conftest import unlock
+from .conftest import confirm, unlock
 from .test_app_flows import open_first_family
 
 pytestmark = pytest.mark.gui
@@ -390,8 +390,9 @@ def test_finalising_a_note_keeps_the_focus_in_the_form(qtbot: QtBot,
     window.start_new_note()
     qtbot.keyClicks(page.narrative_edit, "Phone call; all well.")
     page.finalise_button.setFocus()
+    qtbot.keyClick(page.finalise_button, Qt.Key.Key_Space)  # asks first
     with qtbot.waitSignal(window.loaded, timeout=10_000):
-        qtbot.keyClick(page.finalise_button, Qt.Key.Key_Space)
+        confirm(qtbot, page)
     assert page.editing is not None and page.editing.is_final
     focus = QApplication.focusWidget()
     assert focus is not None and focus.isVisible() and focus.isEnabled()

@@ -19,7 +19,7 @@ from familyworker.views.caseload_table_model import OVERDUE_MARKER, CaseloadTabl
 from familyworker.views.family_window import FamilyWindow
 from familyworker.views.task_runner import TaskRunner
 
-from .conftest import TEST_PASSPHRASE, close_down, make_controller, unlock
+from .conftest import TEST_PASSPHRASE, close_down, confirm, make_controller, unlock
 
 pytestmark = pytest.mark.gui
 LEFT = Qt.MouseButton.LeftButton
@@ -234,8 +234,9 @@ def test_edit_and_agree_a_plan(qtbot: QtBot, controller: AppController) -> None:
     items = page.goal_tree.findItems("Phone school about mornings",
                                      Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
     assert items and items[0].text(2).startswith("⚠ overdue")  # its date has passed
+    qtbot.mouseClick(page.agree_button, LEFT)  # asks first: agreeing cannot be undone
     with qtbot.waitSignal(window.loaded, timeout=10_000):
-        qtbot.mouseClick(page.agree_button, LEFT)
+        confirm(qtbot, page)
     controller.runner.wait_until_idle()
     assert controller.store is not None
     file = load_family_file(controller.store, family_id=window.family_id)
@@ -264,8 +265,16 @@ def test_write_finalise_note_then_cannot_edit(qtbot: QtBot, controller: AppContr
     assert page.notes_model.rowCount() == count + 1
     assert page.editing is not None and not page.editing.is_final
     qtbot.keyClicks(page.narrative_edit, " Agreed next steps.")
+    # Finalising asks first; Enter answers "Not yet" and nothing is finalised.
+    qtbot.mouseClick(page.finalise_button, LEFT)
+    box = page.confirm_box
+    qtbot.waitUntil(lambda: box.isVisible(), timeout=5000)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=5000)
+    assert page.editing is not None and not page.editing.is_final
+    qtbot.mouseClick(page.finalise_button, LEFT)
     with qtbot.waitSignal(window.loaded, timeout=10_000):
-        qtbot.mouseClick(page.finalise_button, LEFT)
+        confirm(qtbot, page)
     note = page.editing
     assert note is not None and note.is_final
     assert note.narrative.endswith("Agreed next steps.")

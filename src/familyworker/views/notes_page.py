@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from familyworker.domain.contact import Addendum, ContactNote, NoteKind
 from familyworker.services.family_file import FamilyFile
+from familyworker.views.confirm import ask_to_confirm
 from familyworker.views.notes_table_model import NotesTableModel
 from familyworker.views.oversight_entries import with_oversight
 from familyworker.views.qt_dates import to_local_qdatetime
@@ -50,6 +52,8 @@ class NotesPage(QWidget):
         self.setAccessibleName("Contact notes")
         self._notes: tuple[ContactNote, ...] = ()
         self._addenda: tuple[Addendum, ...] = ()
+        self._finalising = False
+        self.confirm_box: QMessageBox | None = None
         self._author: Callable[[str | None], str] = lambda _worker_id: "unknown"
         self._oversight_ids: frozenset[str] = frozenset()  # read-only, no addenda
         self._editing: ContactNote | None = None  # the note in the form, None for a new one
@@ -302,7 +306,9 @@ class NotesPage(QWidget):
         narrative kept selectable (to quote in an addendum) but on the window's background."""
         # Read-only, not disabled: disabled text is light grey on grey, skipped by Tab and
         # hard to read aloud. Only the kind (a combo box has no read-only state) is disabled.
-        leaving = self.save_button.hasFocus() or self.finalise_button.hasFocus()
+        leaving = self.save_button.hasFocus() or self.finalise_button.hasFocus() \
+            or self._finalising
+        self._finalising = False
         self.kind_combo.setEnabled(not read_only)
         for field in (self.when_edit, self.duration_spin, self.present_edit,
                       self.agencies_edit, self.narrative_edit, self.follow_ups_edit):
@@ -337,8 +343,18 @@ class NotesPage(QWidget):
                                  False)
 
     def _finalise(self) -> None:
-        self.save_requested.emit(self._fields(), self._editing.id if self._editing else None,
-                                 True)
+        """Finalising cannot be undone (only addenda after): asked first."""
+        fields, note_id = self._fields(), self._editing.id if self._editing else None
+        self.confirm_box = ask_to_confirm(
+            self, title="Finalise this note?",
+            text="A finalised note can no longer be edited; corrections are added as addenda.",
+            confirm_label="&Finalise",
+            on_confirm=lambda: self._confirmed_finalise(fields, note_id))
+
+    def _confirmed_finalise(self, fields: dict[str, Any], note_id: str | None) -> None:
+        self._finalising = True  # focus stays in the note once it turns read-only
+        self.window().activateWindow()  # back from the question
+        self.save_requested.emit(fields, note_id, True)
 
     def _add_addendum(self) -> None:
         if self._editing is None or not self._editing.is_final:

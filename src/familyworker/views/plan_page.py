@@ -28,6 +28,7 @@ from familyworker.domain.ids import new_id
 from familyworker.domain.plan import Action, ActionStatus, Goal, Plan
 from familyworker.domain.star import StarTemplate
 from familyworker.services.family_file import FamilyFile
+from familyworker.views.confirm import ask_to_confirm
 from familyworker.views.sizing import fit_columns_to_headers
 
 _SECTIONS = (("working_well", "What's working well"),
@@ -432,9 +433,14 @@ class PlanPage(QWidget):
             self.save_requested.emit(plan)
 
     def _request_agree(self) -> None:
+        """Agreeing fixes this version for good (changes go in the next): asked first."""
         plan = self._collect()
         if plan is not None:
-            self.agree_requested.emit(plan)
+            self.confirm_box = ask_to_confirm(
+                self, title=f"Agree version {plan.version}?",
+                text="Once agreed with the family this version cannot be changed; a new draft "
+                     "version starts for later changes.",
+                confirm_label="&Agree", on_confirm=lambda: self.agree_requested.emit(plan))
 
     def _request_print(self) -> None:
         plan = self._collect() if self.editable else self._shown
