@@ -260,6 +260,12 @@ def test_write_finalise_note_then_cannot_edit(qtbot: QtBot, controller: AppContr
     assert window.tabs.currentWidget() is page
     qtbot.keyClicks(page.narrative_edit, "Home visit. Both children at home; calm.")
     qtbot.keyClicks(page.present_edit, "Mum, Bianca")
+    # No kind is assumed: saving asks for one first.
+    assert page.kind_combo.currentData() is None
+    qtbot.mouseClick(page.save_button, LEFT)
+    assert page.message_label.text() == "Choose what kind of contact this was (Kind)."
+    assert page.notes_model.rowCount() == count
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData(NoteKind.HOME_VISIT))
     with qtbot.waitSignal(window.loaded, timeout=10_000):
         qtbot.mouseClick(page.save_button, LEFT)
     assert page.notes_model.rowCount() == count + 1

@@ -33,6 +33,7 @@ from familyworker.views.qt_dates import to_local_qdatetime
 from familyworker.views.record_table_view import record_table_view
 from familyworker.views.sizing import repolish, scrolling, text_box_height
 
+CHOOSE_KIND = "Choose the kind of contact…"
 FINAL_BANNER = "Finalised — add an addendum to correct. This note can no longer be edited."
 
 
@@ -95,6 +96,8 @@ class NotesPage(QWidget):
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("kind_combo")
         self.kind_combo.setAccessibleName("Kind of contact")
+        # No kind is assumed: a phone call written up as a "Home visit" misleads the record.
+        self.kind_combo.addItem(CHOOSE_KIND, None)
         for kind in NoteKind:
             if kind is not NoteKind.OVERSIGHT:
                 self.kind_combo.addItem(kind.label, kind)
@@ -328,8 +331,9 @@ class NotesPage(QWidget):
     def _fields(self) -> dict[str, Any]:
         when = self.when_edit.dateTime().toSecsSinceEpoch()
         duration = self.duration_spin.value()
+        kind = self.kind_combo.currentData()
         return {
-            "kind": NoteKind(self.kind_combo.currentData()),
+            "kind": NoteKind(kind) if kind else None,
             "occurred_at": datetime.fromtimestamp(when, tz=UTC),
             "narrative": self.narrative_edit.toPlainText(),
             "present": _split(self.present_edit.text()),
@@ -338,12 +342,23 @@ class NotesPage(QWidget):
             "follow_ups": self.follow_ups_edit.toPlainText(),
         }
 
+    def _kind_chosen(self) -> bool:
+        if self.kind_combo.currentData() is None:
+            self.message_label.setText("Choose what kind of contact this was (Kind).")
+            self.kind_combo.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        return True
+
     def _save_draft(self) -> None:
+        if not self._kind_chosen():
+            return
         self.save_requested.emit(self._fields(), self._editing.id if self._editing else None,
                                  False)
 
     def _finalise(self) -> None:
         """Finalising cannot be undone (only addenda after): asked first."""
+        if not self._kind_chosen():
+            return
         fields, note_id = self._fields(), self._editing.id if self._editing else None
         self.confirm_box = ask_to_confirm(
             self, title="Finalise this note?",
