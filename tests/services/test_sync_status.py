@@ -222,3 +222,26 @@ def test_relative_time_reads_naturally() -> None:
     assert relative_time(now - timedelta(hours=2, minutes=5), now) == "2 hours ago"
     assert relative_time(now - timedelta(days=9), now).endswith(
         f"at {(now - timedelta(days=9)).astimezone():%H:%M}")
+
+
+def test_a_pass_says_which_families_got_management_oversight(
+        sqlite_server: Server, tmp_path: Path) -> None:
+    from familyworker.services.oversight import add_oversight_note
+
+    team = sqlite_server.team("North")
+    ann = sqlite_server.worker("Ann", team)
+    sue = sqlite_server.worker("Sue", team, role="supervisor")
+    laptop = enrolled(sqlite_server, tmp_path / "a", ann)
+    fid = add_family(laptop, "FAM-1")
+    add_family(laptop, "FAM-2")
+    first = sync_pass(laptop, http=sqlite_server.client)
+    assert first.oversight_for == ()
+    supervisor = enrolled(sqlite_server, tmp_path / "s", sue)
+    assert sync_pass(supervisor, http=sqlite_server.client).oversight_for == ()  # first download
+    add_oversight_note(supervisor, family_id=fid, decision="Keep open; review in a month.")
+    assert sync_pass(supervisor, http=sqlite_server.client).oversight_for == ()  # its own
+    arrived = sync_pass(laptop, http=sqlite_server.client)
+    assert arrived.oversight_for == ("FAM-1",)
+    assert sync_pass(laptop, http=sqlite_server.client).oversight_for == ()  # told once
+    laptop.lock()
+    supervisor.lock()

@@ -752,3 +752,25 @@ def test_records_the_app_cannot_show_are_counted_and_a_failed_pass_is_one_senten
     assert controller.sync.next_sync_in_ms > 0  # and it tries again
     wait_for_status(qtbot, controller, "1 record from the server could not be shown")
     close_down(controller)
+
+
+def test_the_worker_is_told_when_a_supervisors_oversight_arrives(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    from familyworker.services.oversight import add_oversight_note
+
+    family_id, controller = open_laptop(qtbot, live, tmp_path / "laptop", settings)
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting")
+    sue = accounts.add_worker(live.admin, name="Sue Supervisor", role="supervisor",
+                              team=live.team)
+    desk = CaseloadStore.create(tmp_path / "desk", TEST_PASSPHRASE, kdf=KDF_FLOOR)
+    enrol(desk, server_url=live.url,
+          code=accounts.new_enrolment_code(live.admin, worker=sue))
+    sync_pass(desk)
+    add_oversight_note(desk, family_id=family_id, decision="Keep open; review in a month.")
+    sync_pass(desk)
+    desk.lock()
+    with qtbot.waitSignal(controller.sync.sync_finished, timeout=15_000):
+        qtbot.keyClick(controller.main_window, Qt.Key.Key_F5)
+    assert controller.main_window.statusBar().currentMessage() == (
+        "New management oversight for FAM-1: see the family's Management oversight tab.")
+    close_down(controller)

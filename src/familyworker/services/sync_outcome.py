@@ -36,3 +36,5 @@ class SyncPass:
     report: "SyncReport | None" = None
     message: str = ""
     wiped: bool = False  # REVOKED only: the caseload is already shredded
+    # References of families a supervisor added management oversight to, received this pass.
+    oversight_for: tuple[str, ...] = ()

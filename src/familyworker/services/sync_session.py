@@ -5,6 +5,7 @@ import logging
 from urllib.parse import urlsplit
 
 import httpx
+from sqlalchemy import text
 
 from familyworker.services.offline_policy import remember_policy
 from familyworker.services.sync_outcome import ConnectProblem, SyncPass, SyncState
@@ -17,6 +18,7 @@ from familyworker.sync.client import (
     SyncError,
 )
 from familyworker.sync.engine import SyncEngine, enrol
+from familyworker.sync.page_apply import SETTING_CURSOR
 from familyworker.sync.shred import crypto_shred
 
 log = logging.getLogger(__name__)
@@ -113,6 +115,7 @@ def sync_pass(store: CaseloadStore, *, http: httpx.Client | None = None) -> Sync
             except DeviceRevoked:
                 log.warning("sync: device revoked")
                 return SyncPass(SyncState.REVOKED, message=REVOKED)
+            cursor = int(store.setting(SETTING_CURSOR, 0) or 0)
             report = engine.sync()
         finally:
             engine.close()
@@ -138,7 +141,9 @@ def sync_pass(store: CaseloadStore, *, http: httpx.Client | None = None) -> Sync
             client.close()
     log.info("sync: pushed %d, pulled %d, conflicts %d", report.pushed, report.pulled,
              report.conflicts_found)
-    return SyncPass(SyncState.SYNCED, report=report)
+    # A first download brings every past oversight note: that is not news.
+    news = oversight_received(store, after_seq=cursor) if cursor > 0 and report.pulled else ()
+    return SyncPass(SyncState.SYNCED, report=report, oversight_for=news)
 
 
 def wipe_revoked_caseload(store: CaseloadStore) -> None:
@@ -149,3 +154,15 @@ def wipe_revoked_caseload(store: CaseloadStore) -> None:
 
 __all__ = ["ConnectProblem", "SyncPass", "SyncState", "check_server_address",
            "connect_to_organisation", "sync_pass", "wipe_revoked_caseload"]
+
+
+def oversight_received(store: CaseloadStore, *, after_seq: int) -> tuple[str, ...]:
+    """References of families with management oversight written by someone else and received
+    after ``after_seq`` (identifiers only)."""
+    with store.read() as session:
+        rows = session.execute(text(
+            "SELECT DISTINCT f.reference FROM oversight_note o JOIN family f ON f.id = o.family_id "
+            "WHERE o.server_seq > :after AND o.deleted_at IS NULL AND f.deleted_at IS NULL "
+            "AND (o.supervisor_id IS NULL OR o.supervisor_id != :me) ORDER BY f.reference"),
+            {"after": after_seq, "me": store.worker_id}).all()
+    return tuple(str(r[0]) for r in rows)

@@ -317,6 +317,12 @@ class SyncController(QObject):
                                     "they are kept on this laptop as needing attention.", 0)
             if report is not None and report.resynced:
                 window.show_message(RESYNC_NOTICE, 0)
+            if outcome.oversight_for:
+                first, more = outcome.oversight_for[0], len(outcome.oversight_for) - 1
+                window.show_message(
+                    f"New management oversight for {first}"
+                    + (f" and {more} more" if more else "")
+                    + ": see the family's Management oversight tab.", 0)
             if report is not None and report.conflicts_found:
                 window.show_message("Sync found changes made on two devices at once: see "
                                     "Conflicts to resolve.", 0)
