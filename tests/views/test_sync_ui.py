@@ -774,3 +774,24 @@ def test_the_worker_is_told_when_a_supervisors_oversight_arrives(
     assert controller.main_window.statusBar().currentMessage() == (
         "New management oversight for FAM-1: see the family's Management oversight tab.")
     close_down(controller)
+
+
+def test_locking_sends_the_changes_waiting_while_online(
+        qtbot: QtBot, live: Live, tmp_path: Path, settings: QSettings) -> None:
+    """A laptop locked and shut after a visit used to keep its changes until next opened."""
+    data_dir = tmp_path / "laptop"
+    family_id, controller = open_laptop(qtbot, live, data_dir, settings)
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting")
+    window = open_family(qtbot, controller, family_id)
+    add_member(qtbot, window, "Sam Smith")
+    wait_for_status(qtbot, controller, "1 change waiting")
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert controller.store is None  # hidden at once; the sending happens behind the lock
+    assert controller.runner.wait_until_idle(30_000)
+    with live.admin.connect() as conn:
+        people = conn.execute(text("SELECT data FROM sync_row WHERE table_name = 'person'"))
+        assert any("Sam Smith" in str(row[0]) for row in people)
+    assert outbox_count(data_dir) == 0
+    unlock(qtbot, controller)
+    wait_for_status(qtbot, controller, "Online", "0 changes waiting")
+    close_down(controller)

@@ -206,6 +206,7 @@ class AppController(QObject):
                 sync.wait_for_pass()  # a pass under way finishes before the store closes
                 for key, (family_id, payload) in kept.items():
                     drafts.save_form_draft(store, key=key, payload=payload, family_id=family_id)
+                sync.send_before_lock(store)
             finally:
                 store.lock()
 

@@ -78,6 +78,7 @@ class SyncController(QObject):
         self._running = False
         self._again = False
         self._asked = False  # the pass under way was asked for by the worker
+        self._send_at_lock = False
         self._done.connect(self._deliver)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -188,6 +189,8 @@ class SyncController(QObject):
 
     def stop(self) -> None:
         """Locking: no new passes, nothing about the caseload left on screen."""
+        # Decided now, while the status is known: waiting changes go as the store closes.
+        self._send_at_lock = bool(self.online and self.status and self.status.enrolled)
         self.store = None
         self.status = None
         self._again = False
@@ -203,6 +206,17 @@ class SyncController(QObject):
         self.attention_dialog = None
         self.interval_dialog = None
         self._update_actions()
+
+    def send_before_lock(self, store: CaseloadStore) -> None:
+        """On the lock's writer thread, after any pass under way: while online, the changes
+        waiting here go to the server before the store closes (a laptop locked and shut at the
+        end of a visit otherwise keeps them until it is next opened)."""
+        if not self._send_at_lock:
+            return
+        from familyworker.services.sync_session import push_before_lock
+
+        with self._gate:
+            push_before_lock(store)
 
     def wait_for_pass(self, timeout_s: float = LOCK_WAIT_S) -> bool:
         """Block (any thread but the sync thread) until no pass is under way."""
