@@ -4,9 +4,11 @@ SQLite server database (no HTTP, no gzip; the collector tuned as ``serve`` tunes
 and CPU seconds and the answers' counts; ``--prof`` adds a pyinstrument profile (``pip install
 -e ".[bench]"``; a sampling profiler: cProfile's per-call cost inflates small functions),
 ``--repeat N`` applies the same bodies to N fresh databases and prints each run (the machine is
-noisy), ``--postgres`` uses a fresh schema on the local PostgreSQL instead of SQLite.
+noisy), ``--postgres`` uses a fresh schema on the local PostgreSQL instead of SQLite, ``--ab``
+alternates runs with and without ``PushApplier.direct_new_rows`` (odd runs without it), for an
+A/B in one process.
 
-    python benchmarks/push_profile.py [FAMILIES] [--prof] [--repeat N] [--postgres]
+    python benchmarks/push_profile.py [FAMILIES] [--prof] [--repeat N] [--postgres] [--ab]
 """
 
 import gc
@@ -27,6 +29,7 @@ from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.keys import KDF_FLOOR
 from familyworker_server import accounts, db
 from familyworker_server.accounts import Actor
+from familyworker_server.apply import PushApplier
 from familyworker_server.config import ServerSettings
 from familyworker_server.main import tune_gc
 from familyworker_server.routes.push import apply_batch
@@ -61,6 +64,8 @@ def main() -> None:
         store.lock()
         tune_gc()  # as `serve` does
         for run in range(repeat):
+            if "--ab" in sys.argv:
+                PushApplier.direct_new_rows = run % 2 == 0
             engine, worker, team = server(tmp, run)
             code = accounts.new_enrolment_code(engine, worker=worker)
             accounts.enrol(engine, code=code, device_id=device, device_name="bench")
@@ -84,8 +89,10 @@ def main() -> None:
             if profiler is not None:
                 profiler.stop()
             results = [r for a in answers for r in json.loads(a)["results"]]
-            print(f"run {run}: {len(results)} ops in {len(bodies)} batches: wall {wall:.3f} s, "
-                  f"cpu {cpu:.3f} s; {dict(Counter(r['status'] for r in results))}",
+            label = f" direct_new_rows={PushApplier.direct_new_rows}"
+            print(f"run {run}{label}: {len(results)} ops in {len(bodies)} batches: "
+                  f"wall {wall:.3f} s, cpu {cpu:.3f} s; "
+                  f"{dict(Counter(r['status'] for r in results))}",
                   flush=True)
             if profiler is not None:
                 print(profiler.output_text(unicode=False, color=False, show_all=False))

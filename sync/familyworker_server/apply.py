@@ -267,9 +267,18 @@ class _Conflict:
 class PushApplier:
     """Merges one batch inside the caller's transaction."""
 
+    # Whether records taken by _new_row that no other op of the batch touches are written
+    # straight from their op (no Stored object, no copy of the fields).
+    direct_new_rows = True
+
     def __init__(self, conn: Connection, actor: Actor, request: PushRequest,
                  fits: list[bool] | None = None) -> None:
         self.conn = conn
+        # Those records: (op index, number of rows touched before it, team_id, whether
+        # family_id is to be added, op id).
+        self.direct_rows: list[tuple[int, int, str | None, bool, str]] = []
+        self._single: set[tuple[str, str]] = set()
+        self._index = -1
         self.actor = actor
         self.request = request
         # Per op (by identity): whether its fields fit its table (screen.screen's verdict).
@@ -316,9 +325,20 @@ class PushApplier:
         touched: dict[tuple[str, str], Stored] = {}
         op_rows: dict[str, tuple[str, str]] = {}
         fast = self._new_row
+        if self.direct_new_rows:
+            # A record touched by one op only may skip the Stored object (no later op of the
+            # batch merges into it, nor reads it).
+            once: dict[tuple[str, str], bool] = {}
+            for op in fresh:
+                key = (op.table, op.row_id)
+                once[key] = key not in once
+            self._single = {key for key, alone in once.items() if alone}
+        positions = {id(op): index for index, op in enumerate(ops)}
         for op in fresh:
+            self._index = positions[id(op)]
             if fast(op, rows, scope, touched):
-                op_rows[op.op_id] = (op.table, op.row_id)
+                if (op.table, op.row_id) in touched:  # (a direct row is not)
+                    op_rows[op.op_id] = (op.table, op.row_id)
                 continue
             reason = self._apply(op, rows, scope, touched)
             if reason is not None:
@@ -362,7 +382,7 @@ class PushApplier:
                     or fields.get("lead_worker_id", _ABSENT) != worker:
                 return False
             scope.families[family_id] = (team_id, worker)
-            data = dict(fields)
+            data = fields if key in self._single else dict(fields)
         else:
             if not scope.allows(family_id):
                 return False
@@ -371,12 +391,18 @@ class PushApplier:
                 return False
             given = fields.get("family_id", _ABSENT)
             if given is _ABSENT:
-                data = {**fields, "family_id": family_id}
+                data = fields if key in self._single else {**fields, "family_id": family_id}
             elif given == family_id:
-                data = dict(fields)
+                data = fields if key in self._single else dict(fields)
             else:
                 return False
             team_id = scope.families[family_id][0]
+        if key in self._single:
+            # Written in _write from the op itself (its family_id added when absent).
+            self.direct_rows.append((self._index, len(touched), team_id,
+                                     table != "family" and "family_id" not in fields, op.op_id))
+            self.results[op.op_id] = _result(op.op_id, "applied")
+            return True
         # (The data is a copy: a later op of the batch on this row merges into it.)
         touched[key] = Stored(table, op.row_id, family_id, team_id, data, {"*": op.hlc}, {},
                               0, False, None, is_new=True, changed=True)
@@ -661,7 +687,7 @@ class PushApplier:
     def _write(self, touched: dict[tuple[str, str], Stored], op_rows: dict[str, tuple[str, str]],
                ops: list[Op]) -> None:
         conn, actor, request = self.conn, self.actor, self.request
-        changed = [s for s in touched.values() if s.changed]
+        changed: list[Any] = [s for s in touched.values() if s.changed]
         moved_rows: list[tuple[str, str]] = []
         if self.moved_families:
             # A family granted to someone new: re-stamp its rows so their cursor reaches them.
@@ -672,15 +698,43 @@ class PushApplier:
                         select(c.table_name, c.row_id).where(c.family_id.in_(chunk)))
                     if (r.table_name, r.row_id) not in touched)
         # Everything above was reading and merging; the counter lock comes last (SYNC §4.6).
-        seqs = iter(next_seqs(conn, len(changed) + len(self.conflicts) + len(moved_rows)))
+        direct = self.direct_rows
+        seqs = iter(next_seqs(conn, len(changed) + len(direct) + len(self.conflicts)
+                              + len(moved_rows)))
+        if direct:
+            # Seqs in the order of the rows' first op, as if they had been in touched.
+            order: list[Any] = []
+            waiting = iter(direct)
+            next_direct = next(waiting, None)
+            for position, stored in enumerate(touched.values()):
+                while next_direct is not None and next_direct[1] == position:
+                    order.append(next_direct)
+                    next_direct = next(waiting, None)
+                if stored.changed:
+                    order.append(stored)
+            if next_direct is not None:
+                order.append(next_direct)
+                order.extend(waiting)
+            changed = order
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         def dumps(value: Any) -> str:
             # pydantic-core's serialiser: ~7x json.dumps on these small dicts (compact, UTF-8).
             return to_json(value).decode()
 
+        results = self.results
         for stored in changed:
             seq = next(seqs)
+            if stored.__class__ is tuple:
+                index, _, team_id, add_family, op_id = stored
+                results[op_id]["server_seq"] = seq
+                op = request.ops[index]
+                hlc = op.hlc
+                inserts.append((op.family_id, team_id, dumps(
+                    {**op.fields, "family_id": op.family_id} if add_family else op.fields),
+                    '{"*":"%s"}' % hlc, '{"*":%d}' % seq, seq, False, None,  # noqa: UP031
+                    hlc[STAMP_DEVICE_AT:], op.table, op.row_id))
+                continue
             stored.server_seq = seq
             if stored.is_new:
                 stored.field_seq = {"*": seq}
@@ -756,6 +810,13 @@ class PushApplier:
 
     def _write_scope(self, touched: dict[tuple[str, str], Stored]) -> None:
         families = [s for (table, _), s in touched.items() if table == "family" and s.changed]
+        ops = self.request.ops
+        # New families written straight from their op: the caller (a worker) leads them, in
+        # their team; nobody had them (_new_row), so no family_scope row exists.
+        bulk_insert(self.conn, models.family_scope, ("team_id", "lead_worker_id", "family_id"),
+                    [(team_id, self.actor.worker_id, ops[index].row_id)
+                     for index, _, team_id, _, _ in self.direct_rows
+                     if ops[index].table == "family"])
         if not families:
             return
         existing = {r[0] for r in select_in(

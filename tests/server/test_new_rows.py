@@ -1,6 +1,8 @@
 """The quick path for records new to the server (PushApplier._new_row) stores exactly what the
-full merge stores: the same batch pushed to two servers, one with the quick path turned off,
-leaves the same rows, stamps, sequence numbers, scope, answers and conflicts."""
+full merge stores, and so does its direct write of records no later op touches: the same
+batch pushed to three servers (the quick path direct, with a Stored object per record, and
+turned off) leaves the same rows (data compared as JSON values), stamps, sequence numbers,
+scope, answers and conflicts."""
 
 import json
 import re
@@ -49,7 +51,8 @@ def scenario(server: Server) -> tuple[dict[str, str], list[Any]]:
         op("person", "p1", "f1", device, 12, **person),
         op("person", "p2", "f1", device, 13, family_id="f1", **person),
         op("person", "p3", "f1", device, 14, family_id="f2", **person),
-        op("contact_note", "n1", "f1", device, 15, author_id=ann, **note),
+        op("contact_note", "n1", "f1", device, 15, author_id=ann,
+           **{**note, "narrative": "Zoë ✓ \"q\" \\ \u2028 😀"}),
         op("contact_note", "n2", "f1", device, 16, author_id=bob, **note),
         op("contact_note", "n3", "f1", device, 17, author_id=None, **note),
         {**op("contact_note", "n4", "f1", device, 18, **note),
@@ -77,13 +80,15 @@ def scenario(server: Server) -> tuple[dict[str, str], list[Any]]:
                for r in answer.json()["results"]]
     s = models.family_scope.c
     with server.engine.connect() as conn:
-        rows = sorted(
+        rows = [
             (row.table_name, row.row_id if row.table_name != "sync_conflict" else "",
-             row.family_id, row.team_id, re.sub(r'"detected_at":"[^"]*"', "",
-                                                SERVER_STAMP.sub('"S"', row.data)),
+             row.family_id, row.team_id, json.loads(re.sub(r'"detected_at":"[^"]*"',
+                                                           '"detected_at":""',
+                                                           SERVER_STAMP.sub('"S"', row.data))),
              SERVER_STAMP.sub('"S"', row.field_hlc), json.loads(row.field_seq),
              row.server_seq, row.deleted, row.deleted_hlc, row.sole_device)
-            for row in conn.execute(select(models.sync_row)))
+            for row in conn.execute(select(models.sync_row))]
+        rows.sort(key=lambda r: json.dumps(r, sort_keys=True, default=str))
         scope = sorted(tuple(x) for x in conn.execute(select(s.family_id, s.team_id,
                                                              s.lead_worker_id)))
         quarantine = sorted((q.op_id, q.reason) for q in conn.execute(
@@ -102,21 +107,39 @@ def normalised(hide: dict[str, str], value: Any) -> str:
     return text
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_new_records_are_stored_as_the_full_merge_stores_them(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[bool] = []
-    quick = PushApplier._new_row
+    direct: list[int] = []
+    quick, write = PushApplier._new_row, PushApplier._write
 
     def counted(self: PushApplier, *args: Any) -> bool:
         taken = quick(self, *args)
         calls.append(taken)
         return taken
 
+    def counted_write(self: PushApplier, *args: Any) -> None:
+        direct.append(len(self.direct_rows))
+        write(self, *args)
+
     monkeypatch.setattr(PushApplier, "_new_row", counted)
-    with server_of("sqlite", tmp_path / "quick") as server:
-        hide, with_quick = scenario(server)
+    monkeypatch.setattr(PushApplier, "_write", counted_write)
+    # The quick path, records no later op touches written straight from their op...
+    with server_of(backend, tmp_path / "set") as server:
+        hide, with_set = scenario(server)
     assert sum(calls) >= 6  # the quick path did take the plain new records
+    # and wrote those no later op touches without a Stored object (f2, n1, n3, s1, ...)
+    assert direct[-1] >= 4
+    # ...the quick path with a Stored object per record...
+    monkeypatch.setattr(PushApplier, "direct_new_rows", False)
+    direct.clear()
+    with server_of(backend, tmp_path / "quick") as server:
+        hide_quick, with_quick = scenario(server)
+    assert direct and not any(direct)
+    # ...and the full merge for every op.
     monkeypatch.setattr(PushApplier, "_new_row", lambda *_args: False)
-    with server_of("sqlite", tmp_path / "full") as server:
+    with server_of(backend, tmp_path / "full") as server:
         hide_full, with_full = scenario(server)
-    assert normalised(hide, with_quick) == normalised(hide_full, with_full)
+    assert normalised(hide_full, with_full) == normalised(hide_quick, with_quick)
+    assert normalised(hide_full, with_full) == normalised(hide, with_set)
