@@ -10,9 +10,9 @@ pass under way to finish before the store closes.
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QInputDialog, QMessageBox
@@ -38,11 +38,30 @@ from familyworker.sync.resync import RESYNC_NOTICE
 from familyworker.views.attention_dialog import AttentionDialog
 from familyworker.views.conflicts_dialog import ConflictsDialog
 from familyworker.views.connect_dialog import ConnectDialog
-from familyworker.views.family_window import plain_message
+from familyworker.views.family_window import FamilyWindow, plain_message
+from familyworker.views.idle_watcher import IdleWatcher
+from familyworker.views.main_window import MainWindow
 from familyworker.views.sync_status_widget import SyncStatusWidget
+from familyworker.views.task_runner import TaskRunner
+from familyworker.views.unlock_dialog import UnlockDialog
 
-if TYPE_CHECKING:
-    from familyworker.views.app_controller import AppController
+
+class SyncHost(Protocol):
+    """What sync needs of the app around it (the app controller): named here so the two
+    modules do not import each other."""
+
+    store: CaseloadStore | None
+    main_window: MainWindow
+    family_windows: dict[str, FamilyWindow]
+    idle_watcher: IdleWatcher
+    runner: TaskRunner
+    unlock_dialog: UnlockDialog
+    unlocked: SignalInstance
+    caseload_loaded: SignalInstance
+
+    def start(self) -> None: ...
+
+    def refresh_caseload(self) -> None: ...
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +78,10 @@ class SyncController(QObject):
     revoked = Signal()
     _done = Signal(object, object)  # (callback, result or exception), from the sync thread
 
-    def __init__(self, controller: "AppController", *, offline_retry_ms: int = OFFLINE_RETRY_MS
+    def __init__(self, controller: SyncHost, *, offline_retry_ms: int = OFFLINE_RETRY_MS
                  ) -> None:
-        super().__init__(controller)
+        # The app controller is a QObject: as its child this lives exactly as long as it.
+        super().__init__(controller if isinstance(controller, QObject) else None)
         self.controller = controller
         self.store: CaseloadStore | None = None
         self.status: SyncStatus | None = None
