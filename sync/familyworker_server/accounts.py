@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, sele
 from familyworker.domain.ids import new_id
 from familyworker_server import models
 from familyworker_server.errors import ApiError
+from familyworker_server.sequence import next_seqs, server_stamp
 
 log = logging.getLogger("familyworker_server.accounts")
 
@@ -85,8 +86,6 @@ def add_worker(engine: Engine, *, name: str, role: str, team: str | None) -> str
 def _publish(conn: Connection, table: str, row_id: str, team_id: str | None,
              data: dict[str, Any]) -> None:
     """Team and worker records also sync to the team's devices (names for lead workers)."""
-    from familyworker_server.apply import next_seqs, server_stamp  # avoids an import cycle
-
     seq = next_seqs(conn, 1)[0]
     conn.execute(insert(models.sync_row).values(
         table_name=table, row_id=row_id, family_id=None, team_id=team_id,

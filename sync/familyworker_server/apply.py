@@ -3,7 +3,6 @@
 import hashlib
 import json
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,21 +37,13 @@ from familyworker_server.bulk import bulk_insert, bulk_update, mark, select_in
 from familyworker_server.errors import ApiError
 from familyworker_server.scope_models import family_member
 from familyworker_server.screen import screen
+from familyworker_server.sequence import SERVER_DEVICE, next_seqs, server_stamp
 from familyworker_server.tombstones import check_cursor
 
-SERVER_DEVICE = "server"
 # Fields that say who wrote a record: the server sets them from the token (F2).
 AUTHOR_FIELDS = tuple(sorted(AUTHOR_COLUMNS))
 CO_WORKER_TABLE = "family_co_worker"
 ASSIGNMENT_FIELDS = ("lead_worker_id", "team_id")
-
-
-def server_stamp(after: str | None = None) -> str:
-    """An HLC for a value the server sets; later than ``after`` so it wins the merge."""
-    wall = time.time_ns() // 1_000_000
-    if after:
-        wall = max(wall, int(after[:12], 16) + 1)
-    return f"{wall:012x}-0000-{SERVER_DEVICE}"
 
 
 # "<12 hex ms>-<4 hex counter>-<device>" (the wire pattern checks it): the device starts here.
@@ -71,17 +62,6 @@ _NO_CONFLICT_TABLES = protocol.APPEND_ONLY_TABLES | {protocol.CONFLICT_TABLE}
 
 def stamp_device(hlc: str) -> str:
     return hlc[STAMP_DEVICE_AT:]
-
-
-def next_seqs(conn: Connection, count: int) -> list[int]:
-    """Take ``count`` sequence numbers. The row lock is held to commit: seq order = commit order."""
-    if count == 0:
-        return []
-    # Driver SQL: this runs in every push, and Core's statement handling cost more than it.
-    top = int(conn.exec_driver_sql(
-        f"UPDATE sync_counter SET value = value + {mark(conn)} WHERE id = 1 RETURNING value",
-        (count,)).scalar_one())
-    return list(range(top - count + 1, top + 1))
 
 
 @dataclass
