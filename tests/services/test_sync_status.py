@@ -7,7 +7,15 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import text
-from tests.sync.helpers import SERVER_URL, Server, add_family, enrolled, new_store, sync
+from tests.sync.helpers import (
+    SERVER_URL,
+    Server,
+    add_family,
+    enrolled,
+    new_store,
+    sync,
+    worker_and_supervisor,
+)
 
 from familyworker.services import families
 from familyworker.services.caseload import list_caseload
@@ -228,9 +236,7 @@ def test_a_pass_says_which_families_got_management_oversight(
         sqlite_server: Server, tmp_path: Path) -> None:
     from familyworker.services.oversight import add_oversight_note
 
-    team = sqlite_server.team("North")
-    ann = sqlite_server.worker("Ann", team)
-    sue = sqlite_server.worker("Sue", team, role="supervisor")
+    ann, sue = worker_and_supervisor(sqlite_server)
     laptop = enrolled(sqlite_server, tmp_path / "a", ann)
     fid = add_family(laptop, "FAM-1")
     add_family(laptop, "FAM-2")

@@ -124,3 +124,9 @@ def shared_family(server: Server, tmp_path: Path) -> tuple[CaseloadStore, Caselo
     sync(a, server)
     sync(b, server)
     return a, b, family_id
+
+
+def worker_and_supervisor(server: Server) -> tuple[str, str]:
+    """Team North with a worker, Ann, and her supervisor, Sue: (Ann's id, Sue's id)."""
+    team = server.team("North")
+    return server.worker("Ann", team), server.worker("Sue", team, role="supervisor")

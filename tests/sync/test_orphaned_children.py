@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from tests.sync.helpers import Server, add_family, add_note, enrolled, shared_family, sync
+from tests.sync.helpers import (
+    Server,
+    add_family,
+    add_note,
+    enrolled,
+    shared_family,
+    sync,
+    worker_and_supervisor,
+)
 
 from familyworker.domain.family_deletion import DeletionReason
 from familyworker.services.caseload import list_caseload
@@ -76,9 +84,7 @@ def test_a_note_on_a_family_deleted_elsewhere_becomes_a_conflict_and_restores(
 
 def test_across_two_people_keeping_the_deletion_keeps_the_note_findable(
         server: Server, tmp_path: Path) -> None:
-    team = server.team("North")
-    ann = server.worker("Ann", team)
-    sue = server.worker("Sue", team, role="supervisor")
+    ann, sue = worker_and_supervisor(server)
     ann_laptop = enrolled(server, tmp_path / "ann", ann)
     sue_laptop = enrolled(server, tmp_path / "sue", sue)
     fid = add_family(ann_laptop, "FAM-9", "Khan")

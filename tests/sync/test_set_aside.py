@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, exc, insert, select, update
 from sqlmodel import select as sqlmodel_select
-from tests.sync.helpers import Server, add_family, add_note, enrolled, sync
+from tests.sync.helpers import Server, add_family, add_note, enrolled, sync, worker_and_supervisor
 
 from familyworker.cli.main import main
 from familyworker.domain.ids import new_id
@@ -116,9 +116,7 @@ def family_on(store: CaseloadStore, family_id: str) -> FamilyRow | None:
 
 def test_rows_that_do_not_fit_are_set_aside_the_pass_goes_on_and_a_fixed_version_applies(
         server: Server, tmp_path: Path) -> None:
-    team = server.team("North")
-    ann = server.worker("Ann", team)
-    sue = server.worker("Sue", team, role="supervisor")
+    ann, sue = worker_and_supervisor(server)
     a = enrolled(server, tmp_path / "a", ann)
     b = enrolled(server, tmp_path / "b", ann)
     family = add_family(a, "FAM-1", "Smith")
