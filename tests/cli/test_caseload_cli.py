@@ -160,3 +160,19 @@ def test_options_before_the_command_are_honoured_and_a_missing_passphrase_is_one
     assert listed.returncode == 1
     assert "Traceback" not in listed.stderr and "EOFError" not in listed.stderr
     assert listed.stderr.strip().startswith("No passphrase was given")
+
+
+def test_list_families_says_which_date_is_overdue(caseload: Path) -> None:
+    """A bare OVERDUE beside a future 'Next visit' date read as a wrong date when it was the
+    review that was overdue."""
+    from datetime import date
+
+    assert run("import-demo", "--data-dir", str(caseload), "--passphrase-stdin").returncode == 0
+    lines = run("list-families", "--data-dir", str(caseload), "--passphrase-stdin").stdout
+    flagged = [line for line in lines.splitlines() if "OVERDUE" in line]
+    assert flagged
+    for line in flagged:
+        assert "VISIT OVERDUE" in line or "REVIEW OVERDUE" in line, line
+        if "VISIT OVERDUE" in line:
+            due = line.split("VISIT")[0].split()[-1]
+            assert date.fromisoformat(due) < date.today(), line

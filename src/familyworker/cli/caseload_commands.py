@@ -119,7 +119,9 @@ def cmd_list_families(args: argparse.Namespace) -> int:
     print(f"{'Reference':<12} {'Household':<40} {'Postcode':<9} {'Status':<10} Next visit")
     for r in rows:
         due = r.next_visit_due.isoformat() if r.next_visit_due else "-"
-        flag = "  OVERDUE" if r.overdue else ""
+        late = [what for what, flag in (("visit", r.visit_overdue), ("review", r.review_overdue))
+                if flag]
+        flag = f"  {' and '.join(late).upper()} OVERDUE" if late else ""
         print(f"{r.reference:<12} {r.household_name:<40} {r.postcode:<9} "
               f"{r.status.label:<10} {due}{flag}")
     return EXIT_OK
