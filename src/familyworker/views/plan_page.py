@@ -103,7 +103,9 @@ class PlanPage(QWidget):
         self.goal_tree.setAccessibleName("Goals and actions")
         self.goal_tree.setHeaderLabels(["Goal / action", "Star domain / who", "By when", "Status"])
         self.goal_tree.header().setStretchLastSection(False)
-        fit_columns_to_headers(self.goal_tree, self.goal_tree.header(), (340, 200, 100),
+        # "By when" fits an overdue date whole ("⚠ overdue, 04 Dec 2026"), at any font size.
+        by_when = self.goal_tree.fontMetrics().horizontalAdvance("⚠ overdue, 30 Sep 2026") + 24
+        fit_columns_to_headers(self.goal_tree, self.goal_tree.header(), (340, 200, by_when),
                                stretch=3)
         self.goal_tree.setMinimumHeight(160)
 
