@@ -362,31 +362,21 @@ class PushApplier:
                     or fields.get("lead_worker_id", _ABSENT) != worker:
                 return False
             scope.families[family_id] = (team_id, worker)
-            data = fields if key in self._single else dict(fields)
         else:
-            if not scope.allows(family_id):
-                return False
-            family = touched.get(("family", family_id)) or rows.get(("family", family_id))
-            if family is not None and family.deleted_elsewhere(self.actor.device_id):
-                return False
-            given = fields.get("family_id", _ABSENT)
-            if given is _ABSENT:
-                data = fields if key in self._single else {**fields, "family_id": family_id}
-            elif given == family_id:
-                data = fields if key in self._single else dict(fields)
-            else:
+            if not scope.allows(family_id) or self._family_deleted_elsewhere(op, touched, rows) \
+                    or fields.get("family_id", family_id) != family_id:
                 return False
             team_id = scope.families[family_id][0]
+        self.results[op.op_id] = _result(op.op_id, "applied")
         if key in self._single:
             # Written in _write from the op itself (its family_id added when absent).
             self.direct_rows.append((self._index, len(touched), team_id,
-                                     table != "family" and "family_id" not in fields, op.op_id))
-            self.results[op.op_id] = _result(op.op_id, "applied")
+                                     "family_id" not in fields, op.op_id))
             return True
-        # (The data is a copy: a later op of the batch on this row merges into it.)
+        # A copy, family_id filled in: a later op of the batch on this row merges into it.
+        data = {**fields, "family_id": family_id}
         touched[key] = Stored(table, op.row_id, family_id, team_id, data, {"*": op.hlc}, {},
                               0, False, None, is_new=True, changed=True)
-        self.results[op.op_id] = _result(op.op_id, "applied")
         return True
 
     def _apply(self, op: Op, rows: dict[tuple[str, str], Stored], scope: Scope,
