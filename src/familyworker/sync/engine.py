@@ -375,10 +375,7 @@ class SyncEngine:
         if local_scope_hash(self.store) == server_digest:
             return 0
         with self.store.read() as session:
-            # A family whose own row is set aside may still have rows here.
-            local = [str(i) for i in session.execute(text(
-                f"{LOCAL_FAMILIES} UNION SELECT family_id FROM {set_aside.TABLE} "
-                "WHERE family_id IS NOT NULL")).scalars()]
+            local = [str(i) for i in session.execute(text(HELD_FAMILIES)).scalars()]
         allowed = set(self.client.scope().families or [])
         gone = [f for f in local if f not in allowed]
         if not gone:
@@ -421,6 +418,10 @@ def _full_rows(conn: Connection) -> Callable[[list[int]], list[Any]]:
 
 
 LOCAL_FAMILIES = "SELECT id FROM family"
+# The families held here: those with a row, and those whose own row is set aside (their other
+# rows may be here, so they must leave when the server no longer gives them).
+HELD_FAMILIES = (f"{LOCAL_FAMILIES} UNION SELECT family_id FROM {set_aside.TABLE} "
+                 "WHERE family_id IS NOT NULL")
 
 
 def local_scope_hash(store: CaseloadStore) -> str:
@@ -429,11 +430,8 @@ def local_scope_hash(store: CaseloadStore) -> str:
     Python list of every family id cost a delta sync more than its own rows. A family whose
     own row is set aside is held too (its other rows may be here): it must leave when the
     server no longer gives it."""
-    held = LOCAL_FAMILIES
     with store.engine.connect() as conn:
-        if set_aside.any_held(conn):
-            held = (f"{LOCAL_FAMILIES} UNION SELECT family_id FROM {set_aside.TABLE} "
-                    "WHERE family_id IS NOT NULL")
+        held = HELD_FAMILIES if set_aside.any_held(conn) else LOCAL_FAMILIES
         joined = conn.exec_driver_sql(
             f"SELECT group_concat(id, char(10)) FROM ({held} ORDER BY 1)").scalar()
     return protocol.joined_scope_hash(joined)
