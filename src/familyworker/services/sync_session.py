@@ -37,8 +37,8 @@ REVOKED = ("This laptop has been disconnected from your organisation, so the cas
            "your administrator for a new enrolment code.")
 
 
-def http_client() -> httpx.Client:
-    return httpx.Client(timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
+def http_client(read_timeout_s: float = READ_TIMEOUT_S) -> httpx.Client:
+    return httpx.Client(timeout=httpx.Timeout(read_timeout_s, connect=CONNECT_TIMEOUT_S))
 
 
 def check_server_address(address: str) -> str:
@@ -175,15 +175,17 @@ LOCK_PUSH_TIMEOUT_S = 10.0
 def push_before_lock(store: CaseloadStore) -> int:
     """Send the changes waiting here (no pull) as the caseload locks, while the network is
     there; returns how many went. Any failure is quiet: they stay waiting, nothing is lost."""
-    try:
-        engine = SyncEngine(store, http=httpx.Client(timeout=LOCK_PUSH_TIMEOUT_S))
-    except NotEnrolled:
-        return 0
-    try:
-        pushed, _rejected = engine.push()
-        return pushed
-    except (SyncError, httpx.HTTPError, DeviceRevoked, ServerUnreachable) as error:
-        log.info("sync at lock: not sent (%s)", type(error).__name__)
-        return 0
-    finally:
-        engine.close()
+    # The client is closed here: the engine closes only a client it made itself.
+    with http_client(read_timeout_s=LOCK_PUSH_TIMEOUT_S) as client:
+        try:
+            engine = SyncEngine(store, http=client)
+        except NotEnrolled:
+            return 0
+        try:
+            pushed, _rejected = engine.push()
+            return pushed
+        except (SyncError, httpx.HTTPError, DeviceRevoked, ServerUnreachable) as error:
+            log.info("sync at lock: not sent (%s)", type(error).__name__)
+            return 0
+        finally:
+            engine.close()
