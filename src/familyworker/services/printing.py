@@ -6,8 +6,6 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from sqlmodel import select
-
 from familyworker.domain.audit import AuditAction
 from familyworker.domain.plan import Plan
 from familyworker.domain.team import Worker
@@ -18,7 +16,6 @@ from familyworker.reports.star_progress import render_star_progress
 from familyworker.services.family_file import FamilyFile, load_family_file
 from familyworker.services.programme import default_star_template
 from familyworker.store.caseload_store import SETTING_WORKER_NAME, CaseloadStore
-from familyworker.store.tables import WorkerRow
 
 
 class ReportKind(StrEnum):
@@ -35,13 +32,6 @@ class PrintedReport:
     sha256: str
     family_id: str
     report: ReportKind
-
-
-def _worker_names(store: CaseloadStore) -> dict[str, str]:
-    with store.read() as session:
-        names = {row.id: row.name for row in session.exec(select(WorkerRow)).all()}
-    names.setdefault(store.worker_id, str(store.setting(SETTING_WORKER_NAME, "Me")))
-    return names
 
 
 def _lead_worker(store: CaseloadStore, file: FamilyFile) -> Worker | None:
@@ -77,7 +67,7 @@ def _render_star(store: CaseloadStore, file: FamilyFile, today: date,
 
 def _render_chronology(store: CaseloadStore, file: FamilyFile, today: date) -> bytes:
     return render_chronology(family=file.family, notes=file.notes, addenda=file.addenda,
-                             oversight=file.oversight, worker_names=_worker_names(store),
+                             oversight=file.oversight, worker_names=file.worker_names,
                              printed_on=today)
 
 

@@ -176,7 +176,7 @@ class StarPage(QWidget):
     # ----- data ----------------------------------------------------------------------------
 
     def show_file(self, file: FamilyFile) -> None:
-        self._stars = sorted(file.stars, key=lambda a: (a.assessed_on, a.id))
+        self._stars = list(file.stars)  # oldest first (load_family_file)
         self.compare_list.blockSignals(True)
         self.compare_list.clear()
         last = len(self._stars) - 1
