@@ -31,7 +31,8 @@ def test_known_caseload_figures(store: CaseloadStore) -> None:
     figures = build_programme_report(store, PERIOD)
     assert [line.reference for line in figures.lines] == ["FAM-A01", "FAM-B02", "FAM-C03",
                                                           "FAM-F06"]
-    assert figures.by_status == {"Referred": 1, "Open": 2, "Step-down": 0, "Closed": 1}
+    assert figures.by_status == {"Referred": 1, "Open": 2, "Step-down": 0,
+                                  "Stepped up to social care": 0, "Closed": 1}
     assert figures.by_criterion == {
         "education": 2, "early-years": 1, "health": 2, "substance-use": 0, "relationships": 1,
         "safe-from-abuse": 0, "crime": 1, "domestic-abuse": 1, "housing": 2,

@@ -21,8 +21,9 @@ ACTIVE_STATUSES = frozenset({FamilyStatus.REFERRED, FamilyStatus.OPEN, FamilySta
 
 def next_visit_due(*, explicit: date | None, last_contact: date | None,
                    opened_or_referred: date | None, policy: DuePolicy) -> date | None:
-    """An explicitly booked visit wins; otherwise the visit interval runs from the last contact."""
-    if explicit is not None:
+    """A booked visit wins until a contact on or after its day has happened; otherwise the
+    visit interval runs from the last contact (so recording the visit clears "overdue")."""
+    if explicit is not None and (last_contact is None or explicit > last_contact):
         return explicit
     start = last_contact or opened_or_referred
     return start + timedelta(days=policy.visit_interval_days) if start else None

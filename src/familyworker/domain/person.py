@@ -1,6 +1,6 @@
 """Household members."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -9,16 +9,27 @@ from familyworker.domain.family import validate_name
 
 
 class PersonFlag(StrEnum):
+    """The fixed list of things about a person that feed eligibility and the supervisor's
+    views (docs/casework.md). Each may carry the date it applied from."""
+
+    EXPECTANT_PARENT = "expectant-parent"
     CHILD_PROTECTION_PLAN = "child-protection-plan"
     CHILD_IN_NEED = "child-in-need"
-    AT_RISK_OF_EXPLOITATION = "at-risk-of-exploitation"
-    YOUNG_CARER = "young-carer"
+    LOOKED_AFTER = "looked-after"
     SEND = "special-educational-needs"
-    EXPECTANT_PARENT = "expectant-parent"
+    YOUNG_CARER = "young-carer"
+    AT_RISK_OF_EXPLOITATION = "at-risk-of-exploitation"
 
     @property
     def label(self) -> str:
-        return self.value.replace("-", " ").capitalize()
+        return {
+            "expectant-parent": "Expectant parent",
+            "child-protection-plan": "Child protection plan",
+            "child-in-need": "Child in need",
+            "looked-after": "Looked after child",
+            "special-educational-needs": "Special educational needs (SEND)",
+            "young-carer": "Young carer",
+            "at-risk-of-exploitation": "At risk of exploitation"}[self.value]
 
 
 ADULT_AGE = 18
@@ -33,11 +44,26 @@ class Person:
     date_of_birth: date | None = None
     school_setting: str = ""
     flags: tuple[PersonFlag, ...] = field(default=())
+    # The day each flag applied from, where known (a flag without one is still set).
+    flag_since: tuple[tuple[PersonFlag, date], ...] = field(default=())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", validate_name(self.name, "A person's name"))
         if len(self.relationship) > 60:
             raise ValidationError("The relationship is longer than 60 characters.")
+        if len(set(self.flags)) != len(self.flags):
+            raise ValidationError("A flag is set twice.")
+        if not {flag for flag, _ in self.flag_since} <= set(self.flags):
+            raise ValidationError("A flag's date is given but the flag is not set.")
+
+    def since(self, flag: PersonFlag) -> date | None:
+        return dict(self.flag_since).get(flag)
+
+    def with_flags(self, flags: dict[PersonFlag, date | None]) -> "Person":
+        """The person with exactly these flags (in the list's order), each with its date."""
+        ordered = tuple(f for f in PersonFlag if f in flags)
+        dated = tuple((f, d) for f in ordered if (d := flags[f]) is not None)
+        return replace(self, flags=ordered, flag_since=dated)
 
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:

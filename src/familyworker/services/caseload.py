@@ -6,14 +6,13 @@ from sqlmodel import col, func, select
 
 from familyworker.domain.caseload import DuePolicy, FamilySummary, next_visit_due
 from familyworker.domain.family import FamilyStatus
-from familyworker.services.queries import is_waiting_change
+from familyworker.services.queries import is_waiting_change, last_contact_by_family
 from familyworker.store.caseload_store import (
     SETTING_WORKER_ID,
     SETTING_WORKER_NAME,
     CaseloadStore,
 )
 from familyworker.store.tables import (
-    ContactNoteRow,
     FamilyRow,
     OutboxRow,
     PersonRow,
@@ -33,11 +32,7 @@ def list_caseload(store: CaseloadStore, *, today: date | None = None,
         workers = {w.id: w.name for w in session.exec(select(WorkerRow)).all()}
         me = store.setting(SETTING_WORKER_ID, session=session)
         my_name = store.setting(SETTING_WORKER_NAME, "Me", session=session)
-        last_contact = dict(session.exec(
-            select(ContactNoteRow.family_id, func.max(ContactNoteRow.occurred_at))
-            .where(col(ContactNoteRow.deleted_at).is_(None),
-                   ContactNoteRow.kind != "oversight")
-            .group_by(ContactNoteRow.family_id)).all())
+        last_contact = last_contact_by_family(session)
         members: dict[str, list[str]] = {}
         for family_id, name in session.exec(select(PersonRow.family_id, PersonRow.name).where(
                 col(PersonRow.deleted_at).is_(None))).all():

@@ -1,13 +1,15 @@
 """Small shared queries over live (not deleted) rows."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
+from familyworker.domain.contact import CONTACT_KINDS, ContactOutcome, NoteStatus
 from familyworker.services.errors import FamilyNotFound, RecordMissing
-from familyworker.store.tables import FamilyRow, OutboxRow, SyncedRow
+from familyworker.store.tables import ContactNoteRow, FamilyRow, OutboxRow, SyncedRow
 
 RowT = TypeVar("RowT", bound=SyncedRow)
 
@@ -47,3 +49,19 @@ def is_waiting_change() -> ColumnElement[bool]:
     not a change the server refused (those stay, marked, as needing attention)."""
     return and_(OutboxRow.table_name != "audit_event",  # type: ignore[arg-type]
                 col(OutboxRow.rejected_reason).is_(None))
+
+
+def is_contact_made() -> ColumnElement[bool]:
+    """``domain.contact.counts_as_contact`` as SQL: a finalised note of a contact kind whose
+    contact happened. Every count of contact (caseload, team view, My week) uses this."""
+    return and_(col(ContactNoteRow.deleted_at).is_(None),
+                col(ContactNoteRow.status) == NoteStatus.FINAL.value,
+                col(ContactNoteRow.outcome) == ContactOutcome.MADE.value,
+                col(ContactNoteRow.kind).in_(sorted(k.value for k in CONTACT_KINDS)))
+
+
+def last_contact_by_family(session: Session) -> dict[str, datetime]:
+    """When each family was last contacted (families never contacted are absent)."""
+    rows = session.exec(select(ContactNoteRow.family_id, func.max(ContactNoteRow.occurred_at))
+                        .where(is_contact_made()).group_by(ContactNoteRow.family_id)).all()
+    return {family_id: at for family_id, at in rows if at is not None}

@@ -20,6 +20,7 @@ from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import FamilyStatus
 from familyworker.domain.team import Role
 from familyworker.services.outcomes import sustainability_reviews_due
+from familyworker.services.queries import last_contact_by_family
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.sync_tables import SyncConflictRow
 from familyworker.store.tables import (
@@ -186,10 +187,7 @@ def _loads(workers: Iterable[WorkerRow], families: Iterable[_Family]) -> tuple[W
 
 def _no_contact(session: Session, active: dict[str, _Family], today: date, rules: Thresholds,
                 items: dict[Attention, list[AttentionItem]]) -> None:
-    last = dict(session.exec(
-        select(ContactNoteRow.family_id, func.max(ContactNoteRow.occurred_at))
-        .where(col(ContactNoteRow.deleted_at).is_(None), ContactNoteRow.kind != "oversight")
-        .group_by(ContactNoteRow.family_id)).all())
+    last = last_contact_by_family(session)
     cutoff = today - timedelta(days=rules.no_contact_days)
     for fid, family in active.items():
         contact = _day(last.get(fid))

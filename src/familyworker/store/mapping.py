@@ -1,20 +1,33 @@
 """Mapping between table rows and domain objects, kept beside the rows."""
 
+from datetime import date
+from typing import Any
+
 from familyworker.domain.agency import AgencyInvolvement
-from familyworker.domain.contact import Addendum, ContactNote, NoteKind, NoteStatus
+from familyworker.domain.contact import (
+    Addendum,
+    ChildSeen,
+    ContactNote,
+    ContactOutcome,
+    NoteKind,
+    NoteStatus,
+)
 from familyworker.domain.criteria import FamilyCriterion
 from familyworker.domain.family import (
     DEFAULT_CONSENT_SCOPE,
+    BookedVisit,
     ClosureReason,
     Consent,
     Family,
     FamilyStatus,
+    LeadProfessional,
 )
 from familyworker.domain.outcome import Outcome
 from familyworker.domain.oversight import OversightNote
 from familyworker.domain.person import Person, PersonFlag
 from familyworker.domain.plan import Action, ActionStatus, Goal, Plan, PlanStatus
 from familyworker.domain.star import StarScore, WebStarAssessment
+from familyworker.domain.task import Task
 from familyworker.domain.team import Role, Worker
 from familyworker.store.tables import (
     AgencyInvolvementRow,
@@ -29,6 +42,7 @@ from familyworker.store.tables import (
     PlanGoalRow,
     PlanRow,
     StarAssessmentRow,
+    TaskRow,
     WorkerRow,
 )
 
@@ -43,7 +57,17 @@ def family_from_row(row: FamilyRow, criteria: tuple[str, ...] = ()) -> Family:
         closure_reason=ClosureReason(row.closure_reason) if row.closure_reason else None,
         referred_on=row.referred_on, opened_on=row.opened_on, closed_on=row.closed_on,
         consent=consent, next_visit_due=row.next_visit_due, review_due=row.review_due,
-        criteria=criteria)
+        criteria=criteria, status_since=row.status_since, status_reason=row.status_reason,
+        stepped_down_to=row.stepped_down_to, phone=row.phone,
+        preferred_language=row.preferred_language,
+        interpreter_needed=bool(row.interpreter_needed),
+        safety_information=row.safety_information,
+        booked_visit=(BookedVisit(row.next_visit_at, row.next_visit_where)
+                      if row.next_visit_at else None),
+        lead_professional=(LeadProfessional(row.lead_professional_name,
+                                            row.lead_professional_agency,
+                                            row.lead_professional_contact)
+                           if row.lead_professional_name else None))
 
 
 def family_values(family: Family) -> dict[str, object]:
@@ -59,20 +83,42 @@ def family_values(family: Family) -> dict[str, object]:
         "consent_given_on": family.consent.given_on if family.consent else None,
         "consent_scope": family.consent.scope if family.consent else "",
         "next_visit_due": family.next_visit_due, "review_due": family.review_due,
+        "status_since": family.status_since, "status_reason": family.status_reason,
+        "stepped_down_to": family.stepped_down_to, "phone": family.phone,
+        "preferred_language": family.preferred_language,
+        "interpreter_needed": int(family.interpreter_needed),
+        "safety_information": family.safety_information,
+        "next_visit_at": family.booked_visit.at if family.booked_visit else None,
+        "next_visit_where": family.booked_visit.where if family.booked_visit else "",
+        "lead_professional_name": lead.name if (lead := family.lead_professional) else "",
+        "lead_professional_agency": lead.agency if lead else "",
+        "lead_professional_contact": lead.contact if lead else "",
     }
 
 
 def person_from_row(row: PersonRow) -> Person:
-    flags = tuple(PersonFlag(f) for f in row.flags if f in PersonFlag._value2member_map_)
-    return Person(id=row.id, family_id=row.family_id, name=row.name,
-                  relationship=row.relationship, date_of_birth=row.date_of_birth,
-                  school_setting=row.school_setting, flags=flags)
+    known = PersonFlag._value2member_map_
+    flags = tuple(dict.fromkeys(PersonFlag(f) for f in row.flags if f in known))
+    person = Person(id=row.id, family_id=row.family_id, name=row.name,
+                    relationship=row.relationship, date_of_birth=row.date_of_birth,
+                    school_setting=row.school_setting)
+    return person.with_flags({flag: _flag_day(row.flag_since, flag) for flag in flags})
+
+
+def _flag_day(since: Any, flag: PersonFlag) -> date | None:
+    # A peer's value is plain JSON (the row schema checks no more): read what is a date.
+    text = since.get(flag.value) if isinstance(since, dict) else None
+    try:
+        return date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
 
 
 def person_values(person: Person) -> dict[str, object]:
     return {"name": person.name, "relationship": person.relationship,
             "date_of_birth": person.date_of_birth, "school_setting": person.school_setting,
-            "flags": [f.value for f in person.flags]}
+            "flags": [f.value for f in person.flags],
+            "flag_since": {f.value: day.isoformat() for f, day in person.flag_since} or None}
 
 
 def agency_from_row(row: AgencyInvolvementRow) -> AgencyInvolvement:
@@ -137,7 +183,9 @@ def note_from_row(row: ContactNoteRow) -> ContactNote:
                        present=tuple(row.present), agencies=tuple(row.agencies),
                        duration_minutes=row.duration_minutes, follow_ups=row.follow_ups,
                        author_id=row.author_id, status=NoteStatus(row.status),
-                       finalised_at=row.finalised_at)
+                       finalised_at=row.finalised_at, outcome=ContactOutcome(row.outcome),
+                       child_seen=ChildSeen(row.child_seen), child_voice=row.child_voice,
+                       next_meeting_on=row.next_meeting_on)
 
 
 def note_values(note: ContactNote) -> dict[str, object]:
@@ -145,7 +193,21 @@ def note_values(note: ContactNote) -> dict[str, object]:
             "narrative": note.narrative, "present": list(note.present),
             "agencies": list(note.agencies), "duration_minutes": note.duration_minutes,
             "follow_ups": note.follow_ups, "author_id": note.author_id,
-            "status": note.status.value, "finalised_at": note.finalised_at}
+            "status": note.status.value, "finalised_at": note.finalised_at,
+            "outcome": note.outcome.value, "child_seen": note.child_seen.value,
+            "child_voice": note.child_voice, "next_meeting_on": note.next_meeting_on}
+
+
+def task_from_row(row: TaskRow) -> Task:
+    return Task(id=row.id, family_id=row.family_id, text=row.text, created_at=row.created_at,
+                due_on=row.due_on, assigned_to=row.assigned_to, created_by=row.created_by,
+                done_on=row.done_on, source_note_id=row.source_note_id)
+
+
+def task_values(task: Task) -> dict[str, object]:
+    return {"text": task.text, "created_at": task.created_at, "due_on": task.due_on,
+            "assigned_to": task.assigned_to, "created_by": task.created_by,
+            "done_on": task.done_on, "source_note_id": task.source_note_id}
 
 
 def addendum_from_row(row: NoteAddendumRow) -> Addendum:

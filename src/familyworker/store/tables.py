@@ -61,6 +61,18 @@ class FamilyRow(SyncedRow, table=True):
     next_visit_due: date | None = None
     review_due: date | None = None
     sustainability_review_due: date | None = None  # booked when the case closes
+    status_since: date | None = None
+    status_reason: str = ""
+    stepped_down_to: str = ""
+    phone: str = ""
+    preferred_language: str = ""
+    interpreter_needed: int = 0
+    safety_information: str = ""  # lone-working safety; never printed for the family
+    next_visit_at: datetime | None = None
+    next_visit_where: str = ""
+    lead_professional_name: str = ""
+    lead_professional_agency: str = ""
+    lead_professional_contact: str = ""
 
 
 class FamilyCriterionRow(SyncedRow, table=True):
@@ -79,6 +91,7 @@ class PersonRow(SyncedRow, table=True):
     date_of_birth: date | None = None
     school_setting: str = ""
     flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    flag_since: Any = Field(default=None, sa_column=Column(JSON))  # {flag: "YYYY-MM-DD"}
 
 
 class AgencyInvolvementRow(SyncedRow, table=True):
@@ -154,6 +167,10 @@ class ContactNoteRow(SyncedRow, table=True):
     author_id: str | None = None
     status: str = "draft"
     finalised_at: datetime | None = None
+    outcome: str = "made"  # contact made, or why not (domain.contact.ContactOutcome)
+    child_seen: str = "not-recorded"
+    child_voice: str = ""
+    next_meeting_on: date | None = None
 
 
 class NoteAddendumRow(SyncedRow, table=True):
@@ -219,6 +236,18 @@ class FamilyCoWorkerRow(SyncedRow, table=True):
     added_on: date
     ended_on: date | None = None
     added_by: str | None = None
+
+
+class TaskRow(SyncedRow, table=True):
+    __tablename__ = "task"
+    family_id: str = Field(index=True)
+    text: str
+    created_at: datetime
+    due_on: date | None = None
+    assigned_to: str | None = None
+    created_by: str | None = None
+    done_on: date | None = None
+    source_note_id: str | None = None
 
 
 class AuditEventRow(SyncedRow, table=True):
@@ -293,5 +322,6 @@ SYNCED_TABLES: dict[str, type[SyncedRow]] = {
     for row in (TeamRow, WorkerRow, FamilyRow, FamilyCriterionRow, PersonRow,
                 AgencyInvolvementRow, StarAssessmentRow, PlanRow, PlanGoalRow, PlanActionRow,
                 ContactNoteRow, NoteAddendumRow, OutcomeRow, OutcomeClaimRow,
-                SustainabilityReviewRow, OversightNoteRow, FamilyCoWorkerRow, AuditEventRow)
+                SustainabilityReviewRow, OversightNoteRow, FamilyCoWorkerRow, TaskRow,
+                AuditEventRow)
 }

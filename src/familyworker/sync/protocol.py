@@ -27,7 +27,7 @@ SYNCED_TABLE_NAMES: tuple[str, ...] = (
     "team", "worker", "family", "family_criterion", "person", "agency_involvement",
     "star_assessment", "plan", "plan_goal", "plan_action", "contact_note", "note_addendum",
     "outcome", "outcome_claim", "sustainability_review", "oversight_note", "family_co_worker",
-    "audit_event", "sync_conflict")
+    "task", "audit_event", "sync_conflict")
 APPEND_ONLY_TABLES: frozenset[str] = frozenset(
     {"star_assessment", "note_addendum", "sustainability_review", "oversight_note",
      "audit_event"})

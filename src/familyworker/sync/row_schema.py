@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from familyworker.domain.claims import ReviewResult
-from familyworker.domain.contact import NoteKind, NoteStatus
+from familyworker.domain.contact import ChildSeen, ContactOutcome, NoteKind, NoteStatus
 from familyworker.domain.family import ClosureReason, FamilyStatus
 from familyworker.domain.person import PersonFlag
 from familyworker.domain.plan import ActionStatus, PlanStatus
@@ -123,14 +123,24 @@ TABLES: Mapping[str, Table] = {t.name: t for t in (
         _text("closure_reason", KEY, nullable=True, choices=_values(ClosureReason)),
         _date("referred_on"), _date("opened_on"), _date("closed_on"),
         _date("consent_given_on"), _text("consent_scope", SHORT),
-        _date("next_visit_due"), _date("review_due"), _date("sustainability_review_due"))),
+        _date("next_visit_due"), _date("review_due"), _date("sustainability_review_due"),
+        # Added in app 0.9 (docs/casework.md): case status detail, household and safety
+        # details, the booked visit, a lead professional from a partner agency.
+        _date("status_since"), _text("status_reason", SHORT), _text("stepped_down_to", SHORT),
+        _text("phone", 40), _text("preferred_language", 60),
+        Column("interpreter_needed", "int", default=0, min_value=0, max_value=1),
+        _text("safety_information", 2_000), _datetime("next_visit_at"),
+        _text("next_visit_where", SHORT), _text("lead_professional_name", NAME),
+        _text("lead_professional_agency", NAME), _text("lead_professional_contact", SHORT))),
     Table("family_criterion", (
         _family_id(), _text("criterion_key", KEY, required=True), _text("evidence"),
         _date("identified_on"))),
     Table("person", (
         _family_id(), _text("name", NAME, required=True), _text("relationship", KEY),
         _date("date_of_birth"), _text("school_setting", NAME),
-        Column("flags", "text_list", choices=_values(PersonFlag), default=()))),
+        Column("flags", "text_list", choices=_values(PersonFlag), default=()),
+        # {flag: "YYYY-MM-DD"}: the day each flag applied from, where known.
+        Column("flag_since", "json", nullable=True, default=None))),
     Table("agency_involvement", (
         _family_id(), _text("agency", NAME, required=True), _text("role", NAME),
         _text("contact", SHORT), _date("from_date"), _date("to_date"))),
@@ -167,7 +177,10 @@ TABLES: Mapping[str, Table] = {t.name: t for t in (
         Column("duration_minutes", "int", nullable=True, min_value=0, max_value=100_000),
         _text("follow_ups"), _author("author_id"),
         _text("status", 20, choices=_values(NoteStatus), default="draft"),
-        _datetime("finalised_at"))),
+        _datetime("finalised_at"),
+        _text("outcome", 20, choices=_values(ContactOutcome), default="made"),
+        _text("child_seen", 20, choices=_values(ChildSeen), default="not-recorded"),
+        _text("child_voice"), _date("next_meeting_on"))),
     Table("note_addendum", (
         _family_id(), _id("note_id", nullable=False, required=True),
         _text("text", required=True), _datetime("written_at", required=True),
@@ -191,6 +204,10 @@ TABLES: Mapping[str, Table] = {t.name: t for t in (
     Table("family_co_worker", (
         _family_id(), _id("worker_id", nullable=False, required=True),
         _date("added_on", required=True), _date("ended_on"), _author("added_by"))),
+    Table("task", (
+        _family_id(), _text("text", 2_000, required=True),
+        _datetime("created_at", required=True), _date("due_on"), _id("assigned_to"),
+        _author("created_by"), _date("done_on"), _id("source_note_id"))),
     Table("audit_event", (
         _family_id(nullable=True), _datetime("at", required=True),
         _text("action", 40, required=True), _text("entity", 40, required=True),
