@@ -1364,7 +1364,92 @@ def make_caseload(seed: int) -> dict:
     used_surnames: set[str] = set()
     families = [make_family(rng, i + 1, plan, used_surnames)
                 for i, plan in enumerate(family_plans(rng))]
+    add_casework_week(families)
     return {"format": 1, "team": TEAM, "workers": WORKERS, "families": families}
+
+
+# --------------------------------------------------------------------------- the casework week
+
+# Added after the story is drawn, from the family's index only (no random draws), so the
+# families, notes and stars above stay exactly as they were.
+SAFETY = {
+    2: "Large dog (Staffie) in the back room: ask for it to be shut away before going in.",
+    5: "Do not visit alone: ex-partner has been seen at the address. Ring before every visit.",
+    12: "Ring before visiting: Mum works nights and sleeps until 1 pm.",
+    17: "Second-floor flat, no lift. Parking is on the street behind, not the estate car park.",
+    23: "Smoke in the flat: take a mask if you need one. Dad asks that shoes come off.",
+}
+LANGUAGES = {2: ("Polish", False), 9: ("Bengali", True), 15: ("Romanian", True),
+             20: ("Urdu", False)}
+LEAD_PROFESSIONALS = {
+    4: {"name": "Sam Whitfield", "agency": "Brindle Heath School (pastoral lead)",
+        "contact": "01632 960 114"},
+    14: {"name": "Priya Raman", "agency": "Health visiting team", "contact": "01632 960 227"},
+}
+STEPPED_DOWN_TO = ("School pastoral team", "Children's centre family support",
+                   "GP and school nurse", "Youth service")
+VISIT_TIMES = ("09:30", "10:00", "11:15", "13:30", "14:00", "15:45")
+TASKS = (
+    ("Ring housing about the repair to the bedroom window", -3),
+    ("Send the school the consent form for the nurture group", 1),
+    ("Book the food bank voucher for Friday", 2),
+    ("Chase the CAMHS referral", 4),
+    ("Take the bus pass application to the next visit", 6),
+)
+CHILD_WORDS = (
+    "I like it better now Mum walks me to school.",
+    "When they shout I go in my room and put my music on.",
+    "I want to go to football club on Saturdays.",
+    "I don't like it when I'm the last one picked up.",
+)
+
+
+def add_casework_week(families: list[dict]) -> None:
+    for index, family in enumerate(families, start=1):
+        if index in SAFETY:
+            family["safety_information"] = SAFETY[index]
+        if index in LANGUAGES:
+            language, interpreter = LANGUAGES[index]
+            family["preferred_language"] = language
+            family["interpreter_needed"] = interpreter
+        adults = [m for m in family["members"] if m["date_of_birth"] < -18 * YEAR]
+        if adults:
+            family["phone"] = f"07700 900{index * 17 % 1000:03d}"
+        if index in LEAD_PROFESSIONALS:
+            family["lead_professional"] = LEAD_PROFESSIONALS[index]
+        if family["status"] == "step-down":
+            family["stepped_down_to"] = STEPPED_DOWN_TO[index % len(STEPPED_DOWN_TO)]
+        # A booked visit in the coming week for most open cases: My week has a week in it.
+        if family["status"] == "open" and index % 3 != 0:
+            day = weekday_offset(1 + index % 7)
+            family["next_visit_at"] = [max(day, 1), VISIT_TIMES[index % len(VISIT_TIMES)]]
+            family["next_visit_where"] = "At home" if index % 4 else "Children's centre"
+            family["next_visit_due"] = max(day, 1)
+        if family["status"] in ("open", "step-down") and index % 4 == 1:
+            text, due = TASKS[index % len(TASKS)]
+            family["tasks"] = [{"text": text, "due_on": due}]
+            if index % 8 == 1:
+                family["tasks"].append({"text": "Update the chronology after the core group",
+                                        "due_on": -10, "done_on": -9})
+        children = [m for m in family["members"]
+                    if -16 * YEAR < m["date_of_birth"] < -6 * YEAR]
+        for number, note in enumerate(family["notes"]):
+            if note["kind"] == "home-visit" and children:
+                note["child_seen"] = "seen-alone" if number % 3 == 0 else "seen"
+                if number % 3 == 0 and note.get("status", "final") == "final":
+                    note["child_voice"] = CHILD_WORDS[(index + number) % len(CHILD_WORDS)]
+        # One attempted visit nobody answered, for a few open cases: it is recorded, and it
+        # does not count as contact.
+        if family["status"] == "open" and index % 5 == 2 and 0 < len(family["notes"]) < 12:
+            last = max(n["occurred_at"][0] for n in family["notes"])
+            if last < -1:
+                family["notes"].append({
+                    "kind": "home-visit", "occurred_at": [last + 1, "10:00"], "present": [],
+                    "agencies": [], "narrative": "Called at 10 am as arranged. No answer; left "
+                    "a card with my number and texted to rebook.",
+                    "duration_minutes": 15, "follow_ups": "", "author":
+                    family["lead_worker"], "status": "final", "addenda": [],
+                    "outcome": "no-answer"})
 
 
 # --------------------------------------------------------------------------- cohort CSV

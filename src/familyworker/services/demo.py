@@ -8,13 +8,27 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from familyworker.domain.contact import ContactNote, NoteKind, NoteStatus
+from familyworker.domain.contact import (
+    ChildSeen,
+    ContactNote,
+    ContactOutcome,
+    NoteKind,
+    NoteStatus,
+)
 from familyworker.domain.errors import ValidationError
-from familyworker.domain.family import ClosureReason, Consent, Family, FamilyStatus
+from familyworker.domain.family import (
+    BookedVisit,
+    ClosureReason,
+    Consent,
+    Family,
+    FamilyStatus,
+    LeadProfessional,
+)
 from familyworker.domain.ids import new_id
 from familyworker.domain.person import Person, PersonFlag
 from familyworker.domain.plan import Action, ActionStatus, Goal, Plan, PlanStatus
 from familyworker.domain.star import StarScore, WebStarAssessment
+from familyworker.domain.task import Task
 from familyworker.resources import load_json
 from familyworker.services.families import existing_references, insert_family
 from familyworker.services.programme import default_star_template
@@ -34,6 +48,7 @@ from familyworker.store.tables import (
     PlanActionRow,
     PlanGoalRow,
     PlanRow,
+    TaskRow,
     TeamRow,
     WorkerRow,
 )
@@ -128,8 +143,24 @@ def _import_family(uow: UnitOfWork, item: dict[str, Any], clock: _Clock, team_id
         referred_on=clock.day(item.get("referred_on")), opened_on=clock.day(item.get("opened_on")),
         closed_on=clock.day(item.get("closed_on")),
         consent=Consent(consent_on) if consent_on else None,
-        next_visit_due=clock.day(item.get("next_visit_due")))
+        next_visit_due=clock.day(item.get("next_visit_due")),
+        stepped_down_to=item.get("stepped_down_to", ""), phone=item.get("phone", ""),
+        preferred_language=item.get("preferred_language", ""),
+        interpreter_needed=bool(item.get("interpreter_needed", False)),
+        safety_information=item.get("safety_information", ""),
+        booked_visit=BookedVisit(clock.moment(item["next_visit_at"]),
+                                 item.get("next_visit_where", ""))
+        if item.get("next_visit_at") else None,
+        lead_professional=LeadProfessional(**item["lead_professional"])
+        if item.get("lead_professional") else None)
     insert_family(uow, family)
+    lead = family.lead_worker_id
+    for task_data in item.get("tasks", []):
+        task = Task(id=new_id(), family_id=family_id, text=task_data["text"],
+                    created_at=clock.moment([-14, "09:00"]),
+                    due_on=clock.day(task_data.get("due_on")), assigned_to=lead,
+                    created_by=lead, done_on=clock.day(task_data.get("done_on")))
+        uow.add(TaskRow(id=task.id, family_id=family_id, **mapping.task_values(task)))  # type: ignore[arg-type]
     for need in item.get("criteria", []):
         uow.add(FamilyCriterionRow(id=new_id(), family_id=family_id, criterion_key=need["key"],
                                    evidence=need.get("evidence", ""),
@@ -210,7 +241,10 @@ def _import_note(uow: UnitOfWork, data: dict[str, Any], family_id: str, clock: _
         agencies=tuple(data.get("agencies", [])),
         duration_minutes=data.get("duration_minutes"), follow_ups=data.get("follow_ups", ""),
         author_id=worker_ids.get(data.get("author", "")), status=status,
-        finalised_at=occurred + timedelta(hours=2) if status is NoteStatus.FINAL else None)
+        finalised_at=occurred + timedelta(hours=2) if status is NoteStatus.FINAL else None,
+        outcome=ContactOutcome(data.get("outcome", "made")),
+        child_seen=ChildSeen(data.get("child_seen", "not-recorded")),
+        child_voice=data.get("child_voice", ""))
     uow.add(ContactNoteRow(id=note.id, family_id=family_id, **mapping.note_values(note)))  # type: ignore[arg-type]
     for addendum in data.get("addenda", []):
         uow.add(NoteAddendumRow(id=new_id(), family_id=family_id, note_id=note.id,
