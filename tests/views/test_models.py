@@ -46,6 +46,33 @@ def test_sorting_uses_native_values() -> None:
     assert [proxy.index(r, 0).data() for r in range(3)] == ["FAM-0002", "FAM-0001", "FAM-0003"]
 
 
+def test_search_narrows_as_the_worker_types_and_widens_when_they_delete() -> None:
+    model = CaseloadTableModel()
+    model.set_rows([summary(1, "The Khans"), summary(2, "The Khalils"),
+                    summary(3, "The Kemps", status=FamilyStatus.CLOSED), summary(4, "Lee")])
+    proxy = CaseloadFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)
+
+    def shown() -> list[str]:
+        return [proxy.index(r, 1).data() for r in range(proxy.rowCount())]
+
+    for typed, expected in (("k", ["The Kemps", "The Khalils", "The Khans"]),
+                            ("kh", ["The Khalils", "The Khans"]),
+                            ("kha", ["The Khalils", "The Khans"]), ("khan", ["The Khans"]),
+                            ("kh", ["The Khalils", "The Khans"]),
+                            ("", ["Lee", "The Kemps", "The Khalils", "The Khans"]),
+                            ("ann lee", ["Lee", "The Kemps", "The Khalils", "The Khans"])):
+        proxy.set_search(typed)
+        assert shown() == expected, typed
+    proxy.set_search("the")
+    proxy.set_status(FamilyStatus.OPEN)
+    assert shown() == ["The Khalils", "The Khans"]
+    model.set_rows([summary(5, "The Khatuns")])  # a reload keeps the search and filter
+    assert shown() == ["The Khatuns"]
+    assert proxy.mapToSource(proxy.index(0, 1)).row() == 0
+
+
 def test_first_run_creates_a_caseload(qtbot: QtBot, tmp_path: Path,
                                       settings: QSettings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from familyworker.store import caseload_store

@@ -50,6 +50,12 @@ def _due_text(day: date | None, overdue: bool) -> str:
     return f"{text}  {OVERDUE_MARKER}" if overdue else text
 
 
+_COLUMNS = tuple(CaseloadColumn)
+_COLUMN_COUNT = len(_COLUMNS)
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+
+
 class CaseloadTableModel(QAbstractTableModel):
     """The worker's caseload, one FamilySummary per row."""
 
@@ -59,10 +65,12 @@ class CaseloadTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[FamilySummary] = []
+        self._texts: dict[int, tuple[str, ...]] = {}  # row -> its columns' display texts
 
     def set_rows(self, rows: Sequence[FamilySummary]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._texts = {}
         self.endResetModel()
 
     def clear(self) -> None:
@@ -89,22 +97,32 @@ class CaseloadTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid():
             return None
-        summary = self._rows[index.row()]
-        column = CaseloadColumn(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(summary, column)
+        return self.value(index.row(), index.column(), role)
+
+    def value(self, row: int, column_number: int, role: int) -> Any:
+        """``data()`` by row and column number (the caseload proxy asks this way). Called for
+        every role of every painted cell: roles it does not answer return at once, and a
+        row's texts are made once per load."""
+        if role not in _ANSWERED or not 0 <= row < len(self._rows) \
+                or not 0 <= column_number < _COLUMN_COUNT:
+            return None
+        if role in (_DISPLAY, _ACCESSIBLE):
+            texts = self._texts.get(row)
+            if texts is None:
+                summary = self._rows[row]
+                texts = self._texts[row] = tuple(self._display(summary, c) for c in _COLUMNS)
+            return texts[column_number]
+        summary = self._rows[row]
+        column = _COLUMNS[column_number]
         if role == self.FamilyRole:
             return summary
         if role == self.SortRole:
-            return self._sort_key(summary, column)
-        if role == Qt.ItemDataRole.BackgroundRole and (
-                (column is CaseloadColumn.NEXT_VISIT and summary.visit_overdue)
-                or (column is CaseloadColumn.REVIEW_DUE and summary.review_overdue)):
+            return self.sort_key(summary, column)
+        if (column is CaseloadColumn.NEXT_VISIT and summary.visit_overdue) \
+                or (column is CaseloadColumn.REVIEW_DUE and summary.review_overdue):
             return _OVERDUE_BACKGROUND
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._display(summary, column)
         return None
 
     @staticmethod
@@ -130,7 +148,7 @@ class CaseloadTableModel(QAbstractTableModel):
         return ""
 
     @staticmethod
-    def _sort_key(summary: FamilySummary, column: CaseloadColumn) -> Any:
+    def sort_key(summary: FamilySummary, column: CaseloadColumn) -> Any:
         match column:
             case CaseloadColumn.REFERENCE:
                 return summary.reference
@@ -149,3 +167,7 @@ class CaseloadTableModel(QAbstractTableModel):
             case CaseloadColumn.SYNC:
                 return summary.pending_changes
         return None
+
+
+_ANSWERED = frozenset({_DISPLAY, _ACCESSIBLE, Qt.ItemDataRole.BackgroundRole,
+                       CaseloadTableModel.FamilyRole, CaseloadTableModel.SortRole})
