@@ -10,7 +10,8 @@ echo "== mypy"; .venv/bin/mypy
 echo "== import-linter"; .venv/bin/lint-imports
 echo "== pytest"
 set +e
-.venv/bin/python -m pytest "$@"
+# Two workers by default (CI has 2 cores); FAMILYWORKER_TEST_WORKERS=0 runs in one process.
+.venv/bin/python -m pytest -n "${FAMILYWORKER_TEST_WORKERS:-2}" --dist loadfile "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

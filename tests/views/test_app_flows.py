@@ -234,6 +234,20 @@ def test_edit_and_agree_a_plan(qtbot: QtBot, controller: AppController) -> None:
     items = page.goal_tree.findItems("Phone school about mornings",
                                      Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
     assert items and items[0].text(2).startswith("⚠ overdue")  # its date has passed
+    # Editing an action: selecting it puts it in the boxes; Update changes it in place.
+    assert not page.update_action_button.isEnabled()
+    page.goal_tree.setCurrentItem(items[0])
+    assert page.action_edit.text() == "Phone school about mornings"
+    assert page.who_edit.text() == "The worker" and page.by_when_check.isChecked()
+    page.who_edit.clear()
+    qtbot.keyClicks(page.who_edit, "Mum")
+    later = date.today() + timedelta(days=10)
+    page.by_when_edit.setDate(later)
+    qtbot.mouseClick(page.update_action_button, LEFT)
+    goal = next(g for g in page.draft.goals if g.text.startswith("Everyone sleeps"))
+    assert [(a.what, a.who, a.by_when) for a in goal.actions][1] == (
+        "Phone school about mornings", "Mum", later)
+    assert len(goal.actions) == 2  # changed, not added
     qtbot.mouseClick(page.agree_button, LEFT)  # asks first: agreeing cannot be undone
     with qtbot.waitSignal(window.loaded, timeout=10_000):
         confirm(qtbot, page)

@@ -29,6 +29,7 @@ from familyworker.domain.plan import Action, ActionStatus, Goal, Plan
 from familyworker.domain.star import StarTemplate
 from familyworker.services.family_file import FamilyFile
 from familyworker.views.confirm import ask_to_confirm
+from familyworker.views.qt_dates import from_qdate, to_qdate
 from familyworker.views.sizing import fit_columns_to_headers
 
 _SECTIONS = (("working_well", "What's working well"),
@@ -149,6 +150,11 @@ class PlanPage(QWidget):
         self.add_action_button = QPushButton("Add &action to selected goal")
         self.add_action_button.setObjectName("add_action_button")
         self.add_action_button.setAccessibleName("Add action to the selected goal")
+        self.update_action_button = QPushButton("&Update selected action")
+        self.update_action_button.setObjectName("update_action_button")
+        self.update_action_button.setAccessibleName(
+            "Update the selected action with what is typed above")
+        self.update_action_button.setEnabled(False)
         self.set_status_button = QPushButton("Set s&tatus of selected action")
         self.set_status_button.setObjectName("set_status_button")
         self.set_status_button.setAccessibleName("Set the status of the selected action")
@@ -187,6 +193,7 @@ class PlanPage(QWidget):
         action_row.addWidget(self.action_status_combo)
         action_buttons = QHBoxLayout()
         action_buttons.addWidget(self.add_action_button)
+        action_buttons.addWidget(self.update_action_button)
         action_buttons.addWidget(self.set_status_button)
         action_buttons.addWidget(self.remove_button)
         action_buttons.addStretch(1)
@@ -221,6 +228,8 @@ class PlanPage(QWidget):
         self.goal_edit.returnPressed.connect(self.add_goal)
         self.add_action_button.clicked.connect(self.add_action)
         self.set_status_button.clicked.connect(self.set_action_status)
+        self.update_action_button.clicked.connect(self.update_selected_action)
+        self.goal_tree.currentItemChanged.connect(self._on_tree_selection)
         self.remove_button.clicked.connect(self.remove_selected)
         self.save_button.clicked.connect(self._request_save)
         self.agree_button.clicked.connect(self._request_agree)
@@ -402,6 +411,49 @@ class PlanPage(QWidget):
         self.action_edit.clear()
         self.who_edit.clear()
         self.message_label.setText("")
+
+    def _action_by_id(self, action_id: str) -> Action | None:
+        if self._draft is None:
+            return None
+        return next((a for g in self._draft.goals for a in g.actions if a.id == action_id),
+                    None)
+
+    def _on_tree_selection(self, *_items: object) -> None:
+        """Selecting an action puts it in the boxes below, to change and Update."""
+        selected = self._selected()
+        action = self._action_by_id(selected[1]) if selected and selected[0] == "action" \
+            else None
+        self.update_action_button.setEnabled(action is not None and self.editable)
+        if action is None:
+            return
+        self.action_edit.setText(action.what)
+        self.who_edit.setText(action.who)
+        if action.by_when is not None:
+            self.by_when_edit.setDate(to_qdate(action.by_when))  # ticks "By"
+        self.by_when_check.setChecked(action.by_when is not None)
+        self.action_status_combo.setCurrentIndex(
+            self.action_status_combo.findData(action.status))
+
+    def update_selected_action(self) -> None:
+        selected = self._selected()
+        if not self.editable or self._draft is None or selected is None \
+                or selected[0] != "action":
+            self.message_label.setText("Select an action first.")
+            return
+        try:
+            changed = Action(id=selected[1], what=self.action_edit.text(),
+                             who=self.who_edit.text(),
+                             by_when=from_qdate(self.by_when_edit.date())
+                             if self.by_when_check.isChecked() else None,
+                             status=ActionStatus(self.action_status_combo.currentData()))
+        except ValidationError as error:
+            self.message_label.setText(str(error))
+            return
+        goals = tuple(replace(g, actions=tuple(changed if a.id == changed.id else a
+                                               for a in g.actions))
+                      for g in self._draft.goals)
+        self._replace_goals(goals)
+        self.message_label.setText("Action updated (not saved yet).")
 
     def set_action_status(self) -> None:
         selected = self._selected()
