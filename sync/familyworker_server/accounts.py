@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
 from familyworker.domain.ids import new_id
-from familyworker_server import models
+from familyworker_server import audit_chain, models
 from familyworker_server.errors import ApiError
 from familyworker_server.sequence import next_seqs, server_stamp
 
@@ -176,9 +176,10 @@ def revoke_device(engine: Engine, *, device_id: str) -> None:
 def audit(conn: Connection, *, action: str, entity: str, entity_id: str | None = None,
           family_id: str | None = None, worker_id: str | None = None,
           device_id: str | None = None, detail: str = "") -> None:
-    conn.execute(insert(models.audit_log).values(
-        id=new_id(), at=now(), action=action, entity=entity, entity_id=entity_id,
-        family_id=family_id, worker_id=worker_id, device_id=device_id, detail=detail[:500]))
+    audit_chain.append(conn, [{
+        "id": new_id(), "at": now(), "action": action, "entity": entity,
+        "entity_id": entity_id, "family_id": family_id, "worker_id": worker_id,
+        "device_id": device_id, "detail": detail[:500]}])
 
 
 # ----- device credentials (E1) ---------------------------------------------------------------

@@ -31,7 +31,7 @@ from familyworker.domain.ids import new_id
 from familyworker.sync import protocol
 from familyworker.sync.protocol import Op, PushRequest
 from familyworker.sync.row_schema import AUTHOR_COLUMNS, TABLES, RowProblem, check_fields
-from familyworker_server import models
+from familyworker_server import audit_chain, models
 from familyworker_server.accounts import Actor, audit, now
 from familyworker_server.bulk import bulk_insert, bulk_update, mark, select_in
 from familyworker_server.errors import ApiError
@@ -759,8 +759,7 @@ class PushApplier:
                  "reason": reason[:100], "op": op.model_dump_json(), "at": now()}
                 for op, reason in self.rejected])
         if self.audit_ops:
-            conn.execute(insert(models.audit_log), [self._audit_record(op)
-                                                    for op in self.audit_ops])
+            audit_chain.append(conn, [self._audit_record(op) for op in self.audit_ops])
         for family_id in sorted(self.moved_families):
             audit(conn, action="reallocate", entity="family", entity_id=family_id,
                   family_id=family_id, worker_id=actor.worker_id, device_id=actor.device_id)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from familyworker_server import accounts, db, tombstones, unlock_codes
+from familyworker_server import accounts, audit_chain, db, tombstones, unlock_codes
 from familyworker_server.config import (
     DATABASE_FILE,
     OFFLINE_POLICY_DAYS,
@@ -128,7 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
                        default=tombstones.DEFAULT_MAX_OFFLINE_DAYS,
                        help="the longest a device may stay offline without a full download "
                             f"(default {tombstones.DEFAULT_MAX_OFFLINE_DAYS})")
-    for command in (serve, team, worker, code, unlock, revoke, disable, purge, refused,
+    verify = sub.add_parser("audit-verify", help="check the audit log's hash chain: exit 0 "
+                            "when intact, 1 naming the first row changed or removed")
+    for command in (serve, team, worker, code, unlock, revoke, disable, purge, refused, verify,
                     sub.choices["list-devices"]):
         _add_db_options(command)
     return parser
@@ -179,6 +181,13 @@ def main(argv: list[str] | None = None) -> int:
             devices = accounts.disable_worker(engine, worker=args.worker)
             print(f"Disabled. Their {devices} device(s) are refused from now on and wipe their "
                   "caseloads at their next contact; hand their families to another worker.")
+        elif args.command == "audit-verify":
+            with engine.connect() as conn:
+                report = audit_chain.verify(conn)
+            if report.broken is not None:
+                print(report.broken.in_words(), file=sys.stderr)
+                return 1
+            print(f"The audit chain is intact: {report.rows} rows.")
         elif args.command == "purge-tombstones":
             if args.older_than_days < 0:
                 raise accounts.AdminError("--older-than-days must not be negative.")

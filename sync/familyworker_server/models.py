@@ -164,4 +164,16 @@ audit_log = Table(
     Column("worker_id", String(ID), nullable=True),
     Column("device_id", String(ID), nullable=True),
     Column("detail", String(500), nullable=False, default=""),
+    # The hash chain (audit_chain.py, SECURITY I2): place, the row before's hash, this row's.
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("row_hash", String(64), nullable=False),
+)
+
+# The chain's head: one row, the last seq and hash, locked by every append.
+audit_head = Table(
+    "audit_head", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
 )
