@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,24 @@ def test_wrong_passphrase_exit_2_and_nothing_changes(caseload: Path) -> None:
     after = _hashes(caseload)
     assert after.pop(COUNTER_FILE) and after == before
     assert UnlockAttemptLog(caseload).read().failures == 3
+
+
+def test_the_cli_keeps_the_apps_growing_delays(caseload: Path) -> None:
+    """SECURITY B2 from a terminal: after repeated failures no passphrase, right or wrong, is
+    tried until the delay has passed (the clock is the counter's own; no test waits)."""
+    ahead = UnlockAttemptLog(caseload, clock=lambda: time.time() + 3600)
+    for _ in range(5):  # the last failure "an hour from now": a clock set back waits it all
+        ahead.record_failure()
+    refused = run("list-families", "--data-dir", str(caseload), "--passphrase-stdin")
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == ("Too many wrong passphrases in a row: wait 8 seconds, "
+                                      "then try again. Nothing was changed.")
+    assert UnlockAttemptLog(caseload).read().failures == 5  # not tried, not counted
+    behind = UnlockAttemptLog(caseload, clock=lambda: time.time() - 3600)
+    behind.record_failure()  # the sixth failure, an hour ago: its 16 s have passed
+    allowed = run("list-families", "--data-dir", str(caseload), "--passphrase-stdin")
+    assert allowed.returncode == 0, allowed.stderr
+    assert UnlockAttemptLog(caseload).read().failures == 0
 
 
 def test_unknown_reference_exit_1(caseload: Path) -> None:

@@ -3,6 +3,7 @@
 import argparse
 import getpass
 import json
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from familyworker.paths import default_data_dir
 from familyworker.services.offline_limit import check_after_unlock
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError, WrongPassphrase
-from familyworker.store.unlock_attempts import UnlockAttemptLog
+from familyworker.store.unlock_attempts import UnlockAttemptLog, default_backoff
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
@@ -98,6 +99,14 @@ def open_store(args: argparse.Namespace) -> Iterator[CaseloadStore]:
     # administrator's code ('familyworker enter-unlock-code') before another is tried.
     attempts = UnlockAttemptLog(data_dir)
     attempts.require_code()
+    # The app's growing delays hold here too: a script guessing passphrases waits like a person.
+    wait = attempts.read().seconds_to_wait(default_backoff, attempts.now())
+    if wait > 0:
+        whole = math.ceil(wait)
+        raise CommandFailed(
+            f"Too many wrong passphrases in a row: wait {whole} "
+            f"second{'s' if whole != 1 else ''}, then try again. Nothing was changed.",
+            code=EXIT_WRONG_PASSPHRASE)
     try:
         store = CaseloadStore.unlock(data_dir, read_passphrase(args))
     except WrongPassphrase:

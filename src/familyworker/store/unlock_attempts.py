@@ -35,6 +35,18 @@ TAMPERED_FAILURES = ONLINE_UNLOCK_AFTER  # an edited counter counts as the ceili
 _MAC_LABEL = b"familyworker unlock attempts v1"
 
 
+# Growing delay after repeated failures, in the app and the CLI alike: none for the first two,
+# then 2, 4, 8 … up to 60 s.
+FREE_ATTEMPTS = 2
+MAX_DELAY_S = 60.0
+
+
+def default_backoff(failures: int) -> float:
+    if failures <= FREE_ATTEMPTS:
+        return 0.0
+    return float(min(MAX_DELAY_S, 2 ** (failures - FREE_ATTEMPTS)))
+
+
 @dataclass(frozen=True, slots=True)
 class UnlockAttempts:
     failures: int = 0

@@ -15,7 +15,7 @@ from familyworker.services.importing import ImportRejected, import_cohort
 from familyworker.store.caseload_store import SETTING_ROLE, SETTING_WORKER_NAME, CaseloadStore
 from familyworker.store.errors import WrongPassphrase
 from familyworker.store.paths import StorePaths
-from familyworker.store.unlock_attempts import UnlockAttemptLog
+from familyworker.store.unlock_attempts import UnlockAttemptLog, default_backoff
 from familyworker.views.add_family_flow import AddFamilyFlow
 from familyworker.views.clipboard_guard import ClipboardGuard
 from familyworker.views.create_passphrase_dialog import CreatePassphraseDialog
@@ -26,7 +26,7 @@ from familyworker.views.session_lock_watcher import SessionLockWatcher
 from familyworker.views.sync_controller import SyncController
 from familyworker.views.task_runner import TaskRunner
 from familyworker.views.team_controller import TeamController
-from familyworker.views.unlock_dialog import UnlockDialog, default_backoff
+from familyworker.views.unlock_dialog import UnlockDialog
 
 log = logging.getLogger(__name__)
 

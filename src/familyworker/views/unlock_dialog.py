@@ -21,18 +21,9 @@ from familyworker.store.unlock_attempts import (
     UnlockAttemptLog,
     UnlockAttempts,
     UnlockCodeNeeded,
+    default_backoff,
 )
 from familyworker.views.task_runner import TaskRunner
-
-# Growing delay after repeated failures: none for the first two, then 2, 4, 8 … up to 60 s.
-FREE_ATTEMPTS = 2
-MAX_DELAY_S = 60.0
-
-
-def default_backoff(failures: int) -> float:
-    if failures <= FREE_ATTEMPTS:
-        return 0.0
-    return float(min(MAX_DELAY_S, 2 ** (failures - FREE_ATTEMPTS)))
 
 
 def _seconds(delay: float) -> str:
