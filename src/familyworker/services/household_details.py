@@ -59,12 +59,13 @@ def lead_professional(details: HouseholdDetails) -> LeadProfessional | None:
 
 def with_details(family: Family, details: HouseholdDetails) -> Family:
     """The family with these details; raises ValidationError in plain words (nothing kept)."""
-    return replace(family, household_name=details.household_name, postcode=details.postcode,
-                   address=details.address, phone=details.phone,
-                   preferred_language=details.preferred_language,
-                   interpreter_needed=bool(details.interpreter_needed),
-                   safety_information=details.safety_information,
-                   lead_professional=lead_professional(details))
+    # The form's order: the household's own details are checked before the lead professional.
+    household = replace(family, household_name=details.household_name,
+                        postcode=details.postcode, address=details.address,
+                        phone=details.phone, preferred_language=details.preferred_language,
+                        interpreter_needed=bool(details.interpreter_needed),
+                        safety_information=details.safety_information)
+    return replace(household, lead_professional=lead_professional(details))
 
 
 def update_household_details(store: CaseloadStore, family_id: str,
