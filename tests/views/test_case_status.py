@@ -12,10 +12,12 @@ from familyworker.reports.text import uk_date
 from familyworker.services.case_status import review_booked_for
 from familyworker.services.family_file import load_family_file
 from familyworker.views.app_controller import AppController
+from familyworker.views.case_panel import DETAILS_KEYS, STATUS_KEYS
 from familyworker.views.case_status_dialog import CaseStatusDialog
 from familyworker.views.caseload_table_model import CaseloadTableModel
 from familyworker.views.family_window import FamilyWindow
 from familyworker.views.household_details_dialog import HouseholdDetailsDialog
+from familyworker.views.shortcuts_dialog import SHORTCUTS
 
 from .conftest import unlock
 
@@ -145,7 +147,16 @@ def test_cancel_changes_nothing(qtbot: QtBot, controller: AppController) -> None
     unlock(qtbot, controller)
     window = open_family_with_status(qtbot, controller, FamilyStatus.OPEN)
     before = window.header_label.text()
-    dialog = open_status_dialog(qtbot, window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    # Ctrl+Shift+S opens it from anywhere in the file; Help › Keyboard shortcuts says so.
+    assert {STATUS_KEYS, DETAILS_KEYS} <= {keys for _where, keys, _what in SHORTCUTS}
+    window.tabs.setCurrentWidget(window.notes_page)
+    with qtbot.waitSignal(window.case_panel.status_dialog_opened, timeout=5000) as opened:
+        qtbot.keyClick(window.tabs.currentWidget(), Qt.Key.Key_S,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = opened.args[0]
+    assert isinstance(dialog, CaseStatusDialog)
     choose(qtbot, dialog.target_combo, "Step down")
     qtbot.keyClicks(dialog.to_whom_edit, "School")
     qtbot.mouseClick(dialog.cancel_button, LEFT)
