@@ -54,6 +54,8 @@ def _family_updates(store: CaseloadStore) -> list[OutboxRow]:
 
 def test_a_case_moves_open_step_down_closed_and_reopens_with_its_words(
         store: CaseloadStore, family_id: str) -> None:
+    referred = load_family_file(store, family_id=family_id).family
+    assert status_in_words(referred) == "Referred on 1 February 2026"
     opened = set_status(store, family_id, FamilyStatus.OPEN, on=date(2026, 3, 3), today=TODAY)
     assert status_in_words(opened.family) == "Open since 3 March 2026"
     assert opened.review_due is None
