@@ -91,6 +91,7 @@ def main() -> int:
         settle(app, runner)
         save(window, "notes")
         desktop_screens(app, controller, window)
+        case_screens(app, controller, window)
         connect = controller.sync.offer_connect(first_run=True)
         assert connect is not None
         connect.server_edit.setText("https://sync.example.org")
@@ -138,6 +139,36 @@ def desktop_screens(app: QApplication, controller: Any, window: Any) -> None:
     settle(app, runner)
     save(shortcuts, "shortcuts")
     shortcuts.close()
+
+
+def case_screens(app: QApplication, controller: Any, window: Any) -> None:
+    """Change status… with closing chosen, Edit details… filled in (all made up), and the
+    header that shows them."""
+    runner = controller.runner
+    window.tabs.setCurrentWidget(window.household_page)
+    panel = window.case_panel
+    dialog = panel.open_status_dialog()
+    dialog.target_combo.setCurrentIndex(dialog.target_combo.findText("Close the case"))
+    dialog.reason_combo.setCurrentIndex(1)
+    dialog.adjustSize()
+    settle(app, runner)
+    save(dialog, "case-status")
+    dialog.reject()
+    settle(app, runner)
+    details = panel.open_details_dialog()
+    details.phone_edit.setText("0113 496 0000")
+    details.language_edit.setText("Polish")
+    details.interpreter_check.setChecked(True)
+    details.safety_edit.setPlainText("Dog; ring before visiting")
+    details.lead_name_edit.setText("Sam Example")
+    details.lead_agency_edit.setText("Health visiting")
+    details.lead_contact_edit.setText("0113 496 0999")
+    details.adjustSize()
+    settle(app, runner)
+    save(details, "household-edit")
+    details.save_button.click()
+    settle(app, runner)
+    save(window, "case-header")
 
 
 def sync_screens(app: QApplication, tmp: Path) -> None:

@@ -31,16 +31,19 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from familyworker.domain.contact import NoteKind
+from familyworker.domain.family import Family
 from familyworker.resources import ui_dir
 from familyworker.services.allocation import LeadWorker
 from familyworker.services.team_review import Thresholds
 from familyworker.views.app_controller import AppController
 from familyworker.views.attention_dialog import AttentionDialog
+from familyworker.views.case_status_dialog import CaseStatusDialog
 from familyworker.views.co_workers_dialog import CoWorkersDialog
 from familyworker.views.conflicts_dialog import ConflictsDialog
 from familyworker.views.connect_dialog import ConnectDialog
 from familyworker.views.create_passphrase_dialog import CreatePassphraseDialog
 from familyworker.views.delete_family_dialog import DeleteFamilyDialog
+from familyworker.views.household_details_dialog import HouseholdDetailsDialog
 from familyworker.views.main_window import MainWindow
 from familyworker.views.oversight_dialog import OversightDialog
 from familyworker.views.programme_report_dialog import ProgrammeReportDialog
@@ -83,6 +86,8 @@ def reachable_windows(qtbot: QtBot, controller: AppController) -> list[tuple[str
                          LeadWorker("w2", "Bronagh McKeever", None)], "w1")),
         ("thresholds", ThresholdsDialog(Thresholds())),
         ("team view", TeamWindow()),
+        ("change status", _status_dialog(family.file.family)),  # type: ignore[union-attr]
+        ("household details", HouseholdDetailsDialog(family.file.family)),  # type: ignore[union-attr]
     ]
     for _name, dialog in dialogs:
         if dialog.parent() is None:
@@ -92,6 +97,13 @@ def reachable_windows(qtbot: QtBot, controller: AppController) -> list[tuple[str
     runner.wait_until_idle()
     qtbot.waitUntil(lambda: all(w.isVisible() for _n, w in windows + dialogs), timeout=5000)
     return windows + dialogs
+
+
+def _status_dialog(family: Family) -> CaseStatusDialog:
+    """With its last move chosen (closing, for an open case): the most rows shown."""
+    dialog = CaseStatusDialog(family)
+    dialog.target_combo.setCurrentIndex(dialog.target_combo.count() - 1)
+    return dialog
 
 
 def _add_family_dialog(controller: AppController) -> QWidget:

@@ -128,11 +128,14 @@ def _with_changes(family: Family, changes: dict[str, Any]) -> Family:
 
 
 def change_status(store: CaseloadStore, family_id: str, target: FamilyStatus, *,
-                  on: date | None = None, reason: ClosureReason | None = None) -> Family:
-    """Move a case through its lifecycle (a closed case needs a reason)."""
+                  on: date | None = None, reason: ClosureReason | None = None,
+                  note: str = "") -> Family:
+    """Move a case through its lifecycle (a closed case needs a reason). ``note``: to whom a
+    case steps down, why it steps up or reopens, or more about an "other" closure."""
     with store.unit_of_work() as uow:
         row = family_by_id(uow.session, family_id)
-        moved = family_from_row(row).move_to(target, on=on or date.today(), reason=reason)
+        moved = family_from_row(row).move_to(target, on=on or date.today(), reason=reason,
+                                             note=note)
         # Closing books the sustainability review in the same transaction.
         uow.update(row, family_values(moved) | review_booking(row.status, moved))
         return moved

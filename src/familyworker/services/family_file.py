@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from sqlmodel import Session, col, func, select
 
@@ -55,6 +56,7 @@ class FamilyFile:
     oversight: tuple[OversightNote, ...] = field(default=())
     pending_changes: int = 0
     worker_names: Mapping[str, str] = field(default_factory=dict)  # id -> name, this team
+    sustainability_review_due: date | None = None  # booked when the case closed
 
     def author_name(self, worker_id: str | None) -> str:
         """Who wrote a record, by name ("a colleague" when this laptop does not know them)."""
@@ -138,4 +140,5 @@ def _assemble(session: Session, family_id: str) -> FamilyFile:
                                 for r in live_rows(session, OversightNoteRow, family_id)),
                                key=lambda o: o.written_at)),
         pending_changes=int(pending),
+        sustainability_review_due=row.sustainability_review_due,
     )

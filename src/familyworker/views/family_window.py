@@ -21,11 +21,13 @@ from familyworker.domain.errors import ValidationError
 from familyworker.domain.family_deletion import DeletionNotAllowed, DeletionReason
 from familyworker.domain.plan import Plan
 from familyworker.services import drafts, families, household, notes, plans, stars
+from familyworker.services.case_status import status_in_words
 from familyworker.services.family_deletion import DeletedFamily, can_delete_family, delete_family
 from familyworker.services.family_file import FamilyFile, load_family_file
 from familyworker.services.programme import default_framework, default_star_template
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
+from familyworker.views.case_panel import CasePanel
 from familyworker.views.delete_family_dialog import DeleteFamilyDialog
 from familyworker.views.household_page import HouseholdPage
 from familyworker.views.notes_page import NotesPage
@@ -96,9 +98,14 @@ class FamilyWindow(QMainWindow):
         self.outcomes_page = OutcomesPage(store, runner, family_id=family_id,
                                           on_changed=self._after_write)
         self.tabs.addTab(self.outcomes_page, "&Outcomes")
+        # Safety, contact details, Change status… and Edit details… (issue 15).
+        self.case_panel = CasePanel(store, runner, family_id=family_id,
+                                    on_changed=self._after_write)
+        self.case_panel.add_shortcuts(self)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.header_label)
+        layout.addWidget(self.case_panel)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.resize(DEFAULT_SIZE)
@@ -180,6 +187,7 @@ class FamilyWindow(QMainWindow):
             return
         self.file = file
         self.header_label.setText(self._header_html(file))
+        self.case_panel.show_file(file)
         self.household_page.show_file(file)
         self.star_page.show_file(file)
         self.plan_page.show_file(file, draft=plan_draft)
@@ -219,7 +227,9 @@ class FamilyWindow(QMainWindow):
         lead = file.lead_worker.name if file.lead_worker else "—"
         return (f"<h2>{escape(family.household_name)} <small>({escape(family.reference)})"
                 f"</small></h2>"
-                f"<b>Status:</b> {family.status.label} &nbsp;·&nbsp; <b>Lead worker:</b> "
+                f"<b>Status:</b> "
+                f"{escape(status_in_words(family, file.sustainability_review_due))}"
+                f" &nbsp;·&nbsp; <b>Lead worker:</b> "
                 f"{escape(lead)} &nbsp;·&nbsp; <b>Consent to share:</b> {consent}<br>"
                 f"<b>Criteria:</b> {escape(', '.join(criteria)) or 'none recorded yet'}")
 
@@ -471,6 +481,7 @@ class FamilyWindow(QMainWindow):
         self._locking = True
         if self.delete_dialog is not None:
             self.delete_dialog.reject()
+        self.case_panel.clear()
         self.household_page.clear()
         self.star_page.clear()
         self.plan_page.clear()

@@ -18,6 +18,8 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("Family file", "Ctrl+N", "New contact note"),
     ("Family file", "Alt+H / Alt+W / Alt+P / Alt+N", "Household, Web Star, Plan, Contact notes"),
     ("Family file", "Alt+O / Alt+V", "Outcomes, Management oversight (supervisors)"),
+    ("Family file", "Ctrl+Shift+S", "Change the case status"),
+    ("Family file", "Ctrl+Shift+D", "Edit household and safety details"),
     ("Family file", "Ctrl+W", "Close the family file"),
     ("Anywhere", "Ctrl+L", "Lock FamilyWorker now"),
     ("Anywhere", "Tab / Shift+Tab", "Next / previous control"),
