@@ -1,7 +1,10 @@
 """My week over 5,000 families (target: built in <= 100 ms), and its floor.
 
-The worker's caseload (each family: 10 contact notes, a draft in every seventh family, 2 Web
-Stars, an agreed plan, 2 open tasks, a booked visit in every third; every tenth family closed)
+The worker's caseload, kept up as a worker keeps it (each family: 10 contact notes a week or so
+apart, the latest within about the visit interval, some not contact (texts, no answer), a
+draft in every seventh family; 2 Web Stars 12 weeks apart, the latest in the last 13
+weeks; an agreed plan reviewed in the next 4 months; 2 open tasks, one dated in the next 2
+months; a booked visit in every third; every tenth family closed)
 is bulk-inserted into the encrypted store as if pulled, as set-up only. "Build" is
 services.my_week.my_week for the next 7 days. The floor: the same reads as plain SQL on the
 store's own raw connection (families, last contact, plans, stars, tasks, outbox), fetched and
@@ -44,7 +47,8 @@ FLOOR_SQL = (
     "SELECT family_id, max(assessed_on) FROM star_assessment WHERE deleted_at IS NULL "
     "GROUP BY family_id",
     "SELECT id, family_id, text, due_on FROM task WHERE deleted_at IS NULL AND done_on IS NULL "
-    "AND (assigned_to = :me OR assigned_to IS NULL)",
+    "AND (due_on IS NULL OR due_on <= date('now', '+6 days')) AND (assigned_to = :me OR "
+    "assigned_to IS NULL)",
     "SELECT family_id, count(*) FROM sync_outbox WHERE table_name != 'audit_event' AND "
     "rejected_reason IS NULL GROUP BY family_id",
 )
@@ -93,7 +97,8 @@ def fill(store: CaseloadStore, *, seed: int = 15) -> None:
              _sql_time(booked) if booked else None, "At home" if booked else "", "", "", ""),
             row_id=fid)
         for n in range(NOTES_EACH):
-            when = now - timedelta(days=rng.randint(0, 60), hours=n)
+            # Mostly kept up: the latest contact within about the visit interval.
+            when = now - timedelta(days=rng.randint(0, 16) + 7 * n, hours=n)
             draft = n == 0 and f % 7 == 0
             add("contact_note", ("family_id", "kind", "occurred_at", "narrative", "present",
                                  "agencies", "follow_ups", "author_id", "status",
@@ -102,8 +107,9 @@ def fill(store: CaseloadStore, *, seed: int = 15) -> None:
                  "Visit notes " * 20, "[]", "[]", "", me, "draft" if draft else "final",
                  None if draft else _sql_time(when),
                  rng.choice(("made", "made", "made", "no-answer"))))
+        last_star = today - timedelta(days=rng.randint(0, 90))
         for visit in range(2):
-            on = opened + timedelta(weeks=12 * visit)
+            on = last_star - timedelta(weeks=12 * visit)
             scores = [{"domain_key": d, "score": rng.randint(2, 9), "note": ""}
                       for d in domains]
             add("star_assessment", ("family_id", "assessed_on", "template_key",
@@ -112,9 +118,9 @@ def fill(store: CaseloadStore, *, seed: int = 15) -> None:
         add("plan", ("family_id", "version", "status", "working_well", "worried_about",
                      "needs_to_happen", "family_words", "agreed_on", "review_due"),
             (fid, 1, "agreed", "", "", "", "", opened.isoformat(),
-             (today + timedelta(days=rng.randint(-10, 90))).isoformat()))
+             (today + timedelta(days=rng.randint(-3, 120))).isoformat()))
         for t in range(2):
-            due = today + timedelta(days=rng.randint(-5, 30)) if t else None
+            due = today + timedelta(days=rng.randint(-2, 60)) if t else None
             add("task", ("family_id", "text", "created_at", "due_on", "assigned_to"),
                 (fid, f"Task {t} for family {f}", _sql_time(now),
                  due.isoformat() if due else None, me))

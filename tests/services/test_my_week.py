@@ -215,9 +215,9 @@ def test_tasks_plan_reviews_and_star_rescores_grouped_by_day_overdue_first(
         (TODAY, [("task", "FAM-0001", True), ("star-rescore", "FAM-0002", False)]),
         (date(2024, 6, 6), [("task", "FAM-0002", False)]),
         (date(2024, 6, 7), [("plan-review", "FAM-0001", False)]),
-        (None, [("task", "FAM-0002", False)]),
     ]
     assert week.overdue == 1
+    assert week.undated_tasks == 1  # "Whenever": counted, not listed
     assert WeekItemKind.STAR_RESCORE not in _kinds(my_week(store, today=date(2024, 6, 2),
                                                            days=1), "FAM-0002")
     item = week.items[0]

@@ -97,12 +97,14 @@ def print_week(week: MyWeek) -> None:
     if not week.items:
         print(f"Nothing due in the next {week.days} days, and nothing overdue.")
     for day, items in week.by_day():
-        heading = "No due date" if day is None else (
-            f"Today, {day:%a %d %b}" if day == week.today else f"{day:%a %d %b}")
+        heading = f"Today, {day:%a %d %b}" if day == week.today else f"{day:%a %d %b}"
         print(f"\n{heading}")
         for item in items:
             flag = "OVERDUE " if item.overdue else ""
             print(f"  {flag}{item.kind.label:<18} {item.reference:<12} {item.text}")
+    if week.undated_tasks:
+        print(f"\nAlso {week.undated_tasks} open task(s) with no due date; see each family's "
+              "Tasks tab.")
     if week.all_sent:
         print("\nBefore you go offline: every change for this week's families has been sent.")
     else:

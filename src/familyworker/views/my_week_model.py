@@ -11,9 +11,7 @@ COLUMNS = ("When", "Family", "What", "To do")
 ItemRole = Qt.ItemDataRole.UserRole + 1
 
 
-def day_heading(day: date | None, today: date) -> str:
-    if day is None:
-        return "No due date"
+def day_heading(day: date, today: date) -> str:
     if day == today:
         return f"Today — {day:%A %d %B}"
     if day == today + timedelta(days=1):

@@ -30,7 +30,15 @@ def summary_text(week: MyWeek) -> str:
     overdue = f", {week.overdue} overdue" if week.overdue else ""
     return (f"<b>My week</b>: {week.today:%a %d %b} to {last:%a %d %b} — {count} {things} to "
             f"do for your {week.families} {'family' if week.families == 1 else 'families'}"
-            f"{overdue}.")
+            f"{overdue}.{undated_text(week)}")
+
+
+def undated_text(week: MyWeek) -> str:
+    if not week.undated_tasks:
+        return ""
+    count = week.undated_tasks
+    tasks = "open task has" if count == 1 else "open tasks have"
+    return f" {count} {tasks} no due date (see each family's Tasks tab)."
 
 
 def offline_text(week: MyWeek) -> str:
