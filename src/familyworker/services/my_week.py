@@ -8,11 +8,11 @@ overdue is listed first, on today. Built from a few set-based queries (never one
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import String, or_, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
@@ -121,10 +121,25 @@ class _Family:
     reference: str
     status: str
     due_explicit: date | None
-    visit_at: datetime | None
+    visit_at: str | None  # as stored (UTC), parsed only for a visit in the window
     visit_where: str
     opened_or_referred: date | None
     sustainability_due: date | None
+
+
+def _as_text(column: Any) -> Any:
+    """A date or time column read as the text SQLite stores ("YYYY-MM-DD…"): parsed here with
+    date.fromisoformat, far cheaper than the ORM type's parsing over thousands of rows."""
+    return type_coerce(column, String)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text[:10]) if text else None
+
+
+def _local_time(text: str) -> datetime:
+    """A stored UTC time as the laptop's local time."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC).astimezone()
 
 
 def my_week(store: CaseloadStore, *, today: date | None = None, days: int = DEFAULT_DAYS,
@@ -164,13 +179,13 @@ def _my_families(session: Session, me: str) -> dict[str, _Family]:
     # whole of the rest.
     rows = _all(session, sa_select(
         col(FamilyRow.id), col(FamilyRow.reference), col(FamilyRow.status),
-        col(FamilyRow.next_visit_due), col(FamilyRow.next_visit_at),
-        col(FamilyRow.next_visit_where), col(FamilyRow.opened_on), col(FamilyRow.referred_on),
-        col(FamilyRow.sustainability_review_due)).where(
+        _as_text(FamilyRow.next_visit_due), _as_text(FamilyRow.next_visit_at),
+        col(FamilyRow.next_visit_where), _as_text(FamilyRow.opened_on),
+        _as_text(FamilyRow.referred_on), _as_text(FamilyRow.sustainability_review_due)).where(
         col(FamilyRow.deleted_at).is_(None),
         or_(col(FamilyRow.lead_worker_id) == me, col(FamilyRow.id).in_(co_working))))
-    return {r[0]: _Family(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or r[7], r[8])
-            for r in rows}
+    return {r[0]: _Family(r[0], r[1], r[2], _day(r[3]), r[4], r[5], _day(r[6] or r[7]),
+                          _day(r[8])) for r in rows}
 
 
 def _all(session: Session, statement: Any) -> Sequence[Any]:
@@ -197,14 +212,14 @@ def _visits(session: Session, families: dict[str, _Family], today: date, end: da
     active = {fid: f for fid, f in families.items() if f.status in _ACTIVE}
     if not active:
         return []
+    # The day (UTC, as the caseload list takes it) of each family's last contact made.
     last_contact = dict(_all(session, sa_select(
-        col(ContactNoteRow.family_id), func.max(ContactNoteRow.occurred_at))
+        col(ContactNoteRow.family_id), _as_text(func.max(ContactNoteRow.occurred_at)))
         .where(is_contact_made())
         .group_by(col(ContactNoteRow.family_id))))
     found = []
     for fid, family in active.items():
-        contact = last_contact.get(fid)
-        contact_day = contact.date() if contact else None
+        contact_day = _day(last_contact.get(fid))
         due = next_visit_due(explicit=family.due_explicit, last_contact=contact_day,
                              opened_or_referred=family.opened_or_referred, policy=rules)
         if due is None:
@@ -212,7 +227,7 @@ def _visits(session: Session, families: dict[str, _Family], today: date, end: da
         placed = _placed(due, today, end)
         if placed is None:
             continue
-        visit_at = family.visit_at.astimezone() if family.visit_at else None  # local time
+        visit_at = _local_time(family.visit_at) if family.visit_at else None
         booked = visit_at if visit_at and visit_at.date() == due and \
             due == family.due_explicit and (contact_day is None or due > contact_day) else None
         if booked is not None:
@@ -287,7 +302,7 @@ def _star_rescores(session: Session, families: dict[str, _Family], today: date, 
     """A Web Star re-score falls due ``star_rescore_weeks`` after the last one."""
     gap = timedelta(weeks=rules.star_rescore_weeks)
     rows = _all(session, sa_select(col(StarAssessmentRow.family_id),
-                                   func.max(StarAssessmentRow.assessed_on))
+                                   _as_text(func.max(StarAssessmentRow.assessed_on)))
                 .where(col(StarAssessmentRow.deleted_at).is_(None))
                 .group_by(col(StarAssessmentRow.family_id))
                 .having(func.max(StarAssessmentRow.assessed_on) <= end - gap))
@@ -296,7 +311,7 @@ def _star_rescores(session: Session, families: dict[str, _Family], today: date, 
         family = families.get(fid)
         if family is None or family.status not in _ACTIVE or last is None:
             continue
-        due = (last if isinstance(last, date) else date.fromisoformat(str(last))) + gap
+        due = date.fromisoformat(last[:10]) + gap
         placed = _placed(due, today, end)
         if placed is not None:
             text = f"Re-score the Web Star (last scored {due - gap:%d %b %Y})"
