@@ -71,6 +71,9 @@ def main() -> int:
         main_window = controller.main_window
         main_window.resize(1280, 720)
         settle(app, runner)
+        save(main_window, "my-week")  # shown first after unlock
+        main_window.show_caseload()
+        settle(app, runner)
         save(main_window, "caseload")
         index = main_window.proxy.index(0, 0)
         summary = index.data(main_window.caseload_model.FamilyRole)

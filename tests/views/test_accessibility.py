@@ -37,6 +37,7 @@ from familyworker.services.allocation import LeadWorker
 from familyworker.services.team_review import Thresholds
 from familyworker.views.app_controller import AppController
 from familyworker.views.attention_dialog import AttentionDialog
+from familyworker.views.book_visit_dialog import BookVisitDialog
 from familyworker.views.case_status_dialog import CaseStatusDialog
 from familyworker.views.co_workers_dialog import CoWorkersDialog
 from familyworker.views.conflicts_dialog import ConflictsDialog
@@ -80,6 +81,7 @@ def reachable_windows(qtbot: QtBot, controller: AppController) -> list[tuple[str
         ("programme report", ProgrammeReportDialog()),
         ("co-workers", CoWorkersDialog("FAM-0001")),
         ("delete family", DeleteFamilyDialog("FAM-0001")),
+        ("book visit", BookVisitDialog("FAM-0001")),
         ("oversight note", OversightDialog("FAM-0001")),
         ("re-allocate", ReallocateDialog(
             "FAM-0001", [LeadWorker("w1", "Kerry Ashdown", None),

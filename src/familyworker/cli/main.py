@@ -19,6 +19,7 @@ REGISTRARS = [
     "familyworker.cli.demo_command",
     "familyworker.cli.report_commands",
     "familyworker.cli.case_commands",
+    "familyworker.cli.week_commands",
 ]
 
 

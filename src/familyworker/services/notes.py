@@ -6,6 +6,7 @@ from familyworker.domain.contact import Addendum, ContactNote, NoteKind, addendu
 from familyworker.domain.errors import ImmutableRecord
 from familyworker.domain.ids import new_id
 from familyworker.services.queries import family_by_id, get_live
+from familyworker.services.tasks import add_follow_up_tasks
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.mapping import note_from_row, note_values
 from familyworker.store.tables import ContactNoteRow, NoteAddendumRow
@@ -27,6 +28,7 @@ def save_note(store: CaseloadStore, *, family_id: str, kind: NoteKind, occurred_
             if finalise:
                 note = note.finalise(at=uow.now)
             uow.add(ContactNoteRow(id=note.id, family_id=family_id, **note_values(note)))  # type: ignore[arg-type]
+            add_follow_up_tasks(uow, note)  # follow-ups become tasks once, with the note
             return note
         current = note_from_row(row)
         note = current.edit(kind=kind, occurred_at=occurred_at, narrative=narrative,
@@ -35,6 +37,7 @@ def save_note(store: CaseloadStore, *, family_id: str, kind: NoteKind, occurred_
         if finalise:
             note = note.finalise(at=uow.now)
         uow.update(row, note_values(note))
+        add_follow_up_tasks(uow, note)
         return note
 
 
@@ -43,6 +46,7 @@ def finalise_note(store: CaseloadStore, note_id: str) -> ContactNote:
         row = get_live(uow.session, ContactNoteRow, note_id, "note")
         note = note_from_row(row).finalise(at=uow.now)
         uow.update(row, note_values(note))
+        add_follow_up_tasks(uow, note)
         return note
 
 

@@ -22,6 +22,7 @@ from familyworker.views.create_passphrase_dialog import CreatePassphraseDialog
 from familyworker.views.family_window import FamilyWindow, plain_message
 from familyworker.views.idle_watcher import DEFAULT_IDLE_MS, IdleWatcher
 from familyworker.views.main_window import MainWindow
+from familyworker.views.my_week_controller import MyWeekController
 from familyworker.views.session_lock_watcher import SessionLockWatcher
 from familyworker.views.sync_controller import SyncController
 from familyworker.views.task_runner import TaskRunner
@@ -65,6 +66,9 @@ class AppController(QObject):
         self.main_window = MainWindow()
         self.main_window.restore_geometry(settings)
         self.main_window.family_requested.connect(self.open_family)
+        # My week: shown first after unlock; opens a family at the tab that does the item.
+        self.my_week = MyWeekController(runner, self.main_window)
+        self.my_week.family_requested.connect(self.open_family_at)
         # Supervisors and admins: the Team menu, team window, oversight and re-allocation.
         self.team = TeamController(runner, self.main_window)
         self.team.family_requested.connect(self.open_family)
@@ -151,6 +155,7 @@ class AppController(QObject):
         self.main_window.show()
         self.main_window.raise_()
         self.refresh_caseload()
+        self.my_week.attach(store)
         if self._fixed_idle_ms is None:
             self.runner.run(lambda: store.setting(SETTING_IDLE_MINUTES, None),
                             self._apply_idle_setting, _log_error)
@@ -193,6 +198,7 @@ class AppController(QObject):
         kept.update(self.add_family_flow.close_for_lock())
         self.family_windows.clear()
         self.main_window.clear()
+        self.my_week.detach()
         self.team.detach()
         self.main_window.hide()
         self.clipboard_guard.clear_if_ours()
@@ -240,6 +246,7 @@ class AppController(QObject):
         if store is None:
             return
         self.runner.run(lambda: list_caseload(store), self._on_caseload, self._on_error)
+        self.my_week.refresh()
 
     def _on_caseload(self, rows: list[Any]) -> None:
         if self.store is None:
@@ -268,6 +275,12 @@ class AppController(QObject):
         window.show()
         window.raise_()
         window.activateWindow()
+        return window
+
+    def open_family_at(self, family_id: str, reference: str, tab: str) -> FamilyWindow | None:
+        window = self.open_family(family_id, reference)
+        if window is not None:
+            window.show_tab(tab)
         return window
 
     def programme_report(self) -> None:

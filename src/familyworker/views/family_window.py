@@ -37,6 +37,8 @@ from familyworker.views.shortcuts_dialog import ShortcutsDialog
 from familyworker.views.sizing import clamp_to_screen
 from familyworker.views.star_page import StarPage
 from familyworker.views.task_runner import TaskRunner
+from familyworker.views.tasks_page import TasksPage
+from familyworker.views.visit_bar import VisitBar
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +104,16 @@ class FamilyWindow(QMainWindow):
         self.case_panel = CasePanel(store, runner, family_id=family_id,
                                     on_changed=self._after_write)
         self.case_panel.add_shortcuts(self)
+        # Tasks and the next visit (docs/casework.md); each loads and writes for itself.
+        self.tasks_page = TasksPage(store, runner, family_id=family_id, on_changed=self._changed)
+        self.tabs.addTab(self.tasks_page, "Tasks")  # Ctrl+T: every Alt+letter is taken
+        self.visit_bar = VisitBar(store, runner, family_id=family_id, reference=reference,
+                                  on_changed=self._changed)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.header_label)
         layout.addWidget(self.case_panel)
+        layout.addWidget(self.visit_bar)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.resize(DEFAULT_SIZE)
@@ -145,6 +153,14 @@ class FamilyWindow(QMainWindow):
         self.close_action.setShortcut(QKeySequence.StandardKey.Close)
         self.close_action.triggered.connect(self.close)
         file_menu.addAction(self.new_note_action)
+        self.tasks_action = QAction("&Tasks", self)
+        self.tasks_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.tasks_action.triggered.connect(self.show_tasks)
+        self.book_visit_action = QAction("&Book visit…", self)
+        self.book_visit_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.book_visit_action.triggered.connect(lambda: self.visit_bar.open_dialog())
+        file_menu.addAction(self.tasks_action)
+        file_menu.addAction(self.book_visit_action)
         file_menu.addAction(self.delete_action)
         file_menu.addSeparator()
         self.quit_action = QAction("&Quit FamilyWorker", self)
@@ -161,7 +177,8 @@ class FamilyWindow(QMainWindow):
         self.shortcuts_action.setShortcut(QKeySequence("F1"))
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         help_menu.addAction(self.shortcuts_action)
-        for action in (self.new_note_action, self.lock_action, self.close_action,
+        for action in (self.new_note_action, self.tasks_action, self.book_visit_action,
+                       self.lock_action, self.close_action,
                        self.quit_action, self.shortcuts_action):
             self.addAction(action)
 
@@ -192,6 +209,8 @@ class FamilyWindow(QMainWindow):
         self.star_page.show_file(file)
         self.plan_page.show_file(file, draft=plan_draft)
         self.notes_page.show_file(file)
+        self.visit_bar.show_family(file.family)
+        self.tasks_page.reload()  # a finalised note's follow-ups may have become tasks
         store, family_id = self.store, self.family_id
         self.runner.run(lambda: can_delete_family(store, family_id), self._set_can_delete,
                         _log_permission_error)
@@ -238,6 +257,19 @@ class FamilyWindow(QMainWindow):
     def start_new_note(self) -> None:
         self.tabs.setCurrentWidget(self.notes_page)
         self.notes_page.new_note()
+
+    def show_tasks(self) -> None:
+        self.tabs.setCurrentWidget(self.tasks_page)
+        self.tasks_page.focus_new_task()
+
+    def show_tab(self, name: str) -> None:
+        """Open at a tab by name (My week): household, star, plan, notes, outcomes, tasks."""
+        pages: dict[str, QWidget] = {
+            "household": self.household_page, "star": self.star_page,
+            "plan": self.plan_page, "notes": self.notes_page,
+            "outcomes": self.outcomes_page, "tasks": self.tasks_page}
+        if name in pages:
+            self.tabs.setCurrentWidget(pages[name])
 
     def _set_can_delete(self, allowed: bool, *, known: bool = True) -> None:
         self.delete_action.setEnabled(allowed and not self._locking)
@@ -486,6 +518,8 @@ class FamilyWindow(QMainWindow):
         self.star_page.clear()
         self.plan_page.clear()
         self.notes_page.clear()
+        self.tasks_page.clear()
+        self.visit_bar.clear()
         self.header_label.clear()
         self.close()
         return kept

@@ -136,7 +136,12 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addLayout(filters)
         layout.addWidget(self.stack)
-        self.setCentralWidget(central)
+        # The caseload is one page; others (My week) are added with add_page.
+        self.caseload_page = central
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("main_pages")
+        self.pages.addWidget(central)
+        self.setCentralWidget(self.pages)
 
         self.sync_label = QLabel(sync_status_text(()))
         self.sync_label.setObjectName("sync_label")
@@ -199,6 +204,17 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         self._build_help_menu()
 
+    def add_page(self, page: QWidget) -> None:
+        self.pages.addWidget(page)
+
+    def show_page(self, page: QWidget) -> None:
+        """Show the caseload (``caseload_page``) or a page added with add_page."""
+        self.pages.setCurrentWidget(page)
+
+    def show_caseload(self) -> None:
+        self.show_page(self.caseload_page)
+        self.family_table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def menu_before_help(self, title: str, order: int) -> QMenu:
         """A menu another part of the app adds between File and Help, the menus in ``order``
         whatever order they are added in (File, Sync, Team, Help)."""
@@ -257,6 +273,7 @@ class MainWindow(QMainWindow):
     # ----- interaction ---------------------------------------------------------------------
 
     def focus_search(self) -> None:
+        self.pages.setCurrentWidget(self.caseload_page)  # Ctrl+F from My week too
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
 

@@ -11,11 +11,15 @@ from PySide6.QtWidgets import (
 )
 
 SHORTCUTS: tuple[tuple[str, str, str], ...] = (
+    ("Main window", "Ctrl+1 / Ctrl+2", "My week / Caseload"),
+    ("My week", "Enter", "Open the family at the item's tab"),
+    ("My week", "F5", "Refresh My week"),
     ("Caseload", "Ctrl+F", "Find a family (search box)"),
     ("Caseload", "Enter or Ctrl+O", "Open the selected family"),
     ("Caseload", "Ctrl+Shift+N", "Add a family"),
     ("Caseload", "Ctrl+I", "Import a cohort CSV"),
     ("Family file", "Ctrl+N", "New contact note"),
+    ("Family file", "Ctrl+T / Ctrl+B", "Tasks (add a task) / Book the next visit"),
     ("Family file", "Alt+H / Alt+W / Alt+P / Alt+N", "Household, Web Star, Plan, Contact notes"),
     ("Family file", "Alt+O / Alt+V", "Outcomes, Management oversight (supervisors)"),
     ("Family file", "Ctrl+Shift+S", "Change the case status"),
