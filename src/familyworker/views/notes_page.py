@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QModelIndex, Qt, Signal
@@ -273,13 +274,16 @@ class NotesPage(QWidget):
         self.narrative_label = QLabel(NARRATIVE_LABEL)
         self.narrative_label.setObjectName("narrative_label")
         self.narrative_label.setBuddy(self.narrative_edit)
-        # Mnemonics: the tabs hold H, W, P, N, O and V and the menus I and E, so the new
-        # rows take C, S, Y and X; "Child seen?" and "Now" are reached with Tab.
+        when_label = QLabel("Date and ti&me:")
+        when_label.setBuddy(self.when_edit)
+        # Mnemonics: the tabs hold H, W, P, N, O and V, the menus I and E, the addendum C;
+        # the new rows take S, Y and X. Whether it happened, "Child seen?" and Now have no
+        # letter left in their words: Tab reaches them, next after the time.
         form = QFormLayout()
         self.form = form
         form.addRow("&Kind:", self.kind_combo)
-        form.addRow("Date and ti&me:", when_row)
-        form.addRow("Did the &contact happen?", self.outcome_combo)
+        form.addRow(when_label, when_row)
+        form.addRow("Did the contact happen?", self.outcome_combo)
         form.addRow("Child seen?", self.child_seen_combo)
         form.addRow("In the child'&s words:", self.child_voice_edit)
         form.addRow("Du&ration:", self.duration_spin)
@@ -334,7 +338,11 @@ class NotesPage(QWidget):
         self._addenda = file.addenda
         self._author = file.author_name
         untouched = self._editing is None and self._payload() == self._saved_payload
-        self.present_picker.set_members([m.name for m in file.members])
+        if self.present_picker.set_members([m.name for m in file.members]):
+            # Boxes made after the form join the end of the focus chain: put them in place.
+            chain = [self.duration_spin, *self.present_picker.boxes, self.present_edit]
+            for before, after in pairwise(chain):
+                QWidget.setTabOrder(before, after)
         self._booked = booked_visit_to_offer(file)
         if untouched:  # a fresh form takes the booked visit as its time now the file is here
             self._default_when()

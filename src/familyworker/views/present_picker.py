@@ -26,11 +26,12 @@ class PresentPicker(QWidget):
         self._read_only = False
         self._layout.addWidget(self.empty_label, 0, 0, 1, COLUMNS)
 
-    def set_members(self, names: Sequence[str]) -> None:
-        """Rebuild the boxes for these members, keeping the ticks of those still there."""
+    def set_members(self, names: Sequence[str]) -> bool:
+        """Rebuild the boxes for these members, keeping the ticks of those still there;
+        True when the boxes changed."""
         names = tuple(dict.fromkeys(n for n in names if n.strip()))
         if names == self._names:
-            return
+            return False
         ticked = set(self.ticked())
         for box in self.boxes:
             self._layout.removeWidget(box)
@@ -47,6 +48,7 @@ class PresentPicker(QWidget):
             self.boxes.append(box)
             self._layout.addWidget(box, 1 + index // COLUMNS, index % COLUMNS)
         self.empty_label.setVisible(not names)
+        return True
 
     @property
     def member_names(self) -> tuple[str, ...]:
