@@ -47,6 +47,7 @@ from familyworker.views.sizing import repolish, scrolling, text_box_height
 
 CHOOSE_KIND = "Choose the kind of contact…"
 CHOOSE_OUTCOME = "Choose whether it happened…"
+CHILD_VOICE_PROMPT = "What the child said or showed about their life, in their own words"
 WHEN_NOT_CHOSEN = "⚠ Not chosen yet: set when it happened, or press Now."
 NARRATIVE_LABEL = "What h&appened:"
 DECISIONS_LABEL = "Decisions m&ade:"
@@ -171,8 +172,7 @@ class NotesPage(QWidget):
         self.child_voice_edit.setObjectName("child_voice_edit")
         self.child_voice_edit.setAccessibleName("In the child's words")
         self.child_voice_edit.setTabChangesFocus(True)
-        self.child_voice_edit.setPlaceholderText(
-            "What the child said or showed about their life, in their own words")
+        self.child_voice_edit.setPlaceholderText(CHILD_VOICE_PROMPT)
         self._booked: BookedVisit | None = None
         self._when_chosen = False  # a new note's time is picked, never assumed
         self._setting_when = False
@@ -270,7 +270,8 @@ class NotesPage(QWidget):
         when_row = QHBoxLayout()
         when_row.addWidget(self.when_edit)
         when_row.addWidget(self.now_button)
-        when_row.addWidget(self.when_hint, 1)
+        when_row.addWidget(self.when_hint, 3)
+        when_row.addStretch(1)  # Now stays a button's width while the hint is hidden
         self.narrative_label = QLabel(NARRATIVE_LABEL)
         self.narrative_label.setObjectName("narrative_label")
         self.narrative_label.setBuddy(self.narrative_edit)
@@ -319,6 +320,8 @@ class NotesPage(QWidget):
         self.kind_filter_combo.currentIndexChanged.connect(self._refresh_list)
         self.kind_combo.currentIndexChanged.connect(self._apply_kind)
         self.when_edit.dateTimeChanged.connect(self._when_edited)
+        # Picking the day already shown changes nothing, but it is still a choice.
+        self.when_edit.calendarWidget().clicked.connect(self._day_picked)
         self.now_button.clicked.connect(self._set_now)
         self.next_meeting_check.toggled.connect(self._next_meeting_toggled)
         self.notes_table.selectionModel().currentRowChanged.connect(self._on_current)
@@ -429,6 +432,9 @@ class NotesPage(QWidget):
             self.when_hint.setText("")
             self.when_hint.hide()
 
+    def _day_picked(self, _day: QDate) -> None:
+        self._when_edited(self.when_edit.dateTime())
+
     def _set_now(self) -> None:
         self._set_when(QDateTime.currentDateTime(), chosen=True)
 
@@ -524,6 +530,7 @@ class NotesPage(QWidget):
             text.setBackgroundRole(QPalette.ColorRole.Window if read_only
                                    else QPalette.ColorRole.Base)
             text.viewport().setBackgroundRole(text.backgroundRole())
+        self.child_voice_edit.setPlaceholderText("" if read_only else CHILD_VOICE_PROMPT)
         self.final_banner.setVisible(read_only)
         self.save_button.setEnabled(not read_only)
         self.finalise_button.setEnabled(not read_only)
