@@ -235,13 +235,27 @@ def test_a_team_around_the_family_meeting(qtbot: QtBot, controller: AppControlle
     assert page.next_meeting_edit.isEnabled()
     meeting = date.today() + timedelta(days=42)
     page.next_meeting_edit.setDate(QDate(meeting.year, meeting.month, meeting.day))
+    qtbot.keyClicks(page.child_voice_edit, "Breakfast club with my friend.")
     qtbot.mouseClick(page.now_button, LEFT)
     choose(page.outcome_combo, ContactOutcome.MADE)
+    # What a lock keeps of the meeting comes back whole.
+    payload = page.draft_payload()
+    assert payload is not None
+    page.new_note()
+    assert page.narrative_label.text() == NARRATIVE_LABEL
+    page.restore_draft(payload)
+    assert page.kind_combo.currentData() == NoteKind.TEAM_AROUND_FAMILY
+    assert page.narrative_label.text() == DECISIONS_LABEL
+    assert page.next_meeting_check.isChecked() and page.next_meeting_edit.isEnabled()
+    assert page.next_meeting_edit.date() == QDate(meeting.year, meeting.month, meeting.day)
+    assert page.child_voice_edit.toPlainText() == "Breakfast club with my friend."
+    assert page.present_picker.boxes[0].isChecked() and page.when_chosen
     finalise(qtbot, window)
     note = page.editing
     assert note is not None and note.is_final
     saved = stored(controller, window, note.id)
     assert window.file is not None
+    assert saved.child_voice == "Breakfast club with my friend."
     assert saved.kind is NoteKind.TEAM_AROUND_FAMILY
     assert saved.present == (window.file.members[0].name, "Ms Patel (school)",
                              "Health visitor")
