@@ -110,6 +110,33 @@ def main() -> int:
     return 0
 
 
+def team_meeting_note(app: QApplication, controller: Any, window: Any) -> None:
+    """A team around the family meeting being written up (not saved)."""
+    from familyworker.domain.contact import ChildSeen, ContactOutcome, NoteKind
+
+    notes = window.notes_page
+    notes.new_note()
+    for combo, value in ((notes.kind_combo, NoteKind.TEAM_AROUND_FAMILY),
+                         (notes.outcome_combo, ContactOutcome.MADE),
+                         (notes.child_seen_combo, ChildSeen.SEEN)):
+        combo.setCurrentIndex(combo.findData(value))
+    notes.now_button.click()
+    notes.duration_spin.setValue(60)
+    for box in notes.present_picker.boxes[:2]:
+        box.setChecked(True)
+    notes.present_edit.setText("Ms Patel (school pastoral lead), Health visitor")
+    notes.agencies_edit.setText("School, Health visiting")
+    notes.child_voice_edit.setPlainText("I want to go to breakfast club with my friend.")
+    notes.narrative_edit.setPlainText(
+        "School will offer breakfast club from Monday. Health visitor to book the 2-year "
+        "check. Mum to try the new bedtime routine for two weeks.")
+    notes.follow_ups_edit.setPlainText("Ask school about a mentor\nBook the 2-year check")
+    notes.next_meeting_check.setChecked(True)
+    settle(app, controller.runner)
+    save(window, "team-meeting")
+    notes.new_note()
+
+
 def desktop_screens(app: QApplication, controller: Any, window: Any) -> None:
     """A finalised note, the Add family form with a field problem, the shortcuts list."""
     runner = controller.runner
@@ -119,6 +146,7 @@ def desktop_screens(app: QApplication, controller: Any, window: Any) -> None:
     notes.select_row(finalised)
     settle(app, runner)
     save(window, "notes-finalised")
+    team_meeting_note(app, controller, window)
     window.tabs.setCurrentWidget(window.household_page)
     window.household_page.findChild(QScrollArea).verticalScrollBar().setValue(10_000)
     settle(app, runner)

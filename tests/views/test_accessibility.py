@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from familyworker.domain.contact import NoteKind
+from familyworker.domain.contact import ContactOutcome, NoteKind
 from familyworker.domain.family import Family
 from familyworker.resources import ui_dir
 from familyworker.services.allocation import LeadWorker
@@ -405,6 +405,8 @@ def test_finalising_a_note_keeps_the_focus_in_the_form(qtbot: QtBot,
     window.start_new_note()
     qtbot.keyClicks(page.narrative_edit, "Phone call; all well.")
     page.kind_combo.setCurrentIndex(page.kind_combo.findData(NoteKind.PHONE))
+    page.outcome_combo.setCurrentIndex(page.outcome_combo.findData(ContactOutcome.MADE))
+    qtbot.mouseClick(page.now_button, Qt.MouseButton.LeftButton)
     page.finalise_button.setFocus()
     qtbot.keyClick(page.finalise_button, Qt.Key.Key_Space)  # asks first
     with qtbot.waitSignal(window.loaded, timeout=10_000):

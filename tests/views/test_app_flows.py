@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
-from familyworker.domain.contact import NoteKind
+from familyworker.domain.contact import ContactOutcome, NoteKind
 from familyworker.domain.errors import ImmutableRecord
 from familyworker.services import notes as notes_service
 from familyworker.services.drafts import load_form_draft
@@ -280,6 +280,8 @@ def test_write_finalise_note_then_cannot_edit(qtbot: QtBot, controller: AppContr
     assert page.message_label.text() == "Choose what kind of contact this was (Kind)."
     assert page.notes_model.rowCount() == count
     page.kind_combo.setCurrentIndex(page.kind_combo.findData(NoteKind.HOME_VISIT))
+    page.outcome_combo.setCurrentIndex(page.outcome_combo.findData(ContactOutcome.MADE))
+    qtbot.mouseClick(page.now_button, LEFT)  # no visit is booked: the time is never assumed
     with qtbot.waitSignal(window.loaded, timeout=10_000):
         qtbot.mouseClick(page.save_button, LEFT)
     assert page.notes_model.rowCount() == count + 1

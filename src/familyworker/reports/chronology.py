@@ -15,7 +15,7 @@ from reportlab.platypus import (
     Table,
 )
 
-from familyworker.domain.contact import Addendum, ContactNote
+from familyworker.domain.contact import Addendum, ChildSeen, ContactNote, NoteKind
 from familyworker.domain.family import Family
 from familyworker.domain.oversight import OversightNote
 from familyworker.reports.pages import MARGIN, numbered_canvas
@@ -82,9 +82,13 @@ def _note(note: ContactNote, addenda: Sequence[Addendum], names: Mapping[str, st
     bold = body_style(11, bold=True, name="b")
     small = body_style(10, name="small")
     heading = f"{uk_datetime(note.occurred_at)} · {note.kind.label}"
+    if note.kind not in {NoteKind.TEXT_EMAIL, NoteKind.OVERSIGHT}:
+        heading += f" · {note.outcome.label}"
     if not note.is_final:
         heading += " · DRAFT (not finalised)"
     facts = [f"Recorded by {para_text(_who(note.author_id, names))}"]
+    if note.child_seen is not ChildSeen.NOT_RECORDED:
+        facts.append(note.child_seen.label)
     if note.duration_minutes is not None:
         facts.append(f"{note.duration_minutes} minutes")
     if note.present:
@@ -94,9 +98,18 @@ def _note(note: ContactNote, addenda: Sequence[Addendum], names: Mapping[str, st
     if note.finalised_at is not None:
         facts.append(f"finalised {uk_datetime(note.finalised_at)}")
     cell: list[Flowable] = [Paragraph(heading, bold), Paragraph(" · ".join(facts), small),
-                            Spacer(1, 3), Paragraph(para_text(note.narrative) or "—", body)]
+                            Spacer(1, 3)]
+    if note.child_voice.strip():
+        cell.append(Paragraph(f"<b>In the child's words:</b> “{para_text(note.child_voice)}”",
+                              body))
+    if note.kind.is_meeting:
+        cell.append(Paragraph("<b>Decisions:</b> " + (para_text(note.narrative) or "—"), body))
+    else:
+        cell.append(Paragraph(para_text(note.narrative) or "—", body))
     if note.follow_ups.strip():
         cell.append(Paragraph(f"<b>Follow-ups:</b> {para_text(note.follow_ups)}", body))
+    if note.next_meeting_on is not None:
+        cell.append(Paragraph(f"<b>Next meeting:</b> {uk_date(note.next_meeting_on)}", body))
     for addendum in addenda:
         cell += [Spacer(1, 4), Paragraph(
             f"<b>Addendum added {uk_datetime(addendum.written_at)}</b> by "

@@ -1,8 +1,15 @@
 """Contact notes: save a draft, finalise it, correct a finalised note with an addendum."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from familyworker.domain.contact import Addendum, ContactNote, NoteKind, addendum_for
+from familyworker.domain.contact import (
+    Addendum,
+    ChildSeen,
+    ContactNote,
+    ContactOutcome,
+    NoteKind,
+    addendum_for,
+)
 from familyworker.domain.errors import ImmutableRecord
 from familyworker.domain.ids import new_id
 from familyworker.services.queries import family_by_id, get_live
@@ -15,8 +22,13 @@ from familyworker.store.tables import ContactNoteRow, NoteAddendumRow
 def save_note(store: CaseloadStore, *, family_id: str, kind: NoteKind, occurred_at: datetime,
               narrative: str, present: tuple[str, ...] = (), agencies: tuple[str, ...] = (),
               duration_minutes: int | None = None, follow_ups: str = "",
-              note_id: str | None = None, finalise: bool = False) -> ContactNote:
+              note_id: str | None = None, finalise: bool = False,
+              outcome: ContactOutcome = ContactOutcome.MADE,
+              child_seen: ChildSeen = ChildSeen.NOT_RECORDED, child_voice: str = "",
+              next_meeting_on: date | None = None) -> ContactNote:
     """Create or update a draft note (and optionally finalise it) in one transaction."""
+    details = {"outcome": outcome, "child_seen": child_seen, "child_voice": child_voice,
+               "next_meeting_on": next_meeting_on}
     with store.unit_of_work() as uow:
         family_by_id(uow.session, family_id)
         row = uow.session.get(ContactNoteRow, note_id) if note_id else None
@@ -24,7 +36,9 @@ def save_note(store: CaseloadStore, *, family_id: str, kind: NoteKind, occurred_
             note = ContactNote(id=note_id or new_id(), family_id=family_id, kind=kind,
                                occurred_at=occurred_at, narrative=narrative, present=present,
                                agencies=agencies, duration_minutes=duration_minutes,
-                               follow_ups=follow_ups, author_id=uow.actor_id)
+                               follow_ups=follow_ups, author_id=uow.actor_id,
+                               outcome=outcome, child_seen=child_seen,
+                               child_voice=child_voice, next_meeting_on=next_meeting_on)
             if finalise:
                 note = note.finalise(at=uow.now)
             uow.add(ContactNoteRow(id=note.id, family_id=family_id, **note_values(note)))  # type: ignore[arg-type]
@@ -33,7 +47,8 @@ def save_note(store: CaseloadStore, *, family_id: str, kind: NoteKind, occurred_
         current = note_from_row(row)
         note = current.edit(kind=kind, occurred_at=occurred_at, narrative=narrative,
                             present=present, agencies=agencies,
-                            duration_minutes=duration_minutes, follow_ups=follow_ups)
+                            duration_minutes=duration_minutes, follow_ups=follow_ups,
+                            **details)
         if finalise:
             note = note.finalise(at=uow.now)
         uow.update(row, note_values(note))

@@ -1,13 +1,16 @@
 """The Contact notes tab: the chronology, a note form, drafts, finalising and addenda."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, QModelIndex, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDateEdit,
     QDateTimeEdit,
     QFormLayout,
     QFrame,
@@ -24,21 +27,73 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from familyworker.domain.contact import Addendum, ContactNote, NoteKind
+from familyworker.domain.contact import (
+    CONTACT_KINDS,
+    Addendum,
+    ChildSeen,
+    ContactNote,
+    ContactOutcome,
+    NoteKind,
+)
+from familyworker.domain.family import BookedVisit
 from familyworker.services.family_file import FamilyFile
 from familyworker.views.confirm import ask_to_confirm
 from familyworker.views.notes_table_model import NotesTableModel
 from familyworker.views.oversight_entries import with_oversight
-from familyworker.views.qt_dates import to_local_qdatetime
+from familyworker.views.present_picker import PresentPicker
+from familyworker.views.qt_dates import from_qdate, to_local_qdatetime, to_qdate
 from familyworker.views.record_table_view import record_table_view
 from familyworker.views.sizing import repolish, scrolling, text_box_height
 
 CHOOSE_KIND = "Choose the kind of contact…"
+CHOOSE_OUTCOME = "Choose whether it happened…"
+CHILD_VOICE_PROMPT = "What the child said or showed about their life, in their own words"
+WHEN_NOT_CHOSEN = "⚠ Not chosen yet: set when it happened, or press Now."
+NARRATIVE_LABEL = "What h&appened:"
+DECISIONS_LABEL = "Decisions m&ade:"
 FINAL_BANNER = "Finalised — add an addendum to correct. This note can no longer be edited."
 
 
 def _split(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def asks_outcome(kind: NoteKind | None) -> bool:
+    """A text or email is sent, not attended: whether it "happened" is not asked."""
+    return kind is not NoteKind.TEXT_EMAIL
+
+
+def asks_child_seen(kind: NoteKind | None) -> bool:
+    return kind is None or kind.is_face_to_face
+
+
+def booked_visit_to_offer(file: FamilyFile) -> BookedVisit | None:
+    """The booked visit, unless a contact on or after its day is already recorded (then it
+    has happened, as the caseload counts it: domain.caseload.next_visit_due)."""
+    booked = file.family.booked_visit
+    if booked is None:
+        return None
+    day = booked.at.astimezone().date()
+    done = any(n.counts_as_contact and n.occurred_at.astimezone().date() >= day
+               for n in file.notes)
+    return None if done else booked
+
+
+def not_contact_warning(kind: NoteKind, outcome: ContactOutcome) -> str:
+    """Said plainly before finalising: what this note will not count as."""
+    if kind not in CONTACT_KINDS:
+        return (f"A {kind.label.lower()} is kept in the chronology but does not count as "
+                "contact with the family.\n\n")
+    if outcome is not ContactOutcome.MADE:
+        return (f"This note says the contact did not happen ({outcome.label.lower()}): it "
+                "will not count as contact with the family, and a booked visit stays due."
+                "\n\n")
+    return ""
+
+
+def _booked_hint(booked: BookedVisit) -> str:
+    where = f" at {booked.where}" if booked.where.strip() else ""
+    return f"From the booked visit{where}: change it if the contact was at another time."
 
 
 class NotesPage(QWidget):
@@ -101,21 +156,60 @@ class NotesPage(QWidget):
         for kind in NoteKind:
             if kind is not NoteKind.OVERSIGHT:
                 self.kind_combo.addItem(kind.label, kind)
+        self.outcome_combo = QComboBox()
+        self.outcome_combo.setObjectName("outcome_combo")
+        self.outcome_combo.setAccessibleName("Did the contact happen?")
+        # Asked every time: a failed visit recorded as "made" would clear an overdue visit.
+        self.outcome_combo.addItem(CHOOSE_OUTCOME, None)
+        for outcome in ContactOutcome:
+            self.outcome_combo.addItem(outcome.label, outcome)
+        self.child_seen_combo = QComboBox()
+        self.child_seen_combo.setObjectName("child_seen_combo")
+        self.child_seen_combo.setAccessibleName("Child seen?")
+        for seen in ChildSeen:
+            self.child_seen_combo.addItem(seen.label, seen)
+        self.child_voice_edit = QPlainTextEdit()
+        self.child_voice_edit.setObjectName("child_voice_edit")
+        self.child_voice_edit.setAccessibleName("In the child's words")
+        self.child_voice_edit.setTabChangesFocus(True)
+        self.child_voice_edit.setPlaceholderText(CHILD_VOICE_PROMPT)
+        self._booked: BookedVisit | None = None
+        self._when_chosen = False  # a new note's time is picked, never assumed
+        self._setting_when = False
         self.when_edit = QDateTimeEdit(QDateTime.currentDateTime())
         self.when_edit.setObjectName("when_edit")
         self.when_edit.setAccessibleName("Date and time of the contact")
         self.when_edit.setCalendarPopup(True)
         self.when_edit.setDisplayFormat("dd MMM yyyy HH:mm")
+        self.now_button = QPushButton("Now")
+        self.now_button.setObjectName("now_button")
+        self.now_button.setAccessibleName("Set the date and time to now")
+        self.now_button.setToolTip("The contact is happening now, or has just ended")
+        self.when_hint = QLabel("")
+        self.when_hint.setObjectName("when_hint_label")
+        self.when_hint.setAccessibleName("About the date and time")
+        self.when_hint.setWordWrap(True)
+        self.next_meeting_check = QCheckBox("Ne&xt meeting on:")
+        self.next_meeting_check.setObjectName("next_meeting_check")
+        self.next_meeting_check.setAccessibleName("Next meeting booked")
+        self.next_meeting_edit = QDateEdit(QDate.currentDate().addDays(42))
+        self.next_meeting_edit.setObjectName("next_meeting_edit")
+        self.next_meeting_edit.setAccessibleName("Date of the next meeting")
+        self.next_meeting_edit.setCalendarPopup(True)
+        self.next_meeting_edit.setDisplayFormat("dd MMM yyyy")
+        self.next_meeting_edit.setEnabled(False)
         self.duration_spin = QSpinBox()
         self.duration_spin.setObjectName("duration_spin")
         self.duration_spin.setAccessibleName("Duration in minutes")
         self.duration_spin.setRange(0, 24 * 60)
         self.duration_spin.setSuffix(" min")
         self.duration_spin.setSpecialValueText("not recorded")
+        self.present_picker = PresentPicker()
         self.present_edit = QLineEdit()
         self.present_edit.setObjectName("present_edit")
-        self.present_edit.setAccessibleName("Who was present")
-        self.present_edit.setPlaceholderText("Names, separated by commas")
+        self.present_edit.setAccessibleName("Anyone else present")
+        self.present_edit.setPlaceholderText(
+            "Others present (not in the household), separated by commas")
         self.agencies_edit = QLineEdit()
         self.agencies_edit.setObjectName("agencies_edit")
         self.agencies_edit.setAccessibleName("Agencies involved")
@@ -132,6 +226,8 @@ class NotesPage(QWidget):
         # Heights in lines of the font in use, so a larger font keeps them usable; the form
         # scrolls rather than squash them (it is in a scroll area).
         self.narrative_edit.setMinimumHeight(text_box_height(self.narrative_edit, 6))
+        self.child_voice_edit.setMinimumHeight(text_box_height(self.child_voice_edit, 3))
+        self.child_voice_edit.setMaximumHeight(text_box_height(self.child_voice_edit, 4))
         self.follow_ups_edit.setMinimumHeight(text_box_height(self.follow_ups_edit, 3))
         self.follow_ups_edit.setMaximumHeight(text_box_height(self.follow_ups_edit, 4))
         self.save_button = QPushButton("Save as &draft")
@@ -171,14 +267,33 @@ class NotesPage(QWidget):
         addendum_layout.addWidget(self.addendum_edit)
         addendum_layout.addWidget(self.addendum_button)
 
+        when_row = QHBoxLayout()
+        when_row.addWidget(self.when_edit)
+        when_row.addWidget(self.now_button)
+        when_row.addWidget(self.when_hint, 3)
+        when_row.addStretch(1)  # Now stays a button's width while the hint is hidden
+        self.narrative_label = QLabel(NARRATIVE_LABEL)
+        self.narrative_label.setObjectName("narrative_label")
+        self.narrative_label.setBuddy(self.narrative_edit)
+        when_label = QLabel("Date and ti&me:")
+        when_label.setBuddy(self.when_edit)
+        # Mnemonics: the tabs hold H, W, P, N, O and V, the menus I and E, the addendum C;
+        # the new rows take S, Y and X. Whether it happened, "Child seen?" and Now have no
+        # letter left in their words: Tab reaches them, next after the time.
         form = QFormLayout()
+        self.form = form
         form.addRow("&Kind:", self.kind_combo)
-        form.addRow("Date and ti&me:", self.when_edit)
+        form.addRow(when_label, when_row)
+        form.addRow("Did the contact happen?", self.outcome_combo)
+        form.addRow("Child seen?", self.child_seen_combo)
+        form.addRow("In the child'&s words:", self.child_voice_edit)
         form.addRow("Du&ration:", self.duration_spin)
-        form.addRow("Pre&sent:", self.present_edit)
+        form.addRow("Present:", self.present_picker)
+        form.addRow("An&yone else present:", self.present_edit)
         form.addRow("A&gencies:", self.agencies_edit)
-        form.addRow("What h&appened:", self.narrative_edit)
+        form.addRow(self.narrative_label, self.narrative_edit)
         form.addRow("Fo&llow-ups:", self.follow_ups_edit)
+        form.addRow(self.next_meeting_check, self.next_meeting_edit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message_label, 1)
         buttons.addWidget(self.save_button)
@@ -203,11 +318,18 @@ class NotesPage(QWidget):
         layout.addWidget(splitter)
 
         self.kind_filter_combo.currentIndexChanged.connect(self._refresh_list)
+        self.kind_combo.currentIndexChanged.connect(self._apply_kind)
+        self.when_edit.dateTimeChanged.connect(self._when_edited)
+        # Picking the day already shown changes nothing, but it is still a choice.
+        self.when_edit.calendarWidget().clicked.connect(self._day_picked)
+        self.now_button.clicked.connect(self._set_now)
+        self.next_meeting_check.toggled.connect(self._next_meeting_toggled)
         self.notes_table.selectionModel().currentRowChanged.connect(self._on_current)
         self.new_button.clicked.connect(self.new_note)
         self.save_button.clicked.connect(self._save_draft)
         self.finalise_button.clicked.connect(self._finalise)
         self.addendum_button.clicked.connect(self._add_addendum)
+        self._apply_kind()
         self.new_note()
 
     # ----- data ----------------------------------------------------------------------------
@@ -218,6 +340,16 @@ class NotesPage(QWidget):
         self._oversight_ids = frozenset(o.id for o in file.oversight)
         self._addenda = file.addenda
         self._author = file.author_name
+        untouched = self._editing is None and self._payload() == self._saved_payload
+        if self.present_picker.set_members([m.name for m in file.members]):
+            # Boxes made after the form join the end of the focus chain: put them in place.
+            chain = [self.duration_spin, *self.present_picker.boxes, self.present_edit]
+            for before, after in pairwise(chain):
+                QWidget.setTabOrder(before, after)
+        self._booked = booked_visit_to_offer(file)
+        if untouched:  # a fresh form takes the booked visit as its time now the file is here
+            self._default_when()
+            self._saved_payload = self._payload()
         editing_id = self._editing.id if self._editing else None
         self._refresh_list()
         if editing_id:
@@ -228,6 +360,8 @@ class NotesPage(QWidget):
     def clear(self) -> None:
         self._notes = ()
         self._addenda = ()
+        self._booked = None
+        self.present_picker.set_members(())
         self.notes_model.set_rows(())
         self.new_note()
         self.addenda_view.clear()
@@ -254,12 +388,17 @@ class NotesPage(QWidget):
         self._editing = None
         self.form_title.setText("<b>New note</b>")
         self.kind_combo.setCurrentIndex(0)
-        self.when_edit.setDateTime(QDateTime.currentDateTime())
+        self.outcome_combo.setCurrentIndex(0)
+        self.child_seen_combo.setCurrentIndex(0)
+        self._default_when()
         self.duration_spin.setValue(0)
         for edit in (self.present_edit, self.agencies_edit):
             edit.clear()
+        self.present_picker.set_present(())
+        self.next_meeting_check.setChecked(False)
+        self.next_meeting_edit.setDate(QDate.currentDate().addDays(42))
         for text_edit in (self.narrative_edit, self.follow_ups_edit, self.addendum_edit,
-                          self.addenda_view):
+                          self.addenda_view, self.child_voice_edit):
             text_edit.clear()
         self._set_read_only(False)
         self.addendum_box.setEnabled(False)
@@ -268,6 +407,67 @@ class NotesPage(QWidget):
         self.notes_table.clearSelection()
         self.narrative_edit.setFocus()
 
+    def _default_when(self) -> None:
+        """A new note's time: the booked visit's when there is one (most notes are written
+        after the visit), otherwise nothing is assumed and the worker sets it or presses Now."""
+        if self._booked is not None:
+            self._set_when(to_local_qdatetime(self._booked.at), chosen=True,
+                           hint=_booked_hint(self._booked))
+        else:
+            self._set_when(QDateTime.currentDateTime(), chosen=False, hint=WHEN_NOT_CHOSEN)
+
+    def _set_when(self, moment: QDateTime, *, chosen: bool, hint: str = "") -> None:
+        self._setting_when = True
+        try:
+            self.when_edit.setDateTime(moment)
+        finally:
+            self._setting_when = False
+        self._when_chosen = chosen
+        self.when_hint.setText(hint)
+        self.when_hint.setVisible(bool(hint))
+
+    def _when_edited(self, _moment: QDateTime) -> None:
+        if not self._setting_when:
+            self._when_chosen = True
+            self.when_hint.setText("")
+            self.when_hint.hide()
+
+    def _day_picked(self, _day: QDate) -> None:
+        self._when_edited(self.when_edit.dateTime())
+
+    def _set_now(self) -> None:
+        self._set_when(QDateTime.currentDateTime(), chosen=True)
+
+    @property
+    def when_chosen(self) -> bool:
+        return self._when_chosen
+
+    def _next_meeting_toggled(self, booked: bool) -> None:
+        self.next_meeting_edit.setEnabled(booked)
+
+    def _set_next_meeting(self, day: date | None) -> None:
+        self.next_meeting_check.setChecked(day is not None)
+        if day is not None:
+            self.next_meeting_edit.setDate(to_qdate(day))
+
+    def _show_present(self, present: tuple[str, ...] | list[str]) -> None:
+        others = self.present_picker.set_present(present)
+        self.present_edit.setText(", ".join(others))
+
+    def _apply_kind(self) -> None:
+        """Rows that do not apply to the kind are hidden (no child is seen in a text)."""
+        data = self.kind_combo.currentData()
+        kind = NoteKind(data) if data else None
+        meeting = kind is not None and kind.is_meeting
+        self.form.setRowVisible(self.outcome_combo, asks_outcome(kind))
+        self.form.setRowVisible(self.child_seen_combo, asks_child_seen(kind))
+        self.form.setRowVisible(self.next_meeting_edit, meeting)
+        self.narrative_label.setText(DECISIONS_LABEL if meeting else NARRATIVE_LABEL)
+        self.narrative_edit.setAccessibleName("Decisions made" if meeting else "What happened")
+        self.narrative_edit.setPlaceholderText(
+            "What was discussed and decided, and by whom" if meeting
+            else "What happened, what was said, what you saw")
+
     def _load(self, note: ContactNote) -> None:
         self._editing = note
         index = self.kind_combo.findData(note.kind)
@@ -275,13 +475,17 @@ class NotesPage(QWidget):
             self.kind_combo.addItem(note.kind.label, note.kind)
             index = self.kind_combo.count() - 1
         self.kind_combo.setCurrentIndex(index)
-        self.when_edit.setDateTime(to_local_qdatetime(note.occurred_at))
+        self._set_when(to_local_qdatetime(note.occurred_at), chosen=True)
+        self.outcome_combo.setCurrentIndex(self.outcome_combo.findData(note.outcome))
+        self.child_seen_combo.setCurrentIndex(self.child_seen_combo.findData(note.child_seen))
+        self._set_next_meeting(note.next_meeting_on)
         self.duration_spin.setValue(note.duration_minutes or 0)
-        self.present_edit.setText(", ".join(note.present))
+        self._show_present(note.present)
         self.agencies_edit.setText(", ".join(note.agencies))
         # Reloading the same note must not move the cursor of someone still typing.
         for text_edit, text in ((self.narrative_edit, note.narrative),
-                                (self.follow_ups_edit, note.follow_ups)):
+                                (self.follow_ups_edit, note.follow_ups),
+                                (self.child_voice_edit, note.child_voice)):
             if text_edit.toPlainText() != text:
                 text_edit.setPlainText(text)
         final = note.is_final
@@ -312,16 +516,21 @@ class NotesPage(QWidget):
         leaving = self.save_button.hasFocus() or self.finalise_button.hasFocus() \
             or self._finalising
         self._finalising = False
-        self.kind_combo.setEnabled(not read_only)
+        for choice in (self.kind_combo, self.outcome_combo, self.child_seen_combo,
+                       self.now_button, self.next_meeting_check):
+            choice.setEnabled(not read_only)
+        self.present_picker.set_read_only(read_only)
         for field in (self.when_edit, self.duration_spin, self.present_edit,
-                      self.agencies_edit, self.narrative_edit, self.follow_ups_edit):
+                      self.agencies_edit, self.narrative_edit, self.follow_ups_edit,
+                      self.child_voice_edit, self.next_meeting_edit):
             field.setReadOnly(read_only)
             field.setProperty("finalised", read_only)  # for the style sheet
             repolish(field)
-        for text in (self.narrative_edit, self.follow_ups_edit):
+        for text in (self.narrative_edit, self.follow_ups_edit, self.child_voice_edit):
             text.setBackgroundRole(QPalette.ColorRole.Window if read_only
                                    else QPalette.ColorRole.Base)
             text.viewport().setBackgroundRole(text.backgroundRole())
+        self.child_voice_edit.setPlaceholderText("" if read_only else CHILD_VOICE_PROMPT)
         self.final_banner.setVisible(read_only)
         self.save_button.setEnabled(not read_only)
         self.finalise_button.setEnabled(not read_only)
@@ -331,38 +540,61 @@ class NotesPage(QWidget):
     def _fields(self) -> dict[str, Any]:
         when = self.when_edit.dateTime().toSecsSinceEpoch()
         duration = self.duration_spin.value()
-        kind = self.kind_combo.currentData()
+        data = self.kind_combo.currentData()
+        kind = NoteKind(data) if data else None  # Qt hands enum data back as plain str
+        outcome = self.outcome_combo.currentData()
+        seen = self.child_seen_combo.currentData()
+        meeting = kind is not None and kind.is_meeting and self.next_meeting_check.isChecked()
         return {
-            "kind": NoteKind(kind) if kind else None,
+            "kind": kind,
             "occurred_at": datetime.fromtimestamp(when, tz=UTC),
             "narrative": self.narrative_edit.toPlainText(),
-            "present": _split(self.present_edit.text()),
+            "present": self.present_picker.ticked() + tuple(
+                name for name in _split(self.present_edit.text())
+                if name not in self.present_picker.ticked()),
             "agencies": _split(self.agencies_edit.text()),
             "duration_minutes": duration or None,
             "follow_ups": self.follow_ups_edit.toPlainText(),
+            "outcome": (ContactOutcome(outcome) if outcome else None) if asks_outcome(kind)
+            else ContactOutcome.MADE,
+            "child_seen": ChildSeen(seen) if seen and asks_child_seen(kind)
+            else ChildSeen.NOT_RECORDED,
+            "child_voice": self.child_voice_edit.toPlainText(),
+            "next_meeting_on": from_qdate(self.next_meeting_edit.date()) if meeting else None,
         }
 
-    def _kind_chosen(self) -> bool:
+    def _ready_to_save(self) -> bool:
+        """Kind, whether it happened and (for a new note) when: chosen, never assumed."""
+        problem: tuple[str, QWidget] | None = None
         if self.kind_combo.currentData() is None:
-            self.message_label.setText("Choose what kind of contact this was (Kind).")
-            self.kind_combo.setFocus(Qt.FocusReason.OtherFocusReason)
+            problem = "Choose what kind of contact this was (Kind).", self.kind_combo
+        elif not self._when_chosen:
+            problem = ("Say when the contact happened (Date and time), or press Now.",
+                       self.when_edit)
+        elif self._fields()["outcome"] is None:
+            problem = ("Choose whether the contact happened (Did the contact happen?).",
+                       self.outcome_combo)
+        if problem is not None:
+            self.message_label.setText(problem[0])
+            problem[1].setFocus(Qt.FocusReason.OtherFocusReason)
             return False
         return True
 
     def _save_draft(self) -> None:
-        if not self._kind_chosen():
+        if not self._ready_to_save():
             return
         self.save_requested.emit(self._fields(), self._editing.id if self._editing else None,
                                  False)
 
     def _finalise(self) -> None:
         """Finalising cannot be undone (only addenda after): asked first."""
-        if not self._kind_chosen():
+        if not self._ready_to_save():
             return
         fields, note_id = self._fields(), self._editing.id if self._editing else None
         self.confirm_box = ask_to_confirm(
             self, title="Finalise this note?",
-            text="A finalised note can no longer be edited; corrections are added as addenda.",
+            text=not_contact_warning(fields["kind"], fields["outcome"])
+            + "A finalised note can no longer be edited; corrections are added as addenda.",
             confirm_label="&Finalise",
             on_confirm=lambda: self._confirmed_finalise(fields, note_id))
 
@@ -392,9 +624,17 @@ class NotesPage(QWidget):
 
     def _payload(self) -> dict[str, Any]:
         fields = self._fields()
+        outcome = self.outcome_combo.currentData()
+        seen = self.child_seen_combo.currentData()
         return {"note_id": self._editing.id if self._editing else None,
                 "kind": fields["kind"].value if fields["kind"] else None,
                 "occurred_at": fields["occurred_at"].isoformat(),
+                "when_chosen": self._when_chosen,
+                "outcome": ContactOutcome(outcome).value if outcome else None,
+                "child_seen": ChildSeen(seen).value if seen else None,
+                "child_voice": fields["child_voice"],
+                "next_meeting_on": (from_qdate(self.next_meeting_edit.date()).isoformat()
+                                    if self.next_meeting_check.isChecked() else None),
                 "narrative": fields["narrative"], "present": list(fields["present"]),
                 "agencies": list(fields["agencies"]),
                 "duration_minutes": fields["duration_minutes"],
@@ -425,11 +665,21 @@ class NotesPage(QWidget):
                     self.kind_combo.setCurrentIndex(index)
             if payload.get("occurred_at"):
                 moment = datetime.fromisoformat(str(payload["occurred_at"]))
-                self.when_edit.setDateTime(to_local_qdatetime(moment))
+                chosen = bool(payload.get("when_chosen", True))
+                self._set_when(to_local_qdatetime(moment), chosen=chosen,
+                               hint="" if chosen else WHEN_NOT_CHOSEN)
+            for combo, value, kind_of in (
+                    (self.outcome_combo, payload.get("outcome"), ContactOutcome),
+                    (self.child_seen_combo, payload.get("child_seen"), ChildSeen)):
+                if value:
+                    combo.setCurrentIndex(max(0, combo.findData(kind_of(value))))
+            meeting = payload.get("next_meeting_on")
+            self._set_next_meeting(date.fromisoformat(str(meeting)) if meeting else None)
             self.duration_spin.setValue(int(payload.get("duration_minutes") or 0))
-            self.present_edit.setText(", ".join(payload.get("present", [])))
+            self._show_present(list(payload.get("present", [])))
             self.agencies_edit.setText(", ".join(payload.get("agencies", [])))
             self.narrative_edit.setPlainText(str(payload.get("narrative", "")))
             self.follow_ups_edit.setPlainText(str(payload.get("follow_ups", "")))
+            self.child_voice_edit.setPlainText(str(payload.get("child_voice", "")))
         self.addendum_edit.setPlainText(str(payload.get("addendum", "")))
         self.message_label.setText("Restored the text you had not saved.")

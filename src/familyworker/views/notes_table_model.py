@@ -2,10 +2,19 @@
 
 from typing import ClassVar
 
-from familyworker.domain.contact import ContactNote
+from familyworker.domain.contact import ContactNote, ContactOutcome, NoteKind
 from familyworker.views.row_table_model import RowTableModel
 
 SUMMARY_LENGTH = 90
+
+
+def kind_text(note: ContactNote) -> str:
+    """The kind and, when it did not happen, what happened instead: "Home visit — no answer /
+    not in". A text or email has no outcome to show."""
+    if note.outcome is ContactOutcome.MADE or note.kind in {NoteKind.TEXT_EMAIL,
+                                                             NoteKind.OVERSIGHT}:
+        return note.kind.label
+    return f"{note.kind.label} — {note.outcome.label.lower()}"
 
 
 def status_text(note: ContactNote) -> str:
@@ -21,7 +30,7 @@ class NotesTableModel(RowTableModel[ContactNote]):
         if column == 0:
             return item.occurred_at.astimezone().strftime("%d %b %Y %H:%M")
         if column == 1:
-            return item.kind.label
+            return kind_text(item)
         if column == 2:
             return status_text(item)
         text = item.narrative.strip()
