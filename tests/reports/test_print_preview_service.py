@@ -132,3 +132,13 @@ def test_pages_rasterise_in_memory_with_ink_on_them(printed_family: PrintedFamil
         render_page(preview.data, len(sizes), dpi=72)
     with pytest.raises(UnreadablePdf):
         page_sizes(b"not a pdf")
+
+
+def test_one_persons_empty_star_report_still_names_them(printed_family: PrintedFamily) -> None:
+    store, family_id = printed_family.store, printed_family.family_id
+    file = load_family_file(store, family_id=family_id)
+    mum = next(p for p in file.members if p.name.startswith("Siobhán"))
+    assert all(s.person_id != mum.id for s in file.stars)
+    preview = preview_star(store, family_id=family_id, person_id=mum.id, today=TODAY)
+    assert "No Web Star assessments have been recorded yet for Siobhán O'Neill." in \
+        pdf_text(preview.data)
