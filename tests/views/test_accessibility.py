@@ -32,6 +32,7 @@ from pytestqt.qtbot import QtBot
 
 from familyworker.domain.contact import NoteKind
 from familyworker.resources import ui_dir
+from familyworker.services import printing
 from familyworker.services.allocation import LeadWorker
 from familyworker.services.team_review import Thresholds
 from familyworker.views.app_controller import AppController
@@ -41,8 +42,10 @@ from familyworker.views.conflicts_dialog import ConflictsDialog
 from familyworker.views.connect_dialog import ConnectDialog
 from familyworker.views.create_passphrase_dialog import CreatePassphraseDialog
 from familyworker.views.delete_family_dialog import DeleteFamilyDialog
+from familyworker.views.family_window import FamilyWindow
 from familyworker.views.main_window import MainWindow
 from familyworker.views.oversight_dialog import OversightDialog
+from familyworker.views.print_preview_dialog import PrintPreviewDialog
 from familyworker.views.programme_report_dialog import ProgrammeReportDialog
 from familyworker.views.reallocate_dialog import ReallocateDialog
 from familyworker.views.shortcuts_dialog import ShortcutsDialog
@@ -83,6 +86,7 @@ def reachable_windows(qtbot: QtBot, controller: AppController) -> list[tuple[str
                          LeadWorker("w2", "Bronagh McKeever", None)], "w1")),
         ("thresholds", ThresholdsDialog(Thresholds())),
         ("team view", TeamWindow()),
+        ("print preview", _print_preview(controller, family)),
     ]
     for _name, dialog in dialogs:
         if dialog.parent() is None:
@@ -92,6 +96,15 @@ def reachable_windows(qtbot: QtBot, controller: AppController) -> list[tuple[str
     runner.wait_until_idle()
     qtbot.waitUntil(lambda: all(w.isVisible() for _n, w in windows + dialogs), timeout=5000)
     return windows + dialogs
+
+
+def _print_preview(controller: AppController, family: FamilyWindow) -> QWidget:
+    store, family_id = controller.store, family.family_id
+    assert store is not None
+    dialog = PrintPreviewDialog(store, controller.runner, lambda: printing.preview_chronology(
+        store, family_id=family_id), reference=family.reference)
+    dialog.start()
+    return dialog
 
 
 def _add_family_dialog(controller: AppController) -> QWidget:
