@@ -105,3 +105,21 @@ def page_text(data: bytes, index: int) -> str:
                 page.close()
         finally:
             document.close()
+
+
+def warm_up() -> None:
+    """Pay the one-off costs of a first preview early (off the GUI thread): registering the
+    report fonts, reportlab's first canvas and loading PDFium. Nothing is written."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from familyworker.reports.fonts import register_fonts
+
+    regular, _ = register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(72, 72), initialFontName=regular, invariant=1)
+    canvas.drawString(8, 8, "FamilyWorker")
+    canvas.showPage()
+    canvas.save()
+    render_page(buffer.getvalue(), 0, dpi=36)

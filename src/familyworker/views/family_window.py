@@ -30,7 +30,7 @@ from familyworker.views.household_page import HouseholdPage
 from familyworker.views.notes_page import NotesPage
 from familyworker.views.outcomes_page import OutcomesPage
 from familyworker.views.plan_page import PlanPage
-from familyworker.views.print_preview_dialog import PrintPreviewDialog
+from familyworker.views.print_preview_dialog import PrintPreviewDialog, warm_up_in_background
 from familyworker.views.shortcuts_dialog import ShortcutsDialog
 from familyworker.views.sizing import clamp_to_screen
 from familyworker.views.star_page import StarPage
@@ -119,6 +119,7 @@ class FamilyWindow(QMainWindow):
         self.notes_page.save_requested.connect(self._save_note)
         self.notes_page.addendum_requested.connect(self._add_addendum)
         self.reload()
+        warm_up_in_background(runner)  # the first print preview is then as quick as later ones
 
     def _build_menu(self) -> None:
         # "F&ile", not "&File": Alt+F is the notes page's Finalise button. Alt+H, W, P, N, O

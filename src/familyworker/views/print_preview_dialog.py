@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from familyworker.domain.errors import ValidationError
-from familyworker.reports.pdf_pages import PageImage, PageSize, page_sizes, render_page
+from familyworker.reports.pdf_pages import PageImage, PageSize, page_sizes, render_page, warm_up
 from familyworker.services.printing import (
     PrintedReport,
     ReportPreview,
@@ -55,6 +55,23 @@ PREVIEW_DPI = 120.0  # sharp at fit-width on a laptop screen; ~6 MB a page in me
 MAX_PRINT_DPI = 300.0
 FIT_WIDTH, ACTUAL_SIZE = "fit", "100"
 PAGE_GAP = 12
+
+
+_warmed_up = False
+
+
+def warm_up_in_background(runner: TaskRunner) -> None:
+    """Once a session, off the GUI thread: the fonts and PDFium a first preview needs, so
+    the worker's first preview is as quick as the rest."""
+    global _warmed_up
+    if _warmed_up:
+        return
+    _warmed_up = True
+    runner.run(warm_up, lambda _result: None, _log_warm_up_error)
+
+
+def _log_warm_up_error(error: Exception) -> None:
+    log.error("Could not prepare printing in advance (%s)", type(error).__name__)
 
 
 def image_of(page: PageImage) -> QImage:
