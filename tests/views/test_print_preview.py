@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlmodel import select
 from tests.reports.helpers import pdf_text
 
-from familyworker.reports.pdf_pages import page_text
+from familyworker.reports.pdf_pages import page_sizes, page_text, render_page
 from familyworker.services.family_file import load_family_file
 from familyworker.store.tables import AuditEventRow
 from familyworker.views.app_controller import AppController
@@ -243,10 +243,12 @@ def test_print_sends_the_previewed_pages_and_audits_them(
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(out))
     with qtbot.waitSignal(dialog.printed, timeout=20_000) as printed:
-        dialog.send_to_printer(printer)
+        dialog.send_to_printer(printer)  # what the printer dialog's Print does
     assert printed.args == [dialog.page_count]
     assert dialog.message_label.text().startswith(f"Sent {dialog.page_count} page")
-    assert out.read_bytes().startswith(b"%PDF")
+    printed_pages = page_sizes(out.read_bytes())  # what reached the "printer"
+    assert len(printed_pages) == dialog.page_count
+    assert min(render_page(out.read_bytes(), 0, dpi=30).pixels) < 100  # the page, not blank
     assert dialog.preview is not None
     assert audit_details(controller, window.family_id) == [
         ("print", f"report=chronology sha256={dialog.preview.sha256}")]

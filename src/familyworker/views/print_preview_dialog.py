@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QImage,
@@ -413,11 +413,10 @@ class PrintPreviewDialog(QDialog):
         def paint(position: int, image: QImage) -> None:
             if position:
                 printer.newPage()
+            # The printer scales the page's pixels into the paper (never a huge copy here).
             target = painter.viewport()
-            scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(target.x(), target.y(), image.scaled(
-                scaled, Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation))
+            fitted = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRect(target.topLeft(), fitted), image)
             if position + 1 < len(pages):
                 next_page(position + 1)
             else:
