@@ -264,3 +264,39 @@ def test_locking_closes_the_preview_and_wipes_its_pages(qtbot: QtBot,
     assert not dialog.isVisible()
     assert dialog.preview is None and dialog.page_image(0) is None
     assert dialog.title_label.text() == ""
+
+
+def test_closing_before_the_pages_arrive_drops_them(qtbot: QtBot,
+                                                    controller: AppController) -> None:
+    """Esc at once: the render still under way finds the preview closed and shows nothing."""
+    unlock(qtbot, controller)
+    window = open_first_family(qtbot, controller)
+    opened: list[PrintPreviewDialog] = []
+    window.print_preview_opened.connect(opened.append)
+    window.print_chronology_action.trigger()
+    [dialog] = opened
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert controller.runner.wait_until_idle()
+    assert dialog.preview is None and dialog.page_count == 0 and dialog.page_image(0) is None
+    assert dialog.title_label.text() == ""
+    window.close()  # the closed preview goes with its window
+    assert controller.runner.wait_until_idle()
+
+
+def test_a_report_that_cannot_be_made_says_why(qtbot: QtBot,
+                                               controller: AppController) -> None:
+    from familyworker.services import printing
+
+    unlock(qtbot, controller)
+    window = open_first_family(qtbot, controller)
+    store = controller.store
+    assert store is not None
+    dialog = window.open_print_preview(
+        lambda: printing.preview_star(store, family_id=window.family_id, person_id="nobody"))
+    assert dialog is not None
+    with qtbot.waitSignal(dialog.failed, timeout=10_000) as failed:
+        pass
+    assert failed.args == ["That person is not in this family."]
+    assert dialog.title_label.text() == "Nothing to print"
+    assert not dialog.save_button.isEnabled() and not dialog.print_button.isEnabled()
