@@ -89,6 +89,7 @@ def main() -> int:
         window.tabs.setCurrentWidget(window.plan_page)
         settle(app, runner)
         save(window, "plan")
+        print_preview_screen(app, controller, window)
         window.tabs.setCurrentWidget(window.notes_page)
         window.notes_page.select_row(0)
         settle(app, runner)
@@ -135,6 +136,18 @@ def team_meeting_note(app: QApplication, controller: Any, window: Any) -> None:
     settle(app, controller.runner)
     save(window, "team-meeting")
     notes.new_note()
+
+
+def print_preview_screen(app: QApplication, controller: Any, window: Any) -> None:
+    """The Plan tab's Print…: the draft on screen, previewed and marked as a draft."""
+    window.plan_page.print_button.click()
+    settle(app, controller.runner)
+    preview = window.preview_dialog
+    preview.resize(900, 820)
+    settle(app, controller.runner)
+    save(preview, "print-preview")
+    preview.reject()
+    settle(app, controller.runner)
 
 
 def desktop_screens(app: QApplication, controller: Any, window: Any) -> None:

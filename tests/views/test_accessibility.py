@@ -33,6 +33,7 @@ from pytestqt.qtbot import QtBot
 from familyworker.domain.contact import ContactOutcome, NoteKind
 from familyworker.domain.family import Family
 from familyworker.resources import ui_dir
+from familyworker.services import printing
 from familyworker.services.allocation import LeadWorker
 from familyworker.services.team_review import Thresholds
 from familyworker.views.app_controller import AppController
@@ -44,9 +45,11 @@ from familyworker.views.conflicts_dialog import ConflictsDialog
 from familyworker.views.connect_dialog import ConnectDialog
 from familyworker.views.create_passphrase_dialog import CreatePassphraseDialog
 from familyworker.views.delete_family_dialog import DeleteFamilyDialog
+from familyworker.views.family_window import FamilyWindow
 from familyworker.views.household_details_dialog import HouseholdDetailsDialog
 from familyworker.views.main_window import MainWindow
 from familyworker.views.oversight_dialog import OversightDialog
+from familyworker.views.print_preview_dialog import PrintPreviewDialog
 from familyworker.views.programme_report_dialog import ProgrammeReportDialog
 from familyworker.views.reallocate_dialog import ReallocateDialog
 from familyworker.views.shortcuts_dialog import ShortcutsDialog
@@ -90,6 +93,7 @@ def reachable_windows(qtbot: QtBot, controller: AppController) -> list[tuple[str
         ("team view", TeamWindow()),
         ("change status", _status_dialog(family.file.family)),  # type: ignore[union-attr]
         ("household details", HouseholdDetailsDialog(family.file.family)),  # type: ignore[union-attr]
+        ("print preview", _print_preview(controller, family)),
     ]
     for _name, dialog in dialogs:
         if dialog.parent() is None:
@@ -105,6 +109,15 @@ def _status_dialog(family: Family) -> CaseStatusDialog:
     """With its last move chosen (closing, for an open case): the most rows shown."""
     dialog = CaseStatusDialog(family)
     dialog.target_combo.setCurrentIndex(dialog.target_combo.count() - 1)
+    return dialog
+
+
+def _print_preview(controller: AppController, family: FamilyWindow) -> QWidget:
+    store, family_id = controller.store, family.family_id
+    assert store is not None
+    dialog = PrintPreviewDialog(store, controller.runner, lambda: printing.preview_chronology(
+        store, family_id=family_id), reference=family.reference)
+    dialog.start()
     return dialog
 
 

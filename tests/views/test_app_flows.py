@@ -397,48 +397,6 @@ def test_task_runner_delivers_on_the_gui_thread(qtbot: QtBot) -> None:
     assert seen[-1] is ZeroDivisionError
 
 
-def test_print_button_saves_the_plan_pdf_and_audits_it(
-        qtbot: QtBot, controller: AppController, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from PySide6.QtGui import QDesktopServices
-    from PySide6.QtWidgets import QFileDialog
-    from sqlmodel import select
-    from tests.reports.helpers import pdf_text
-
-    from familyworker.store.tables import AuditEventRow
-
-    target = tmp_path / "plan.pdf"
-    opened: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(target), "PDF documents (*.pdf)")))
-    monkeypatch.setattr(QDesktopServices, "openUrl",
-                        staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
-    unlock(qtbot, controller)
-    window = open_first_family(qtbot, controller)
-    window.tabs.setCurrentWidget(window.plan_page)
-    page = window.plan_page
-    qtbot.waitUntil(lambda: page.editable, timeout=10_000)
-    # What the worker has on screen is what prints: a draft with new typing, marked a draft
-    # (it used to print the last agreed version without saying so).
-    needs = page.edits["needs_to_happen"]
-    needs.setFocus()
-    needs.moveCursor(needs.textCursor().MoveOperation.End)
-    qtbot.keyClicks(needs, " Ring the school about the bus pass.")
-    qtbot.mouseClick(page.print_button, LEFT)
-    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
-    assert opened == [str(target)]
-    assert target.read_bytes().startswith(b"%PDF")
-    printed = " ".join(pdf_text(target.read_bytes()).split())
-    assert "Ring the school about the bus pass." in printed
-    assert "Draft: not yet agreed" in printed
-    assert "a draft, marked not yet agreed" in page.message_label.text()
-    assert controller.store is not None
-    with controller.store.read() as session:
-        actions = [e.detail for e in session.exec(select(AuditEventRow).where(
-            AuditEventRow.family_id == window.family_id)).all()]
-    assert any(d.startswith("report=plan sha256=") for d in actions)
-
-
 def test_enter_in_the_search_opens_the_match_and_down_moves_into_the_results(
         qtbot: QtBot, controller: AppController) -> None:
     unlock(qtbot, controller)

@@ -69,7 +69,10 @@ def render_star_progress(*, family: Family, stars: Sequence[WebStarAssessment],
         any_section = True
         story += _section(name, mine, template)
     if not any_section:
-        story.append(Paragraph("No Web Star assessments have been recorded yet.", body))
+        # One person asked for: the page still says whom it is about.
+        person = [name for subject, name in subjects.items() if subject is not None]
+        whom = f" for {para_text(person[0])}" if len(subjects) == 1 and person else ""
+        story.append(Paragraph(f"No Web Star assessments have been recorded yet{whom}.", body))
     canvas = numbered_canvas(f"Web Star progress · {family.reference}",
                              f"Printed {uk_date(printed_on)}")
     doc.build(story, canvasmaker=canvas)

@@ -7,12 +7,14 @@ from enum import StrEnum
 from pathlib import Path
 
 from familyworker.domain.audit import AuditAction
+from familyworker.domain.errors import ValidationError
 from familyworker.domain.plan import Plan
 from familyworker.domain.team import Worker
 from familyworker.reports.chronology import render_chronology
 from familyworker.reports.pdf_output import sha256_hex, write_pdf_atomically
 from familyworker.reports.plan_on_a_page import render_plan_on_a_page
 from familyworker.reports.star_progress import render_star_progress
+from familyworker.reports.text import uk_date
 from familyworker.services.family_file import FamilyFile, load_family_file
 from familyworker.services.programme import default_star_template
 from familyworker.store.caseload_store import SETTING_WORKER_NAME, CaseloadStore
@@ -135,3 +137,91 @@ def print_chronology(store: CaseloadStore, *, out_path: Path, reference: str | N
                      today: date | None = None) -> PrintedReport:
     return print_report(store, ReportKind.CHRONOLOGY, out_path=out_path, reference=reference,
                         family_id=family_id, today=today)
+
+
+# ----- preview: render to bytes, say what it is; save or print exactly those bytes --------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPreview:
+    """A rendered report held in memory, with the words that say what it is.
+
+    What is saved or printed is ``data`` itself, never a second render: the worker gets what
+    the preview showed them.
+    """
+
+    family_id: str
+    reference: str
+    report: ReportKind
+    data: bytes
+    description: str  # "Plan on a page — version 3, DRAFT: not yet agreed"
+    file_name: str  # suggested; the reference only, never a name
+
+    @property
+    def sha256(self) -> str:
+        return sha256_hex(self.data)
+
+
+def _preview(file: FamilyFile, report: ReportKind, data: bytes, description: str,
+             stem: str) -> ReportPreview:
+    reference = file.family.reference
+    return ReportPreview(family_id=file.family.id, reference=reference, report=report,
+                         data=data, description=description,
+                         file_name=f"{reference}-{stem}.pdf")
+
+
+def plan_description(plan: Plan) -> str:
+    if plan.is_agreed:
+        return f"Plan on a page — version {plan.version}, agreed on {uk_date(plan.agreed_on)}"
+    return f"Plan on a page — version {plan.version}, DRAFT: not yet agreed"
+
+
+def preview_plan(store: CaseloadStore, *, family_id: str, plan: Plan | None = None,
+                 today: date | None = None) -> ReportPreview:
+    """``plan``: the version on screen, typing included (a draft is marked not yet agreed);
+    without one, the latest agreed version, else the current draft. Nothing is written."""
+    file = load_family_file(store, family_id=family_id)
+    if plan is not None and plan.family_id != file.family.id:
+        raise ValidationError("That plan belongs to another family.")
+    shown = plan or file.latest_agreed_plan or file.current_plan
+    if shown is None:
+        raise ValidationError("This family has no plan on a page to print yet.")
+    data = _render_plan(store, file, today or date.today(), shown)
+    return _preview(file, ReportKind.PLAN, data, plan_description(shown), "plan-on-a-page")
+
+
+def preview_star(store: CaseloadStore, *, family_id: str, person_id: str | None = None,
+                 today: date | None = None) -> ReportPreview:
+    """The whole family's Web Star progress (with each person's), or one person's."""
+    file = load_family_file(store, family_id=family_id)
+    if person_id is not None and all(p.id != person_id for p in file.members):
+        raise ValidationError("That person is not in this family.")
+    data = _render_star(store, file, today or date.today(), person_id)
+    who = "whole family" if person_id is None else file.person_name(person_id)
+    return _preview(file, ReportKind.STAR, data, f"Web Star progress — {who}",
+                    "web-star-progress")
+
+
+def preview_chronology(store: CaseloadStore, *, family_id: str,
+                       today: date | None = None) -> ReportPreview:
+    """Every contact note (with its addenda) and oversight decision, oldest first."""
+    file = load_family_file(store, family_id=family_id)
+    data = _render_chronology(store, file, today or date.today())
+    count = len(file.notes) + len(file.oversight)
+    entries = "1 entry" if count == 1 else f"{count} entries"
+    return _preview(file, ReportKind.CHRONOLOGY, data, f"Chronology — {entries}",
+                    "chronology")
+
+
+def save_preview(store: CaseloadStore, preview: ReportPreview, out_path: Path) -> PrintedReport:
+    """Write the previewed bytes atomically where the worker chose, then audit (SHA-256)."""
+    digest = write_pdf_atomically(Path(out_path), preview.data)
+    record_print(store, family_id=preview.family_id, report=preview.report, data=preview.data,
+                 action=AuditAction.EXPORT)
+    return PrintedReport(Path(out_path), digest, preview.family_id, preview.report)
+
+
+def record_preview_printed(store: CaseloadStore, preview: ReportPreview) -> str:
+    """Audit the previewed bytes sent to a printer. Returns their SHA-256."""
+    return record_print(store, family_id=preview.family_id, report=preview.report,
+                        data=preview.data, action=AuditAction.PRINT)

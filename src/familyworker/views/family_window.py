@@ -3,15 +3,14 @@
 import logging
 from collections.abc import Callable
 from html import escape
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.family_deletion import DeletionNotAllowed, DeletionReason
 from familyworker.domain.plan import Plan
-from familyworker.services import drafts, families, household, notes, plans, stars
+from familyworker.services import drafts, families, household, notes, plans, printing, stars
 from familyworker.services.case_status import status_in_words
 from familyworker.services.family_deletion import DeletedFamily, can_delete_family, delete_family
 from familyworker.services.family_file import FamilyFile, load_family_file
@@ -33,6 +32,7 @@ from familyworker.views.household_page import HouseholdPage
 from familyworker.views.notes_page import NotesPage
 from familyworker.views.outcomes_page import OutcomesPage
 from familyworker.views.plan_page import PlanPage
+from familyworker.views.print_preview_dialog import PrintPreviewDialog, warm_up_in_background
 from familyworker.views.shortcuts_dialog import ShortcutsDialog
 from familyworker.views.sizing import clamp_to_screen
 from familyworker.views.star_page import StarPage
@@ -63,6 +63,7 @@ class FamilyWindow(QMainWindow):
     quit_requested = Signal()  # Ctrl+Q works in every window, as Help says
     deleted = Signal(str, str)  # (family id, what to tell the worker) after a deletion
     delete_dialog_opened = Signal(object)  # the Delete family dialog, once it is shown
+    print_preview_opened = Signal(object)  # the print preview, once it is shown
 
     def __init__(self, store: CaseloadStore, runner: TaskRunner, *, family_id: str,
                  reference: str, parent: QWidget | None = None) -> None:
@@ -76,6 +77,7 @@ class FamilyWindow(QMainWindow):
         self._locking = False
         self._gone = False  # deleted here: nothing of it is kept on close
         self.delete_dialog: DeleteFamilyDialog | None = None
+        self.preview_dialog: PrintPreviewDialog | None = None
         self.setObjectName("family_window")
         self.setWindowTitle(f"{reference} — FamilyWorker")
         self.setAccessibleName(f"Family file {reference}")
@@ -127,9 +129,12 @@ class FamilyWindow(QMainWindow):
         self.plan_page.save_requested.connect(self._save_plan)
         self.plan_page.agree_requested.connect(self._agree_plan)
         self.plan_page.print_requested.connect(self._print_plan)
+        self.star_page.print_requested.connect(self._print_star)
+        self.notes_page.print_requested.connect(self._print_chronology)
         self.notes_page.save_requested.connect(self._save_note)
         self.notes_page.addendum_requested.connect(self._add_addendum)
         self.reload()
+        warm_up_in_background(runner)  # the first print preview is then as quick as later ones
 
     def _build_menu(self) -> None:
         # "F&ile", not "&File": Alt+F is the notes page's Finalise button. Alt+H, W, P, N, O
@@ -161,6 +166,7 @@ class FamilyWindow(QMainWindow):
         self.book_visit_action.triggered.connect(lambda: self.visit_bar.open_dialog())
         file_menu.addAction(self.tasks_action)
         file_menu.addAction(self.book_visit_action)
+        self._build_print_menu(file_menu)
         file_menu.addAction(self.delete_action)
         file_menu.addSeparator()
         self.quit_action = QAction("&Quit FamilyWorker", self)
@@ -178,9 +184,32 @@ class FamilyWindow(QMainWindow):
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         help_menu.addAction(self.shortcuts_action)
         for action in (self.new_note_action, self.tasks_action, self.book_visit_action,
-                       self.lock_action, self.close_action,
+                       self.print_action, self.lock_action, self.close_action,
                        self.quit_action, self.shortcuts_action):
             self.addAction(action)
+
+    def _build_print_menu(self, file_menu: QMenu) -> None:
+        """File › Print: each record opens a preview that says what it is."""
+        menu = file_menu.addMenu("&Print")
+        menu.setObjectName("print_menu")
+        menu.setAccessibleName("Print menu")
+        self.print_action = QAction("&This tab's record…", self)
+        self.print_action.setObjectName("print_current_action")
+        # Not StandardKey.Print: it is empty on desktops without a platform theme.
+        self.print_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_action.triggered.connect(self.print_current_tab)
+        self.print_plan_action = QAction("Plan on a &page…", self)
+        self.print_plan_action.triggered.connect(lambda: self.plan_page.print_button.click())
+        self.print_star_action = QAction("&Web Star progress…", self)
+        self.print_star_action.triggered.connect(lambda: self.star_page.print_button.click())
+        self.print_chronology_action = QAction("&Chronology…", self)
+        self.print_chronology_action.triggered.connect(
+            lambda: self.notes_page.print_button.click())
+        menu.addAction(self.print_action)
+        menu.addSeparator()
+        for action in (self.print_plan_action, self.print_star_action,
+                       self.print_chronology_action):
+            menu.addAction(action)
 
     def show_shortcuts(self) -> ShortcutsDialog:
         dialog = ShortcutsDialog(self)
@@ -422,31 +451,52 @@ class FamilyWindow(QMainWindow):
         self.plan_page.show_message(
             f"Version {agreed.version} agreed; version {draft.version} started as a draft.")
 
+    # ----- printing ------------------------------------------------------------------------
+
     def _print_plan(self, plan: Plan) -> None:
-        """Save the plan on a page as a PDF where the worker chooses, then open it to print."""
-        from familyworker.services import printing
-
-        reference = self.windowTitle().split(" ", 1)[0] or "plan"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the plan on a page", f"{reference}-plan-on-a-page.pdf",
-            "PDF documents (*.pdf)", options=QFileDialog.Option.DontUseNativeDialog)
-        if not path:
-            return
+        """Preview exactly the version on screen (a draft with its typing, marked not yet
+        agreed, or the agreed version being read): never another."""
         store, family_id = self.store, self.family_id
-        # The plan as the screen shows it, typing included: never another version.
-        self.runner.run(
-            lambda: printing.print_plan(store, family_id=family_id, out_path=Path(path),
-                                        plan=plan),
-            lambda printed: self._plan_printed(printed, plan),
-            lambda e: self.plan_page.show_message(plain_message(e)))
+        self.open_print_preview(lambda: printing.preview_plan(store, family_id=family_id,
+                                                              plan=plan))
 
-    def _plan_printed(self, printed: Any, plan: Plan) -> None:
-        which = f"Version {plan.version}" + ("" if plan.is_agreed else
-                                             " (a draft, marked not yet agreed)")
-        self.plan_page.show_message(
-            f"{which} saved as a PDF; it opens in your PDF viewer to print.")
-        # The system viewer has the printer dialog the worker already knows.
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(printed.path)))
+    def _print_star(self, person_id: str | None) -> None:
+        store, family_id = self.store, self.family_id
+        self.open_print_preview(lambda: printing.preview_star(store, family_id=family_id,
+                                                              person_id=person_id))
+
+    def _print_chronology(self) -> None:
+        store, family_id = self.store, self.family_id
+        self.open_print_preview(lambda: printing.preview_chronology(store, family_id=family_id))
+
+    def print_current_tab(self) -> None:
+        """Ctrl+P: the record of the tab in front (the plan on a page from the others)."""
+        current = self.tabs.currentWidget()
+        if current is self.star_page:
+            self.star_page.print_button.click()
+        elif current is self.notes_page:
+            self.notes_page.print_button.click()
+        else:
+            self.plan_page.print_button.click()
+
+    def open_print_preview(self, render: Callable[[], printing.ReportPreview]
+                           ) -> PrintPreviewDialog | None:
+        if self._locking:
+            return None
+        self._close_print_preview()
+        dialog = PrintPreviewDialog(self.store, self.runner, render, reference=self.reference,
+                                    parent=self)
+        self.preview_dialog = dialog
+        dialog.show()
+        dialog.start()
+        self.print_preview_opened.emit(dialog)
+        return dialog
+
+    def _close_print_preview(self) -> None:
+        if self.preview_dialog is not None:
+            self.preview_dialog.reject()  # wipes its pages
+            self.preview_dialog.deleteLater()
+            self.preview_dialog = None
 
     def _save_note(self, fields: dict[str, Any], note_id: str | None, finalise: bool) -> None:
         store, family_id, key = self.store, self.family_id, self._key("note")
@@ -514,6 +564,7 @@ class FamilyWindow(QMainWindow):
         if self.delete_dialog is not None:
             self.delete_dialog.reject()
         self.case_panel.clear()
+        self._close_print_preview()
         self.household_page.clear()
         self.star_page.clear()
         self.plan_page.clear()
@@ -546,6 +597,7 @@ class FamilyWindow(QMainWindow):
 
                 self.runner.run_write(keep, _ignore, _log_draft_error)
         self._locking = True
+        self._close_print_preview()
         self.closed.emit(self.family_id)
         super().closeEvent(event)
 

@@ -101,6 +101,7 @@ class NotesPage(QWidget):
 
     save_requested = Signal(object, object, bool)  # (fields, note id or None, finalise)
     addendum_requested = Signal(str, str)  # (note id, text)
+    print_requested = Signal()  # the chronology
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,6 +139,12 @@ class NotesPage(QWidget):
         filter_row.addWidget(self.new_button)
         left_layout.addLayout(filter_row)
         left_layout.addWidget(self.notes_table)
+        self.print_button = QPushButton("Print chronolog&y…")
+        self.print_button.setObjectName("print_button")
+        self.print_button.setAccessibleName("Print the chronology")
+        self.print_button.setToolTip("Preview and print every note, oldest first (Ctrl+P)")
+        self.print_button.clicked.connect(self.print_requested)
+        left_layout.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignRight)
 
         self.form_title = QLabel("<b>New note</b>")
         self.form_title.setObjectName("form_title_label")

@@ -34,6 +34,7 @@ class StarPage(QWidget):
     """Scores one domain at a time in plain words; emits `save_requested` when complete."""
 
     save_requested = Signal(object, object, str)  # (scores, notes, family words)
+    print_requested = Signal(object)  # person id, or None for the whole family
 
     def __init__(self, template: StarTemplate, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +133,13 @@ class StarPage(QWidget):
         self.message_label = QLabel("")
         self.message_label.setObjectName("message_label")
         self.message_label.setWordWrap(True)
+        self.print_button = QPushButton("Print pro&gress…")
+        self.print_button.setObjectName("print_button")
+        self.print_button.setAccessibleName("Print star progress")
+        self.print_button.setToolTip("Preview and print the Web Star progress (Ctrl+P)")
+        # The person the tab shows, when it shows one (the person chooser passes it here).
+        self.print_button.clicked.connect(lambda: self.print_progress(None))
+        left_layout.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignRight)
 
         nav = QHBoxLayout()
         nav.addWidget(self.previous_button)
@@ -304,6 +312,10 @@ class StarPage(QWidget):
         self.words_edit.clear()
         self.message_label.setText("")
         self.go_to(0)
+
+    def print_progress(self, person_id: str | None) -> None:
+        """Ask for a preview of one person's star progress, or the whole family's (None)."""
+        self.print_requested.emit(person_id)
 
     # ----- drafts --------------------------------------------------------------------------
 
