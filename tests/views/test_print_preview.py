@@ -29,9 +29,16 @@ LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def no_temp_files(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Any temporary file or folder made while this is in force fails the test."""
+def no_temp_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Any temporary file or folder made while this is in force fails the test: the temp
+    folder is a private, empty one (the shared one changes under other processes) and
+    tempfile's makers refuse."""
     made: list[str] = []
+    private = tmp_path / "temp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+    for variable in ("TMPDIR", "TEMP", "TMP"):
+        monkeypatch.setenv(variable, str(private))
 
     def refuse(name: str) -> object:
         def call(*_args: object, **_kwargs: object) -> object:
@@ -39,13 +46,13 @@ def no_temp_files(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             raise AssertionError(f"tempfile.{name} was called during a preview")
         return call
 
-    before = set(Path(tempfile.gettempdir()).iterdir())
     for name in ("mkstemp", "mkdtemp", "NamedTemporaryFile", "TemporaryFile",
                  "SpooledTemporaryFile", "TemporaryDirectory"):
         monkeypatch.setattr(tempfile, name, refuse(name))
     yield
     assert made == []
-    assert set(Path(tempfile.gettempdir()).iterdir()) == before
+    assert tempfile.gettempdir() == str(private)
+    assert list(private.iterdir()) == []
 
 
 def open_preview(qtbot: QtBot, window: FamilyWindow, click: object) -> PrintPreviewDialog:
