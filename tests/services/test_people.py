@@ -1,0 +1,113 @@
+"""Household members' flags with their dates: through the store, into the outbox, and the
+families a supervisor's views call out."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+from tests.services.test_services import assert_nothing_written, assert_writes
+
+from familyworker.domain.errors import ValidationError
+from familyworker.domain.family import ClosureReason, FamilyStatus
+from familyworker.domain.person import PersonFlag
+from familyworker.services import families
+from familyworker.services.family_file import load_family_file
+from familyworker.services.flagged_families import (
+    STATUTORY_FLAGS,
+    families_with_flagged_members,
+)
+from familyworker.services.new_family import NewFamily, create_family
+from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.tables import OutboxRow
+
+
+def new_family(store: CaseloadStore, reference: str) -> str:
+    return create_family(store, NewFamily(reference=reference, household_name="Example",
+                                          postcode="LS1 4AB")).id
+
+
+@pytest.fixture
+def family_id(store: CaseloadStore) -> str:
+    return new_family(store, "FAM-1")
+
+
+def test_flags_and_their_dates_round_trip_and_sync(store: CaseloadStore, family_id: str) -> None:
+    person = families.add_person(store, family_id, name="Jo Example", relationship="mum")
+    changed = assert_writes(store, lambda: families.update_person(
+        store, person.id, relationship="Mum",
+        flags={PersonFlag.EXPECTANT_PARENT: date(2026, 3, 1), "young-carer": None}),
+        tables={"person"})
+    assert changed == ["flag_since", "flags", "relationship"]
+    (saved,) = load_family_file(store, family_id=family_id).members
+    assert saved.relationship == "Mum"
+    assert saved.flags == (PersonFlag.EXPECTANT_PARENT, PersonFlag.YOUNG_CARER)
+    assert saved.since(PersonFlag.EXPECTANT_PARENT) == date(2026, 3, 1)
+    assert saved.since(PersonFlag.YOUNG_CARER) is None
+    with store.read() as session:
+        change = session.exec(select(OutboxRow).where(OutboxRow.row_id == person.id)
+                              .order_by(OutboxRow.seq)).all()[-1]
+    assert change.table_name == "person" and change.kind == "update"
+    values = change.fields
+    assert values["flags"] == ["expectant-parent", "young-carer"]
+    assert values["flag_since"] == {"expectant-parent": "2026-03-01"}
+
+    # Replacing: a flag left out is cleared, and its date goes with it.
+    assert families.update_person(store, person.id, flags={}) == ["flag_since", "flags"]
+    (cleared,) = load_family_file(store, family_id=family_id).members
+    assert cleared.flags == () and cleared.flag_since == ()
+    # Details alone leave the flags as they were.
+    families.update_person(store, person.id, flags={"child-in-need": date(2025, 1, 2)})
+    assert families.update_person(store, person.id, school_setting="Home") == ["school_setting"]
+    (kept,) = load_family_file(store, family_id=family_id).members
+    assert kept.since(PersonFlag.CHILD_IN_NEED) == date(2025, 1, 2)
+
+
+def test_bad_flags_and_fields_are_refused_whole(store: CaseloadStore, family_id: str) -> None:
+    person = families.add_person(store, family_id, name="Jo Example")
+    with pytest.raises(ValidationError) as unknown:
+        families.update_person(store, person.id, flags={"pregnant": None})
+    assert str(unknown.value) == (
+        "'pregnant' is not a flag; the flags are: " + ", ".join(f.value for f in PersonFlag)
+        + ".")
+    tomorrow = date.today() + timedelta(days=1)
+    assert_nothing_written(store, lambda: families.update_person(
+        store, person.id, name="Changed", flags={PersonFlag.LOOKED_AFTER: tomorrow}),
+        ValidationError)
+    assert_nothing_written(store, lambda: families.update_person(
+        store, person.id, family_id="elsewhere"), ValidationError)
+    assert_nothing_written(store, lambda: families.update_person(store, person.id, name=" "),
+                           ValidationError)
+
+
+def test_families_with_a_statutory_flag(store: CaseloadStore, family_id: str) -> None:
+    other = new_family(store, "FAM-2")
+    closed = new_family(store, "FAM-3")
+    quiet = new_family(store, "FAM-4")
+    child = families.add_person(store, family_id, name="Sam")
+    sibling = families.add_person(store, family_id, name="Alex")
+    families.update_person(store, child.id, flags={"child-protection-plan": date(2026, 1, 5),
+                                                   "young-carer": None})
+    families.update_person(store, sibling.id, flags={"child-in-need": None})
+    looked_after = families.add_person(store, other, name="Lee")
+    families.update_person(store, looked_after.id, flags={"looked-after": date(2025, 9, 1)})
+    gone = families.add_person(store, closed, name="Kit")
+    families.update_person(store, gone.id, flags={"child-in-need": None})
+    families.change_status(store, closed, FamilyStatus.CLOSED,
+                           reason=ClosureReason.OUTCOMES_ACHIEVED)
+    carer = families.add_person(store, quiet, name="Ash")
+    families.update_person(store, carer.id, flags={"young-carer": None})
+
+    found = families_with_flagged_members(store)
+    assert [f.reference for f in found] == ["FAM-1", "FAM-2"]
+    first = found[0]
+    assert [(m.name, m.flag, m.since) for m in first.members] == [
+        ("Sam", PersonFlag.CHILD_PROTECTION_PLAN, date(2026, 1, 5)),
+        ("Alex", PersonFlag.CHILD_IN_NEED, None)]
+    assert first.flags == {PersonFlag.CHILD_PROTECTION_PLAN, PersonFlag.CHILD_IN_NEED}
+    assert found[1].members[0].flag is PersonFlag.LOOKED_AFTER
+    assert set(STATUTORY_FLAGS).isdisjoint({PersonFlag.YOUNG_CARER})
+
+    with_closed = families_with_flagged_members(store, active_only=False)
+    assert [f.reference for f in with_closed] == ["FAM-1", "FAM-2", "FAM-3"]
+    carers = families_with_flagged_members(store, flags=[PersonFlag.YOUNG_CARER])
+    assert [(f.reference, len(f.members)) for f in carers] == [("FAM-1", 1), ("FAM-4", 1)]
