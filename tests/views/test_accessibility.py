@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from familyworker.domain.contact import NoteKind
+from familyworker.domain.person import Person, PersonFlag
 from familyworker.resources import ui_dir
 from familyworker.services.allocation import LeadWorker
 from familyworker.services.team_review import Thresholds
@@ -42,6 +43,7 @@ from familyworker.views.connect_dialog import ConnectDialog
 from familyworker.views.create_passphrase_dialog import CreatePassphraseDialog
 from familyworker.views.delete_family_dialog import DeleteFamilyDialog
 from familyworker.views.main_window import MainWindow
+from familyworker.views.member_dialog import MemberDialog
 from familyworker.views.oversight_dialog import OversightDialog
 from familyworker.views.programme_report_dialog import ProgrammeReportDialog
 from familyworker.views.reallocate_dialog import ReallocateDialog
@@ -77,6 +79,8 @@ def reachable_windows(qtbot: QtBot, controller: AppController) -> list[tuple[str
         ("programme report", ProgrammeReportDialog()),
         ("co-workers", CoWorkersDialog("FAM-0001")),
         ("delete family", DeleteFamilyDialog("FAM-0001")),
+        ("edit member", MemberDialog(Person(
+            id="p1", family_id="f1", name="Sam Example", flags=(PersonFlag.CHILD_IN_NEED,)))),
         ("oversight note", OversightDialog("FAM-0001")),
         ("re-allocate", ReallocateDialog(
             "FAM-0001", [LeadWorker("w1", "Kerry Ashdown", None),
