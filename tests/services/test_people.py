@@ -10,15 +10,18 @@ from tests.services.test_services import assert_nothing_written, assert_writes
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import ClosureReason, FamilyStatus
 from familyworker.domain.person import PersonFlag
-from familyworker.services import families
+from familyworker.services import families, stars
 from familyworker.services.family_file import load_family_file
 from familyworker.services.flagged_families import (
     STATUTORY_FLAGS,
     families_with_flagged_members,
 )
 from familyworker.services.new_family import NewFamily, create_family
+from familyworker.services.programme import default_star_template
+from familyworker.services.queries import get_live
+from familyworker.services.star_subjects import FORMER_MEMBER, star_subjects
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.tables import OutboxRow
+from familyworker.store.tables import OutboxRow, PersonRow
 
 
 def new_family(store: CaseloadStore, reference: str) -> str:
@@ -111,3 +114,50 @@ def test_families_with_a_statutory_flag(store: CaseloadStore, family_id: str) ->
     assert [f.reference for f in with_closed] == ["FAM-1", "FAM-2", "FAM-3"]
     carers = families_with_flagged_members(store, flags=[PersonFlag.YOUNG_CARER])
     assert [(f.reference, len(f.members)) for f in carers] == [("FAM-1", 1), ("FAM-4", 1)]
+
+
+def test_stars_per_person_and_each_distance(store: CaseloadStore, family_id: str) -> None:
+    template = default_star_template()
+    mum = families.add_person(store, family_id, name="Jo", date_of_birth=date(1990, 1, 1))
+    son = families.add_person(store, family_id, name="Sam", date_of_birth=date(2015, 1, 1))
+
+    def scored(value: int, on: date, person_id: str | None = None) -> None:
+        stars.score_star(store, family_id=family_id, person_id=person_id, assessed_on=on,
+                         scores=dict.fromkeys(template.domain_keys(), value))
+
+    scored(3, date(2026, 1, 5))
+    scored(6, date(2026, 4, 5))
+    scored(2, date(2026, 2, 1), mum.id)
+    scored(5, date(2026, 3, 1), mum.id)
+    scored(9, date(2026, 5, 1), mum.id)
+    subjects = star_subjects(load_family_file(store, family_id=family_id), template)
+    assert [(s.name, s.person_id, len(s.stars)) for s in subjects] == [
+        ("Whole family", None, 2), ("Jo", mum.id, 3), ("Sam", son.id, 0)]
+    whole, jo, sam = subjects
+    assert whole.distance is not None and whole.distance.average_change == 3
+    assert jo.distance is not None and jo.distance.average_change == 7
+    assert (jo.distance.first_on, jo.distance.latest_on) == (date(2026, 2, 1), date(2026, 5, 1))
+    assert sam.distance is None
+
+    # A member who has left still has their stars, under a neutral name.
+    with store.unit_of_work() as uow:
+        uow.delete(get_live(uow.session, PersonRow, son.id, "person"))
+    scored_for_gone = families.add_person(store, family_id, name="Lee")
+    scored(4, date(2026, 6, 1), scored_for_gone.id)
+    with store.unit_of_work() as uow:
+        uow.delete(get_live(uow.session, PersonRow, scored_for_gone.id, "person"))
+    names = [s.name for s in star_subjects(load_family_file(store, family_id=family_id),
+                                           template)]
+    assert names == ["Whole family", "Jo", FORMER_MEMBER]
+
+
+def test_a_star_for_someone_outside_the_household_is_refused(store: CaseloadStore,
+                                                            family_id: str) -> None:
+    other = new_family(store, "FAM-2")
+    stranger = families.add_person(store, other, name="Kit")
+    scores = dict.fromkeys(default_star_template().domain_keys(), 5)
+    assert_nothing_written(store, lambda: stars.score_star(
+        store, family_id=family_id, scores=scores, person_id=stranger.id), ValidationError)
+    saved = stars.score_star(store, family_id=other, scores=scores, person_id=stranger.id)
+    (loaded,) = load_family_file(store, family_id=other).stars
+    assert loaded.person_id == stranger.id == saved.person_id

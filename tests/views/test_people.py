@@ -8,10 +8,10 @@ from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from familyworker.domain.person import PersonFlag
-from familyworker.services import families, household
+from familyworker.services import families, household, stars
 from familyworker.services.family_file import load_family_file
 from familyworker.services.new_family import NewFamily, create_family
-from familyworker.services.programme import default_framework
+from familyworker.services.programme import default_framework, default_star_template
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.views.app_controller import AppController
 from familyworker.views.family_window import FamilyWindow
@@ -161,3 +161,104 @@ def test_an_unsaved_member_edit_survives_a_lock(qtbot: QtBot,
     controller.runner.wait_until_idle()
     (person,) = load_family_file(the_store(controller), family_id=family_id).members
     assert person.flags == ()  # kept as a draft, not saved
+
+
+def family_with_stars(controller: AppController) -> tuple[str, str, str]:
+    """Two whole-family stars; Robin has none of their own yet."""
+    family_id, reference = adult_only_family(controller)
+    store = the_store(controller)
+    keys = default_star_template().domain_keys()
+    for value, days_ago in ((3, 90), (5, 30)):
+        stars.score_star(store, family_id=family_id, scores=dict.fromkeys(keys, value),
+                         assessed_on=date.today() - timedelta(days=days_ago))
+    families.add_person(store, family_id, name="Alex Test", date_of_birth=date(2012, 3, 4))
+    robin = next(p for p in load_family_file(store, family_id=family_id).members
+                 if p.name == "Robin Test")
+    return family_id, reference, robin.id
+
+
+def score_every_domain(qtbot: QtBot, window: FamilyWindow, score: int) -> None:
+    page = window.star_page
+    for position in range(len(page.template.domains)):
+        assert page.position == position
+        qtbot.mouseClick(page.score_buttons[score - 1], LEFT)
+        if position < len(page.template.domains) - 1:
+            qtbot.mouseClick(page.next_button, LEFT)
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        qtbot.mouseClick(page.save_button, LEFT)
+
+
+def people_rows(window: FamilyWindow) -> list[list[str]]:
+    model = window.star_page.people_model
+    return [[model.index(r, c).data() for c in range(model.columnCount())]
+            for r in range(model.rowCount())]
+
+
+def test_a_star_for_one_member_shows_only_their_stars(qtbot: QtBot,
+                                                      controller: AppController) -> None:
+    unlock(qtbot, controller)
+    family_id, reference, robin_id = family_with_stars(controller)
+    window = open_family(qtbot, controller, family_id, reference)
+    page = window.star_page
+    window.tabs.setCurrentWidget(page)
+    combo = page.subject_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Whole family (2 stars)", "Robin Test (0 stars)", "Alex Test (0 stars)"]
+    assert page.person_id() is None and page.compare_list.count() == 2
+    assert len(page.chart.series()) == 2
+    assert page.scoring_box.title() == "Score a new star with the family"
+    assert page.last_time_label.text().startswith("Last time: 5 (")
+    assert people_rows(window)[1][1:] == ["0", "no stars yet", "—", "—"]
+
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # Whose star: Robin Test
+    assert page.person_id() == robin_id
+    assert page.compare_list.count() == 0 and page.chart.series() == []
+    assert page.distance_model.rowCount() == 0
+    assert page.distance_label.text() == (
+        "Distance travelled: no star for Robin Test yet; score one on the right")
+    assert page.scoring_box.title() == "Score a new star for Robin Test"
+    assert page.last_time_label.text() == ""  # Robin has no last time
+
+    score_every_domain(qtbot, window, 2)
+    assert page.person_id() == robin_id  # still Robin's view after the reload
+    assert page.compare_list.count() == 1
+    assert [s.scores for s in page.chart.series()] == [(2,) * len(page.template.domains)]
+    score_every_domain(qtbot, window, 6)
+    assert page.compare_list.count() == 2
+    assert [s.scores[0] for s in page.chart.series()] == [2, 6]
+    assert {page.distance_model.index(r, 3).data()
+            for r in range(page.distance_model.rowCount())} == {"▲ +4"}
+    robin_row = people_rows(window)[1]
+    assert robin_row[:2] == ["Robin Test", "2"] and robin_row[4] == "▲ +4.0"
+    assert people_rows(window)[0][1] == "2" and people_rows(window)[0][4] == "▲ +2.0"
+
+    saved = load_family_file(the_store(controller), family_id=family_id).stars
+    assert sorted((s.person_id is None, s.as_mapping()[page.template.domains[0].key])
+                  for s in saved) == [(False, 2), (False, 6), (True, 3), (True, 5)]
+    assert {s.person_id for s in saved if s.person_id} == {robin_id}
+
+    # The whole family's chart and table are as they were.
+    combo.setCurrentIndex(0)
+    assert page.compare_list.count() == 2
+    assert [s.scores[0] for s in page.chart.series()] == [3, 5]
+    assert {page.distance_model.index(r, 3).data()
+            for r in range(page.distance_model.rowCount())} == {"▲ +2"}
+    assert combo.itemText(1) == "Robin Test (2 stars)"
+
+
+def test_whose_star_is_kept_with_a_half_scored_star(qtbot: QtBot,
+                                                    controller: AppController) -> None:
+    unlock(qtbot, controller)
+    family_id, reference, robin_id = family_with_stars(controller)
+    window = open_family(qtbot, controller, family_id, reference)
+    page = window.star_page
+    page.subject_combo.setCurrentIndex(page.subject_combo.findData(robin_id))
+    qtbot.mouseClick(page.score_buttons[6], LEFT)
+    controller.lock()
+    controller.runner.wait_until_idle()
+    unlock(qtbot, controller)
+    reopened = controller.open_family(family_id, reference)
+    assert reopened is not None
+    qtbot.waitUntil(lambda: reopened.star_page.draft_payload() is not None, timeout=10_000)
+    assert reopened.star_page.person_id() == robin_id
+    assert reopened.star_page.scoring_box.title() == "Score a new star for Robin Test"
