@@ -17,6 +17,7 @@ from familyworker.services.flagged_families import (
     families_with_flagged_members,
 )
 from familyworker.services.new_family import NewFamily, create_family
+from familyworker.services.people import set_member_flags
 from familyworker.services.programme import default_star_template
 from familyworker.services.queries import get_live
 from familyworker.services.star_subjects import FORMER_MEMBER, star_subjects
@@ -161,3 +162,18 @@ def test_a_star_for_someone_outside_the_household_is_refused(store: CaseloadStor
     saved = stars.score_star(store, family_id=other, scores=scores, person_id=stranger.id)
     (loaded,) = load_family_file(store, family_id=other).stars
     assert loaded.person_id == stranger.id == saved.person_id
+
+
+def test_set_member_flags_by_name(store: CaseloadStore, family_id: str) -> None:
+    families.add_person(store, family_id, name="Jo  Example")
+    saved = set_member_flags(store, reference="fam-1", name="jo example",
+                             flags={"looked-after": date(2025, 5, 6)})
+    assert saved.since(PersonFlag.LOOKED_AFTER) == date(2025, 5, 6)
+    (person,) = load_family_file(store, family_id=family_id).members
+    assert person.flags == (PersonFlag.LOOKED_AFTER,)
+    families.add_person(store, family_id, name="Jo Example")
+    with pytest.raises(ValidationError, match="More than one member"):
+        set_member_flags(store, reference="FAM-1", name="Jo Example", flags={})
+    with pytest.raises(ValidationError) as missing:
+        set_member_flags(store, reference="FAM-1", name="Kim", flags={})
+    assert "Kim" not in str(missing.value)

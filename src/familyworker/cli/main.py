@@ -18,6 +18,7 @@ REGISTRARS = [
     "familyworker.cli.print_commands",
     "familyworker.cli.demo_command",
     "familyworker.cli.report_commands",
+    "familyworker.cli.people_commands",
 ]
 
 

@@ -157,10 +157,12 @@ def add_person(store: CaseloadStore, family_id: str, *, name: str, relationship:
 
 
 PERSON_FIELDS = frozenset({"name", "relationship", "date_of_birth", "school_setting"})
+# A member's flags, by PersonFlag or by its key as a script writes it, each with a day or None.
+FlagDays = Mapping[PersonFlag, date | None] | Mapping[str, date | None]
 
 
 def update_person(store: CaseloadStore, person_id: str, *,
-                  flags: Mapping[PersonFlag | str, date | None] | None = None,
+                  flags: FlagDays | None = None,
                   **changes: Any) -> list[str]:
     """Change a member's details; `flags`, when given, replaces their flags (each with the day
     it applied from, or None). Returns the names of the fields that changed."""
@@ -177,7 +179,7 @@ def update_person(store: CaseloadStore, person_id: str, *,
         return uow.update(row, person_values(updated))
 
 
-def parse_flags(flags: Mapping[PersonFlag | str, date | None], *,
+def parse_flags(flags: FlagDays, *,
                 today: date | None = None) -> dict[PersonFlag, date | None]:
     """Flags by key or member, each with a day that is not in the future (or None)."""
     parsed: dict[PersonFlag, date | None] = {}
