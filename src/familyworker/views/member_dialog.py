@@ -97,9 +97,15 @@ class MemberDialog(QDialog):
         form.addRow(self._label("Date of &birth:", self.dob_check), dob_row)
         form.addRow(self._label("&School or setting:", self.school_edit), self.school_edit)
 
-        flags_box = QGroupBox("Flags (tick each that applies; the day it applied from if known)")
+        flags_box = QGroupBox("Flags")
         flags_box.setObjectName("flags_box")
-        grid = QGridLayout(flags_box)
+        flags_hint = QLabel("Tick each that applies, and the day it applied from if known.")
+        flags_hint.setObjectName("flags_hint_label")
+        flags_hint.setWordWrap(True)
+        flags_layout = QVBoxLayout(flags_box)
+        flags_layout.addWidget(flags_hint)
+        grid = QGridLayout()
+        flags_layout.addLayout(grid)
         self.flag_rows: dict[PersonFlag, FlagRow] = {}
         today = QDate.currentDate()
         for number, flag in enumerate(PersonFlag):

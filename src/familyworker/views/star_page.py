@@ -84,7 +84,8 @@ class StarPage(QWidget):
         self.people_table = record_table_view(
             self.people_model, object_name="people_distance_table",
             accessible_name="Distance travelled by each person", stretch_column=0)
-        self.people_table.setMaximumHeight(self.compare_list.maximumHeight())
+        self.people_table.setWordWrap(False)
+        self.people_table.setMaximumHeight(self.compare_list.maximumHeight() * 3 // 2)
         self.people_label = QLabel("Each person's first and latest star:")
         self.people_label.setObjectName("people_distance_label")
         self.people_label.setBuddy(self.people_table)
@@ -92,11 +93,12 @@ class StarPage(QWidget):
         compare_column = QVBoxLayout()
         compare_column.addWidget(self.compare_label)
         compare_column.addWidget(self.compare_list)
+        compare_column.addStretch(1)
         people_column = QVBoxLayout()
         people_column.addWidget(self.people_label)
         people_column.addWidget(self.people_table)
         lists = QHBoxLayout()
-        lists.addLayout(compare_column, 2)
+        lists.addLayout(compare_column, 1)
         lists.addLayout(people_column, 3)
         left = QWidget()
         left_layout = QVBoxLayout(left)
