@@ -19,6 +19,8 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("Family file", "Alt+H / Alt+W / Alt+P / Alt+N", "Household, Web Star, Plan, Contact notes"),
     ("Family file", "Alt+O / Alt+V", "Outcomes, Management oversight (supervisors)"),
     ("Family file", "Ctrl+W", "Close the family file"),
+    ("Household", "Enter on a member, or Alt+B", "Edit the member and their flags"),
+    ("Web Star", "Alt+T", "Whose star: the whole family or one member"),
     ("Anywhere", "Ctrl+L", "Lock FamilyWorker now"),
     ("Anywhere", "Tab / Shift+Tab", "Next / previous control"),
     ("Anywhere", "Alt + underlined letter", "Go to that field or press that button"),
