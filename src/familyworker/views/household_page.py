@@ -130,10 +130,11 @@ class HouseholdPage(QWidget):
         self.members_table.selectionModel().currentRowChanged.connect(self._on_current)
         self.members_table.activated.connect(lambda _index: self.edit_member())
         self.add_button.clicked.connect(self._add)
-        self.edit_button.clicked.connect(self.edit_member)
+        self.edit_button.clicked.connect(lambda: self.edit_member())
 
     def show_file(self, file: FamilyFile) -> None:
         self.members_model.set_rows(file.members)
+        self.edit_button.setEnabled(False)  # the reset list has no member selected
         self.agencies_panel.show_agencies(file.agencies)
         verdict = eligibility(self.framework, file.needs, file.members, on=date.today())
         self.criteria_panel.show_needs(file.needs, verdict.in_words(self.framework.name))
