@@ -96,6 +96,7 @@ def main() -> int:
         save(window, "notes")
         desktop_screens(app, controller, window)
         case_screens(app, controller, window)
+        people_screens(app, controller)
         connect = controller.sync.offer_connect(first_run=True)
         assert connect is not None
         connect.server_edit.setText("https://sync.example.org")
@@ -213,6 +214,57 @@ def case_screens(app: QApplication, controller: Any, window: Any) -> None:
     details.save_button.click()
     settle(app, runner)
     save(window, "case-header")
+
+
+def people_screens(app: QApplication, controller: Any) -> None:
+    """A member's flags being edited, and one member's own Web Star (FAM-0024: an expectant
+    parent, and a daughter with a star of her own; a second is scored so her distance shows)."""
+    from datetime import date, timedelta
+
+    from PySide6.QtCore import QDate
+
+    from familyworker.domain.person import PersonFlag
+    from familyworker.services.programme import default_star_template
+    from familyworker.services.stars import score_star
+
+    runner = controller.runner
+    model = controller.main_window.caseload_model
+    summary = next(s for s in model.rows if s.reference == "FAM-0024")
+    window = controller.open_family(summary.id, summary.reference)
+    window.resize(1280, 860)
+    settle(app, runner)
+    page = window.household_page
+    members = page.members_model
+    row = next(r for r in range(members.rowCount())
+               if PersonFlag.EXPECTANT_PARENT in members.row_at(r).flags)
+    page.members_table.setCurrentIndex(members.index(row, 0))
+    dialog = page.edit_member()
+    assert dialog is not None
+    flag = dialog.flag_rows[PersonFlag.EXPECTANT_PARENT]
+    flag.since_check.setChecked(True)
+    flag.since_edit.setDate(QDate.currentDate().addDays(-61))
+    dialog.flag_rows[PersonFlag.YOUNG_CARER].check.setChecked(True)
+    dialog.adjustSize()
+    settle(app, runner)
+    save(dialog, "person-flags")
+    dialog.reject()
+    scored = next(s.person_id for s in window.file.stars if s.person_id is not None)
+    own = [s for s in window.file.stars if s.person_id == scored]
+    template = default_star_template()
+    latest = own[-1].as_mapping() if own else dict.fromkeys(template.domain_keys(), 4)
+    score_star(controller.store, family_id=summary.id, person_id=scored,
+               assessed_on=date.today() - timedelta(days=3),
+               scores={k: min(10, v + (2 if i % 3 else 1)) for i, (k, v)
+                       in enumerate(latest.items())})
+    window.reload()
+    settle(app, runner)
+    star = window.star_page
+    window.tabs.setCurrentWidget(star)
+    star.choose_subject(scored)
+    settle(app, runner)
+    save(window, "star-person")
+    window.close()
+    settle(app, runner)
 
 
 def sync_screens(app: QApplication, tmp: Path) -> None:

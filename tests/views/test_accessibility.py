@@ -32,6 +32,7 @@ from pytestqt.qtbot import QtBot
 
 from familyworker.domain.contact import ContactOutcome, NoteKind
 from familyworker.domain.family import Family
+from familyworker.domain.person import Person, PersonFlag
 from familyworker.resources import ui_dir
 from familyworker.services import printing
 from familyworker.services.allocation import LeadWorker
@@ -48,6 +49,7 @@ from familyworker.views.delete_family_dialog import DeleteFamilyDialog
 from familyworker.views.family_window import FamilyWindow
 from familyworker.views.household_details_dialog import HouseholdDetailsDialog
 from familyworker.views.main_window import MainWindow
+from familyworker.views.member_dialog import MemberDialog
 from familyworker.views.oversight_dialog import OversightDialog
 from familyworker.views.print_preview_dialog import PrintPreviewDialog
 from familyworker.views.programme_report_dialog import ProgrammeReportDialog
@@ -85,6 +87,8 @@ def reachable_windows(qtbot: QtBot, controller: AppController) -> list[tuple[str
         ("co-workers", CoWorkersDialog("FAM-0001")),
         ("delete family", DeleteFamilyDialog("FAM-0001")),
         ("book visit", BookVisitDialog("FAM-0001")),
+        ("edit member", MemberDialog(Person(
+            id="p1", family_id="f1", name="Sam Example", flags=(PersonFlag.CHILD_IN_NEED,)))),
         ("oversight note", OversightDialog("FAM-0001")),
         ("re-allocate", ReallocateDialog(
             "FAM-0001", [LeadWorker("w1", "Kerry Ashdown", None),

@@ -171,8 +171,11 @@ def test_selecting_without_changing_keeps_no_draft(qtbot: QtBot,
     window = open_first_family(qtbot, controller)
     page = window.household_page
     page.members_table.setCurrentIndex(page.members_model.index(0, 0))
-    assert page.name_edit.text() != ""
+    qtbot.mouseClick(page.edit_button, LEFT)
+    dialog = page.member_dialog
+    assert dialog is not None and dialog.name_edit.text() != ""
     assert page.draft_payload() is None
-    qtbot.keyClicks(page.school_edit, " (changed)")
+    qtbot.keyClicks(dialog.school_edit, " (changed)")
     payload = page.draft_payload()
-    assert payload is not None and payload["member"]["editing_id"] is not None
+    assert payload is not None
+    assert payload["edit_member"]["editing_id"] == page.members_model.row_at(0).id

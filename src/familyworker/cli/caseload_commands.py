@@ -15,6 +15,7 @@ from familyworker.cli.common import (
     print_json,
     read_passphrase,
 )
+from familyworker.cli.people_commands import flags_in_words, flags_json
 from familyworker.domain.caseload import FamilySummary
 from familyworker.domain.family_deletion import DeletionReason
 from familyworker.services.caseload import list_caseload
@@ -138,7 +139,8 @@ def family_json(file: FamilyFile, summary: FamilySummary | None) -> dict[str, An
         "address": family.address,
         "criteria": list(family.criteria),
         "members": [{"name": p.name, "relationship": p.relationship,
-                     "date_of_birth": p.date_of_birth} for p in file.members],
+                     "date_of_birth": p.date_of_birth, "flags": flags_json(p)}
+                    for p in file.members],
         "agencies": [a.agency for a in file.agencies],
         "latest_star": None if star is None else {
             "assessed_on": star.assessed_on, "scores": star.as_mapping(),
@@ -170,7 +172,8 @@ def cmd_show_family(args: argparse.Namespace) -> int:
                        ("Review due", family.review_due)):
         print(f"  {label}: {due.isoformat() if due else 'not set'}")
     for person in file.members:
-        print(f"  - {person.name}" + (f" ({person.relationship})" if person.relationship else ""))
+        print(f"  - {person.name}" + (f" ({person.relationship})" if person.relationship else "")
+              + (f": {flags_in_words(person)}" if person.flags else ""))
     if file.latest_star:
         print(f"  Latest Web Star: {file.latest_star.assessed_on}")
     if file.current_plan:

@@ -20,6 +20,7 @@ REGISTRARS = [
     "familyworker.cli.report_commands",
     "familyworker.cli.case_commands",
     "familyworker.cli.week_commands",
+    "familyworker.cli.people_commands",
 ]
 
 

@@ -1,5 +1,6 @@
 """Adding and changing families, household members, agencies and needs; closing a case."""
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -158,11 +159,43 @@ def add_person(store: CaseloadStore, family_id: str, *, name: str, relationship:
     return person
 
 
-def update_person(store: CaseloadStore, person_id: str, **changes: Any) -> list[str]:
+PERSON_FIELDS = frozenset({"name", "relationship", "date_of_birth", "school_setting"})
+# A member's flags, by PersonFlag or by its key as a script writes it, each with a day or None.
+FlagDays = Mapping[PersonFlag, date | None] | Mapping[str, date | None]
+
+
+def update_person(store: CaseloadStore, person_id: str, *,
+                  flags: FlagDays | None = None,
+                  **changes: Any) -> list[str]:
+    """Change a member's details; `flags`, when given, replaces their flags (each with the day
+    it applied from, or None). Returns the names of the fields that changed."""
+    unknown = set(changes) - PERSON_FIELDS
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise ValidationError(f"These details cannot be changed here: {names}.")
+    dated = None if flags is None else parse_flags(flags)
     with store.unit_of_work() as uow:
         row = get_live(uow.session, PersonRow, person_id, "person")
-        updated = replace(person_from_row(row), **changes)
+        updated = replace(person_from_row(row), **changes)  # replace() re-runs the checks
+        if dated is not None:
+            updated = updated.with_flags(dated)
         return uow.update(row, person_values(updated))
+
+
+def parse_flags(flags: FlagDays, *,
+                today: date | None = None) -> dict[PersonFlag, date | None]:
+    """Flags by key or member, each with a day that is not in the future (or None)."""
+    parsed: dict[PersonFlag, date | None] = {}
+    for key, since in flags.items():
+        try:
+            flag = PersonFlag(key)
+        except ValueError:
+            allowed = ", ".join(f.value for f in PersonFlag)
+            raise ValidationError(f"'{key}' is not a flag; the flags are: {allowed}.") from None
+        if since is not None and since > (today or date.today()):
+            raise ValidationError(f"{flag.label} cannot apply from a day in the future.")
+        parsed[flag] = since
+    return parsed
 
 
 def add_agency(store: CaseloadStore, family_id: str, *, agency: str, role: str = "",

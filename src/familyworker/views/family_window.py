@@ -401,12 +401,13 @@ class FamilyWindow(QMainWindow):
             lambda e: criteria.show_message(plain_message(e))))
 
     def _save_star(self, scores: dict[str, int], domain_notes: dict[str, str],
-                   words: str) -> None:
+                   words: str, person_id: str | None = None) -> None:
         store, family_id, key = self.store, self.family_id, self._key("star")
 
         def work() -> object:
             result = stars.score_star(store, family_id=family_id, scores=scores,
-                                      notes=domain_notes, family_words=words)
+                                      notes=domain_notes, family_words=words,
+                                      person_id=person_id)
             drafts.discard_form_draft(store, key)
             return result
 

@@ -1,9 +1,10 @@
-"""The Household tab: members (add and edit), agencies involved, programme criteria."""
+"""The Household tab: members (add, and edit with their flags), agencies involved, programme
+criteria."""
 
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -25,8 +26,8 @@ from familyworker.services.family_file import FamilyFile
 from familyworker.services.household import eligibility
 from familyworker.views.agencies_panel import AgenciesPanel
 from familyworker.views.criteria_panel import CriteriaPanel
+from familyworker.views.member_dialog import MemberDialog
 from familyworker.views.members_table_model import MembersTableModel
-from familyworker.views.qt_dates import to_qdate
 from familyworker.views.record_table_view import record_table_view
 
 
@@ -42,7 +43,8 @@ class HouseholdPage(QWidget):
         self.setObjectName("household_page")
         self.setAccessibleName("Household")
         self.framework = framework
-        self._editing: Person | None = None
+        self.member_dialog: MemberDialog | None = None  # the open Edit member… dialog
+        self._saving_edit = False  # the last save sent was the dialog's, not the add form's
 
         self.members_model = MembersTableModel(self)
         self.members_table = record_table_view(
@@ -70,10 +72,12 @@ class HouseholdPage(QWidget):
         self.add_button = QPushButton("&Add member")
         self.add_button.setObjectName("add_button")
         self.add_button.setAccessibleName("Add member")
-        self.update_button = QPushButton("Save changes to selected mem&ber")
-        self.update_button.setObjectName("update_button")
-        self.update_button.setAccessibleName("Save changes to the selected member")
-        self.update_button.setEnabled(False)
+        self.edit_button = QPushButton("Edit mem&ber…")
+        self.edit_button.setObjectName("edit_member_button")
+        self.edit_button.setAccessibleName("Edit the selected member and their flags")
+        self.edit_button.setToolTip("Change the selected member's details and flags "
+                                    "(or press Enter on them in the list)")
+        self.edit_button.setEnabled(False)
         self.message_label = QLabel("")
         self.message_label.setObjectName("message_label")
         self.message_label.setAccessibleName("Household message")
@@ -89,11 +93,17 @@ class HouseholdPage(QWidget):
         form.addRow("&School or setting:", self.school_edit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message_label, 1)
-        buttons.addWidget(self.update_button)
         buttons.addWidget(self.add_button)
+        edit_row = QHBoxLayout()
+        edit_row.addStretch(1)
+        edit_row.addWidget(self.edit_button)
+        add_heading = QLabel("<b>Add a member</b>")
+        add_heading.setObjectName("add_member_heading")
         members_box = QGroupBox("Household members")
         members_layout = QVBoxLayout(members_box)
         members_layout.addWidget(self.members_table)
+        members_layout.addLayout(edit_row)
+        members_layout.addWidget(add_heading)
         members_layout.addLayout(form)
         members_layout.addLayout(buttons)
 
@@ -118,40 +128,63 @@ class HouseholdPage(QWidget):
         layout.addWidget(scroll)
 
         self.members_table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.members_table.activated.connect(lambda _index: self.edit_member())
         self.add_button.clicked.connect(self._add)
-        self.update_button.clicked.connect(self._update)
+        self.edit_button.clicked.connect(lambda: self.edit_member())
 
     def show_file(self, file: FamilyFile) -> None:
         self.members_model.set_rows(file.members)
+        self.edit_button.setEnabled(False)  # the reset list has no member selected
         self.agencies_panel.show_agencies(file.agencies)
         verdict = eligibility(self.framework, file.needs, file.members, on=date.today())
         self.criteria_panel.show_needs(file.needs, verdict.in_words(self.framework.name))
 
     def clear(self) -> None:
+        self._close_member_dialog()
         self.members_model.set_rows(())
+        self.edit_button.setEnabled(False)
         self.agencies_panel.clear()
         self.criteria_panel.clear()
         self._clear_form()
 
     def _clear_form(self) -> None:
-        self._editing = None
         for edit in (self.name_edit, self.relationship_edit, self.school_edit):
             edit.clear()
         self.dob_check.setChecked(False)
-        self.update_button.setEnabled(False)
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
-            return
-        person = self.members_model.row_at(current.row())
-        self._editing = person
-        self.name_edit.setText(person.name)
-        self.relationship_edit.setText(person.relationship)
-        self.school_edit.setText(person.school_setting)
-        self.dob_check.setChecked(person.date_of_birth is not None)
-        if person.date_of_birth:
-            self.dob_edit.setDate(to_qdate(person.date_of_birth))
-        self.update_button.setEnabled(True)
+        self.edit_button.setEnabled(current.isValid())
+
+    def selected_member(self) -> Person | None:
+        index = self.members_table.currentIndex()
+        return self.members_model.row_at(index.row()) if index.isValid() else None
+
+    def edit_member(self, person: Person | None = None) -> MemberDialog | None:
+        """Edit member…: the selected member (or `person`) in a dialog; one at a time."""
+        person = person or self.selected_member()
+        if person is None:
+            return None
+        if self.member_dialog is not None:
+            if self.member_dialog.person.id == person.id:
+                self.member_dialog.raise_()
+                return self.member_dialog
+            self._close_member_dialog()
+        dialog = MemberDialog(person, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.save_requested.connect(self._update)
+        dialog.finished.connect(lambda _result: self._forget_member_dialog(dialog))
+        self.member_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _forget_member_dialog(self, dialog: MemberDialog) -> None:
+        if self.member_dialog is dialog:
+            self.member_dialog = None
+        dialog.deleteLater()
+
+    def _close_member_dialog(self) -> None:
+        if self.member_dialog is not None:
+            self.member_dialog.reject()
 
     def _fields(self) -> dict[str, Any]:
         dob = self.dob_edit.date().toPython() if self.dob_check.isChecked() else None
@@ -159,33 +192,40 @@ class HouseholdPage(QWidget):
                 "date_of_birth": dob, "school_setting": self.school_edit.text()}
 
     def _add(self) -> None:
+        self._saving_edit = False
         self.add_member_requested.emit(self._fields())
 
-    def _update(self) -> None:
-        if self._editing is not None:
-            self.update_member_requested.emit(self._editing.id, self._fields())
+    def _update(self, person_id: str, fields: dict[str, Any]) -> None:
+        self._saving_edit = True
+        self.update_member_requested.emit(person_id, fields)
 
     def member_saved(self, message: str) -> None:
-        self._clear_form()
+        if self._saving_edit:
+            dialog = self.member_dialog
+            if dialog is not None:
+                dialog.accept()
+        else:
+            self._clear_form()
         self.message_label.setText(message)
 
     def show_message(self, message: str) -> None:
-        self.message_label.setText(message)
+        """A problem with the last save: in the dialog when it was the dialog's."""
+        if self._saving_edit and self.member_dialog is not None:
+            self.member_dialog.show_error(message)
+        else:
+            self.message_label.setText(message)
 
     # ----- drafts (member, agency and criteria forms together) ------------------------------
 
     def draft_payload(self) -> dict[str, Any] | None:
         payload: dict[str, Any] = {}
         fields = self._fields()
-        editing = self._editing
-        untouched = editing is not None and fields == {
-            "name": editing.name, "relationship": editing.relationship,
-            "date_of_birth": editing.date_of_birth, "school_setting": editing.school_setting}
-        if not untouched and any(str(fields[k]).strip()
-                                 for k in ("name", "relationship", "school_setting")):
+        if any(str(fields[k]).strip() for k in ("name", "relationship", "school_setting")):
             dob = fields["date_of_birth"]
             payload["member"] = {**fields, "date_of_birth": dob.isoformat() if dob else None,
-                                 "editing_id": self._editing.id if self._editing else None}
+                                 "editing_id": None}
+        if self.member_dialog is not None and self.member_dialog.is_changed():
+            payload["edit_member"] = self.member_dialog.draft_payload()
         agency = self.agencies_panel.draft_payload()
         if agency is not None:
             payload["agency"] = agency
@@ -196,11 +236,9 @@ class HouseholdPage(QWidget):
 
     def restore_draft(self, payload: dict[str, Any]) -> None:
         member = payload.get("member")
-        if isinstance(member, dict):
-            self._editing = next(
-                (self.members_model.row_at(r) for r in range(self.members_model.rowCount())
-                 if self.members_model.row_at(r).id == member.get("editing_id")), None)
-            self.update_button.setEnabled(self._editing is not None)
+        if isinstance(member, dict) and member.get("editing_id"):
+            payload = {**payload, "edit_member": member}  # kept before editing had a dialog
+        elif isinstance(member, dict):
             self.name_edit.setText(str(member.get("name") or ""))
             self.relationship_edit.setText(str(member.get("relationship") or ""))
             self.school_edit.setText(str(member.get("school_setting") or ""))
@@ -208,6 +246,14 @@ class HouseholdPage(QWidget):
             self.dob_check.setChecked(bool(dob))
             if dob:
                 self.dob_edit.setDate(QDate.fromString(str(dob), "yyyy-MM-dd"))
+        edited = payload.get("edit_member")
+        members = (self.members_model.row_at(r) for r in range(self.members_model.rowCount()))
+        person = next((p for p in members
+                       if isinstance(edited, dict) and p.id == edited.get("editing_id")), None)
+        if person is not None and isinstance(edited, dict):
+            dialog = self.edit_member(person)
+            if dialog is not None:
+                dialog.restore_draft(edited)
         if isinstance(payload.get("agency"), dict):
             self.agencies_panel.restore_draft(payload["agency"])
         if isinstance(payload.get("criteria"), list):

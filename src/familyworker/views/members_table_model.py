@@ -32,4 +32,10 @@ class MembersTableModel(RowTableModel[Person]):
             return "—" if age is None else str(age)
         if column == 3:
             return item.school_setting or "—"
-        return ", ".join(f.label for f in item.flags) or "—"
+        return flags_in_words(item) or "—"
+
+
+def flags_in_words(person: Person) -> str:
+    """ "Child in need (since 3 Mar 2026), Young carer": each flag, and its day where known."""
+    return ", ".join(f"{flag.label} (since {since.day} {since:%b %Y})"
+                     if (since := person.since(flag)) else flag.label for flag in person.flags)

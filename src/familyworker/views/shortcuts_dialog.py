@@ -26,6 +26,8 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("Family file", "Ctrl+Shift+S", "Change the case status"),
     ("Family file", "Ctrl+Shift+D", "Edit household and safety details"),
     ("Family file", "Ctrl+W", "Close the family file"),
+    ("Household", "Enter on a member, or Alt+B", "Edit the member and their flags"),
+    ("Web Star", "Alt+T", "Whose star: the whole family or one member"),
     ("Anywhere", "Ctrl+L", "Lock FamilyWorker now"),
     ("Anywhere", "Tab / Shift+Tab", "Next / previous control"),
     ("Anywhere", "Alt + underlined letter", "Go to that field or press that button"),

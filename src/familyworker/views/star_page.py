@@ -5,6 +5,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -24,16 +25,21 @@ from familyworker.domain.star import (
     distance_travelled,
 )
 from familyworker.services.family_file import FamilyFile
+from familyworker.services.star_subjects import StarSubject, star_subjects
 from familyworker.views.distance_table_model import DistanceTableModel
+from familyworker.views.person_distance_table_model import PersonDistanceTableModel
 from familyworker.views.record_table_view import record_table_view
 from familyworker.views.sizing import scrolling, text_box_height
 from familyworker.views.star_chart_widget import MAX_SERIES, StarChartWidget
 
 
 class StarPage(QWidget):
-    """Scores one domain at a time in plain words; emits `save_requested` when complete."""
+    """Scores one domain at a time in plain words; emits `save_requested` when complete.
 
-    save_requested = Signal(object, object, str)  # (scores, notes, family words)
+    "Whose star" chooses the subject: the whole family, or one member. The chart, the stars to
+    compare and the distance table show that subject's stars only; a new star is theirs."""
+
+    save_requested = Signal(object, object, str, object)  # (scores, notes, words, person id)
     print_requested = Signal(object)  # person id, or None for the whole family
 
     def __init__(self, template: StarTemplate, parent: QWidget | None = None) -> None:
@@ -44,7 +50,19 @@ class StarPage(QWidget):
         self._scores: dict[str, int] = {}
         self._notes: dict[str, str] = {}
         self._position = 0
+        self._subjects: tuple[StarSubject, ...] = ()
 
+        self.subject_combo = QComboBox()
+        self.subject_combo.setObjectName("subject_combo")
+        self.subject_combo.setAccessibleName("Whose star")
+        self.subject_combo.setToolTip("The whole family's stars, or one member's: shown, "
+                                      "compared and scored")
+        self.subject_label = QLabel("Whose s&tar:")
+        self.subject_label.setBuddy(self.subject_combo)
+        self.subject_combo.currentIndexChanged.connect(self._on_subject_changed)
+        subject_row = QHBoxLayout()
+        subject_row.addWidget(self.subject_label)
+        subject_row.addWidget(self.subject_combo, 1)
         self.chart = StarChartWidget()
         self.distance_model = DistanceTableModel(self)
         self.distance_table = record_table_view(
@@ -62,16 +80,38 @@ class StarPage(QWidget):
         self.compare_list.setMaximumHeight(86)  # four rows; it scrolls beyond
         self.compare_label.setBuddy(self.compare_list)
         self.compare_list.itemChanged.connect(self._on_compare_changed)
+        # Each person's first star against their latest, whichever subject is chosen.
+        self.people_model = PersonDistanceTableModel(self)
+        self.people_table = record_table_view(
+            self.people_model, object_name="people_distance_table",
+            accessible_name="Distance travelled by each person", stretch_column=0)
+        self.people_table.setWordWrap(False)
+        self.people_table.setMaximumHeight(self.compare_list.maximumHeight() * 3 // 2)
+        self.people_label = QLabel("Each person's first and latest star:")
+        self.people_label.setObjectName("people_distance_label")
+        self.people_label.setBuddy(self.people_table)
+        # Side by side with the stars to compare: the tab still fits a small laptop screen.
+        compare_column = QVBoxLayout()
+        compare_column.addWidget(self.compare_label)
+        compare_column.addWidget(self.compare_list)
+        compare_column.addStretch(1)
+        people_column = QVBoxLayout()
+        people_column.addWidget(self.people_label)
+        people_column.addWidget(self.people_table)
+        lists = QHBoxLayout()
+        lists.addLayout(compare_column, 1)
+        lists.addLayout(people_column, 3)
         left = QWidget()
         left_layout = QVBoxLayout(left)
+        left_layout.addLayout(subject_row)
         left_layout.addWidget(self.chart, 3)
-        left_layout.addWidget(self.compare_label)
-        left_layout.addWidget(self.compare_list)
+        left_layout.addLayout(lists)
         left_layout.addWidget(self.distance_label)
         left_layout.addWidget(self.distance_table, 2)
 
         box = QGroupBox("Score a new star with the family")
         box.setObjectName("scoring_box")
+        self.scoring_box = box
         self.step_label = QLabel("")
         self.step_label.setObjectName("step_label")
         self.domain_label = QLabel("")
@@ -137,8 +177,8 @@ class StarPage(QWidget):
         self.print_button.setObjectName("print_button")
         self.print_button.setAccessibleName("Print star progress")
         self.print_button.setToolTip("Preview and print the Web Star progress (Ctrl+P)")
-        # The person the tab shows, when it shows one (the person chooser passes it here).
-        self.print_button.clicked.connect(lambda: self.print_progress(None))
+        # Prints the subject on screen: the whole family, or the member chosen in Whose star.
+        self.print_button.clicked.connect(lambda: self.print_progress(self.person_id()))
         left_layout.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignRight)
 
         nav = QHBoxLayout()
@@ -184,7 +224,45 @@ class StarPage(QWidget):
     # ----- data ----------------------------------------------------------------------------
 
     def show_file(self, file: FamilyFile) -> None:
-        self._stars = list(file.stars)  # oldest first (load_family_file)
+        chosen = self.person_id()
+        self._subjects = star_subjects(file, self.template)
+        self.people_model.set_rows(self._subjects)
+        self.subject_combo.blockSignals(True)
+        self.subject_combo.clear()
+        for subject in self._subjects:
+            count = len(subject.stars)
+            self.subject_combo.addItem(
+                f"{subject.name} ({count} {'star' if count == 1 else 'stars'})",
+                subject.person_id)
+        self.subject_combo.setCurrentIndex(max(0, self.subject_combo.findData(chosen)))
+        self.subject_combo.blockSignals(False)
+        self._show_subject()
+
+    def person_id(self) -> str | None:
+        """Whose star is chosen: None for the whole family."""
+        data = self.subject_combo.currentData()
+        return data if isinstance(data, str) else None
+
+    def choose_subject(self, person_id: str | None) -> bool:
+        index = self.subject_combo.findData(person_id)
+        if index >= 0:
+            self.subject_combo.setCurrentIndex(index)
+        return index >= 0
+
+    def _on_subject_changed(self, _index: int) -> None:
+        self._show_subject()
+
+    def _subject(self) -> StarSubject | None:
+        index = self.subject_combo.currentIndex()
+        return self._subjects[index] if 0 <= index < len(self._subjects) else None
+
+    def _show_subject(self) -> None:
+        """The chosen subject's stars (oldest first), the baseline and latest ticked."""
+        subject = self._subject()
+        self._stars = list(subject.stars) if subject else []
+        whose = "with the family" if subject is None or subject.person_id is None \
+            else f"for {subject.name}"
+        self.scoring_box.setTitle(f"Score a new star {whose}")
         self.compare_list.blockSignals(True)
         self.compare_list.clear()
         last = len(self._stars) - 1
@@ -222,7 +300,11 @@ class StarPage(QWidget):
             self.distance_label.setText("Distance travelled: tick the stars to compare")
         elif travelled is None:
             self.distance_model.set_rows(())
-            self.distance_label.setText("Distance travelled: no assessments yet")
+            subject = self._subject()
+            self.distance_label.setText(
+                "Distance travelled: no assessments yet" if subject is None
+                or subject.person_id is None else
+                f"Distance travelled: no star for {subject.name} yet; score one on the right")
         else:
             labels = {d.key: d.label for d in self.template.domains}
             self.distance_model.set_rows([(labels[c.domain_key], c) for c in travelled.changes])
@@ -233,8 +315,13 @@ class StarPage(QWidget):
     def clear(self) -> None:
         self.chart.clear()
         self._stars = []
+        self._subjects = ()
+        self.subject_combo.blockSignals(True)
+        self.subject_combo.clear()
+        self.subject_combo.blockSignals(False)
         self.compare_list.clear()
         self.distance_model.set_rows(())
+        self.people_model.set_rows(())
         self.reset_scoring()
 
     # ----- scoring -------------------------------------------------------------------------
@@ -265,9 +352,9 @@ class StarPage(QWidget):
         self._update_progress()
 
     def _last_time(self, domain_key: str) -> str:
-        """ "Last time: 6 (14 Jul 2026)" from the latest whole-family star, or nothing."""
+        """ "Last time: 6 (14 Jul 2026)" from the chosen subject's latest star, or nothing."""
         for star in reversed(self._stars):
-            if star.person_id is None and star.score_for(domain_key) is not None:
+            if star.score_for(domain_key) is not None:
                 return f"Last time: {star.score_for(domain_key)} ({star.assessed_on:%d %b %Y})"
         return ""
 
@@ -297,7 +384,8 @@ class StarPage(QWidget):
             self.message_label.setText("Score every domain before saving.")
             return
         notes = {k: v for k, v in self._notes.items() if v.strip()}
-        self.save_requested.emit(dict(self._scores), notes, self.words_edit.toPlainText())
+        self.save_requested.emit(dict(self._scores), notes, self.words_edit.toPlainText(),
+                                 self.person_id())
 
     def saved(self) -> None:
         self.reset_scoring()
@@ -325,7 +413,7 @@ class StarPage(QWidget):
         if not self._scores and not notes and not words.strip():
             return None
         return {"scores": dict(self._scores), "notes": notes, "family_words": words,
-                "position": self._position}
+                "position": self._position, "person_id": self.person_id()}
 
     def restore_draft(self, payload: dict[str, Any]) -> None:
         keys = set(self.template.domain_keys())
@@ -333,5 +421,7 @@ class StarPage(QWidget):
                         if k in keys}
         self._notes = {k: str(v) for k, v in dict(payload.get("notes", {})).items() if k in keys}
         self.words_edit.setPlainText(str(payload.get("family_words", "")))
+        kept_for = payload.get("person_id")
+        self.choose_subject(kept_for if isinstance(kept_for, str) else None)
         self.go_to(int(payload.get("position", 0)))
         self.message_label.setText("Restored the star you were scoring before.")
