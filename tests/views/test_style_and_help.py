@@ -67,9 +67,9 @@ def test_f1_and_ctrl_q_work_in_a_family_window_too(qtbot: QtBot,
         qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
 
 
-def test_the_menus_run_file_sync_team_help(controller: AppController) -> None:
+def test_the_menus_run_file_view_sync_team_help(controller: AppController) -> None:
     titles = [action.text() for action in controller.main_window.menuBar().actions()]
-    assert titles == ["&File", "&Sync", "&Team", "&Help"]
+    assert titles == ["&File", "&View", "&Sync", "&Team", "&Help"]
 
 
 def test_window_titles_end_with_the_app_name_once(qtbot: QtBot,

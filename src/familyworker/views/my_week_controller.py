@@ -37,8 +37,7 @@ class MyWeekController(QObject):
         self.caseload_action.setObjectName("caseload_action")
         self.caseload_action.setShortcut(QKeySequence("Ctrl+2"))
         self.caseload_action.triggered.connect(main_window.show_caseload)
-        self.refresh_action = QAction("&Refresh My week", main_window)
-        self.refresh_action.setShortcut(QKeySequence("F5"))
+        self.refresh_action = QAction("&Refresh My week", main_window)  # F5 is Sync now
         self.refresh_action.triggered.connect(self.refresh)
         for action in (self.my_week_action, self.caseload_action, self.refresh_action):
             self.menu.addAction(action)
@@ -77,4 +76,4 @@ class MyWeekController(QObject):
     def _on_error(self, error: Exception) -> None:
         log.error("My week could not be built (%s)", type(error).__name__)
         if self.store is not None:
-            self.page.summary_label.setText("My week could not be shown. Try Refresh (F5).")
+            self.page.summary_label.setText("My week could not be shown. Try Refresh.")

@@ -78,7 +78,7 @@ class MyWeekPage(QWidget):
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setObjectName("my_week_refresh_button")
         self.refresh_button.setAccessibleName("Refresh My week")
-        self.refresh_button.setToolTip("F5")
+        self.refresh_button.setToolTip("Build My week again (a sync refreshes it too)")
         self.refresh_button.clicked.connect(self.refresh_requested)
         self.tree = QTreeView()
         self.tree.setObjectName("my_week_tree")

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
 SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("Main window", "Ctrl+1 / Ctrl+2", "My week / Caseload"),
     ("My week", "Enter", "Open the family at the item's tab"),
-    ("My week", "F5", "Refresh My week"),
     ("Caseload", "Ctrl+F", "Find a family (search box)"),
     ("Caseload", "Enter or Ctrl+O", "Open the selected family"),
     ("Caseload", "Ctrl+Shift+N", "Add a family"),
