@@ -2,6 +2,7 @@
 until its server confirms an unlock code an administrator issued for that device. A wrong or
 expired code, or no connection, changes nothing; a revoked laptop is wiped when it asks."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -98,10 +99,14 @@ def test_the_cli_counts_wrong_passphrases_and_takes_the_code(
             ["enrol", "--server", server.url, "--code",
              accounts.new_enrolment_code(admin, worker="Ann")], data), stdin=PASSPHRASE + "\n")
         assert code == 0, err
-        for _ in range(ONLINE_UNLOCK_AFTER):
+        for _ in range(3):  # counted (the growing delays start after the second)
             code, _, _ = run(capsys, monkeypatch, *client(["list-families"], data),
                              stdin="not the passphrase\n")
             assert code != 0
+        assert UnlockAttemptLog(data).read().failures == 3
+        earlier = UnlockAttemptLog(data, clock=lambda: time.time() - 3600)
+        for _ in range(ONLINE_UNLOCK_AFTER - 3):  # the rest, each after its delay had passed
+            earlier.record_failure()
         # The 11th attempt, even with the right passphrase, is refused in one sentence.
         code, out, err = run(capsys, monkeypatch, *client(["list-families"], data),
                              stdin=PASSPHRASE + "\n")
