@@ -8,6 +8,7 @@ from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from familyworker.domain.contact import ChildSeen, ContactNote, ContactOutcome, NoteKind
+from familyworker.services import visits
 from familyworker.services.drafts import load_form_draft
 from familyworker.services.family_file import load_family_file
 from familyworker.services.queries import family_by_id
@@ -54,6 +55,14 @@ def finalise(qtbot: QtBot, window: FamilyWindow) -> str:
     return question
 
 
+def open_unbooked_family(qtbot: QtBot, controller: AppController) -> FamilyWindow:
+    """The first family, with its booked visit cancelled (the demo books most open cases')."""
+    assert controller.store is not None
+    family = controller.main_window.proxy.index(0, 0).data(CaseloadTableModel.FamilyRole)
+    visits.cancel_visit(controller.store, family.id)
+    return open_first_family(qtbot, controller)
+
+
 def stored(controller: AppController, window: FamilyWindow, note_id: str) -> ContactNote:
     assert controller.store is not None
     file = load_family_file(controller.store, family_id=window.family_id)
@@ -63,7 +72,7 @@ def stored(controller: AppController, window: FamilyWindow, note_id: str) -> Con
 def test_a_home_visit_with_no_answer_is_finalised_as_not_contact(
         qtbot: QtBot, controller: AppController) -> None:
     unlock(qtbot, controller)
-    window = open_first_family(qtbot, controller)
+    window = open_unbooked_family(qtbot, controller)
     page = new_note(qtbot, window)
     qtbot.keyClicks(page.narrative_edit, "Knocked twice and rang; nobody in. Left a card.")
     choose(page.kind_combo, NoteKind.HOME_VISIT)
@@ -125,7 +134,7 @@ def test_the_child_seen_alone_and_their_words_round_trip(
 def test_present_members_are_ticked_and_come_back_after_a_lock(
         qtbot: QtBot, controller: AppController) -> None:
     unlock(qtbot, controller)
-    window = open_first_family(qtbot, controller)
+    window = open_unbooked_family(qtbot, controller)
     family_id, reference = window.family_id, window.reference
     assert window.file is not None
     members = [m.name for m in window.file.members]

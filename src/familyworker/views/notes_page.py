@@ -139,7 +139,7 @@ class NotesPage(QWidget):
         filter_row.addWidget(self.new_button)
         left_layout.addLayout(filter_row)
         left_layout.addWidget(self.notes_table)
-        self.print_button = QPushButton("Print chronolog&y…")
+        self.print_button = QPushButton("Print chronology…")
         self.print_button.setObjectName("print_button")
         self.print_button.setAccessibleName("Print the chronology")
         self.print_button.setToolTip("Preview and print every note, oldest first (Ctrl+P)")

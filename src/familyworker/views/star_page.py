@@ -206,7 +206,7 @@ class StarPage(QWidget):
         form.addLayout(actions)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
+        splitter.addWidget(scrolling(left, "Web Star progress"))  # fits under a tall header
         splitter.addWidget(scrolling(box, "Score a new star"))
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
