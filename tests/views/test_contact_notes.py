@@ -194,8 +194,9 @@ def test_when_defaults_to_the_booked_visit(qtbot: QtBot, controller: AppControll
     assert store is not None
     index = controller.main_window.proxy.index(0, 0)
     family_id = index.data(CaseloadTableModel.FamilyRole).id
-    booked_at = (datetime.now().astimezone() + timedelta(days=1)).replace(
-        hour=10, minute=30, second=0, microsecond=0)
+    # Booked for two hours ago: the visit has happened and is being written up.
+    booked_at = (datetime.now().astimezone() - timedelta(hours=2)).replace(
+        second=0, microsecond=0)
     with store.unit_of_work() as uow:
         row = family_by_id(uow.session, family_id)
         uow.update(row, family_values(family_from_row(row).book_visit(booked_at, "home")))
@@ -204,7 +205,7 @@ def test_when_defaults_to_the_booked_visit(qtbot: QtBot, controller: AppControll
     assert page.when_chosen
     shown = page.when_edit.dateTime()
     assert (shown.date().day(), shown.time().hour(), shown.time().minute()) == \
-        (booked_at.day, 10, 30)
+        (booked_at.day, booked_at.hour, booked_at.minute)
     assert "booked visit at home" in page.when_hint.text()
     assert page.when_hint.isVisibleTo(page)
     choose(page.kind_combo, NoteKind.HOME_VISIT)
@@ -218,6 +219,19 @@ def test_when_defaults_to_the_booked_visit(qtbot: QtBot, controller: AppControll
     finalise(qtbot, window)
     page.new_note()
     assert not page.when_chosen
+
+
+def test_a_visit_still_to_come_is_not_offered_as_the_time(
+        qtbot: QtBot, controller: AppController) -> None:
+    """A call today, before Wednesday's booked visit, is not dated Wednesday."""
+    unlock(qtbot, controller)
+    assert controller.store is not None
+    family = controller.main_window.proxy.index(0, 0).data(CaseloadTableModel.FamilyRole)
+    visits.book_visit(controller.store, family.id,
+                      at=datetime.now().astimezone() + timedelta(days=2), where="home")
+    window = open_first_family(qtbot, controller)
+    page = new_note(qtbot, window)
+    assert not page.when_chosen and "Not chosen yet" in page.when_hint.text()
 
 
 def test_a_team_around_the_family_meeting(qtbot: QtBot, controller: AppController) -> None:

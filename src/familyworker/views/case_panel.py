@@ -105,12 +105,17 @@ class CasePanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_button)
         buttons.addWidget(self.details_button)
-        buttons.addStretch(1)
+        self._button_row = buttons
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.safety_label)
         layout.addWidget(self.details_label)
         layout.addLayout(buttons)
+
+    def end_button_row(self, widget: QWidget) -> None:
+        """Put ``widget`` (the visit bar) beside the two buttons: one row of the header fewer."""
+        self._button_row.addSpacing(24)
+        self._button_row.addWidget(widget, 1)
 
     def add_shortcuts(self, window: QWidget) -> None:
         """The two shortcuts, live anywhere in the family window."""

@@ -115,7 +115,7 @@ class FamilyWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addWidget(self.header_label)
         layout.addWidget(self.case_panel)
-        layout.addWidget(self.visit_bar)
+        self.case_panel.end_button_row(self.visit_bar)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.resize(DEFAULT_SIZE)

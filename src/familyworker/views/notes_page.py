@@ -67,11 +67,13 @@ def asks_child_seen(kind: NoteKind | None) -> bool:
     return kind is None or kind.is_face_to_face
 
 
-def booked_visit_to_offer(file: FamilyFile) -> BookedVisit | None:
-    """The booked visit, unless a contact on or after its day is already recorded (then it
-    has happened, as the caseload counts it: domain.caseload.next_visit_due)."""
+def booked_visit_to_offer(file: FamilyFile, now: datetime | None = None) -> BookedVisit | None:
+    """The booked visit once its time has come, unless a contact on or after its day is
+    already recorded (then it has happened, as the caseload counts it:
+    domain.caseload.next_visit_due). A visit still to come is not what a note written now
+    records (a call today, before Wednesday's visit)."""
     booked = file.family.booked_visit
-    if booked is None:
+    if booked is None or booked.at > (now or datetime.now(UTC)):
         return None
     day = booked.at.astimezone().date()
     done = any(n.counts_as_contact and n.occurred_at.astimezone().date() >= day
