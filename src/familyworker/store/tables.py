@@ -314,6 +314,12 @@ class TeamReviewMarkRow(SQLModel, table=True):
     reviewed_at: datetime
 
 
+# Last contact made per family (services.queries.last_contact_by_family) from the index alone.
+Index("ix_contact_note_last_contact", *(col(c) for c in (
+    ContactNoteRow.family_id, ContactNoteRow.occurred_at, ContactNoteRow.status,
+    ContactNoteRow.outcome, ContactNoteRow.kind, ContactNoteRow.deleted_at)))
+Index("ix_star_assessment_latest", *(col(c) for c in (
+    StarAssessmentRow.family_id, StarAssessmentRow.assessed_on, StarAssessmentRow.deleted_at)))
 Index("ix_sync_outbox_batch_id", OutboxRow.batch_id,  # type: ignore[arg-type]
       sqlite_where=col(OutboxRow.batch_id).is_not(None))
 
