@@ -54,6 +54,7 @@ class VisitBar(QWidget):
         self.visit_label.setObjectName("visit_label")
         self.visit_label.setAccessibleName("Next visit")
         self.visit_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.visit_label.setWordWrap(True)  # wraps rather than widen a small window
         # No Alt+letter: every letter is taken by a tab or a page (Ctrl+B books instead).
         self.book_button = QPushButton("Book visit…")
         self.book_button.setObjectName("open_book_visit_button")
