@@ -156,3 +156,41 @@ def test_locking_clears_my_week(qtbot: QtBot, controller: AppController) -> None
     controller.runner.wait_until_idle()
     assert controller.my_week.page.model.rowCount() == 0
     assert controller.my_week.page.offline_label.text() == ""
+
+
+def test_a_supervisor_sets_a_task_for_a_worker_of_the_team(qtbot: QtBot,
+                                                           controller: AppController) -> None:
+    from familyworker.services import tasks
+    from familyworker.store.caseload_store import SETTING_ROLE
+
+    _unlocked_with_week(qtbot, controller)
+    store = controller.store
+    assert store is not None
+    store.set_setting(SETTING_ROLE, "supervisor")  # as enrolment records a supervisor's role
+    window = open_first_family(qtbot, controller)
+    window.show_tasks()
+    page = window.tasks_page
+    qtbot.waitUntil(lambda: page.assignee_combo.isVisible(), timeout=5000)
+    assert page.assignee_combo.itemText(0) == "Me"
+    colleague = page.assignee_combo.itemText(1)
+    page.assignee_combo.setCurrentIndex(1)
+    worker_id = page.assignee_combo.currentData()
+    qtbot.keyClicks(page.text_edit, "Ask school for the attendance figures")
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    controller.runner.wait_until_idle()
+    [task] = [t for t in tasks.family_tasks(store, window.family_id)
+              if t.text == "Ask school for the attendance figures"]
+    assert task.assigned_to == worker_id and task.created_by == store.worker_id
+    texts = [page.task_list.item(r).text() for r in range(page.task_list.count())]
+    assert any(t.startswith("Ask school") and t.endswith(f"· for {colleague}") for t in texts)
+    assert not [i for i in _week_items(controller) if i.text.startswith("Ask school")]
+
+
+def test_a_worker_has_no_chooser(qtbot: QtBot, controller: AppController) -> None:
+    _unlocked_with_week(qtbot, controller)
+    window = open_first_family(qtbot, controller)
+    window.show_tasks()
+    controller.runner.wait_until_idle()  # the tab has loaded (and would have filled a chooser)
+    assert window.tasks_page.shown is not None
+    assert not window.tasks_page.assignee_combo.isVisible()

@@ -10,6 +10,7 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QGroupBox,
     QHBoxLayout,
@@ -27,6 +28,8 @@ from shiboken6 import isValid
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.task import MAX_TASK_LENGTH, Task
 from familyworker.services import tasks
+from familyworker.services.allocation import LeadWorker, allocation_choices
+from familyworker.services.team_roles import is_manager
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
 from familyworker.views.qt_dates import from_qdate, to_qdate
@@ -92,12 +95,23 @@ class TasksPage(QWidget):
         self.add_button.setObjectName("add_task_button")
         self.add_button.setAccessibleName("Add the task")
         self.add_button.setToolTip("Enter in the task box adds it too")
+        # A supervisor may set a task for a worker of the family's team (services.tasks).
+        self.assignee_combo = QComboBox()
+        self.assignee_combo.setObjectName("task_assignee_combo")
+        self.assignee_combo.setAccessibleName("Whose task it is")
+        self.assignee_label = QLabel("For:")
+        self.assignee_label.setBuddy(self.assignee_combo)
+        for widget in (self.assignee_label, self.assignee_combo):
+            widget.setVisible(False)
+        self._names: dict[str, str] = {}
         add_box = QGroupBox("New task")
         add_row = QHBoxLayout(add_box)
         text_label = QLabel("Task:")
         text_label.setBuddy(self.text_edit)
         add_row.addWidget(text_label)
         add_row.addWidget(self.text_edit, 1)
+        add_row.addWidget(self.assignee_label)
+        add_row.addWidget(self.assignee_combo)
         add_row.addWidget(self.due_check)
         add_row.addWidget(self.due_edit)
         add_row.addWidget(self.add_button)
@@ -134,8 +148,34 @@ class TasksPage(QWidget):
 
     def reload(self) -> None:
         store, family_id = self.store, self.family_id
-        self.runner.run(lambda: tasks.family_tasks(store, family_id), self._show,
-                        lambda e: self._say(_message(e)))
+
+        def load() -> tuple[list[Task], list[LeadWorker] | None]:
+            team = allocation_choices(store, family_id)[0] if is_manager(store) else None
+            return tasks.family_tasks(store, family_id), team
+
+        self.runner.run(load, self._loaded, lambda e: self._say(_message(e)))
+
+    def _loaded(self, found: tuple[list[Task], list[LeadWorker] | None]) -> None:
+        if not isValid(self):
+            return
+        self._fill_assignees(found[1])
+        self._show(found[0])
+
+    def _fill_assignees(self, team: list[LeadWorker] | None) -> None:
+        """Supervisors choose whose task it is (themselves first); workers see no chooser."""
+        for widget in (self.assignee_label, self.assignee_combo):
+            widget.setVisible(team is not None)
+        if team is None:
+            return
+        chosen = self.assignee_combo.currentData()
+        me = self.store.worker_id
+        self._names = {w.id: w.name for w in team}
+        self.assignee_combo.clear()
+        self.assignee_combo.addItem("Me", None)
+        for worker in team:
+            if worker.id != me:
+                self.assignee_combo.addItem(worker.name, worker.id)
+        self.assignee_combo.setCurrentIndex(max(0, self.assignee_combo.findData(chosen)))
 
     def _show(self, found: list[Task]) -> None:
         if not isValid(self):
@@ -146,8 +186,12 @@ class TasksPage(QWidget):
         keep = current.data(TaskRole) if current is not None else None
         self._filling = True
         self.task_list.clear()
+        me = self.store.worker_id
         for task in found:
-            item = QListWidgetItem(task_line(task, today))
+            line = task_line(task, today)
+            if task.assigned_to and task.assigned_to != me and task.assigned_to in self._names:
+                line += f" · for {self._names[task.assigned_to]}"
+            item = QListWidgetItem(line)
             item.setData(TaskRole, task.id)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                           | Qt.ItemFlag.ItemIsUserCheckable)
@@ -192,8 +236,11 @@ class TasksPage(QWidget):
             self.add_button.setEnabled(True)
             self._say(_message(error))
 
+        assignee = self.assignee_combo.currentData() if self.assignee_combo.isVisible() \
+            else None
         self.runner.run_write(lambda: tasks.add_task(store, family_id=family_id, text=text,
-                                                     due_on=due), done, failed)
+                                                     due_on=due, assigned_to=assignee),
+                              done, failed)
 
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         if self._filling:
