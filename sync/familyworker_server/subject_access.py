@@ -177,7 +177,7 @@ def _name_pattern(name: str) -> re.Pattern[str] | None:
     if not words:
         return None
     forms = {re.escape(" ".join(words))}
-    if len(words) > 1 and len(words[0]) > 2:
+    if len(words) > 1:  # a false match costs the DPO a look; a missed one, a disclosure
         forms.add(re.escape(words[0]))
     return re.compile(r"(?<!\w)(" + "|".join(sorted(forms, key=len, reverse=True)) + r")(?!\w)",
                       re.IGNORECASE)
@@ -238,6 +238,9 @@ def _collect(conn: Connection, ref: str, person: str | None) -> _Collected:
         kept = rows
     else:
         notes = {r.row_id for r in rows if r.table == "contact_note" and about_subject(r)}
+        notes |= {str(r.data.get("note_id")) for r in rows if r.table == "note_addendum"
+                  and any((p := _name_pattern(n)) is not None
+                          and p.search(str(r.data.get("text", ""))) for n in subject_names)}
         kept = [r for r in rows if r.table in _HOUSEHOLD_TABLES
                 or (r.table == "person" and r.row_id in subjects)
                 or (r.table == "star_assessment"
@@ -351,6 +354,10 @@ def _readme(collected: _Collected, at: datetime, counts: dict[str, int],
         "disclosure.",
         "summary.pdf: a readable summary: counts per kind, then each note's date, kind and "
         "narrative.",
+        "",
+        "Names are matched in full and by first name, ignoring case; a surname alone or a "
+        "nickname is not found, so read the notes too. This export is itself recorded in the "
+        'server\'s audit log (action "subject-access"), after audit.json was written.',
         "",
     ]
     return "\n".join(lines)

@@ -29,11 +29,11 @@ def op(device: str, table: str, family: str, counter: int, op_kind: str = "inser
 def fill(server: Server) -> dict[str, Any]:
     """Ann pushes a family of two (Jo and Kai Smith), a note at which Jo was present that names
     Kai and a health visitor, an addendum, Jo's Web Star, a note about Kai alone, an agency
-    she then deletes, and a view of the family."""
+    she then deletes, a call with Jo whose addendum names Kai, and a view of the family."""
     ann = server.worker("Ann Worker", server.team("North"))
     device, token = enrol(server, ann)
     family = new_id()
-    jo, kai, note, kai_note, agency = (new_id() for _ in range(5))
+    jo, kai, note, kai_note, agency, call = (new_id() for _ in range(6))
     ops = [
         family_op(device, family, reference="FAM-77"),
         op(device, "person", family, 1, row_id=jo, name="Jo Smith", relationship="mother"),
@@ -49,6 +49,11 @@ def fill(server: Server) -> dict[str, Any]:
            occurred_at="2026-12-03T10:00:00+00:00", present=["Kai Smith"],
            narrative="Kai showed his drawings."),
         op(device, "agency_involvement", family, 7, row_id=agency, agency="Early Help"),
+        op(device, "contact_note", family, 9, row_id=call, kind="phone",
+           occurred_at="2026-12-04T10:00:00+00:00", present=["Jo Smith"],
+           narrative="Short call."),
+        op(device, "note_addendum", family, 10, op_kind="append", note_id=call,
+           text="Kai's school phoned after.", written_at="2026-12-04T11:00:00+00:00"),
         audit_op(device, family, "view"),
     ]
     answer = push(server, token, device, ops).json()
@@ -58,7 +63,7 @@ def fill(server: Server) -> dict[str, Any]:
                                              op_kind="delete", row_id=agency)]).json()
     assert answer["results"][0]["status"] == "applied", answer
     return {"family": family, "jo": jo, "kai": kai, "note": note, "kai_note": kai_note,
-            "agency": agency, "ann": ann}
+            "agency": agency, "ann": ann, "call": call}
 
 
 def read(path: Path) -> dict[str, Any]:
@@ -69,6 +74,16 @@ def read(path: Path) -> dict[str, Any]:
 def records(files: dict[str, Any], stem: str) -> list[dict[str, Any]]:
     loaded: list[dict[str, Any]] = json.loads(files[f"{stem}.json"])
     return loaded
+
+
+def pdf_text(content: bytes) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(content)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
 
 
 def export_audits(server: Server) -> list[Any]:
@@ -101,7 +116,7 @@ def test_the_whole_family_is_exported_with_deleted_records_audit_and_review(
     assert CANARY in notes[ids["note"]]["fields"]["narrative"]
     assert [a["fields"]["text"] for a in notes[ids["note"]]["addenda"]] == \
         ["Later: Jo rang back."]
-    assert len(records(files, "note_addenda")) == 1
+    assert len(records(files, "note_addenda")) == 2
     assert [s["fields"]["person_id"] for s in records(files, "stars")] == [ids["jo"]]
     [agency] = records(files, "agencies")
     assert (agency["id"], agency["deleted"]) == (ids["agency"], True)
@@ -118,6 +133,8 @@ def test_the_whole_family_is_exported_with_deleted_records_audit_and_review(
     text = files["REDACTION_REVIEW.txt"].decode()
     assert ids["note"] in text and "Hana HV" in text
     assert files["summary.pdf"].startswith(b"%PDF")
+    summary = pdf_text(files["summary.pdf"])
+    assert "FAM-77" in summary and CANARY in summary and "Later: Jo rang back." in summary
     assert "FAM-77" in files["README.txt"].decode() and "people.json (2)" in \
         files["README.txt"].decode()
     # The export is audited: the family, a count, no names; the chain still holds.
@@ -135,13 +152,16 @@ def test_one_person_gets_their_records_and_the_household_and_others_are_marked(
     subject_access.export(server.engine, family=ids["family"], out=out, person="  jo SMITH ")
     files = read(out)
     assert [r["id"] for r in records(files, "people")] == [ids["jo"]]
-    assert [r["id"] for r in records(files, "contact_notes")] == [ids["note"]]  # not Kai's
-    assert len(records(files, "note_addenda")) == 1
+    assert [r["id"] for r in records(files, "contact_notes")] == [ids["note"], ids["call"]]
+    assert len(records(files, "note_addenda")) == 2  # not Kai's note
     assert len(records(files, "stars")) == 1
     assert len(records(files, "household")) == 1 and len(records(files, "agencies")) == 1
     assert b"Kai showed" not in b"".join(files.values())
-    [note] = records(files, "contact_notes")
+    note, call = records(files, "contact_notes")
     assert {m["name"] for m in note["third_party_review"]} == {"Kai Smith", "Hana HV"}
+    assert note["third_party_review"][0]["kind"] == "household member"
+    assert call["third_party_review"] == []  # the subject alone; its addendum names Kai
+    assert [m["name"] for m in call["addenda"][0]["third_party_review"]] == ["Kai Smith"]
     assert "Kai Smith (household member, in text)" in files["REDACTION_REVIEW.txt"].decode()
     # Kai's own export leaves out Jo's person record and star.
     subject_access.export(server.engine, family="FAM-77", out=folder / "kai.zip",
@@ -149,8 +169,11 @@ def test_one_person_gets_their_records_and_the_household_and_others_are_marked(
     kai = read(folder / "kai.zip")
     assert [r["id"] for r in records(kai, "people")] == [ids["kai"]]
     assert records(kai, "stars") == []
-    # Kai is named in Jo's note's text, so that note is about him too.
-    assert {r["id"] for r in records(kai, "contact_notes")} == {ids["note"], ids["kai_note"]}
+    # Kai is named in Jo's note's text and in the call's addendum: those are about him too.
+    assert {r["id"] for r in records(kai, "contact_notes")} == {
+        ids["note"], ids["kai_note"], ids["call"]}
+    [call] = [r for r in records(kai, "contact_notes") if r["id"] == ids["call"]]
+    assert [m["name"] for m in call["third_party_review"]] == ["Jo Smith"]
 
 
 @pytest.mark.parametrize("family, person", [("FAM-404", None), ("FAM-77", "Nobody Here")])
