@@ -10,7 +10,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from familyworker_server import accounts, audit_chain, db, tombstones, unlock_codes
+from familyworker_server import (
+    accounts,
+    audit_chain,
+    db,
+    subject_access,
+    tombstones,
+    unlock_codes,
+)
 from familyworker_server.config import (
     DATABASE_FILE,
     OFFLINE_POLICY_DAYS,
@@ -130,8 +137,16 @@ def build_parser() -> argparse.ArgumentParser:
                             f"(default {tombstones.DEFAULT_MAX_OFFLINE_DAYS})")
     verify = sub.add_parser("audit-verify", help="check the audit log's hash chain: exit 0 "
                             "when intact, 1 naming the first row changed or removed")
+    sar = sub.add_parser("subject-access", help="a subject access request: every record held "
+                         "about a family (or one person in it), deleted ones included, as a "
+                         "zip for the data protection officer")
+    sar.add_argument("--family", required=True, metavar="REF", help="family reference or id")
+    sar.add_argument("--out", required=True, metavar="FILE.zip", type=Path)
+    sar.add_argument("--person", metavar="NAME",
+                     help="only this household member's records and the household's own")
+    sar.add_argument("--force", action="store_true", help="replace an existing file")
     for command in (serve, team, worker, code, unlock, revoke, disable, purge, refused, verify,
-                    sub.choices["list-devices"]):
+                    sar, sub.choices["list-devices"]):
         _add_db_options(command)
     return parser
 
@@ -188,6 +203,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(report.broken.in_words(), file=sys.stderr)
                 return 1
             print(f"The audit chain is intact: {report.rows} rows.")
+        elif args.command == "subject-access":
+            done = subject_access.export(engine, family=args.family, out=args.out,
+                                           person=args.person, force=args.force)
+            print(f"Wrote {done.records} records to {done.path}; "
+                  f"{done.review} notes or addenda name other people: see "
+                  "REDACTION_REVIEW.txt in it before disclosure.")
         elif args.command == "purge-tombstones":
             if args.older_than_days < 0:
                 raise accounts.AdminError("--older-than-days must not be negative.")
