@@ -371,6 +371,22 @@ def _redaction_review(collected: _Collected) -> str:
     return head + "\n".join(collected.review) + "\n"
 
 
+def _fonts() -> tuple[str, str]:
+    """The app's embedded DejaVu Sans (full UK character coverage), registered once; the
+    server reads the shared resources folder, not the app's report code."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from familyworker.resources import resources_dir
+
+    regular, bold = "DejaVuSans", "DejaVuSans-Bold"
+    if regular not in pdfmetrics.getRegisteredFontNames():
+        fonts = resources_dir() / "fonts"
+        pdfmetrics.registerFont(TTFont(regular, str(fonts / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(bold, str(fonts / "DejaVuSans-Bold.ttf")))
+    return regular, bold
+
+
 def summary_pdf(collected: _Collected, at: datetime, counts: dict[str, int]) -> bytes:
     """A title page (reference, date, counts per kind), then each note's date, kind and text."""
     from reportlab.lib.pagesizes import A4
@@ -378,6 +394,10 @@ def summary_pdf(collected: _Collected, at: datetime, counts: dict[str, int]) -> 
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
     styles = getSampleStyleSheet()
+    regular, bold = _fonts()
+    for style in styles.byName.values():  # every name prints (Ayşe, Wiśniewska, Łukasz)
+        if hasattr(style, "fontName"):
+            style.fontName = bold if "Bold" in style.fontName else regular
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, title="Subject access export",
                                  author="FamilyWorker server")

@@ -40,7 +40,7 @@ def fill(server: Server) -> dict[str, Any]:
         op(device, "person", family, 2, row_id=kai, name="Kai Smith", relationship="child"),
         op(device, "contact_note", family, 3, row_id=note, kind="home-visit",
            occurred_at="2026-12-01T10:00:00+00:00", present=["Jo Smith", "Hana HV"],
-           narrative=f"Jo said {CANARY}; Kai was at school."),
+           narrative=f"Jo said {CANARY}; Kai was at school. Zoë rang from Łódź."),
         op(device, "note_addendum", family, 4, op_kind="append", note_id=note,
            text="Later: Jo rang back.", written_at="2026-12-02T09:00:00+00:00"),
         op(device, "star_assessment", family, 5, op_kind="append", person_id=jo,
@@ -135,6 +135,7 @@ def test_the_whole_family_is_exported_with_deleted_records_audit_and_review(
     assert files["summary.pdf"].startswith(b"%PDF")
     summary = pdf_text(files["summary.pdf"])
     assert "FAM-77" in summary and CANARY in summary and "Later: Jo rang back." in summary
+    assert "Zoë rang from Łódź" in summary  # the embedded font prints every name
     assert "FAM-77" in files["README.txt"].decode() and "people.json (2)" in \
         files["README.txt"].decode()
     # The export is audited: the family, a count, no names; the chain still holds.
