@@ -195,3 +195,32 @@ def test_list_families_says_which_date_is_overdue(caseload: Path) -> None:
         if "VISIT OVERDUE" in line:
             due = line.split("VISIT")[0].split()[-1]
             assert date.fromisoformat(due) < date.today(), line
+
+
+def test_a_note_can_come_from_standard_input(caseload: Path) -> None:
+    """`add-note --text -`: the words never appear on the command line (SECURITY: the process
+    list and shell history); with --passphrase-stdin they follow the passphrase's line."""
+    assert run("import-demo", "--data-dir", str(caseload), "--passphrase-stdin").returncode == 0
+    words = f"Visited; {CANARY} said the new routine is working.\nSecond line."
+    added = run("add-note", "FAM-0003", "--kind", "home-visit", "--text", "-",
+                "--outcome", "no-answer", "--data-dir", str(caseload), "--passphrase-stdin",
+                stdin=f"{TEST_PASSPHRASE}\n{words}\n")
+    assert added.returncode == 0, added.stderr
+    shown = run("show-family", "FAM-0003", "--json", "--data-dir", str(caseload),
+                "--passphrase-stdin")
+    assert shown.returncode == 0, shown.stderr
+    store = CaseloadStore.unlock(caseload, TEST_PASSPHRASE)
+    try:
+        from familyworker.services.family_file import load_family_file
+        from familyworker.services.queries import family_by_reference
+        with store.read() as session:
+            family_id = family_by_reference(session, "FAM-0003").id
+        [note] = [n for n in load_family_file(store, family_id=family_id).notes
+                  if CANARY in n.narrative]
+        assert note.narrative == words and note.outcome.value == "no-answer"
+        assert note.is_final and not note.counts_as_contact
+    finally:
+        store.lock()
+    empty = run("add-note", "FAM-0003", "--kind", "phone", "--text", "-", "--data-dir",
+                str(caseload), "--passphrase-stdin", stdin=f"{TEST_PASSPHRASE}\n")
+    assert empty.returncode == 1 and "The note is empty" in empty.stderr

@@ -19,7 +19,7 @@ from familyworker.store.tables import AuditEventRow
 from familyworker.views.app_controller import AppController
 from familyworker.views.caseload_table_model import CaseloadTableModel
 from familyworker.views.family_window import FamilyWindow
-from familyworker.views.print_preview_dialog import PrintPreviewDialog
+from familyworker.views.print_preview_dialog import NOT_ENCRYPTED, PrintPreviewDialog
 
 from .conftest import unlock
 from .test_app_flows import open_first_family
@@ -122,6 +122,8 @@ def test_a_draft_plan_previews_as_a_draft_and_saves_those_pages(
     assert "Walk to school together on Mondays" in " ".join(
         page_text(dialog.preview.data, 0).split())
 
+    PrintPreviewDialog.last_folder = None
+    assert Path(dialog.suggested_path()).parent != Path.cwd()  # Documents (or home) first
     target = tmp_path / "saved plan.pdf"
     with qtbot.waitSignal(dialog.saved, timeout=10_000):
         save_as(qtbot, dialog, monkeypatch, target)
@@ -130,7 +132,9 @@ def test_a_draft_plan_previews_as_a_draft_and_saves_those_pages(
     text = pdf_text(data)
     assert "Walk to school together on Mondays" in text
     assert "not yet agreed" in text
-    assert dialog.message_label.text() == "Saved as saved plan.pdf."
+    assert dialog.message_label.text() == f"Saved as saved plan.pdf. {NOT_ENCRYPTED}"
+    # The next save is offered in the same folder (never the folder the app started in).
+    assert Path(dialog.suggested_path()).parent == target.parent
     assert audit_details(controller, window.family_id) == [
         ("export", f"report=plan sha256={dialog.preview.sha256}")]
 

@@ -73,6 +73,17 @@ def stdin_line(index: int) -> str:
     return _stdin_lines[index]
 
 
+def text_argument(args: argparse.Namespace, value: str) -> str:
+    """A free-text option's value; "-" reads it from standard input (after the passphrase's
+    line with --passphrase-stdin): case text then stays out of the process list and history."""
+    if value != "-":
+        return value
+    if getattr(args, "passphrase_stdin", False):
+        stdin_line(0)  # standard input is read once; the passphrase is its first line
+        return "\n".join((_stdin_lines or [])[1:]).strip()
+    return sys.stdin.read().strip()
+
+
 def read_passphrase(args: argparse.Namespace, *, prompt: str = "Passphrase: ",
                     line: int = 0, confirm: bool = False) -> str:
     if getattr(args, "passphrase_stdin", False):

@@ -14,8 +14,9 @@ from familyworker.cli.common import (
     data_dir_of,
     open_store,
     print_json,
+    text_argument,
 )
-from familyworker.domain.contact import NoteKind
+from familyworker.domain.contact import ContactOutcome, NoteKind
 from familyworker.logs import log_unexpected, logging_to
 from familyworker.services import families, notes
 from familyworker.services.offline_limit import CaseloadWiped
@@ -66,7 +67,13 @@ def register(subparsers: Any) -> None:
                       handler=cmd_add_note)
     cmd.add_argument("reference")
     cmd.add_argument("--kind", required=True, choices=[k.value for k in NoteKind])
-    cmd.add_argument("--text", required=True)
+    cmd.add_argument("--text", required=True,
+                     help="the note; '-' reads it from standard input (after the passphrase "
+                          "line with --passphrase-stdin), which keeps it out of the process "
+                          "list and the shell's history: the safer way")
+    cmd.add_argument("--outcome", default=ContactOutcome.MADE.value,
+                     choices=[o.value for o in ContactOutcome],
+                     help="whether the contact happened (default: made)")
 
     cmd = add_command(subparsers, "conflicts", help="list edits that collided with another's",
                       handler=cmd_conflicts)
@@ -226,9 +233,13 @@ def cmd_add_note(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         with store.read() as session:
             family_id = family_by_reference(session, args.reference).id
+        narrative = text_argument(args, args.text)
+        if not narrative:
+            raise CommandFailed("The note is empty: give its words with --text (or '-' and "
+                                "standard input). Nothing was recorded.")
         note = notes.save_note(store, family_id=family_id, kind=NoteKind(args.kind),
-                               occurred_at=datetime.now(UTC), narrative=args.text,
-                               finalise=True)
+                               occurred_at=datetime.now(UTC), narrative=narrative,
+                               outcome=ContactOutcome(args.outcome), finalise=True)
     print(f"Note {note.id} recorded.")
     return EXIT_OK
 

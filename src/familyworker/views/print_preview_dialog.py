@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, QStandardPaths, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QImage,
@@ -113,8 +113,15 @@ def render_error_message(error: Exception) -> str:
     return "The preview could not be prepared. Please close this window and try again."
 
 
+# Said after every save (SECURITY: exports leave the encrypted caseload).
+NOT_ENCRYPTED = ("The PDF is not encrypted: keep it on an encrypted drive only as long as "
+                 "needed, or print it and delete it.")
+
+
 class PrintPreviewDialog(QDialog):
     """Shows the report's pages (scrollable, page N of M, fit width or 100 %)."""
+
+    last_folder: str | None = None  # where this session last saved a PDF
 
     preview_ready = Signal()  # the report is rendered and says what it is
     page_shown = Signal(int)  # a page's image is on screen (index from 0)
@@ -323,7 +330,12 @@ class PrintPreviewDialog(QDialog):
     # ----- saving --------------------------------------------------------------------------
 
     def suggested_path(self) -> str:
-        return self.preview.file_name if self.preview else "report.pdf"
+        """In the folder last saved to, else the user's Documents — never the folder the app
+        happened to start in."""
+        name = self.preview.file_name if self.preview else "report.pdf"
+        folder = PrintPreviewDialog.last_folder or QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        return str(Path(folder) / name)
 
     def save_as_pdf(self) -> None:
         """Ask where, then write the previewed bytes there (atomically, audited)."""
@@ -350,7 +362,8 @@ class PrintPreviewDialog(QDialog):
         if self._closed:
             return
         self.save_button.setEnabled(True)
-        self.message_label.setText(f"Saved as {printed.path.name}.")
+        PrintPreviewDialog.last_folder = str(printed.path.parent)
+        self.message_label.setText(f"Saved as {printed.path.name}. {NOT_ENCRYPTED}")
         self.saved.emit(str(printed.path))
 
     def _save_failed(self, error: Exception) -> None:
