@@ -85,7 +85,7 @@ def search_keystrokes() -> tuple[list[float], list[list[str]], list[str]]:
 
     from familyworker.domain.caseload import FamilySummary
     from familyworker.domain.family import FamilyStatus
-    from familyworker.views.main_window import MainWindow
+    from familyworker.views.caseload.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     surnames = ["Smith", "Jones", "Patel", "Khan", "Ionescu", "Nowak", "Begum", "Okafor"]

@@ -30,7 +30,7 @@ from familyworker.reports.pdf_pages import render_page, warm_up  # noqa: E402
 from familyworker.reports.plan_on_a_page import render_plan_on_a_page  # noqa: E402
 from familyworker.services.printing import ReportKind, ReportPreview  # noqa: E402
 from familyworker.services.programme import default_star_template  # noqa: E402
-from familyworker.views.print_preview_dialog import (  # noqa: E402
+from familyworker.views.family.print_preview_dialog import (  # noqa: E402
     PREVIEW_DPI,
     _render_first,
 )

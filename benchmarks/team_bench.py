@@ -33,7 +33,7 @@ from familyworker.services.review_queue import changes_since_review  # noqa: E40
 from familyworker.services.team_review import team_overview  # noqa: E402
 from familyworker.store.caseload_store import SETTING_ROLE, CaseloadStore  # noqa: E402
 from familyworker.store.keys import KDF_FLOOR  # noqa: E402
-from familyworker.views.team_view import TeamWindow  # noqa: E402
+from familyworker.views.team.team_view import TeamWindow  # noqa: E402
 
 TARGET_MS = 300.0
 WORKERS, FAMILIES_EACH, NOTES_EACH = 12, 40, 20

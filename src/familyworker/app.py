@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication
 from familyworker.logs import logging_to
 from familyworker.resources import resources_dir
 from familyworker.views.app_controller import AppController
-from familyworker.views.style import apply_style
-from familyworker.views.task_runner import TaskRunner
+from familyworker.views.shared.style import apply_style
+from familyworker.views.shared.task_runner import TaskRunner
 
 log = logging.getLogger(__name__)
 

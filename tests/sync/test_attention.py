@@ -180,7 +180,7 @@ def test_a_change_that_does_not_fit_the_row_schema_needs_attention_in_words(
     """A buggy or older client's bad change is refused on its own, kept on the device with the
     server's reason (naming the field, never the value), and the next good change still goes."""
     from familyworker.sync.write_transaction import WriteTransaction
-    from familyworker.views.attention_dialog import reason_words
+    from familyworker.views.sync.attention_dialog import reason_words
 
     team = server.team("North")
     store = enrolled(server, tmp_path / "a", server.worker("Ann", team))

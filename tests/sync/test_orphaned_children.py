@@ -129,7 +129,7 @@ def test_a_deletion_after_seeing_the_note_is_no_conflict(server: Server,
 
 
 def test_the_added_records_are_named_in_words_never_their_values() -> None:
-    from familyworker.views.conflicts_dialog import shown_value
+    from familyworker.views.sync.conflicts_dialog import shown_value
 
     side = {ADDED_AFTER_DELETION: [{"table": "contact_note", "row_id": "n1"},
                                    {"table": "person", "row_id": "p1"}]}

@@ -9,9 +9,9 @@ from pytestqt.qtbot import QtBot
 from familyworker.services.drafts import load_form_draft
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.keys import KDF_FLOOR
-from familyworker.views.add_family_dialog import AddFamilyDialog
-from familyworker.views.add_family_flow import DRAFT_KEY
 from familyworker.views.app_controller import AppController
+from familyworker.views.caseload.add_family_dialog import AddFamilyDialog
+from familyworker.views.caseload.add_family_flow import DRAFT_KEY
 
 from .conftest import TEST_PASSPHRASE, close_down, make_controller, unlock
 

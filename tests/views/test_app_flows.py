@@ -15,9 +15,9 @@ from familyworker.services.family_file import load_family_file
 from familyworker.services.programme import default_star_template
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.views.app_controller import AppController
-from familyworker.views.caseload_table_model import OVERDUE_MARKER, CaseloadTableModel
-from familyworker.views.family_window import FamilyWindow
-from familyworker.views.task_runner import TaskRunner
+from familyworker.views.caseload.caseload_table_model import OVERDUE_MARKER, CaseloadTableModel
+from familyworker.views.family.family_window import FamilyWindow
+from familyworker.views.shared.task_runner import TaskRunner
 
 from .conftest import TEST_PASSPHRASE, close_down, confirm, make_controller, unlock
 
@@ -74,7 +74,7 @@ def test_repeated_failures_grow_the_delay(qtbot: QtBot, demo_dir: Path,
     _app, made = __import__("familyworker.app", fromlist=["build_app"]).build_app(
         demo_dir, settings=settings)
     made.unlock_dialog.deleteLater()
-    from familyworker.views.unlock_dialog import UnlockDialog
+    from familyworker.views.unlock.unlock_dialog import UnlockDialog
     dialog = UnlockDialog(made.runner, made._unlock, backoff=backoff)
     qtbot.addWidget(dialog)
     for _ in range(3):

@@ -12,12 +12,12 @@ from familyworker.reports.text import uk_date
 from familyworker.services.case_status import review_booked_for
 from familyworker.services.family_file import load_family_file
 from familyworker.views.app_controller import AppController
-from familyworker.views.case_panel import DETAILS_KEYS, STATUS_KEYS
-from familyworker.views.case_status_dialog import CaseStatusDialog
-from familyworker.views.caseload_table_model import CaseloadTableModel
-from familyworker.views.family_window import FamilyWindow
-from familyworker.views.household_details_dialog import HouseholdDetailsDialog
-from familyworker.views.shortcuts_dialog import SHORTCUTS
+from familyworker.views.caseload.caseload_table_model import CaseloadTableModel
+from familyworker.views.family.case_panel import DETAILS_KEYS, STATUS_KEYS
+from familyworker.views.family.case_status_dialog import CaseStatusDialog
+from familyworker.views.family.family_window import FamilyWindow
+from familyworker.views.family.household_details_dialog import HouseholdDetailsDialog
+from familyworker.views.shared.shortcuts_dialog import SHORTCUTS
 
 from .conftest import unlock
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from familyworker.views.app_controller import AppController
-from familyworker.views.clipboard_guard import (
+from familyworker.views.shared.clipboard_guard import (
     KDE_HINT_FORMAT,
     WINDOWS_CLOUD_FORMAT,
     WINDOWS_EXCLUDE_FORMAT,

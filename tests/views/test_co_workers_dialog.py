@@ -11,7 +11,7 @@ from tests.views.conftest import close_down, make_controller, unlock
 from tests.views.test_team_view import _family_ids, _open_family, north_team
 
 from familyworker.services.team_review import Attention
-from familyworker.views.co_workers_dialog import NO_CO_WORKERS, CoWorkersDialog
+from familyworker.views.team.co_workers_dialog import NO_CO_WORKERS, CoWorkersDialog
 
 pytestmark = pytest.mark.gui
 

@@ -14,9 +14,9 @@ from familyworker.services.family_file import load_family_file
 from familyworker.services.queries import family_by_id
 from familyworker.store.mapping import family_from_row, family_values
 from familyworker.views.app_controller import AppController
-from familyworker.views.caseload_table_model import CaseloadTableModel
-from familyworker.views.family_window import FamilyWindow
-from familyworker.views.notes_page import DECISIONS_LABEL, NARRATIVE_LABEL, NotesPage
+from familyworker.views.caseload.caseload_table_model import CaseloadTableModel
+from familyworker.views.family.family_window import FamilyWindow
+from familyworker.views.family.notes_page import DECISIONS_LABEL, NARRATIVE_LABEL, NotesPage
 
 from .conftest import confirm, unlock
 from .test_app_flows import open_first_family

@@ -8,9 +8,9 @@ from sqlmodel import select
 from familyworker.store.caseload_store import SETTING_ROLE, CaseloadStore
 from familyworker.store.tables import AuditEventRow, FamilyRow
 from familyworker.views.app_controller import AppController
-from familyworker.views.caseload_table_model import CaseloadTableModel
-from familyworker.views.delete_family_dialog import DeleteFamilyDialog
-from familyworker.views.family_window import FamilyWindow
+from familyworker.views.caseload.caseload_table_model import CaseloadTableModel
+from familyworker.views.family.delete_family_dialog import DeleteFamilyDialog
+from familyworker.views.family.family_window import FamilyWindow
 
 from .conftest import unlock
 

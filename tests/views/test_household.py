@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 from familyworker.services.family_file import load_family_file
 from familyworker.services.programme import default_framework
 from familyworker.views.app_controller import AppController
-from familyworker.views.family_window import FamilyWindow
+from familyworker.views.family.family_window import FamilyWindow
 
 from .conftest import unlock
 from .test_app_flows import open_first_family

@@ -9,8 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from familyworker.domain.caseload import FamilySummary
 from familyworker.domain.family import FamilyStatus
-from familyworker.views.caseload_filter_proxy import CaseloadFilterProxy
-from familyworker.views.caseload_table_model import CaseloadTableModel
+from familyworker.views.caseload.caseload_filter_proxy import CaseloadFilterProxy
+from familyworker.views.caseload.caseload_table_model import CaseloadTableModel
 
 from .conftest import close_down, make_controller
 
@@ -110,9 +110,9 @@ def test_family_file_table_models_obey_qt_contract_and_read_plainly(
     from familyworker.domain.contact import ContactNote, NoteKind
     from familyworker.domain.person import Person, PersonFlag
     from familyworker.domain.star import DomainChange
-    from familyworker.views.distance_table_model import DistanceTableModel
-    from familyworker.views.members_table_model import MembersTableModel
-    from familyworker.views.notes_table_model import NotesTableModel
+    from familyworker.views.family.distance_table_model import DistanceTableModel
+    from familyworker.views.family.members_table_model import MembersTableModel
+    from familyworker.views.family.notes_table_model import NotesTableModel
 
     members = MembersTableModel()
     zoe = Person(id="p1", family_id="f", name="Zoë Ward", relationship="Daughter",

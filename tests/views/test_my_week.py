@@ -8,8 +8,8 @@ from pytestqt.qtbot import QtBot
 
 from familyworker.services.my_week import WeekItem, WeekItemKind
 from familyworker.views.app_controller import AppController
-from familyworker.views.book_visit_dialog import BookVisitDialog
-from familyworker.views.family_window import FamilyWindow
+from familyworker.views.family.book_visit_dialog import BookVisitDialog
+from familyworker.views.family.family_window import FamilyWindow
 
 from .conftest import unlock
 from .test_app_flows import open_first_family

@@ -4,7 +4,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from familyworker.views.app_controller import AppController
-from familyworker.views.notes_page import FINAL_BANNER
+from familyworker.views.family.notes_page import FINAL_BANNER
 
 from .conftest import unlock
 from .test_app_flows import open_first_family

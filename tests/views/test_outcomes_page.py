@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 from familyworker.domain.family import ClosureReason, FamilyStatus
 from familyworker.services import families, outcomes
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.views.outcomes_page import OutcomesPage
-from familyworker.views.task_runner import TaskRunner
+from familyworker.views.family.outcomes_page import OutcomesPage
+from familyworker.views.shared.task_runner import TaskRunner
 
 pytestmark = pytest.mark.gui
 LEFT = Qt.MouseButton.LeftButton
@@ -118,7 +118,7 @@ def test_sustainability_review_reopens_the_case(qtbot: QtBot, store: CaseloadSto
 
 def test_family_window_has_the_outcomes_tab(qtbot: QtBot, store: CaseloadStore,
                                             runner: TaskRunner) -> None:
-    from familyworker.views.family_window import FamilyWindow
+    from familyworker.views.family.family_window import FamilyWindow
 
     family_id = _family(store)
     window = FamilyWindow(store, runner, family_id=family_id, reference="FAM-0777")

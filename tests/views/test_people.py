@@ -14,9 +14,9 @@ from familyworker.services.new_family import NewFamily, create_family
 from familyworker.services.programme import default_framework, default_star_template
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.views.app_controller import AppController
-from familyworker.views.family_window import FamilyWindow
-from familyworker.views.household_page import HouseholdPage
-from familyworker.views.member_dialog import MemberDialog
+from familyworker.views.family.family_window import FamilyWindow
+from familyworker.views.family.household_page import HouseholdPage
+from familyworker.views.family.member_dialog import MemberDialog
 
 from .conftest import unlock
 

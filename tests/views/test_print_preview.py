@@ -17,9 +17,9 @@ from familyworker.reports.pdf_pages import page_sizes, page_text, render_page
 from familyworker.services.family_file import load_family_file
 from familyworker.store.tables import AuditEventRow
 from familyworker.views.app_controller import AppController
-from familyworker.views.caseload_table_model import CaseloadTableModel
-from familyworker.views.family_window import FamilyWindow
-from familyworker.views.print_preview_dialog import NOT_ENCRYPTED, PrintPreviewDialog
+from familyworker.views.caseload.caseload_table_model import CaseloadTableModel
+from familyworker.views.family.family_window import FamilyWindow
+from familyworker.views.family.print_preview_dialog import NOT_ENCRYPTED, PrintPreviewDialog
 
 from .conftest import unlock
 from .test_app_flows import open_first_family

@@ -12,14 +12,14 @@ from tests.services.programme_caseload import PERIOD, build
 
 from familyworker.services.programme_report import ExportedReport
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.views.programme_report_dialog import (
+from familyworker.views.caseload.programme_report_dialog import (
     ProgrammeReportDialog,
     done_message,
     error_message,
     export_in_background,
     financial_year_start,
 )
-from familyworker.views.task_runner import TaskRunner
+from familyworker.views.shared.task_runner import TaskRunner
 
 pytestmark = pytest.mark.gui
 
@@ -71,7 +71,7 @@ def test_a_folder_that_vanished_is_a_plain_message(qtbot: QtBot, store: Caseload
 
 
 def test_the_caseload_window_offers_programme_report(qtbot: QtBot) -> None:
-    from familyworker.views.main_window import MainWindow
+    from familyworker.views.caseload.main_window import MainWindow
 
     window = MainWindow()
     qtbot.addWidget(window)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from familyworker.views.app_controller import AppController
-from familyworker.views.session_lock_watcher import (
+from familyworker.views.unlock.session_lock_watcher import (
     LOGIND,
     LOGIND_MANAGER,
     LOGIND_PATH,

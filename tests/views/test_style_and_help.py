@@ -9,8 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from familyworker.resources import ui_dir
 from familyworker.views.app_controller import AppController
-from familyworker.views.shortcuts_dialog import ShortcutsDialog
-from familyworker.views.style import apply_style
+from familyworker.views.shared.shortcuts_dialog import ShortcutsDialog
+from familyworker.views.shared.style import apply_style
 
 from .conftest import unlock
 

@@ -7,7 +7,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from familyworker.services.sync_status import SyncStatus
-from familyworker.views.sync_status_widget import SyncStatusWidget
+from familyworker.views.sync.sync_status_widget import SyncStatusWidget
 
 pytestmark = pytest.mark.gui
 

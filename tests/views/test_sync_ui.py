@@ -26,7 +26,7 @@ from familyworker.store.unlock_attempts import CODE_NEEDED, ONLINE_UNLOCK_AFTER,
 from familyworker.sync.conflicts import list_conflicts
 from familyworker.sync.engine import SETTING_LAST_CONTACT, enrol
 from familyworker.views.app_controller import AppController
-from familyworker.views.family_window import FamilyWindow
+from familyworker.views.family.family_window import FamilyWindow
 from familyworker_server import accounts, unlock_codes
 from familyworker_server.background import RunningServer, start_server
 from familyworker_server.db import make_engine

@@ -21,11 +21,11 @@ from familyworker.services.team_review import Attention
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import FamilyRow, OversightNoteRow
 from familyworker.views.app_controller import AppController
-from familyworker.views.oversight_dialog import OversightDialog
-from familyworker.views.oversight_panel import OversightPanel
-from familyworker.views.reallocate_dialog import ReallocateDialog
-from familyworker.views.row_table_model import RowTableModel
-from familyworker.views.thresholds_dialog import ThresholdsDialog
+from familyworker.views.family.oversight_dialog import OversightDialog
+from familyworker.views.family.oversight_panel import OversightPanel
+from familyworker.views.shared.row_table_model import RowTableModel
+from familyworker.views.team.reallocate_dialog import ReallocateDialog
+from familyworker.views.team.thresholds_dialog import ThresholdsDialog
 
 pytestmark = pytest.mark.gui
 TODAY = date.today()

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSettings, Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from familyworker.views.app_controller import AppController
-from familyworker.views.task_runner import TaskRunner
+from familyworker.views.shared.task_runner import TaskRunner
 
 from .conftest import TEST_PASSPHRASE, close_down
 

@@ -16,18 +16,18 @@ from familyworker.store.caseload_store import SETTING_ROLE, SETTING_WORKER_NAME,
 from familyworker.store.errors import WrongPassphrase
 from familyworker.store.paths import StorePaths
 from familyworker.store.unlock_attempts import UnlockAttemptLog, default_backoff
-from familyworker.views.add_family_flow import AddFamilyFlow
-from familyworker.views.clipboard_guard import ClipboardGuard
-from familyworker.views.create_passphrase_dialog import CreatePassphraseDialog
-from familyworker.views.family_window import FamilyWindow, plain_message
-from familyworker.views.idle_watcher import DEFAULT_IDLE_MS, IdleWatcher
-from familyworker.views.main_window import MainWindow
-from familyworker.views.my_week_controller import MyWeekController
-from familyworker.views.session_lock_watcher import SessionLockWatcher
-from familyworker.views.sync_controller import SyncController
-from familyworker.views.task_runner import TaskRunner
-from familyworker.views.team_controller import TeamController
-from familyworker.views.unlock_dialog import UnlockDialog
+from familyworker.views.caseload.add_family_flow import AddFamilyFlow
+from familyworker.views.caseload.main_window import MainWindow
+from familyworker.views.caseload.my_week_controller import MyWeekController
+from familyworker.views.family.family_window import FamilyWindow, plain_message
+from familyworker.views.shared.clipboard_guard import ClipboardGuard
+from familyworker.views.shared.task_runner import TaskRunner
+from familyworker.views.sync.sync_controller import SyncController
+from familyworker.views.team.team_controller import TeamController
+from familyworker.views.unlock.create_passphrase_dialog import CreatePassphraseDialog
+from familyworker.views.unlock.idle_watcher import DEFAULT_IDLE_MS, IdleWatcher
+from familyworker.views.unlock.session_lock_watcher import SessionLockWatcher
+from familyworker.views.unlock.unlock_dialog import UnlockDialog
 
 log = logging.getLogger(__name__)
 
@@ -285,7 +285,7 @@ class AppController(QObject):
 
     def programme_report(self) -> None:
         # Loaded on first use: the report stack (reportlab, charts) would add ~0.1 s to start-up.
-        from familyworker.views.programme_report_dialog import run_programme_report
+        from familyworker.views.caseload.programme_report_dialog import run_programme_report
 
         run_programme_report(self.main_window, self.store, self.runner,
                              self.main_window.show_message)

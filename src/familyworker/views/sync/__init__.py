@@ -1,0 +1,2 @@
+"""Sync in the app: the controller, the status bar, connecting, conflicts, changes needing
+attention."""

@@ -1,0 +1,1 @@
+"""Unlocking, first run and locking: the passphrase dialogs, the idle and session-lock watchers."""
