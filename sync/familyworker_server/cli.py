@@ -1,16 +1,19 @@
 """familyworker-server: serve, and the admin commands for teams, workers and devices."""
 
 import argparse
+import getpass
 import json
 import os
 import shlex
 import stat
 import sys
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
-from familyworker_server import accounts, audit_chain, db, tombstones, unlock_codes
+from familyworker_server import accounts, audit_chain, db, retention, tombstones, unlock_codes
 from familyworker_server.config import (
     DATABASE_FILE,
     OFFLINE_POLICY_DAYS,
@@ -130,8 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
                             f"(default {tombstones.DEFAULT_MAX_OFFLINE_DAYS})")
     verify = sub.add_parser("audit-verify", help="check the audit log's hash chain: exit 0 "
                             "when intact, 1 naming the first row changed or removed")
+    retention_commands = _add_retention_commands(sub)
     for command in (serve, team, worker, code, unlock, revoke, disable, purge, refused, verify,
-                    sub.choices["list-devices"]):
+                    sub.choices["list-devices"], *retention_commands):
         _add_db_options(command)
     return parser
 
@@ -188,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(report.broken.in_words(), file=sys.stderr)
                 return 1
             print(f"The audit chain is intact: {report.rows} rows.")
+        elif args.command in RETENTION_COMMANDS:
+            return _retention_command(engine, args)
         elif args.command == "purge-tombstones":
             if args.older_than_days < 0:
                 raise accounts.AdminError("--older-than-days must not be negative.")
@@ -198,6 +204,72 @@ def main(argv: list[str] | None = None) -> int:
     except accounts.AdminError as error:
         print(error, file=sys.stderr)
         return 2
+    return 0
+
+
+RETENTION_COMMANDS = ("hold", "release", "retention")
+
+
+def _add_retention_commands(sub: Any) -> list[argparse.ArgumentParser]:
+    hold = sub.add_parser("hold", help="put a family under legal hold: retention never deletes "
+                          "it until it is released")
+    hold.add_argument("--family", required=True, metavar="REF", help="reference or id")
+    hold.add_argument("--reason", required=True, metavar="TEXT",
+                      help="why (kept with the hold only, not in the audit log)")
+    hold.add_argument("--by", default="", metavar="NAME", help="who placed it (default: the "
+                      "operating-system user)")
+    release = sub.add_parser("release", help="release a family's legal hold")
+    release.add_argument("--family", required=True, metavar="REF", help="reference or id")
+    run = sub.add_parser("retention", help="closed families past their retention time (the "
+                         "schedule in resources/retention/schedule.json); --apply deletes them")
+    run.add_argument("--as-of", type=_iso_day, metavar="YYYY-MM-DD",
+                     help="the day to judge by (default: today, UTC)")
+    run.add_argument("--apply", action="store_true",
+                     help="delete them from the server (held families are never deleted)")
+    return [hold, release, run]
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container, a service account)
+        return "administrator"
+
+
+def _iso_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("give the date as YYYY-MM-DD") from None
+
+
+def _retention_command(engine: Engine, args: argparse.Namespace) -> int:
+    if args.command == "hold":
+        retention.place_hold(engine, family=args.family, reason=args.reason,
+                             placed_by=args.by or _os_user())
+        print("The family is under legal hold; retention will not delete it until it is "
+              "released.")
+        return 0
+    if args.command == "release":
+        retention.release_hold(engine, family=args.family)
+        print("The hold is released; retention may delete the family once its time is up.")
+        return 0
+    report = retention.run_retention(engine, as_of=args.as_of, apply=args.apply)
+    labels = {retention.EXPIRED: "deleted" if args.apply else "due for deletion",
+              retention.HELD: "held (legal hold: kept)",
+              retention.BIRTH_DATE_MISSING: "kept: a person's date of birth is missing"}
+    if not report.due:
+        print(f"No closed family is past its retention time on {report.as_of.isoformat()}.")
+    for family in report.due:
+        state = labels[family.state]
+        if args.apply and family.state == retention.EXPIRED \
+                and family.family_id not in report.deleted:
+            state = "held (a hold was placed during the run: kept)"
+        print(f"{family.reference or '-'}  {family.family_id}  closed "
+              f"{family.closed_on.isoformat()}  kept until {family.kept_until.isoformat()}  "
+              f"{state}")
+    if report.due and not args.apply and report.in_state(retention.EXPIRED):
+        print("Nothing was deleted; run again with --apply to delete the families due.")
     return 0
 
 
