@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="purge deletion records older than this once a day (default "
                             f"{tombstones.DEFAULT_MAX_OFFLINE_DAYS}; 0 turns the daily purge "
                             "off, e.g. when purge-tombstones runs from cron)")
+    serve.add_argument("--retention-daily", action="store_true",
+                       help="delete closed families past their retention time once a day "
+                            "(as `retention --apply`; held families are kept)")
     serve.add_argument("--max-offline-days", type=int, default=OFFLINE_POLICY_DAYS,
                        metavar="DAYS",
                        help="organisation policy: a laptop that has not reached this server "
@@ -293,8 +296,9 @@ def _serve(args: argparse.Namespace) -> int:
     # in the environment, without migrating again.
     engine = db.make_engine(settings.resolved_url())
     db.migrate(engine)
-    janitor = TombstoneJanitor(engine, days=args.tombstone_days).start() \
-        if args.tombstone_days > 0 else None
+    janitor = TombstoneJanitor(engine, days=args.tombstone_days,
+                               retention_daily=args.retention_daily).start() \
+        if args.tombstone_days > 0 or args.retention_daily else None
     try:
         if args.workers <= 1:
             app = create_app(settings.model_copy(update={"run_migrations": False}))

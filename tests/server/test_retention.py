@@ -18,6 +18,7 @@ from familyworker.domain.retention import (
 )
 from familyworker.resources import load_json
 from familyworker_server import audit_chain, cli, models, retention
+from familyworker_server.janitor import TombstoneJanitor
 from familyworker_server.scope_models import family_member
 
 AS_OF = date(2026, 12, 7)
@@ -223,3 +224,17 @@ def test_the_shipped_schedule_loads_and_bad_entries_are_named() -> None:
             parse_schedule(bad)
     with pytest.raises(RetentionScheduleError, match="no entry for 'audit'"):
         parse_schedule({"entries": [good["entries"][0]]})
+
+
+def test_the_daily_janitor_turn_applies_retention_by_its_clock(world: World) -> None:
+    family = world.family("FAM-JAN", closed_on="2015-01-01", children=("1995-01-01",))
+    calendar = [date(2020, 1, 1)]
+    janitor = TombstoneJanitor(world.server.engine, days=0, retention_daily=True,
+                               today=lambda: calendar[0])
+    assert janitor.run_once() and world.rows_of(family) > 0  # 2020: not yet
+    calendar[0] = AS_OF
+    assert janitor.run_once() and world.rows_of(family) == 0
+    assert [e for e, _ in world.audit(retention.RETENTION_DELETE)] == [family]
+    idle = TombstoneJanitor(world.server.engine, days=0, today=lambda: AS_OF)
+    kept = world.family("FAM-JAN2", closed_on="2015-01-01", children=("1995-01-01",))
+    assert idle.run_once() and world.rows_of(kept) > 0  # without --retention-daily
