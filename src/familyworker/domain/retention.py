@@ -104,3 +104,25 @@ def family_kept_until(rule: RetentionRule, closed_on: date, youngest_born: date 
     if youngest_born is not None and rule.keep_until_youngest_child_age is not None:
         until = max(until, add_years(youngest_born, rule.keep_until_youngest_child_age))
     return until
+
+
+# ----- what stays on a laptop (SECURITY J1) ---------------------------------------------------
+
+DEFAULT_CLOSED_GRACE_DAYS = 28
+REVIEW_WINDOW_DAYS = 30
+
+
+def review_window_open(review_due: date | None, today: date) -> bool:
+    """The sustainability review is due within 30 days, or was due less than 30 days ago."""
+    if review_due is None:
+        return False
+    return abs((review_due - today).days) <= REVIEW_WINDOW_DAYS
+
+
+def leaves_laptop(closed_on: date | None, review_due: date | None, today: date, *,
+                  grace_days: int = DEFAULT_CLOSED_GRACE_DAYS) -> bool:
+    """A worker's laptop drops a closed family ``grace_days`` after it closed, unless its
+    sustainability review is near (then the lead worker keeps it, or gets it back)."""
+    if closed_on is None:
+        return False
+    return (today - closed_on).days >= grace_days and not review_window_open(review_due, today)
