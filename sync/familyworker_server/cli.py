@@ -15,6 +15,8 @@ from sqlalchemy import Engine
 
 from familyworker_server import accounts, audit_chain, db, retention, tombstones, unlock_codes
 from familyworker_server.config import (
+    CLOSED_GRACE_DAYS,
+    CLOSED_GRACE_MAX_DAYS,
     DATABASE_FILE,
     OFFLINE_POLICY_DAYS,
     OFFLINE_POLICY_MAX_DAYS,
@@ -93,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="purge deletion records older than this once a day (default "
                             f"{tombstones.DEFAULT_MAX_OFFLINE_DAYS}; 0 turns the daily purge "
                             "off, e.g. when purge-tombstones runs from cron)")
+    serve.add_argument("--closed-grace-days", type=int, default=CLOSED_GRACE_DAYS,
+                       metavar="DAYS",
+                       help="organisation policy: a worker's laptop drops a closed family this "
+                            "many days after it closed, unless its sustainability review is "
+                            f"near (default {CLOSED_GRACE_DAYS})")
     serve.add_argument("--retention-daily", action="store_true",
                        help="delete closed families past their retention time once a day "
                             "(as `retention --apply`; held families are kept)")
@@ -287,7 +294,11 @@ def _serve(args: argparse.Namespace) -> int:
     if not 0 <= args.max_offline_days <= OFFLINE_POLICY_MAX_DAYS:
         raise accounts.AdminError(
             f"--max-offline-days must be between 0 and {OFFLINE_POLICY_MAX_DAYS}.")
-    settings = _settings(args).model_copy(update={"max_offline_days": args.max_offline_days})
+    if not 0 <= args.closed_grace_days <= CLOSED_GRACE_MAX_DAYS:
+        raise accounts.AdminError(
+            f"--closed-grace-days must be between 0 and {CLOSED_GRACE_MAX_DAYS}.")
+    settings = _settings(args).model_copy(update={"max_offline_days": args.max_offline_days,
+                                                  "closed_grace_days": args.closed_grace_days})
     # Whatever this server process (and its workers) creates from now on is its owner's alone.
     os.umask(0o077)
     tls = {"ssl_keyfile": args.ssl_keyfile, "ssl_certfile": args.ssl_certfile}

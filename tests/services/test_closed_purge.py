@@ -4,18 +4,24 @@ changes are sent, unless the sustainability review is near; the server keeps the
 from datetime import date
 from pathlib import Path
 
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
-from tests.sync.helpers import Server, add_family, add_note, enrolled, sync
+from tests.sync.helpers import SERVER_URL, Server, add_family, add_note, enrolled, sync
 
 from familyworker.domain.family import ClosureReason, FamilyStatus
 from familyworker.domain.retention import leaves_laptop
 from familyworker.services import families
 from familyworker.services.case_status import set_status
 from familyworker.services.closed_purge import purge_closed_families
+from familyworker.services.offline_policy import SETTING_CLOSED_GRACE_DAYS
 from familyworker.services.sync_outcome import SyncState
 from familyworker.services.sync_session import sync_pass
 from familyworker.store.caseload_store import CaseloadStore
+from familyworker_server import cli as server_cli
 from familyworker_server import models
+from familyworker_server.config import ServerSettings
+from familyworker_server.main import create_app
 
 
 def close(store: CaseloadStore, family_id: str, on: date) -> None:
@@ -114,3 +120,23 @@ def test_a_supervisor_keeps_their_team(server: Server, tmp_path: Path) -> None:
     assert purge_closed_families(laptop, today=date(2026, 6, 1)).purged == (family,)
     laptop.lock()
     supervisor.lock()
+
+
+def test_the_grace_period_is_the_organisations(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    app = create_app(ServerSettings(data_dir=tmp_path / "server", closed_grace_days=60))
+    with TestClient(app, base_url=SERVER_URL) as client:
+        server = Server(client, app.state.engine)
+        laptop = enrolled(server, tmp_path / "a", server.worker("Ann", server.team("North")))
+        family = add_family(laptop, "FAM-1")
+        close(laptop, family, date(2026, 1, 10))
+        sync_pass(laptop, http=client, today=lambda: date(2026, 2, 20))  # 41 days
+        assert laptop.setting(SETTING_CLOSED_GRACE_DAYS) == 60
+        assert local_rows(laptop, family) == 1
+        sync_pass(laptop, http=client, today=lambda: date(2026, 3, 11))  # 60 days
+        assert local_rows(laptop, family) == 0
+        laptop.lock()
+    app.state.engine.dispose()
+    assert server_cli.main(["serve", "--data", str(tmp_path / "s2"),
+                            "--closed-grace-days", "-1"]) == 2
+    assert "--closed-grace-days must be between 0 and 365" in capsys.readouterr().err

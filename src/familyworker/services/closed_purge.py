@@ -27,13 +27,13 @@ from familyworker.domain.retention import (
     leaves_laptop,
     review_window_open,
 )
+from familyworker.services.offline_policy import SETTING_CLOSED_GRACE_DAYS
 from familyworker.store.caseload_store import SETTING_ROLE, CaseloadStore
 from familyworker.store.sync_tables import SYNC_TABLES
 from familyworker.store.tables import FamilyRow, FormDraftRow, OutboxRow
 from familyworker.sync.engine import purge_families
 from familyworker.sync.resync import SETTING_RESYNC
 
-SETTING_CLOSED_GRACE_DAYS = "closed_grace_days"  # organisation policy, when set
 SETTING_CLOSED_PURGED = "closed_purged"  # {family id: review due (ISO) or null}
 KEEPS_TEAM = frozenset({"supervisor", "admin"})
 KEPT_TABLES = frozenset({"team", "worker", "audit_event"})
