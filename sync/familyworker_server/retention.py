@@ -213,8 +213,7 @@ def _delete_family(engine: Engine, family: FamilyDue, as_of: date) -> bool:
                              "tombstone_horizon = value + 1 WHERE id = 1")
         accounts.audit(conn, action=RETENTION_DELETE, entity="family",
                        entity_id=family.family_id, family_id=family.family_id,
-                       detail=f"rows={rows} closed_on={family.closed_on.isoformat()} "
-                              f"as_of={as_of.isoformat()}")
+                       detail=f"rows={rows} as_of={as_of.isoformat()}")
     return True
 
 
