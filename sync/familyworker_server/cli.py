@@ -1,12 +1,15 @@
 """familyworker-server: serve, and the admin commands for teams, workers and devices."""
 
 import argparse
+import getpass
 import json
 import os
 import shlex
 import stat
 import sys
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -14,11 +17,14 @@ from familyworker_server import (
     accounts,
     audit_chain,
     db,
+    retention,
     subject_access,
     tombstones,
     unlock_codes,
 )
 from familyworker_server.config import (
+    CLOSED_GRACE_DAYS,
+    CLOSED_GRACE_MAX_DAYS,
     DATABASE_FILE,
     OFFLINE_POLICY_DAYS,
     OFFLINE_POLICY_MAX_DAYS,
@@ -97,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="purge deletion records older than this once a day (default "
                             f"{tombstones.DEFAULT_MAX_OFFLINE_DAYS}; 0 turns the daily purge "
                             "off, e.g. when purge-tombstones runs from cron)")
+    serve.add_argument("--closed-grace-days", type=int, default=CLOSED_GRACE_DAYS,
+                       metavar="DAYS",
+                       help="organisation policy: a worker's laptop drops a closed family this "
+                            "many days after it closed, unless its sustainability review is "
+                            f"near (default {CLOSED_GRACE_DAYS})")
+    serve.add_argument("--retention-daily", action="store_true",
+                       help="delete closed families past their retention time once a day "
+                            "(as `retention --apply`; held families are kept)")
     serve.add_argument("--max-offline-days", type=int, default=OFFLINE_POLICY_DAYS,
                        metavar="DAYS",
                        help="organisation policy: a laptop that has not reached this server "
@@ -145,8 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     sar.add_argument("--person", metavar="NAME",
                      help="only this household member's records and the household's own")
     sar.add_argument("--force", action="store_true", help="replace an existing file")
+    retention_commands = _add_retention_commands(sub)
     for command in (serve, team, worker, code, unlock, revoke, disable, purge, refused, verify,
-                    sar, sub.choices["list-devices"]):
+                    sar, sub.choices["list-devices"], *retention_commands):
         _add_db_options(command)
     return parser
 
@@ -209,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Wrote {done.records} records to {done.path}; "
                   f"{done.review} notes or addenda name other people: see "
                   "REDACTION_REVIEW.txt in it before disclosure.")
+        elif args.command in RETENTION_COMMANDS:
+            return _retention_command(engine, args)
         elif args.command == "purge-tombstones":
             if args.older_than_days < 0:
                 raise accounts.AdminError("--older-than-days must not be negative.")
@@ -219,6 +236,72 @@ def main(argv: list[str] | None = None) -> int:
     except accounts.AdminError as error:
         print(error, file=sys.stderr)
         return 2
+    return 0
+
+
+RETENTION_COMMANDS = ("hold", "release", "retention")
+
+
+def _add_retention_commands(sub: Any) -> list[argparse.ArgumentParser]:
+    hold = sub.add_parser("hold", help="put a family under legal hold: retention never deletes "
+                          "it until it is released")
+    hold.add_argument("--family", required=True, metavar="REF", help="reference or id")
+    hold.add_argument("--reason", required=True, metavar="TEXT",
+                      help="why (kept with the hold only, not in the audit log)")
+    hold.add_argument("--by", default="", metavar="NAME", help="who placed it (default: the "
+                      "operating-system user)")
+    release = sub.add_parser("release", help="release a family's legal hold")
+    release.add_argument("--family", required=True, metavar="REF", help="reference or id")
+    run = sub.add_parser("retention", help="closed families past their retention time (the "
+                         "schedule in resources/retention/schedule.json); --apply deletes them")
+    run.add_argument("--as-of", type=_iso_day, metavar="YYYY-MM-DD",
+                     help="the day to judge by (default: today, UTC)")
+    run.add_argument("--apply", action="store_true",
+                     help="delete them from the server (held families are never deleted)")
+    return [hold, release, run]
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container, a service account)
+        return "administrator"
+
+
+def _iso_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("give the date as YYYY-MM-DD") from None
+
+
+def _retention_command(engine: Engine, args: argparse.Namespace) -> int:
+    if args.command == "hold":
+        retention.place_hold(engine, family=args.family, reason=args.reason,
+                             placed_by=args.by or _os_user())
+        print("The family is under legal hold; retention will not delete it until it is "
+              "released.")
+        return 0
+    if args.command == "release":
+        retention.release_hold(engine, family=args.family)
+        print("The hold is released; retention may delete the family once its time is up.")
+        return 0
+    report = retention.run_retention(engine, as_of=args.as_of, apply=args.apply)
+    labels = {retention.EXPIRED: "deleted" if args.apply else "due for deletion",
+              retention.HELD: "held (legal hold: kept)",
+              retention.BIRTH_DATE_MISSING: "kept: a person's date of birth is missing"}
+    if not report.due:
+        print(f"No closed family is past its retention time on {report.as_of.isoformat()}.")
+    for family in report.due:
+        state = labels[family.state]
+        if args.apply and family.state == retention.EXPIRED \
+                and family.family_id not in report.deleted:
+            state = "held (a hold was placed during the run: kept)"
+        print(f"{family.reference or '-'}  {family.family_id}  closed "
+              f"{family.closed_on.isoformat()}  kept until {family.kept_until.isoformat()}  "
+              f"{state}")
+    if report.due and not args.apply and report.in_state(retention.EXPIRED):
+        print("Nothing was deleted; run again with --apply to delete the families due.")
     return 0
 
 
@@ -233,7 +316,11 @@ def _serve(args: argparse.Namespace) -> int:
     if not 0 <= args.max_offline_days <= OFFLINE_POLICY_MAX_DAYS:
         raise accounts.AdminError(
             f"--max-offline-days must be between 0 and {OFFLINE_POLICY_MAX_DAYS}.")
-    settings = _settings(args).model_copy(update={"max_offline_days": args.max_offline_days})
+    if not 0 <= args.closed_grace_days <= CLOSED_GRACE_MAX_DAYS:
+        raise accounts.AdminError(
+            f"--closed-grace-days must be between 0 and {CLOSED_GRACE_MAX_DAYS}.")
+    settings = _settings(args).model_copy(update={"max_offline_days": args.max_offline_days,
+                                                  "closed_grace_days": args.closed_grace_days})
     # Whatever this server process (and its workers) creates from now on is its owner's alone.
     os.umask(0o077)
     tls = {"ssl_keyfile": args.ssl_keyfile, "ssl_certfile": args.ssl_certfile}
@@ -242,8 +329,9 @@ def _serve(args: argparse.Namespace) -> int:
     # in the environment, without migrating again.
     engine = db.make_engine(settings.resolved_url())
     db.migrate(engine)
-    janitor = TombstoneJanitor(engine, days=args.tombstone_days).start() \
-        if args.tombstone_days > 0 else None
+    janitor = TombstoneJanitor(engine, days=args.tombstone_days,
+                               retention_daily=args.retention_daily).start() \
+        if args.tombstone_days > 0 or args.retention_daily else None
     try:
         if args.workers <= 1:
             app = create_app(settings.model_copy(update={"run_migrations": False}))

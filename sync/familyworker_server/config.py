@@ -11,6 +11,9 @@ GZIP_MINIMUM_BYTES = 1_000
 # SECURITY B3's default policy (as Bitwarden's offline sessions) and the longest one accepted.
 OFFLINE_POLICY_DAYS = 30
 OFFLINE_POLICY_MAX_DAYS = 3650
+# SECURITY J1: a worker's laptop keeps a closed family this many days (and at most this).
+CLOSED_GRACE_DAYS = 28
+CLOSED_GRACE_MAX_DAYS = 365
 # The embedded SQLite database's file name inside --data DIR.
 DATABASE_FILE = "familyworker-server.db"
 
@@ -35,6 +38,8 @@ class ServerSettings(BaseModel):
     # SECURITY B3, organisation policy sent to devices in /status: after this many days without
     # reaching the server a caseload opens only once it has (0: no limit).
     max_offline_days: int = Field(default=OFFLINE_POLICY_DAYS, ge=0, le=OFFLINE_POLICY_MAX_DAYS)
+    # SECURITY J1, sent in /status: a worker's laptop keeps a closed family this many days.
+    closed_grace_days: int = Field(default=CLOSED_GRACE_DAYS, ge=0, le=CLOSED_GRACE_MAX_DAYS)
 
     def resolved_url(self) -> str:
         """The SQLAlchemy URL: an explicit URL, else an SQLite file in the data dir."""

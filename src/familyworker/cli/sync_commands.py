@@ -3,7 +3,7 @@ resolve-conflict, attention, send-again."""
 
 import argparse
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from familyworker.cli.common import (
@@ -19,6 +19,7 @@ from familyworker.cli.common import (
 from familyworker.domain.contact import ContactOutcome, NoteKind
 from familyworker.logs import log_unexpected, logging_to
 from familyworker.services import families, notes
+from familyworker.services.closed_purge import purge_closed_families
 from familyworker.services.offline_limit import CaseloadWiped
 from familyworker.services.online_unlock import confirm_unlock_code
 from familyworker.services.queries import family_by_reference
@@ -171,6 +172,8 @@ def _sync_once(store: CaseloadStore) -> tuple[SyncReport, list[RejectedChange]]:
         raise CommandFailed(str(error)) from None
     finally:
         engine.close()
+    # Closed families leave this laptop once all their changes are sent (SECURITY J1).
+    purge_closed_families(store, today=date.today())
     return report, needs_attention(store)
 
 

@@ -5,6 +5,7 @@ from familyworker.store.caseload_store import CaseloadStore
 from familyworker.sync.protocol import StatusResponse
 
 SETTING_MAX_OFFLINE_DAYS = "policy_max_offline_days"
+SETTING_CLOSED_GRACE_DAYS = "closed_grace_days"  # read by services/closed_purge.py
 DEFAULT_MAX_OFFLINE_DAYS = 30  # as Bitwarden's offline sessions; servers send their own
 
 
@@ -13,3 +14,6 @@ def remember_policy(store: CaseloadStore, status: StatusResponse) -> None:
     days = status.max_offline_days
     if days is not None and store.setting(SETTING_MAX_OFFLINE_DAYS) != days:
         store.set_setting(SETTING_MAX_OFFLINE_DAYS, days)
+    grace = status.closed_grace_days  # SECURITY J1 (services/closed_purge.py)
+    if grace is not None and store.setting(SETTING_CLOSED_GRACE_DAYS) != grace:
+        store.set_setting(SETTING_CLOSED_GRACE_DAYS, grace)

@@ -2,11 +2,14 @@
 failure turned into a plain outcome the app can show. Blocking: call off the GUI thread."""
 
 import logging
+from collections.abc import Callable
+from datetime import date
 from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import text
 
+from familyworker.services.closed_purge import purge_closed_families
 from familyworker.services.offline_policy import remember_policy
 from familyworker.services.sync_outcome import ConnectProblem, SyncPass, SyncState
 from familyworker.store.caseload_store import CaseloadStore
@@ -95,7 +98,8 @@ def _refusal_text(refused: ServerRefused) -> str:
     return str(refused)
 
 
-def sync_pass(store: CaseloadStore, *, http: httpx.Client | None = None) -> SyncPass:
+def sync_pass(store: CaseloadStore, *, http: httpx.Client | None = None,
+              today: Callable[[], date] = date.today) -> SyncPass:
     """Ask the server whether this device is still welcome, then push, pull and merge once.
 
     A revoked device is reported *before* anything is wiped, so the app can tell the worker and
@@ -141,6 +145,10 @@ def sync_pass(store: CaseloadStore, *, http: httpx.Client | None = None) -> Sync
             client.close()
     log.info("sync: pushed %d, pulled %d, conflicts %d", report.pushed, report.pulled,
              report.conflicts_found)
+    try:  # closed families leave this laptop once all their changes are sent (J1)
+        purge_closed_families(store, today=today())
+    except Exception as error:  # the pass itself succeeded; the next one tries again
+        log.warning("closed-family purge failed (%s)", type(error).__name__)
     # A first download brings every past oversight note: that is not news.
     news = oversight_received(store, after_seq=cursor) if cursor > 0 and report.pulled else ()
     return SyncPass(SyncState.SYNCED, report=report, oversight_for=news)

@@ -437,7 +437,8 @@ def local_scope_hash(store: CaseloadStore) -> str:
     return protocol.joined_scope_hash(joined)
 
 
-def purge_families(store: CaseloadStore, family_ids: list[str]) -> None:
+def purge_families(store: CaseloadStore, family_ids: list[str], *,
+                   detail: str = "out of scope") -> None:
     """Delete every local row of these families (F4) and audit the purge (identifiers only)."""
     with store.unit_of_work() as uow:
         for name, row_type in SYNC_TABLES.items():
@@ -450,7 +451,7 @@ def purge_families(store: CaseloadStore, family_ids: list[str]) -> None:
             col(SetAsideRow.family_id).in_(family_ids)))
         for family_id in family_ids:
             uow.audit(AuditAction.PURGE, entity="family", entity_id=family_id,
-                      family_id=family_id, detail="out of scope")
+                      family_id=family_id, detail=detail)
 
 
 def set_aside_count(store: CaseloadStore) -> int:

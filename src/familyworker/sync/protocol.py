@@ -179,6 +179,9 @@ class StatusResponse(Answer):
     # Organisation policy (SECURITY B3): days without reaching the server after which a
     # caseload opens only once it has; 0 = no limit; None from servers before 2026-12.
     max_offline_days: int | None = None
+    # Organisation policy (SECURITY J1): days after closing that a worker's laptop keeps a
+    # closed family (services/closed_purge.py); None from servers before 2026-12.
+    closed_grace_days: int | None = None
 
 
 ErrorCode = Literal[

@@ -55,7 +55,8 @@ def status(actor: ActorDep, settings: SettingsDep) -> StatusResponse:
     client learns it has been revoked."""
     return StatusResponse(device_id=actor.device_id, worker_id=actor.worker_id,
                           role=actor.role, team_id=actor.team_id, server_time=now(),
-                          max_offline_days=settings.max_offline_days)
+                          max_offline_days=settings.max_offline_days,
+                          closed_grace_days=settings.closed_grace_days)
 
 
 @router.post("/unlock", response_model=UnlockResponse)
