@@ -1,14 +1,17 @@
 """Safeguarding concerns over a real encrypted caseload: raise, decide, outcome, history."""
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlmodel import select
 
 from familyworker.domain.errors import ValidationError
+from familyworker.domain.family import FamilyStatus
 from familyworker.domain.person import PersonFlag
 from familyworker.domain.safeguarding import ConcernOutcome, Decision
-from familyworker.services import families, safeguarding
+from familyworker.services import families, safeguarding, tasks
+from familyworker.services.my_week import WeekItemKind, my_week
+from familyworker.services.team_review import Attention, team_overview
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.mapping import person_from_row
 from familyworker.store.tables import (
@@ -146,3 +149,23 @@ def test_awaiting_decision_is_per_family_oldest_first(store: CaseloadStore) -> N
     assert [x.concern_id for x in safeguarding.awaiting_decision(store, [second])] == [b.id]
     assert [h.concern.id for h in safeguarding.family_concerns(store, second)] == [
         decided.id, b.id]
+
+
+def test_a_concern_awaiting_decision_tops_my_week_and_the_team_view(
+        store: CaseloadStore) -> None:
+    family_id = _family(store)
+    families.change_status(store, family_id, FamilyStatus.OPEN, on=date(2024, 4, 1))
+    tasks.add_task(store, family_id=family_id, text="Ring the school",
+                   due_on=date(2024, 5, 1))  # overdue: listed on today
+    concern = safeguarding.raise_concern(store, family_id=family_id,
+                                         seen_or_heard=f"{CANARY} was hurt")
+    week = my_week(store, today=TODAY)
+    first = week.items[0]
+    assert (first.kind, first.day, first.tab) == (WeekItemKind.CONCERN, TODAY, "safeguarding")
+    assert week.items[1].overdue and week.items[1].day == TODAY
+    assert CANARY not in first.text and "awaiting decision" in first.text
+    overview = team_overview(store, now=datetime.combine(TODAY, time(12), UTC))
+    assert next(iter(overview.items)) is Attention.CONCERN
+    assert len(overview.items) > 1  # the other lists still follow it
+    safeguarding.record_decision(store, concern.id, decision="no-further-action", today=TODAY)
+    assert WeekItemKind.CONCERN not in {i.kind for i in my_week(store, today=TODAY).items}
