@@ -7,9 +7,11 @@ from sqlmodel import select
 
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import FamilyStatus
+from familyworker.domain.family_deletion import DeletionReason
 from familyworker.domain.person import PersonFlag
 from familyworker.domain.safeguarding import ConcernOutcome, Decision
 from familyworker.services import families, safeguarding, tasks
+from familyworker.services.family_deletion import delete_family
 from familyworker.services.my_week import WeekItemKind, my_week
 from familyworker.services.team_review import Attention, team_overview
 from familyworker.store.caseload_store import CaseloadStore
@@ -169,3 +171,11 @@ def test_a_concern_awaiting_decision_tops_my_week_and_the_team_view(
     assert len(overview.items) > 1  # the other lists still follow it
     safeguarding.record_decision(store, concern.id, decision="no-further-action", today=TODAY)
     assert WeekItemKind.CONCERN not in {i.kind for i in my_week(store, today=TODAY).items}
+
+
+def test_a_family_with_a_concern_cannot_be_deleted(store: CaseloadStore) -> None:
+    family_id = _family(store)
+    safeguarding.raise_concern(store, family_id=family_id, seen_or_heard="Worried")
+    with pytest.raises(ValidationError, match="safeguarding concern cannot be deleted"):
+        delete_family(store, family_id, DeletionReason.DUPLICATE)
+    assert len(safeguarding.family_concerns(store, family_id)) == 1
