@@ -51,6 +51,10 @@ def test_a_concern_raised_by_shortcut_shows_in_the_tab_and_tops_my_week(
     first = controller.my_week.page.model.items_shown()[0]
     assert (first.kind, first.reference, first.day) == (WeekItemKind.CONCERN,
                                                         window.reference, date.today())
+    # My week's item opens the family at its Safeguarding tab.
+    window.tabs.setCurrentWidget(window.household_page)
+    controller.my_week.page.family_requested.emit(first.family_id, first.reference, first.tab)
+    assert window.tabs.currentWidget() is page
 
     # Record decision…: a referral with an outcome; the child's flag follows.
     decision = page.open_decision_dialog()

@@ -251,8 +251,7 @@ class FamilyWindow(QMainWindow):
         self.notes_page.show_file(file)
         self.visit_bar.show_family(file.family)
         self.tasks_page.reload()  # a finalised note's follow-ups may have become tasks
-        lead = file.lead_worker
-        self.safeguarding_page.set_people(file.members, {lead.id: lead.name} if lead else {})
+        self.safeguarding_page.set_people(file.members, file.worker_names)
         self.safeguarding_page.reload()
         store, family_id = self.store, self.family_id
         self.runner.run(lambda: can_delete_family(store, family_id), self._set_can_delete,

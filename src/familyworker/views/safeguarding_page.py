@@ -5,7 +5,7 @@ It loads and writes through the safeguarding service on the task runner (never o
 thread). Nothing here edits a concern or a decision: each save is a new record.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -136,7 +136,7 @@ class SafeguardingPage(QWidget):
 
     # ----- loading -------------------------------------------------------------------------
 
-    def set_people(self, people: tuple[Person, ...], workers: dict[str, str]) -> None:
+    def set_people(self, people: tuple[Person, ...], workers: Mapping[str, str]) -> None:
         self.people = people
         self.names = {**workers, **{p.id: p.name for p in people}}
 
