@@ -10,8 +10,15 @@ from pytestqt.qtbot import QtBot
 from familyworker.domain.person import PersonFlag
 from familyworker.domain.safeguarding import Concern, ConcernOutcome, Decision, history_of
 from familyworker.services.my_week import WeekItemKind
+from familyworker.services.team_review import (
+    Attention,
+    AttentionItem,
+    TeamOverview,
+    Thresholds,
+)
 from familyworker.views.app_controller import AppController
 from familyworker.views.concern_dialog import ConcernDialog, DecisionDialog
+from familyworker.views.team_view import TeamWindow
 
 from .conftest import unlock
 from .test_app_flows import open_first_family
@@ -97,3 +104,15 @@ def test_the_dialogs_stay_open_and_say_what_is_missing(
     decision.buttons.button(decision.buttons.StandardButton.Save).click()
     assert decision.error_label.text().startswith("Say who the referral went to")
     assert decision.isVisible() and decision.flag_label.text() == ""
+
+
+def test_concerns_are_the_team_views_first_list(qtbot: QtBot) -> None:
+    window = TeamWindow()
+    qtbot.addWidget(window)
+    item = AttentionItem(Attention.CONCERN, "f1", "FAM-0001", "The Example family",
+                         "Kerry Ashdown", date(2024, 6, 1), "raised 2 days ago, awaiting decision")
+    window.set_overview(TeamOverview(today=date(2024, 6, 3), thresholds=Thresholds(),
+                                     workers=(), items={Attention.CONCERN: (item,)}))
+    assert window.tabs.widget(1) is window.attention_tabs[Attention.CONCERN]
+    assert window.tabs.tabText(1) == "Concerns (1)"
+    assert window.attention_models[Attention.CONCERN].rowCount() == 1
