@@ -96,6 +96,7 @@ def main() -> int:
         save(window, "notes")
         desktop_screens(app, controller, window)
         case_screens(app, controller, window)
+        concern_screen(app, controller, window)
         people_screens(app, controller)
         connect = controller.sync.offer_connect(first_run=True)
         assert connect is not None
@@ -214,6 +215,36 @@ def case_screens(app: QApplication, controller: Any, window: Any) -> None:
     details.save_button.click()
     settle(app, runner)
     save(window, "case-header")
+
+
+def concern_screen(app: QApplication, controller: Any, window: Any) -> None:
+    """The Safeguarding tab: a decided concern about a child (with its outcome) and a newer one
+    about the household awaiting decision (all made up)."""
+    from datetime import date
+
+    from familyworker.services import safeguarding
+
+    runner, store = controller.runner, controller.store
+    child = window.file.members[-1]
+    first = safeguarding.raise_concern(
+        store, family_id=window.family_id, about_person_id=child.id,
+        seen_or_heard="Said there was no food in the house at the weekend and they were hungry.",
+        immediate_action="Spoke to the school's designated safeguarding lead the same day.")
+    safeguarding.record_decision(store, first.id, decision="referral-to-social-care",
+                                 referral_to="MASH", referral_on=date.today(),
+                                 referral_reference="MASH-2024-0815", outcome="early-help",
+                                 outcome_on=date.today(),
+                                 note="MASH advised early help; the plan adds food support.")
+    safeguarding.raise_concern(
+        store, family_id=window.family_id,
+        seen_or_heard="Neighbour reported shouting late at night twice this week.")
+    window.reload()
+    settle(app, runner)
+    window.tabs.setCurrentWidget(window.safeguarding_page)
+    window.safeguarding_page.concern_list.setCurrentRow(1)
+    settle(app, runner)
+    save(window, "concern")
+    window.tabs.setCurrentWidget(window.household_page)
 
 
 def people_screens(app: QApplication, controller: Any) -> None:

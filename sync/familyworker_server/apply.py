@@ -431,6 +431,9 @@ class PushApplier:
         problem = self._problem(op, stored)
         if problem is not None:
             return problem
+        if op.table in protocol.NEVER_CHANGED_TABLES and (
+                op.kind in ("delete", "restore") or (stored is not None and op.kind == "update")):
+            return "append_only"  # a concern or decision is corrected by a later decision
         if op.table == "family" and actor.role == "supervisor" and \
                 fields.get("lead_worker_id") is not None and \
                 self.worker_teams.get(fields["lead_worker_id"]) != actor.team_id:

@@ -8,6 +8,7 @@ label's or button's text is wider than the control, and table headers fit their 
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ from pytestqt.qtbot import QtBot
 from familyworker.domain.contact import ContactOutcome, NoteKind
 from familyworker.domain.family import Family
 from familyworker.domain.person import Person, PersonFlag
+from familyworker.domain.safeguarding import Concern, history_of
 from familyworker.resources import ui_dir
 from familyworker.services import printing
 from familyworker.services.allocation import LeadWorker
@@ -42,6 +44,7 @@ from familyworker.views.caseload.main_window import MainWindow
 from familyworker.views.caseload.programme_report_dialog import ProgrammeReportDialog
 from familyworker.views.family.book_visit_dialog import BookVisitDialog
 from familyworker.views.family.case_status_dialog import CaseStatusDialog
+from familyworker.views.family.concern_dialog import ConcernDialog, DecisionDialog
 from familyworker.views.family.delete_family_dialog import DeleteFamilyDialog
 from familyworker.views.family.family_window import FamilyWindow
 from familyworker.views.family.household_details_dialog import HouseholdDetailsDialog
@@ -90,6 +93,9 @@ def reachable_windows(qtbot: QtBot, controller: AppController) -> list[tuple[str
         ("edit member", MemberDialog(Person(
             id="p1", family_id="f1", name="Sam Example", flags=(PersonFlag.CHILD_IN_NEED,)))),
         ("oversight note", OversightDialog("FAM-0001")),
+        ("raise concern", ConcernDialog("FAM-0001", (Person(
+            id="p1", family_id="f1", name="Sam Example"),))),
+        ("record decision", _decision_dialog()),
         ("re-allocate", ReallocateDialog(
             "FAM-0001", [LeadWorker("w1", "Kerry Ashdown", None),
                          LeadWorker("w2", "Bronagh McKeever", None)], "w1")),
@@ -107,6 +113,16 @@ def reachable_windows(qtbot: QtBot, controller: AppController) -> list[tuple[str
     runner.wait_until_idle()
     qtbot.waitUntil(lambda: all(w.isVisible() for _n, w in windows + dialogs), timeout=5000)
     return windows + dialogs
+
+
+def _decision_dialog() -> DecisionDialog:
+    """On a concern about a child, a referral chosen: every row enabled."""
+    concern = Concern(id="c1", family_id="f1", raised_at=datetime.now(UTC),
+                      seen_or_heard="Worried", about_person_id="p1")
+    dialog = DecisionDialog("FAM-0001", history_of(concern, []))
+    dialog.decision_combo.setCurrentIndex(dialog.decision_combo.count() - 1)
+    dialog.outcome_combo.setCurrentIndex(dialog.outcome_combo.count() - 1)
+    return dialog
 
 
 def _status_dialog(family: Family) -> CaseStatusDialog:

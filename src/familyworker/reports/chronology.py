@@ -1,4 +1,5 @@
-"""Case chronology: every contact note and its addenda in date order, for transfer or a SAR."""
+"""Case chronology: every contact note and its addenda in date order, for transfer or a SAR;
+safeguarding concerns and each decision on them at their own times."""
 
 import io
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ from reportlab.platypus import (
 from familyworker.domain.contact import Addendum, ChildSeen, ContactNote, NoteKind
 from familyworker.domain.family import Family
 from familyworker.domain.oversight import OversightNote
+from familyworker.domain.safeguarding import ConcernDecision, ConcernHistory, ConcernOutcome
 from familyworker.reports.pages import MARGIN, numbered_canvas
 from familyworker.reports.pdf_output import PdfMetadata
 from familyworker.reports.styles import body_style, table_style
@@ -32,6 +34,8 @@ def chronology_metadata(family: Family) -> PdfMetadata:
 def render_chronology(*, family: Family, notes: Sequence[ContactNote],
                       addenda: Sequence[Addendum], oversight: Sequence[OversightNote] = (),
                       worker_names: Mapping[str, str] | None = None,
+                      concerns: Sequence[ConcernHistory] = (),
+                      person_names: Mapping[str, str] | None = None,
                       printed_on: date) -> bytes:
     """All notes oldest first, each followed by its addenda; oversight decisions interleaved."""
     names = worker_names or {}
@@ -60,6 +64,13 @@ def render_chronology(*, family: Family, notes: Sequence[ContactNote],
         entries.append((note.occurred_at, 0, _note(note, mine, names)))
     for item in oversight:
         entries.append((item.written_at, 1, _oversight(item, names)))
+    for history in concerns:
+        concern = history.concern
+        about = (person_names or {}).get(concern.about_person_id or "", "a member") \
+            if concern.about_person_id else "the whole household"
+        entries.append((concern.raised_at, 2, _concern(history, about, names)))
+        for decision in history.decisions:
+            entries.append((decision.decided_at, 3, _decision(decision, about, names)))
     entries.sort(key=lambda e: (str(e[0]), e[1]))
     if not entries:
         story.append(Paragraph("No contact notes have been recorded.", body))
@@ -130,6 +141,42 @@ def _oversight(item: OversightNote, names: Mapping[str, str]) -> Flowable:
     if item.review_due:
         cell.append(Paragraph(f"<b>Review by:</b> {uk_date(item.review_due)}", body))
     return _boxed(cell, colors.Color(0.1, 0.1, 0.1))
+
+
+def _concern(history: ConcernHistory, about: str, names: Mapping[str, str]) -> Flowable:
+    body = body_style(11)
+    concern = history.concern
+    cell: list[Flowable] = [
+        Paragraph(f"{uk_datetime(concern.raised_at)} · Safeguarding concern about "
+                  f"{para_text(about)}", body_style(11, bold=True, name="b")),
+        Paragraph(f"Raised by {para_text(_who(concern.raised_by, names))}",
+                  body_style(10, name="small")),
+        Paragraph(f"<b>Seen or heard:</b> {para_text(concern.seen_or_heard)}", body)]
+    if concern.immediate_action:
+        cell.append(Paragraph(f"<b>Immediate action:</b> {para_text(concern.immediate_action)}",
+                              body))
+    if history.awaiting_decision:
+        cell.append(Paragraph("<b>Awaiting decision.</b>", body))
+    return _boxed(cell, colors.Color(0.6, 0.0, 0.0))
+
+
+def _decision(decision: ConcernDecision, about: str, names: Mapping[str, str]) -> Flowable:
+    body = body_style(11)
+    facts = [f"By {para_text(_who(decision.decided_by, names))}"]
+    if decision.referral_on:
+        facts.append(f"referred {uk_date(decision.referral_on)}")
+    if decision.referral_reference:
+        facts.append(f"reference {para_text(decision.referral_reference)}")
+    if decision.outcome is not ConcernOutcome.NONE_YET and decision.outcome_on:
+        facts.append(f"outcome {uk_date(decision.outcome_on)}")
+    cell: list[Flowable] = [
+        Paragraph(f"{uk_datetime(decision.decided_at)} · Safeguarding decision (concern about "
+                  f"{para_text(about)})", body_style(11, bold=True, name="b")),
+        Paragraph(" · ".join(facts), body_style(10, name="small")),
+        Paragraph(f"<b>Decision:</b> {para_text(decision.state())}", body)]
+    if decision.note:
+        cell.append(Paragraph(f"<b>Note:</b> {para_text(decision.note)}", body))
+    return _boxed(cell, colors.Color(0.6, 0.0, 0.0))
 
 
 def _boxed(cell: list[Flowable], line: colors.Color) -> Flowable:

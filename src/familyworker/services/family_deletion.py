@@ -20,7 +20,7 @@ from familyworker.domain.family_deletion import (
 )
 from familyworker.services.errors import FamilyNotFound
 from familyworker.store.caseload_store import SETTING_ROLE, SETTING_WORKER_ID, CaseloadStore
-from familyworker.store.tables import FamilyRow, FormDraftRow
+from familyworker.store.tables import FamilyRow, FormDraftRow, SafeguardingConcernRow
 from familyworker.store.unit_of_work import UnitOfWork
 from familyworker.sync.page_apply import SETTING_CURSOR
 
@@ -80,6 +80,11 @@ def _delete(store: CaseloadStore, uow: UnitOfWork, row: FamilyRow,
         raise FamilyAlreadyDeleted(row.reference)
     if not _allowed(store, uow.session, row):
         raise DeletionNotAllowed()
+    if uow.session.exec(select(SafeguardingConcernRow.id).where(
+            SafeguardingConcernRow.family_id == row.id)).first() is not None:
+        # Concerns are never lost (docs/safeguarding.md): the case is closed instead.
+        raise ValidationError("A family with a safeguarding concern cannot be deleted; close "
+                              "the case instead.")
     # The cursor: records pulled up to it were seen here; any added under the family since
     # make the deletion a conflict on the server rather than hide them (SYNC §4.4).
     uow.delete(row, audit=False, seen_up_to=int(store.setting(

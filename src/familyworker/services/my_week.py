@@ -19,6 +19,7 @@ from sqlmodel import Session, col, func, select
 from familyworker.domain.caseload import ACTIVE_STATUSES, DuePolicy, next_visit_due
 from familyworker.domain.family import FamilyStatus
 from familyworker.services.queries import is_contact_made, is_waiting_change
+from familyworker.services.safeguarding import awaiting_in
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import (
     ContactNoteRow,
@@ -36,6 +37,8 @@ _ACTIVE = sorted(s.value for s in ACTIVE_STATUSES)
 
 
 class WeekItemKind(StrEnum):
+    # A safeguarding concern awaiting a decision: listed under today before everything else.
+    CONCERN = "concern"
     VISIT = "visit"
     TASK = "task"
     PLAN_REVIEW = "plan-review"
@@ -44,14 +47,15 @@ class WeekItemKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"visit": "Visit", "task": "Task", "plan-review": "Plan review",
+        return {"concern": "Safeguarding concern", "visit": "Visit", "task": "Task",
+                "plan-review": "Plan review",
                 "star-rescore": "Web Star re-score",
                 "sustainability-review": "6-month review"}[self.value]
 
     @property
     def tab(self) -> str:
         """The family file's tab that does it (FamilyWindow.show_tab)."""
-        return {"visit": "notes", "task": "tasks", "plan-review": "plan",
+        return {"concern": "safeguarding", "visit": "notes", "task": "tasks", "plan-review": "plan",
                 "star-rescore": "star", "sustainability-review": "outcomes"}[self.value]
 
 
@@ -155,7 +159,7 @@ def my_week(store: CaseloadStore, *, today: date | None = None, days: int = DEFA
         me = worker_id or store.setting("worker_id", session=session)
         families = _my_families(session, str(me))
         ids = list(families)
-        items: list[WeekItem] = []
+        items: list[WeekItem] = _concerns(session, families, day)
         items += _visits(session, families, day, end, rules)
         task_items, undated = _tasks(session, families, str(me), day, end)
         items += task_items
@@ -164,7 +168,7 @@ def my_week(store: CaseloadStore, *, today: date | None = None, days: int = DEFA
         items += _sustainability_reviews(families, day, end)
         week_families = {item.family_id for item in items}
         waiting = _waiting(session, week_families) if ids else 0
-    items.sort(key=lambda i: (i.day, not i.overdue, i.due_on,
+    items.sort(key=lambda i: (i.day, i.kind is not WeekItemKind.CONCERN, not i.overdue, i.due_on,
                               (i.at.timestamp() if i.at else 0.0),
                               _KIND_ORDER[i.kind], i.reference, i.text))
     return MyWeek(today=day, days=days, items=tuple(items), families=len(families),
@@ -205,6 +209,19 @@ def _placed(due: date, today: date, end: date) -> tuple[date, bool] | None:
     if due <= end:
         return due, False
     return None
+
+
+def _concerns(session: Session, families: dict[str, _Family],
+              today: date) -> list[WeekItem]:
+    """Concerns awaiting a decision on the worker's families: on today, first (no words of the
+    concern itself: My week is read over a shoulder)."""
+    found = []
+    for waiting in awaiting_in(session, list(families)):
+        family = families[waiting.family_id]
+        text = f"Concern raised {_short(waiting.raised_at_day, today)}: awaiting decision"
+        found.append(WeekItem(today, WeekItemKind.CONCERN, family.reference, text,
+                              waiting.family_id, waiting.raised_at_day))
+    return found
 
 
 def _visits(session: Session, families: dict[str, _Family], today: date, end: date,

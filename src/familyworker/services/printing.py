@@ -17,6 +17,7 @@ from familyworker.reports.star_progress import render_star_progress
 from familyworker.reports.text import uk_date
 from familyworker.services.family_file import FamilyFile, load_family_file
 from familyworker.services.programme import default_star_template
+from familyworker.services.safeguarding import family_concerns
 from familyworker.store.caseload_store import SETTING_WORKER_NAME, CaseloadStore
 
 
@@ -70,6 +71,8 @@ def _render_star(store: CaseloadStore, file: FamilyFile, today: date,
 def _render_chronology(store: CaseloadStore, file: FamilyFile, today: date) -> bytes:
     return render_chronology(family=file.family, notes=file.notes, addenda=file.addenda,
                              oversight=file.oversight, worker_names=file.worker_names,
+                             concerns=family_concerns(store, file.family.id),
+                             person_names={p.id: p.name for p in file.members},
                              printed_on=today)
 
 

@@ -21,6 +21,7 @@ from familyworker.domain.family import FamilyStatus
 from familyworker.domain.team import Role
 from familyworker.services.outcomes import sustainability_reviews_due
 from familyworker.services.queries import last_contact_by_family
+from familyworker.services.safeguarding import awaiting_in
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.sync_tables import SyncConflictRow
 from familyworker.store.tables import (
@@ -69,6 +70,8 @@ def save_thresholds(store: CaseloadStore, thresholds: Thresholds) -> None:
 
 
 class Attention(StrEnum):
+    # First: a safeguarding concern no one has decided on yet (docs/safeguarding.md).
+    CONCERN = "concern-awaiting-decision"
     NO_CONTACT = "no-contact"
     PLAN_REVIEW = "plan-review"
     STAR_RESCORE = "star-rescore"
@@ -159,6 +162,7 @@ def team_overview(store: CaseloadStore, *, now: datetime | None = None,
         active = {fid: f for fid, f in families.items()
                   if FamilyStatus(f.row.status) in ACTIVE_STATUSES}
         items: dict[Attention, list[AttentionItem]] = defaultdict(list)
+        _concerns(session, families, today, items)
         _no_contact(session, active, today, rules, items)
         _plan_reviews(session, active, today, items)
         _stars(session, active, today, rules, items)
@@ -183,6 +187,16 @@ def _loads(workers: Iterable[WorkerRow], families: Iterable[_Family]) -> tuple[W
              for wid, (a, c) in counts.items()]
     # A worker with no families still shows (a caseload of 0 is worth seeing).
     return tuple(sorted(loads, key=lambda w: (w.worker_id is None, w.name.casefold())))
+
+
+def _concerns(session: Session, families: dict[str, _Family], today: date,
+              items: dict[Attention, list[AttentionItem]]) -> None:
+    """Concerns awaiting a decision, oldest first; the detail holds days only."""
+    for waiting in awaiting_in(session, list(families)):
+        days = (today - waiting.raised_at_day).days
+        detail = "raised today" if days <= 0 else f"raised {days} day{'s' * (days != 1)} ago"
+        items[Attention.CONCERN].append(families[waiting.family_id].item(
+            Attention.CONCERN, waiting.raised_at_day, detail + ", awaiting decision"))
 
 
 def _no_contact(session: Session, active: dict[str, _Family], today: date, rules: Thresholds,

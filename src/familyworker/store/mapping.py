@@ -26,11 +26,18 @@ from familyworker.domain.outcome import Outcome
 from familyworker.domain.oversight import OversightNote
 from familyworker.domain.person import Person, PersonFlag
 from familyworker.domain.plan import Action, ActionStatus, Goal, Plan, PlanStatus
+from familyworker.domain.safeguarding import (
+    Concern,
+    ConcernDecision,
+    ConcernOutcome,
+    Decision,
+)
 from familyworker.domain.star import StarScore, WebStarAssessment
 from familyworker.domain.task import Task
 from familyworker.domain.team import Role, Worker
 from familyworker.store.tables import (
     AgencyInvolvementRow,
+    ConcernDecisionRow,
     ContactNoteRow,
     FamilyCriterionRow,
     FamilyRow,
@@ -41,6 +48,7 @@ from familyworker.store.tables import (
     PlanActionRow,
     PlanGoalRow,
     PlanRow,
+    SafeguardingConcernRow,
     StarAssessmentRow,
     TaskRow,
     WorkerRow,
@@ -229,3 +237,33 @@ def oversight_from_row(row: OversightNoteRow) -> OversightNote:
 def worker_from_row(row: WorkerRow) -> Worker:
     role = Role(row.role) if row.role in Role._value2member_map_ else Role.WORKER
     return Worker(id=row.id, name=row.name, role=role, team_id=row.team_id, contact=row.contact)
+
+
+def concern_from_row(row: SafeguardingConcernRow) -> Concern:
+    return Concern(id=row.id, family_id=row.family_id, raised_at=row.raised_at,
+                   seen_or_heard=row.seen_or_heard, immediate_action=row.immediate_action,
+                   about_person_id=row.about_person_id, raised_by=row.raised_by)
+
+
+def concern_values(concern: Concern) -> dict[str, object]:
+    return {"about_person_id": concern.about_person_id, "raised_at": concern.raised_at,
+            "seen_or_heard": concern.seen_or_heard,
+            "immediate_action": concern.immediate_action, "raised_by": concern.raised_by}
+
+
+def decision_from_row(row: ConcernDecisionRow) -> ConcernDecision:
+    return ConcernDecision(
+        id=row.id, family_id=row.family_id, concern_id=row.concern_id,
+        decided_at=row.decided_at, decision=Decision(row.decision),
+        referral_to=row.referral_to, referral_on=row.referral_on,
+        referral_reference=row.referral_reference, outcome=ConcernOutcome(row.outcome),
+        outcome_on=row.outcome_on, note=row.note, decided_by=row.decided_by)
+
+
+def decision_values(decision: ConcernDecision) -> dict[str, object]:
+    return {"concern_id": decision.concern_id, "decided_at": decision.decided_at,
+            "decision": decision.decision.value, "referral_to": decision.referral_to,
+            "referral_on": decision.referral_on,
+            "referral_reference": decision.referral_reference,
+            "outcome": decision.outcome.value, "outcome_on": decision.outcome_on,
+            "note": decision.note, "decided_by": decision.decided_by}

@@ -250,6 +250,37 @@ class TaskRow(SyncedRow, table=True):
     source_note_id: str | None = None
 
 
+class SafeguardingConcernRow(SyncedRow, table=True):
+    """Append-only (docs/safeguarding.md): corrected only by later decision rows."""
+
+    __tablename__ = "safeguarding_concern"
+    APPEND_ONLY: ClassVar[bool] = True
+    family_id: str = Field(index=True)
+    about_person_id: str | None = None  # None: the whole household
+    raised_at: datetime
+    seen_or_heard: str
+    immediate_action: str = ""
+    raised_by: str | None = None
+
+
+class ConcernDecisionRow(SyncedRow, table=True):
+    """Append-only: the decision, and later the outcome, are each a new row."""
+
+    __tablename__ = "concern_decision"
+    APPEND_ONLY: ClassVar[bool] = True
+    family_id: str = Field(index=True)
+    concern_id: str = Field(index=True)
+    decided_at: datetime
+    decision: str
+    referral_to: str = ""
+    referral_on: date | None = None
+    referral_reference: str = ""
+    outcome: str = "none-yet"
+    outcome_on: date | None = None
+    note: str = ""
+    decided_by: str | None = None
+
+
 class AuditEventRow(SyncedRow, table=True):
     """Append-only; identifiers and counts only, never case content (I3)."""
 
@@ -329,5 +360,5 @@ SYNCED_TABLES: dict[str, type[SyncedRow]] = {
                 AgencyInvolvementRow, StarAssessmentRow, PlanRow, PlanGoalRow, PlanActionRow,
                 ContactNoteRow, NoteAddendumRow, OutcomeRow, OutcomeClaimRow,
                 SustainabilityReviewRow, OversightNoteRow, FamilyCoWorkerRow, TaskRow,
-                AuditEventRow)
+                SafeguardingConcernRow, ConcernDecisionRow, AuditEventRow)
 }

@@ -22,6 +22,7 @@ from familyworker.domain.contact import ChildSeen, ContactOutcome, NoteKind, Not
 from familyworker.domain.family import ClosureReason, FamilyStatus
 from familyworker.domain.person import PersonFlag
 from familyworker.domain.plan import ActionStatus, PlanStatus
+from familyworker.domain.safeguarding import ConcernOutcome, Decision
 from familyworker.domain.team import Role
 
 ColumnType = Literal["id", "text", "int", "date", "datetime", "text_list", "star_scores",
@@ -208,6 +209,18 @@ TABLES: Mapping[str, Table] = {t.name: t for t in (
         _family_id(), _text("text", 2_000, required=True),
         _datetime("created_at", required=True), _date("due_on"), _id("assigned_to"),
         _author("created_by"), _date("done_on"), _id("source_note_id"))),
+    # Added in app 0.10 (docs/safeguarding.md): concerns and their decisions, never edited.
+    Table("safeguarding_concern", (
+        _family_id(), _id("about_person_id"), _datetime("raised_at", required=True),
+        _text("seen_or_heard", 20_000, required=True), _text("immediate_action", 20_000),
+        _author("raised_by")), append_only=True),
+    Table("concern_decision", (
+        _family_id(), _id("concern_id", nullable=False, required=True),
+        _datetime("decided_at", required=True),
+        _text("decision", 40, required=True, choices=_values(Decision)),
+        _text("referral_to", NAME), _date("referral_on"), _text("referral_reference", NAME),
+        _text("outcome", 40, choices=_values(ConcernOutcome), default="none-yet"),
+        _date("outcome_on"), _text("note", 20_000), _author("decided_by")), append_only=True),
     Table("audit_event", (
         _family_id(nullable=True), _datetime("at", required=True),
         _text("action", 40, required=True), _text("entity", 40, required=True),

@@ -33,6 +33,7 @@ from familyworker.views.family.notes_page import NotesPage
 from familyworker.views.family.outcomes_page import OutcomesPage
 from familyworker.views.family.plan_page import PlanPage
 from familyworker.views.family.print_preview_dialog import PrintPreviewDialog, warm_up_in_background
+from familyworker.views.family.safeguarding_page import SafeguardingPage
 from familyworker.views.family.star_page import StarPage
 from familyworker.views.family.tasks_page import TasksPage
 from familyworker.views.family.visit_bar import VisitBar
@@ -109,6 +110,11 @@ class FamilyWindow(QMainWindow):
         # Tasks and the next visit (docs/casework.md); each loads and writes for itself.
         self.tasks_page = TasksPage(store, runner, family_id=family_id, on_changed=self._changed)
         self.tabs.addTab(self.tasks_page, "Tasks")  # Ctrl+T: every Alt+letter is taken
+        # Safeguarding concerns (docs/safeguarding.md): Ctrl+Shift+G raises one.
+        self.safeguarding_page = SafeguardingPage(store, runner, family_id=family_id,
+                                                  reference=reference,
+                                                  on_changed=self._after_write)
+        self.tabs.addTab(self.safeguarding_page, "Safeguarding")
         self.visit_bar = VisitBar(store, runner, family_id=family_id, reference=reference,
                                   on_changed=self._changed)
         central = QWidget()
@@ -165,6 +171,10 @@ class FamilyWindow(QMainWindow):
         self.book_visit_action.setShortcut(QKeySequence("Ctrl+B"))
         self.book_visit_action.triggered.connect(lambda: self.visit_bar.open_dialog())
         file_menu.addAction(self.tasks_action)
+        self.concern_action = QAction("Raise a safe&guarding concern…", self)
+        self.concern_action.setShortcut(QKeySequence("Ctrl+Shift+G"))
+        self.concern_action.triggered.connect(self.raise_concern)
+        file_menu.addAction(self.concern_action)
         file_menu.addAction(self.book_visit_action)
         self._build_print_menu(file_menu)
         file_menu.addAction(self.delete_action)
@@ -183,7 +193,8 @@ class FamilyWindow(QMainWindow):
         self.shortcuts_action.setShortcut(QKeySequence("F1"))
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         help_menu.addAction(self.shortcuts_action)
-        for action in (self.new_note_action, self.tasks_action, self.book_visit_action,
+        for action in (self.new_note_action, self.tasks_action, self.concern_action,
+                       self.book_visit_action,
                        self.print_action, self.lock_action, self.close_action,
                        self.quit_action, self.shortcuts_action):
             self.addAction(action)
@@ -240,6 +251,8 @@ class FamilyWindow(QMainWindow):
         self.notes_page.show_file(file)
         self.visit_bar.show_family(file.family)
         self.tasks_page.reload()  # a finalised note's follow-ups may have become tasks
+        self.safeguarding_page.set_people(file.members, file.worker_names)
+        self.safeguarding_page.reload()
         store, family_id = self.store, self.family_id
         self.runner.run(lambda: can_delete_family(store, family_id), self._set_can_delete,
                         _log_permission_error)
@@ -291,12 +304,18 @@ class FamilyWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.tasks_page)
         self.tasks_page.focus_new_task()
 
+    def raise_concern(self) -> None:
+        self.tabs.setCurrentWidget(self.safeguarding_page)
+        self.safeguarding_page.open_raise_dialog()
+
     def show_tab(self, name: str) -> None:
-        """Open at a tab by name (My week): household, star, plan, notes, outcomes, tasks."""
+        """Open at a tab by name (My week): household, star, plan, notes, outcomes, tasks,
+        safeguarding."""
         pages: dict[str, QWidget] = {
             "household": self.household_page, "star": self.star_page,
             "plan": self.plan_page, "notes": self.notes_page,
-            "outcomes": self.outcomes_page, "tasks": self.tasks_page}
+            "outcomes": self.outcomes_page, "tasks": self.tasks_page,
+            "safeguarding": self.safeguarding_page}
         if name in pages:
             self.tabs.setCurrentWidget(pages[name])
 
@@ -571,6 +590,7 @@ class FamilyWindow(QMainWindow):
         self.plan_page.clear()
         self.notes_page.clear()
         self.tasks_page.clear()
+        self.safeguarding_page.clear()
         self.visit_bar.clear()
         self.header_label.clear()
         self.close()

@@ -30,6 +30,7 @@ RECORD_WORDS = {
     "plan": "Plan", "plan_goal": "Plan goal", "plan_action": "Plan action",
     "contact_note": "Contact note", "note_addendum": "Note addendum", "outcome": "Outcome",
     "oversight_note": "Oversight note", "sync_conflict": "Conflict resolution",
+    "safeguarding_concern": "Safeguarding concern", "concern_decision": "Safeguarding decision",
 }
 CHANGE_WORDS = {"insert": "Added", "update": "Changed", "delete": "Deleted",
                 "restore": "Restored"}
@@ -40,6 +41,7 @@ REASON_WORDS = {
     "not_found": "The record is not on the server",
     "family_mismatch": "The change names a different family from its record's",
     "foreign_stamp": "The change carries another device's stamp",
+    "append_only": "A safeguarding record is never changed once saved; record a decision",
 }
 COLUMNS = ("Family", "Record", "Change", "Why", "When")
 
