@@ -69,7 +69,7 @@ class VisitBar(QWidget):
         self.message_label.setAccessibleName("Visit booking message")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.visit_label)
+        layout.addWidget(self.visit_label, 2)  # room to say it on one line when there is room
         layout.addWidget(self.book_button)
         layout.addWidget(self.cancel_button)
         layout.addWidget(self.message_label, 1)
