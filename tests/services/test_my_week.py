@@ -186,6 +186,8 @@ def test_a_closed_case_s_six_month_review_appears_when_due(store: CaseloadStore)
     [item] = week.items
     assert (item.kind, item.day, item.overdue, item.tab) == (
         WeekItemKind.SUSTAINABILITY_REVIEW, date(2024, 6, 5), False, "outcomes")
+    assert item.household == "The Example family"  # shown beside the reference
+    assert item.as_json()["household"] == "The Example family"
     late = my_week(store, today=date(2024, 6, 20))
     assert [(i.day, i.overdue) for i in late.items] == [(date(2024, 6, 20), True)]
 

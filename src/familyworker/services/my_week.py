@@ -76,6 +76,7 @@ class WeekItem:
     overdue: bool = False
     at: datetime | None = None  # a booked visit's time, local
     task_id: str | None = None
+    household: str = ""  # the family's household name, shown beside its reference
 
     @property
     def tab(self) -> str:
@@ -83,7 +84,8 @@ class WeekItem:
 
     def as_json(self) -> dict[str, Any]:
         return {"date": self.day.isoformat(), "kind": self.kind.value,
-                "reference": self.reference, "text": self.text,
+                "reference": self.reference, "household": self.household,
+                "text": self.text,
                 "due_on": self.due_on.isoformat(),
                 "overdue": self.overdue, "family_id": self.family_id, "tab": self.tab}
 
@@ -129,6 +131,7 @@ class _Family:
     visit_where: str
     opened_or_referred: date | None
     sustainability_due: date | None
+    household: str = ""
 
 
 def _as_text(column: Any) -> Any:
@@ -185,11 +188,12 @@ def _my_families(session: Session, me: str) -> dict[str, _Family]:
         col(FamilyRow.id), col(FamilyRow.reference), col(FamilyRow.status),
         _as_text(FamilyRow.next_visit_due), _as_text(FamilyRow.next_visit_at),
         col(FamilyRow.next_visit_where), _as_text(FamilyRow.opened_on),
-        _as_text(FamilyRow.referred_on), _as_text(FamilyRow.sustainability_review_due)).where(
+        _as_text(FamilyRow.referred_on), _as_text(FamilyRow.sustainability_review_due),
+        col(FamilyRow.household_name)).where(
         col(FamilyRow.deleted_at).is_(None),
         or_(col(FamilyRow.lead_worker_id) == me, col(FamilyRow.id).in_(co_working))))
     return {r[0]: _Family(r[0], r[1], r[2], _day(r[3]), r[4], r[5], _day(r[6] or r[7]),
-                          _day(r[8])) for r in rows}
+                          _day(r[8]), r[9]) for r in rows}
 
 
 def _all(session: Session, statement: Any) -> Sequence[Any]:
@@ -211,6 +215,20 @@ def _placed(due: date, today: date, end: date) -> tuple[date, bool] | None:
     return None
 
 
+def _dated(kind: WeekItemKind, family: _Family, due: date, text: str, today: date, end: date,
+           *, at: datetime | None = None, task_id: str | None = None) -> WeekItem | None:
+    """An item due on ``due``: listed on that day, or on today (said overdue) when it has
+    passed; None beyond the window."""
+    placed = _placed(due, today, end)
+    if placed is None:
+        return None
+    day, overdue = placed
+    if overdue:
+        text += f" — overdue since {_short(due, today)}"
+    return WeekItem(day, kind, family.reference, text, family.id, due, overdue=overdue, at=at,
+                    task_id=task_id, household=family.household)
+
+
 def _concerns(session: Session, families: dict[str, _Family],
               today: date) -> list[WeekItem]:
     """Concerns awaiting a decision on the worker's families: on today, first (no words of the
@@ -220,7 +238,8 @@ def _concerns(session: Session, families: dict[str, _Family],
         family = families[waiting.family_id]
         text = f"Concern raised {_short(waiting.raised_at_day, today)}: awaiting decision"
         found.append(WeekItem(today, WeekItemKind.CONCERN, family.reference, text,
-                              waiting.family_id, waiting.raised_at_day))
+                              waiting.family_id, waiting.raised_at_day,
+                              household=family.household))
     return found
 
 
@@ -239,10 +258,7 @@ def _visits(session: Session, families: dict[str, _Family], today: date, end: da
         contact_day = _day(last_contact.get(fid))
         due = next_visit_due(explicit=family.due_explicit, last_contact=contact_day,
                              opened_or_referred=family.opened_or_referred, policy=rules)
-        if due is None:
-            continue
-        placed = _placed(due, today, end)
-        if placed is None:
+        if due is None or _placed(due, today, end) is None:
             continue
         visit_at = _local_time(family.visit_at) if family.visit_at else None
         booked = visit_at if visit_at and visit_at.date() == due and \
@@ -254,11 +270,8 @@ def _visits(session: Session, families: dict[str, _Family], today: date, end: da
             text = f"Visit due (last contact {contact_day:%d %b %Y})"
         else:
             text = "Visit due (no contact recorded yet)"
-        if placed[1]:
-            text += f" — overdue since {_short(due, today)}"
-        found.append(WeekItem(placed[0], WeekItemKind.VISIT, family.reference, text, fid,
-                              due, overdue=placed[1], at=booked))
-    return found
+        found.append(_dated(WeekItemKind.VISIT, family, due, text, today, end, at=booked))
+    return [item for item in found if item is not None]
 
 
 def _tasks(session: Session, families: dict[str, _Family], me: str, today: date,
@@ -279,11 +292,9 @@ def _tasks(session: Session, families: dict[str, _Family], me: str, today: date,
             undated += 1
             continue
         line = text.splitlines()[0] if text else ""
-        placed = _placed(due, today, end)
-        if placed is not None:
-            suffix = f" — overdue since {_short(due, today)}" if placed[1] else ""
-            found.append(WeekItem(placed[0], WeekItemKind.TASK, family.reference,
-                                  line + suffix, fid, due, overdue=placed[1], task_id=task_id))
+        item = _dated(WeekItemKind.TASK, family, due, line, today, end, task_id=task_id)
+        if item is not None:
+            found.append(item)
     return found, undated
 
 
@@ -304,14 +315,9 @@ def _plan_reviews(session: Session, families: dict[str, _Family], today: date,
         family = families.get(fid)
         if family is None or family.status not in _ACTIVE or review is None:
             continue
-        placed = _placed(review, today, end)
-        if placed is not None:
-            text = f"Review the plan (version {version})"
-            if placed[1]:
-                text += f" — overdue since {_short(review, today)}"
-            found.append(WeekItem(placed[0], WeekItemKind.PLAN_REVIEW, family.reference, text,
-                                  fid, review, overdue=placed[1]))
-    return found
+        found.append(_dated(WeekItemKind.PLAN_REVIEW, family, review,
+                            f"Review the plan (version {version})", today, end))
+    return [item for item in found if item is not None]
 
 
 def _star_rescores(session: Session, families: dict[str, _Family], today: date, end: date,
@@ -328,32 +334,24 @@ def _star_rescores(session: Session, families: dict[str, _Family], today: date, 
         family = families.get(fid)
         if family is None or family.status not in _ACTIVE or last is None:
             continue
-        due = date.fromisoformat(last[:10]) + gap
-        placed = _placed(due, today, end)
-        if placed is not None:
-            text = f"Re-score the Web Star (last scored {due - gap:%d %b %Y})"
-            if placed[1]:
-                text += f" — overdue since {_short(due, today)}"
-            found.append(WeekItem(placed[0], WeekItemKind.STAR_RESCORE, family.reference, text,
-                                  fid, due, overdue=placed[1]))
-    return found
+        last_day = date.fromisoformat(last[:10])
+        found.append(_dated(WeekItemKind.STAR_RESCORE, family, last_day + gap,
+                            f"Re-score the Web Star (last scored {last_day:%d %b %Y})",
+                            today, end))
+    return [item for item in found if item is not None]
 
 
 def _sustainability_reviews(families: dict[str, _Family], today: date,
                             end: date) -> Iterable[WeekItem]:
     found = []
-    for fid, family in families.items():
+    for family in families.values():
         due = family.sustainability_due
         if family.status != FamilyStatus.CLOSED.value or due is None:
             continue
-        placed = _placed(due, today, end)
-        if placed is not None:
-            text = "6-month sustainability review: are the outcomes holding?"
-            if placed[1]:
-                text += f" — overdue since {_short(due, today)}"
-            found.append(WeekItem(placed[0], WeekItemKind.SUSTAINABILITY_REVIEW,
-                                  family.reference, text, fid, due, overdue=placed[1]))
-    return found
+        found.append(_dated(WeekItemKind.SUSTAINABILITY_REVIEW, family, due,
+                            "6-month sustainability review: are the outcomes holding?",
+                            today, end))
+    return [item for item in found if item is not None]
 
 
 def _waiting(session: Session, family_ids: set[str]) -> int:

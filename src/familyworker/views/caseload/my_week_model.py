@@ -48,7 +48,9 @@ class MyWeekModel(QStandardItemModel):
             for filler in fillers:
                 filler.setEditable(False)
             for item in items:
-                cells = [QStandardItem(when_text(item)), QStandardItem(item.reference),
+                family = f"{item.reference} · {item.household}" if item.household \
+                    else item.reference
+                cells = [QStandardItem(when_text(item)), QStandardItem(family),
                          QStandardItem(item.kind.label), QStandardItem(item.text)]
                 for cell in cells:
                     cell.setEditable(False)

@@ -92,7 +92,7 @@ class MyWeekPage(QWidget):
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((230, 110, 150)):
+        for column, width in enumerate((150, 300, 150)):  # "FAM-0003 · The Hughes family"
             self.tree.setColumnWidth(column, width)
         self.empty_label = QLabel("")
         self.empty_label.setObjectName("my_week_empty_label")
