@@ -248,3 +248,17 @@ def test_reallocation_is_checked_before_anything_is_written(team: Team) -> None:
 def _family_ids(store: CaseloadStore) -> set[str]:
     with store.read() as session:
         return {r.id for r in session.exec(select(FamilyRow)).all()}
+
+
+def test_a_child_on_a_plan_puts_the_family_on_the_team_view(team: Team) -> None:
+    """Flags feed the supervisor's view: a child on a child protection plan (with its day)
+    lists the family under "On plans", naming the flag and never the child."""
+    assert team_overview(team.sue).of(Attention.STATUTORY) == ()
+    child = families.add_person(team.ann, team.refs["FAM-2"], name="Robin Example",
+                                date_of_birth=date(2018, 4, 1))
+    families.update_person(team.ann, child.id,
+                           flags={"child-protection-plan": TODAY - timedelta(days=30)})
+    team.sync_all()
+    [item] = team_overview(team.sue).of(Attention.STATUTORY)
+    assert (item.reference, item.since) == ("FAM-2", TODAY - timedelta(days=30))
+    assert item.detail == "Child protection plan" and "Robin" not in item.detail

@@ -19,6 +19,7 @@ from familyworker.domain.caseload import ACTIVE_STATUSES
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import FamilyStatus
 from familyworker.domain.team import Role
+from familyworker.services.flagged_families import families_with_flagged_members
 from familyworker.services.outcomes import sustainability_reviews_due
 from familyworker.services.queries import last_contact_by_family
 from familyworker.services.safeguarding import awaiting_in
@@ -72,6 +73,9 @@ def save_thresholds(store: CaseloadStore, thresholds: Thresholds) -> None:
 class Attention(StrEnum):
     # First: a safeguarding concern no one has decided on yet (docs/safeguarding.md).
     CONCERN = "concern-awaiting-decision"
+    # Then the active families with a child on a child protection plan, in need or looked
+    # after (person flags, docs/casework.md): statutory involvement to keep in view.
+    STATUTORY = "statutory-involvement"
     NO_CONTACT = "no-contact"
     PLAN_REVIEW = "plan-review"
     STAR_RESCORE = "star-rescore"
@@ -170,6 +174,7 @@ def team_overview(store: CaseloadStore, *, now: datetime | None = None,
         _conflicts(session, families, items)
         _open_too_long(active, today, rules, items)
     _sustainability(store, families, today, items)
+    _statutory(store, families, items)
     loads = _loads(workers, families.values())
     return TeamOverview(today=today, thresholds=rules, workers=loads,
                         items={k: tuple(v) for k, v in items.items()})
@@ -187,6 +192,23 @@ def _loads(workers: Iterable[WorkerRow], families: Iterable[_Family]) -> tuple[W
              for wid, (a, c) in counts.items()]
     # A worker with no families still shows (a caseload of 0 is worth seeing).
     return tuple(sorted(loads, key=lambda w: (w.worker_id is None, w.name.casefold())))
+
+
+def _statutory(store: CaseloadStore, families: dict[str, _Family],
+               items: dict[Attention, list[AttentionItem]]) -> None:
+    """Active families with a member flagged child protection plan, child in need or looked
+    after; the detail names the flags and their dates, never the child."""
+    for flagged in families_with_flagged_members(store):
+        family = families.get(flagged.family_id)
+        if family is None:
+            continue
+        counts: dict[str, int] = {}
+        for member in flagged.members:
+            counts[member.flag.label] = counts.get(member.flag.label, 0) + 1
+        detail = "; ".join(f"{label}" + (f" ({n} people)" if n > 1 else "")
+                           for label, n in counts.items())
+        since = min((m.since for m in flagged.members if m.since), default=None)
+        items[Attention.STATUTORY].append(family.item(Attention.STATUTORY, since, detail))
 
 
 def _concerns(session: Session, families: dict[str, _Family], today: date,

@@ -29,6 +29,8 @@ from familyworker.views.team.team_table_models import AttentionModel, ChangesMod
 # (tab title, what the empty list means in plain words); thresholds are filled in.
 SECTIONS: dict[Attention, tuple[str, str]] = {
     Attention.CONCERN: ("Concerns", "No safeguarding concern is awaiting a decision."),
+    Attention.STATUTORY: ("On plans", "No active family has a child on a child protection "
+                          "plan, in need or looked after."),
     Attention.NO_CONTACT: ("No contact", "Every active family has had contact in the last "
                            "{no_contact_days} days."),
     Attention.PLAN_REVIEW: ("Plan reviews", "No plan is past its review date."),
