@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -29,6 +28,7 @@ from familyworker.services import safeguarding
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
 from familyworker.views.family.concern_dialog import WHOLE_HOUSEHOLD, ConcernDialog, DecisionDialog
+from familyworker.views.shared.empty_state import with_empty_state
 from familyworker.views.shared.task_runner import TaskRunner
 
 EMPTY_TEXT = ("No safeguarding concerns recorded for this family. If something you see or hear "
@@ -103,14 +103,9 @@ class SafeguardingPage(QWidget):
         self.concern_list = QListWidget()
         self.concern_list.setObjectName("concern_list")
         self.concern_list.setAccessibleName("Safeguarding concerns, newest first")
-        self.empty_label = QLabel(EMPTY_TEXT)
-        self.empty_label.setObjectName("concerns_empty_label")
-        self.empty_label.setAccessibleName("No concerns")
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.concern_list)
-        self.stack.addWidget(self.empty_label)
+        self.stack, self.empty_label = with_empty_state(
+            self.concern_list, EMPTY_TEXT, object_name="concerns_empty_label",
+            accessible_name="No concerns")
         self.detail = QTextBrowser()
         self.detail.setObjectName("concern_detail")
         self.detail.setAccessibleName("The selected concern and its decisions")

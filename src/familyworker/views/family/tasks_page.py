@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +31,7 @@ from familyworker.services.allocation import LeadWorker, allocation_choices
 from familyworker.services.team_roles import is_manager
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
+from familyworker.views.shared.empty_state import with_empty_state
 from familyworker.views.shared.qt_dates import from_qdate, to_qdate
 from familyworker.views.shared.task_runner import TaskRunner
 
@@ -119,14 +119,8 @@ class TasksPage(QWidget):
         self.task_list = QListWidget()
         self.task_list.setObjectName("task_list")
         self.task_list.setAccessibleName("Tasks: tick one when it is done")
-        self.empty_label = QLabel(EMPTY_TEXT)
-        self.empty_label.setObjectName("tasks_empty_label")
-        self.empty_label.setAccessibleName("No tasks")
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.task_list)
-        self.stack.addWidget(self.empty_label)
+        self.stack, self.empty_label = with_empty_state(
+            self.task_list, EMPTY_TEXT, object_name="tasks_empty_label", accessible_name="No tasks")
         self.message_label = QLabel("")
         self.message_label.setObjectName("tasks_message_label")
         self.message_label.setAccessibleName("Tasks message")
