@@ -18,11 +18,10 @@ from sqlmodel import Session, col, func, select
 
 from familyworker.domain.caseload import ACTIVE_STATUSES, DuePolicy, next_visit_due
 from familyworker.domain.family import FamilyStatus
-from familyworker.services.queries import is_contact_made, is_waiting_change
+from familyworker.services.queries import is_waiting_change, last_contact_by_family
 from familyworker.services.safeguarding import awaiting_in
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import (
-    ContactNoteRow,
     FamilyCoWorkerRow,
     FamilyRow,
     OutboxRow,
@@ -249,13 +248,11 @@ def _visits(session: Session, families: dict[str, _Family], today: date, end: da
     if not active:
         return []
     # The day (UTC, as the caseload list takes it) of each family's last contact made.
-    last_contact = dict(_all(session, sa_select(
-        col(ContactNoteRow.family_id), _as_text(func.max(ContactNoteRow.occurred_at)))
-        .where(is_contact_made())
-        .group_by(col(ContactNoteRow.family_id))))
+    last_contact = last_contact_by_family(session)
     found = []
     for fid, family in active.items():
-        contact_day = _day(last_contact.get(fid))
+        contact = last_contact.get(fid)
+        contact_day = contact.date() if contact else None
         due = next_visit_due(explicit=family.due_explicit, last_contact=contact_day,
                              opened_or_referred=family.opened_or_referred, policy=rules)
         if due is None or _placed(due, today, end) is None:
