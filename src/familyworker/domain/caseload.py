@@ -19,11 +19,17 @@ class DuePolicy:
 ACTIVE_STATUSES = frozenset({FamilyStatus.REFERRED, FamilyStatus.OPEN, FamilyStatus.STEP_DOWN})
 
 
+def booked_visit_stands(booked_on: date, last_contact: date | None) -> bool:
+    """A visit booked for ``booked_on`` is still to be recorded: no contact made on or after
+    its day (the one rule for the caseload, My week and the note form's default time)."""
+    return last_contact is None or booked_on > last_contact
+
+
 def next_visit_due(*, explicit: date | None, last_contact: date | None,
                    opened_or_referred: date | None, policy: DuePolicy) -> date | None:
     """A booked visit wins until a contact on or after its day has happened; otherwise the
     visit interval runs from the last contact (so recording the visit clears "overdue")."""
-    if explicit is not None and (last_contact is None or explicit > last_contact):
+    if explicit is not None and booked_visit_stands(explicit, last_contact):
         return explicit
     start = last_contact or opened_or_referred
     return start + timedelta(days=policy.visit_interval_days) if start else None

@@ -16,7 +16,12 @@ from sqlalchemy import String, or_, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from familyworker.domain.caseload import ACTIVE_STATUSES, DuePolicy, next_visit_due
+from familyworker.domain.caseload import (
+    ACTIVE_STATUSES,
+    DuePolicy,
+    booked_visit_stands,
+    next_visit_due,
+)
 from familyworker.domain.family import FamilyStatus
 from familyworker.services.queries import is_waiting_change, last_contact_by_family
 from familyworker.services.safeguarding import awaiting_in
@@ -259,7 +264,7 @@ def _visits(session: Session, families: dict[str, _Family], today: date, end: da
             continue
         visit_at = _local_time(family.visit_at) if family.visit_at else None
         booked = visit_at if visit_at and visit_at.date() == due and \
-            due == family.due_explicit and (contact_day is None or due > contact_day) else None
+            due == family.due_explicit and booked_visit_stands(due, contact_day) else None
         if booked is not None:
             where = f", {family.visit_where}" if family.visit_where else ""
             text = f"Visit booked {booked:%H:%M}{where}"

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from familyworker.domain.caseload import booked_visit_stands
 from familyworker.domain.contact import (
     CONTACT_KINDS,
     Addendum,
@@ -75,10 +76,9 @@ def booked_visit_to_offer(file: FamilyFile, now: datetime | None = None) -> Book
     booked = file.family.booked_visit
     if booked is None or booked.at > (now or datetime.now(UTC)):
         return None
-    day = booked.at.astimezone().date()
-    done = any(n.counts_as_contact and n.occurred_at.astimezone().date() >= day
-               for n in file.notes)
-    return None if done else booked
+    last_contact = max((n.occurred_at.astimezone().date() for n in file.notes
+                        if n.counts_as_contact), default=None)
+    return booked if booked_visit_stands(booked.at.astimezone().date(), last_contact) else None
 
 
 def not_contact_warning(kind: NoteKind, outcome: ContactOutcome) -> str:
