@@ -54,7 +54,7 @@ def test_a_bad_threshold_and_a_missing_months_name_their_lines() -> None:
     assert caught.value.line == _line_of(broken, '"threshold": "seven"')
     # tenancy-held loses its months: the line named is that measure's key line or after it.
     broken = SHIPPED.replace('"months": 6,\n      "source": "Landlord', '"source": "Landlord')
-    with pytest.raises(PlanError, match="'tenancy-held'.*months") as caught:
+    with pytest.raises(PlanError, match=r"'tenancy-held'.*months") as caught:
         parse_outcome_plan(broken, PROBLEMS)
     assert caught.value.line >= _line_of(broken, '"tenancy-held"')
 

@@ -108,7 +108,7 @@ def test_six_clean_months_met_on_the_day_and_one_day_short() -> None:
     assert len(met.evidence_ids) == 6
     # One day short: June's reading ends 29 June, so the readings cover to 29 June only;
     # not yet, met on 30 June if the next reading shows none.
-    short = readings[:5] + [reading("callouts", date(2026, 6, 1), date(2026, 6, 29), "0")]
+    short = [*readings[:5], reading("callouts", date(2026, 6, 1), date(2026, 6, 29), "0")]
     result = assess_measure(CALLOUTS, short, date(2026, 6, 30))
     assert result.state is ProgressState.NOT_YET and result.due_on == date(2026, 6, 30)
     assert "met on 30 June 2026" in result.reason

@@ -208,7 +208,7 @@ def _threshold(measure: Measure, ordered: Sequence[Reading]) -> MeasureProgress:
            "in a row"
     run: list[Reading] = []
     for reading in ordered:  # the latest unbroken run of passing readings
-        run = run + [reading] if measure.comparison.passes(reading.value, measure.threshold) \
+        run = [*run, reading] if measure.comparison.passes(reading.value, measure.threshold) \
             else []
     latest = ordered[-1]
     if not run:
@@ -320,8 +320,10 @@ def assess_employment(rule: EmploymentRule, person_id: str, spells: Sequence[Emp
         if spell.hours_per_week < hours:
             run = []
             continue
-        joined = run and (run[-1].ended_on is None or run[-1].ended_on + ONE_DAY >= spell.started_on)
-        run = run + [spell] if joined else [spell]
+        previous_end = run[-1].ended_on if run else None
+        joined = bool(run) and (previous_end is None
+                                or previous_end + ONE_DAY >= spell.started_on)
+        run = [*run, spell] if joined else [spell]
     last = started[-1]
     if not run or last.hours_per_week < hours:
         return EmploymentProgress(person_id, ProgressState.NOT_MET,
