@@ -116,13 +116,18 @@ class Claim:
     rule_key: str
 
     def __post_init__(self) -> None:
-        text = self.claim_reference.strip()
-        if not text:
-            raise ValidationError("A claim needs its claim reference.")
-        if len(text) > MAX_CLAIM_REFERENCE or any(ord(ch) < 32 for ch in text):
-            raise ValidationError(
-                f"A claim reference is up to {MAX_CLAIM_REFERENCE} characters on one line.")
-        object.__setattr__(self, "claim_reference", text)
+        object.__setattr__(self, "claim_reference", check_claim_reference(self.claim_reference))
+
+
+def check_claim_reference(text: str) -> str:
+    """The council's claim number: needed, one line, not too long; returned trimmed."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValidationError("A claim needs its claim reference.")
+    if len(cleaned) > MAX_CLAIM_REFERENCE or any(ord(ch) < 32 for ch in cleaned):
+        raise ValidationError(
+            f"A claim reference is up to {MAX_CLAIM_REFERENCE} characters on one line.")
+    return cleaned
 
 
 @dataclass(frozen=True, slots=True)
