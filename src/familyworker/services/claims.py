@@ -395,6 +395,7 @@ class ClaimsListLine:
     on: date | None = None  # met on (ready) or claimed on
     version: int = 0
     rejected_reason: str = ""
+    person_name: str = ""  # the adult, on the employment route
 
 
 def claims_list(store: CaseloadStore, quarter: Quarter, *,
@@ -409,11 +410,14 @@ def claims_list(store: CaseloadStore, quarter: Quarter, *,
             col(FamilyRow.deleted_at).is_(None)).order_by(col(FamilyRow.reference))).all()
         for family in families:
             position = _position(session, plan, family.id, as_of)
-            lines += [ClaimsListLine(family.reference, r.route, r.person_id, "ready", on=r.met_on)
+            names = {p.id: p.name for p in live_rows(session, PersonRow, family.id)}
+            lines += [ClaimsListLine(family.reference, r.route, r.person_id, "ready", on=r.met_on,
+                                     person_name=names.get(r.person_id or "", ""))
                       for r in position.ready]
             lines += [ClaimsListLine(family.reference, c.route, c.person_id, c.status.value,
                                      claim_reference=c.claim_reference, on=c.claimed_on,
-                                     version=c.version, rejected_reason=c.rejected_reason)
+                                     version=c.version, rejected_reason=c.rejected_reason,
+                                     person_name=names.get(c.person_id or "", ""))
                       for c in position.claims if c.quarter == str(quarter)]
     order = ["ready"] + [s.value for s in ClaimStatus]
     return sorted(lines, key=lambda line: (order.index(line.state), line.family_reference))
