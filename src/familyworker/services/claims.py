@@ -34,8 +34,10 @@ from familyworker.domain.outcome_progress import (
 )
 from familyworker.domain.person import ADULT_AGE
 from familyworker.services.outcome_plan_file import load_outcome_plan
+from familyworker.services.people import find_member
 from familyworker.services.programme import default_framework
 from familyworker.services.queries import family_by_id, live_rows
+from familyworker.store import mapping
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import (
     EmploymentSpellRow,
@@ -421,3 +423,12 @@ def claims_list(store: CaseloadStore, quarter: Quarter, *,
                       for c in position.claims if c.quarter == str(quarter)]
     order = ["ready"] + [s.value for s in ClaimStatus]
     return sorted(lines, key=lambda line: (order.index(line.state), line.family_reference))
+
+
+def member_id(store: CaseloadStore, family_id: str, name: str) -> str:
+    """The id of the household member called `name` (for the command line)."""
+    with store.read() as session:
+        family = family_by_id(session, family_id)
+        members = tuple(mapping.person_from_row(r)
+                        for r in live_rows(session, PersonRow, family_id))
+    return find_member(members, name, family.reference).id
