@@ -42,7 +42,7 @@ class PackReading:
     source_reference: str
     verified_by: str
     recorded_by: str
-    role: str  # "before" or "sustained period"
+    role: str  # "before", "sustained period" or "since met"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +146,8 @@ def render_claim_pack(pack: ClaimPack, *, printed_on: date) -> bytes:
     if pack.employment:
         story += _employment(pack)
     story += _history(pack) + _verification_box()
-    canvas = numbered_canvas(f"Evidence pack {pack.claim_reference} · {pack.family_reference}",
+    # Short: the running header must stay clear of the centred marking.
+    canvas = numbered_canvas(f"Claim {pack.claim_reference}",
                              f"Printed {uk_date(printed_on)}")
     doc.build(story, canvasmaker=canvas)
     return buffer.getvalue()
@@ -192,7 +193,7 @@ def _problems(pack: ClaimPack) -> list[Flowable]:
              for p in pack.problems]
     story: list[Flowable] = [Spacer(1, 8), _heading("Problems at identification"),
                              Spacer(1, 4),
-                             _table(rows, [120, 70, CONTENT_WIDTH - 305, 45, 70])]
+                             _table(rows, [115, 70, CONTENT_WIDTH - 312, 45, 82])]
     for problem in pack.problems:
         for measure in problem.measures:
             story += _measure(problem, measure)
@@ -216,11 +217,11 @@ def _measure(problem: PackProblem, measure: PackMeasure) -> list[Flowable]:
     ]
     if not measure.readings:
         return [KeepTogether([*head, Paragraph("No readings in this pack.", body)])]
-    rows: list[list[Any]] = [["Period", "Who", "Value", "Source reference", "Verified by",
+    rows: list[list[Any]] = [["Period", "Who", "Value", "Source ref.", "Verified by",
                               "Recorded by", "Counts as"]]
     rows += [[_p(r.period), _p(r.person), _p(r.value), _p(r.source_reference),
               _p(r.verified_by), _p(r.recorded_by), _p(r.role)] for r in measure.readings]
-    widths = [105, 65, 45, 80, 75, 70, CONTENT_WIDTH - 440]
+    widths = [100, 62, 42, 88, 78, 72, CONTENT_WIDTH - 442]
     return [KeepTogether([*head, _table(rows[:12], widths)]),
             *([_table([rows[0], *rows[12:]], widths)] if len(rows) > 12 else [])]
 

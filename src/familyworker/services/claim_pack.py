@@ -156,7 +156,7 @@ def _problem(problem: Mapping[str, Any], readings: Sequence[Mapping[str, Any]],
             recorded_by=who(r["recorded_by"]),
             role="sustained period" if r["id"] in counted else
             "before" if start is None or date.fromisoformat(r["period_end"]) < start
-            else "after")
+            else "since met")
             for r in readings if r["measure_key"] == measure["key"])
         measures.append(PackMeasure(
             label=measure["label"], sustainment=measure["sustainment"],
@@ -178,8 +178,16 @@ def _history(session: Session, family_id: str, chain: Sequence[OutcomeClaimRow],
     events = session.exec(select(AuditEventRow).where(
         AuditEventRow.family_id == family_id,
         col(AuditEventRow.entity_id).in_([*shown, *versions]))).all()
+    def order(event: AuditEventRow) -> tuple[Any, ...]:
+        # Records stored together (one import) read best in the order of their periods.
+        record = shown.get(event.entity_id or "", {})
+        claim = versions.get(event.entity_id or "")
+        day = claim.claimed_on.isoformat() if claim else (
+            record.get("period_end") or record.get("started_on") or "")
+        return (event.at, day, event.id)
+
     lines = []
-    for event in sorted(events, key=lambda e: (e.at, e.id)):
+    for event in sorted(events, key=order):
         if event.entity_id in versions:
             claim = versions[event.entity_id]
             what = (f"Claim {claim.claim_reference} version {claim.version} submitted"
