@@ -432,3 +432,10 @@ def member_id(store: CaseloadStore, family_id: str, name: str) -> str:
         members = tuple(mapping.person_from_row(r)
                         for r in live_rows(session, PersonRow, family_id))
     return find_member(members, name, family.reference).id
+
+
+def household_members(store: CaseloadStore, family_id: str) -> tuple[tuple[str, str], ...]:
+    """(id, name) of each member, for choosing whom a reading is about."""
+    with store.read() as session:
+        rows = sorted(live_rows(session, PersonRow, family_id), key=lambda r: (r.name, r.id))
+        return tuple((r.id, r.name) for r in rows)
