@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -46,10 +46,12 @@ from familyworker.store.tables import (
     MeasureReadingRow,
     OutcomeClaimRow,
     PersonRow,
+    SyncedRow,
     WorkerRow,
 )
 
 MAX_TEXT = 200
+RowT = TypeVar("RowT", bound=SyncedRow)
 
 
 def outcome_plan(store: CaseloadStore) -> OutcomePlan:
@@ -170,13 +172,21 @@ def _needs(session: Session, family_id: str) -> list[FamilyCriterionRow]:
 
 
 def _progress(session: Session, plan: OutcomePlan, family_id: str, on: date) -> FamilyProgress:
+    return _assess(plan, live_rows(session, FamilyCriterionRow, family_id),
+                   live_rows(session, MeasureReadingRow, family_id),
+                   live_rows(session, EmploymentSpellRow, family_id), on)
+
+
+def _assess(plan: OutcomePlan, needs: Sequence[FamilyCriterionRow],
+            readings: Sequence[MeasureReadingRow], spells: Sequence[EmploymentSpellRow],
+            on: date) -> FamilyProgress:
     labels = {c.key: c.label for c in default_framework().criteria}
-    spells = [spell_from_row(r) for r in live_rows(session, EmploymentSpellRow, family_id)]
-    return assess_family(plan, problems=[r.criterion_key for r in _needs(session, family_id)],
+    ordered = sorted(needs, key=lambda r: (r.identified_on or date.min, r.id))
+    spell_list = [spell_from_row(r) for r in spells]
+    return assess_family(plan, problems=[r.criterion_key for r in ordered],
                          problem_labels=labels,
-                         readings=[reading_from_row(r)
-                                   for r in live_rows(session, MeasureReadingRow, family_id)],
-                         spells=spells, adults=[s.person_id for s in spells], on=on)
+                         readings=[reading_from_row(r) for r in readings],
+                         spells=spell_list, adults=[s.person_id for s in spell_list], on=on)
 
 
 def family_progress(store: CaseloadStore, family_id: str, *,
@@ -385,6 +395,14 @@ def correct_claim(store: CaseloadStore, claim_reference: str, *, on: date | None
         return claim_record(row)
 
 
+def _by_family(session: Session, row_type: type[RowT]) -> dict[str, list[RowT]]:
+    grouped: dict[str, list[RowT]] = {}
+    for row in session.exec(select(row_type).where(
+            col(row_type.deleted_at).is_(None))).all():
+        grouped.setdefault(row.family_id, []).append(row)  # type: ignore[attr-defined]
+    return grouped
+
+
 # --- the claims list per quarter ------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -408,19 +426,28 @@ def claims_list(store: CaseloadStore, quarter: Quarter, *,
     plan = outcome_plan(store)
     lines: list[ClaimsListLine] = []
     with store.read() as session:
+        # One query per table for the whole caseload, then the pure engine per family.
+        needs = _by_family(session, FamilyCriterionRow)
+        readings = _by_family(session, MeasureReadingRow)
+        spells = _by_family(session, EmploymentSpellRow)
+        made = _by_family(session, OutcomeClaimRow)
+        people = _by_family(session, PersonRow)
         families: Sequence[FamilyRow] = session.exec(select(FamilyRow).where(
             col(FamilyRow.deleted_at).is_(None)).order_by(col(FamilyRow.reference))).all()
-        for family in families:
-            position = _position(session, plan, family.id, as_of)
-            names = {p.id: p.name for p in live_rows(session, PersonRow, family.id)}
-            lines += [ClaimsListLine(family.reference, r.route, r.person_id, "ready", on=r.met_on,
-                                     person_name=names.get(r.person_id or "", ""))
-                      for r in position.ready]
-            lines += [ClaimsListLine(family.reference, c.route, c.person_id, c.status.value,
-                                     claim_reference=c.claim_reference, on=c.claimed_on,
-                                     version=c.version, rejected_reason=c.rejected_reason,
-                                     person_name=names.get(c.person_id or "", ""))
-                      for c in position.claims if c.quarter == str(quarter)]
+    for family in families:
+        progress = _assess(plan, needs.get(family.id, []), readings.get(family.id, []),
+                           spells.get(family.id, []), as_of)
+        position = claims_position(family.id, progress,
+                                   [claim_record(r) for r in made.get(family.id, [])])
+        names = {p.id: p.name for p in people.get(family.id, [])}
+        lines += [ClaimsListLine(family.reference, r.route, r.person_id, "ready", on=r.met_on,
+                                 person_name=names.get(r.person_id or "", ""))
+                  for r in position.ready]
+        lines += [ClaimsListLine(family.reference, c.route, c.person_id, c.status.value,
+                                 claim_reference=c.claim_reference, on=c.claimed_on,
+                                 version=c.version, rejected_reason=c.rejected_reason,
+                                 person_name=names.get(c.person_id or "", ""))
+                  for c in position.claims if c.quarter == str(quarter)]
     order = ["ready"] + [s.value for s in ClaimStatus]
     return sorted(lines, key=lambda line: (order.index(line.state), line.family_reference))
 
