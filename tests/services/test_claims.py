@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from familyworker.domain.claims import ClaimRoute, ClaimStatus, Quarter
 from familyworker.domain.errors import ValidationError
@@ -16,7 +16,8 @@ from familyworker.domain.outcome_progress import ProgressState
 from familyworker.resources import resources_dir
 from familyworker.services import claims, families
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.tables import AuditEventRow, OutcomeClaimRow
+from familyworker.store.tables import AuditEventRow, OutboxRow, OutcomeClaimRow
+from familyworker.sync.row_schema import check_fields
 
 TODAY = date(2026, 8, 20)
 
@@ -175,3 +176,22 @@ def test_a_councils_copy_beside_the_caseload_is_used(store: CaseloadStore,
     copy.write_text(shipped.replace('"kind": "none-for-period"', '"kind": "never"', 1))
     with pytest.raises(PlanError, match=r"line \d+: measure 'no-child-protection'"):
         claims.outcome_plan(store)
+
+
+def test_every_queued_claim_reading_and_spell_fits_the_sync_row_schema(
+        store: CaseloadStore) -> None:
+    # What the server accepts: the frozen snapshot is plain JSON within the schema's limits.
+    family_id, mum, _ = ready_family(store)
+    claims.record_employment(store, family_id, person_id=mum, started_on=date(2026, 2, 2),
+                             benefit_ended_on=date(2026, 2, 1), hours_per_week=20,
+                             source="Payslips", today=TODAY)
+    claims.submit_claim(store, family_id, claim_reference="CL-SYNC", on=TODAY)
+    claims.set_claim_status(store, "CL-SYNC", ClaimStatus.VERIFIED, on=TODAY)
+    claims.correct_claim(store, "CL-SYNC", on=TODAY, new_reference="CL-SYNC-2")
+    with store.read() as session:
+        queued = session.exec(select(OutboxRow).where(col(OutboxRow.table_name).in_(
+            ["outcome_claim", "measure_reading", "employment_spell"]))).all()
+    assert {q.table_name for q in queued} == {"outcome_claim", "measure_reading",
+                                              "employment_spell"}
+    for op in queued:
+        check_fields(op.table_name, op.fields, complete=op.kind == "insert")

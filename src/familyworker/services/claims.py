@@ -51,6 +51,7 @@ from familyworker.store.tables import (
 )
 
 MAX_TEXT = 200
+MAX_SOURCE_REFERENCE = 100  # the sync row schema's limit for a key-like field
 RowT = TypeVar("RowT", bound=SyncedRow)
 
 
@@ -58,12 +59,12 @@ def outcome_plan(store: CaseloadStore) -> OutcomePlan:
     return load_outcome_plan(store.paths.data_dir)
 
 
-def _text(value: str, what: str, *, required: bool = False) -> str:
+def _text(value: str, what: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
     cleaned = value.strip()
     if required and not cleaned:
         raise ValidationError(f"{what} is needed.")
-    if len(cleaned) > MAX_TEXT or any(ord(ch) < 32 for ch in cleaned):
-        raise ValidationError(f"{what} is up to {MAX_TEXT} characters on one line.")
+    if len(cleaned) > limit or any(ord(ch) < 32 for ch in cleaned):
+        raise ValidationError(f"{what} is up to {limit} characters on one line.")
     return cleaned
 
 
@@ -96,7 +97,8 @@ def record_reading(store: CaseloadStore, family_id: str, *, measure_key: str,
                             measure_key=measure.key, period_start=period_start,
                             period_end=period_end, value=value.strip(),
                             source=_text(source, "The source", required=True),
-                            source_reference=_text(source_reference, "The source reference"),
+                            source_reference=_text(source_reference, "The source reference",
+                                                     limit=MAX_SOURCE_REFERENCE),
                             verified_by=_text(verified_by, "Who verified it"),
                             note=_text(note, "The note"))
     with store.unit_of_work() as uow:
@@ -124,7 +126,8 @@ def record_employment(store: CaseloadStore, family_id: str, *, person_id: str,
                              benefit_ended_on=benefit_ended_on, started_on=started_on,
                              ended_on=ended_on, hours_per_week=hours_per_week,
                              source=_text(source, "The source", required=True),
-                             source_reference=_text(source_reference, "The source reference"),
+                             source_reference=_text(source_reference, "The source reference",
+                                                     limit=MAX_SOURCE_REFERENCE),
                              note=_text(note, "The note"))
     with store.unit_of_work() as uow:
         family_by_id(uow.session, family_id)
