@@ -1,8 +1,11 @@
 """Significant and sustained progress, worked by hand: each fixture's answer is in its comments."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import count
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from familyworker.domain.claims import (
     ClaimRecord,
@@ -26,6 +29,7 @@ from familyworker.domain.outcome_progress import (
     assess_family,
     assess_measure,
 )
+from familyworker.services.outcome_plan_file import load_outcome_plan
 
 ATTENDANCE = Measure(key="attendance", problem="education", label="Attendance",
                      kind=MeasureKind.THRESHOLD_OVER_PERIODS, source="School register",
@@ -245,3 +249,60 @@ def test_quarters() -> None:
     assert (quarter.start, quarter.end, str(quarter)) == (date(2026, 7, 1), date(2026, 9, 30),
                                                           "2026Q3")
     assert Quarter.of(date(2026, 12, 31)) == Quarter(2026, 4)
+
+
+SHIPPED_PLAN = load_outcome_plan(None)
+MEASURE_KEYS = [m.key for m in SHIPPED_PLAN.measures]
+PROBLEM_KEYS = sorted({m.problem for m in SHIPPED_PLAN.measures})
+
+
+@st.composite
+def caseload_evidence(draw: st.DrawFn) -> tuple[list[Reading], list[EmploymentSpell], date]:
+    """Any readings and spells, and a day to assess on."""
+    on = draw(st.dates(date(2024, 1, 1), date(2028, 12, 31)))
+    readings = []
+    for k in range(draw(st.integers(0, 30))):
+        end = draw(st.dates(date(2023, 1, 1), date(2029, 12, 31)))
+        start = end - timedelta(days=draw(st.integers(0, 120)))
+        readings.append(Reading(id=f"r{k}", measure_key=draw(st.sampled_from(MEASURE_KEYS)),
+                                person_id=draw(st.sampled_from([None, "a", "b"])),
+                                period_start=draw(st.sampled_from([None, start])),
+                                period_end=end,
+                                value=Decimal(draw(st.sampled_from(["0", "1", "89.9", "90",
+                                                                     "100", "3"])))))
+    spells = [EmploymentSpell(id=f"s{k}", person_id="a",
+                              benefit_ended_on=draw(st.sampled_from([None, date(2024, 1, 1)])),
+                              started_on=(first := draw(st.dates(date(2023, 1, 1),
+                                                                 date(2029, 12, 31)))),
+                              ended_on=draw(st.sampled_from(
+                                  [None, first + timedelta(days=draw(st.integers(0, 400)))])),
+                              hours_per_week=draw(st.integers(1, 40)))
+              for k in range(draw(st.integers(0, 4)))]
+    return readings, spells, on
+
+
+@settings(max_examples=150, deadline=None)
+@given(caseload_evidence(), st.lists(st.sampled_from(PROBLEM_KEYS), max_size=5))
+def test_nothing_is_met_from_evidence_after_the_day(
+        evidence: tuple[list[Reading], list[EmploymentSpell], date],
+        problems: list[str]) -> None:
+    # Property: moving every reading's period and every job to after the day assessed leaves
+    # nothing met and nothing ready; and whatever is met is met on or before that day.
+    readings, spells, on = evidence
+    progress = assess_family(SHIPPED_PLAN, problems=problems, problem_labels={},
+                             readings=readings, spells=spells, adults=["a"], on=on)
+    assert all(p.met_on is None or p.met_on <= on for p in progress.problems)
+    assert all(e.met_on is None or e.met_on <= on for e in progress.employment)
+    shift = timedelta(days=(on - date(2022, 12, 31)).days + 1)
+    future = [Reading(id=r.id, measure_key=r.measure_key, person_id=r.person_id,
+                      period_start=r.period_start + shift if r.period_start else None,
+                      period_end=r.period_end + shift, value=r.value) for r in readings]
+    later_jobs = [EmploymentSpell(id=s.id, person_id=s.person_id,
+                                  benefit_ended_on=s.benefit_ended_on, ended_on=None,
+                                  started_on=s.started_on + shift,
+                                  hours_per_week=s.hours_per_week) for s in spells]
+    ahead = assess_family(SHIPPED_PLAN, problems=problems, problem_labels={},
+                          readings=future, spells=later_jobs, adults=["a"], on=on)
+    assert all(p.state is ProgressState.NOT_MET for p in ahead.problems)
+    assert all(e.state is ProgressState.NOT_MET for e in ahead.employment)
+    assert claims_position("fam", ahead, []).ready == ()
