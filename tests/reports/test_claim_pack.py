@@ -9,7 +9,7 @@ import pypdfium2 as pdfium
 from tests.services.test_claims import TODAY, make_family
 
 from familyworker.domain.ids import new_id
-from familyworker.services import claim_pack, claims, families
+from familyworker.services import claim_pack, claims, families, outcome_evidence
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import ConsentRecordRow
 
@@ -26,14 +26,15 @@ def pdf_text(path: Path) -> str:
 def _readings(store: CaseloadStore, family_id: str, child: str) -> None:
     for number in range(1, 7):
         end = date(2026, number + 1, 1) - date.resolution
-        claims.record_reading(store, family_id, measure_key="no-da-callouts",
-                              period_start=date(2026, number, 1), period_end=end, value="0",
-                              source="Police log", source_reference=f"DA-LOG-{number}",
-                              verified_by="PC Data", today=TODAY)
-        claims.record_reading(store, family_id, measure_key="no-offences", person_id=child,
-                              period_start=date(2026, number, 1), period_end=end, value="0",
-                              source="Youth justice", source_reference=f"YJ-CHILD-{number}",
-                              verified_by="YOT officer", today=TODAY)
+        start = date(2026, number, 1)
+        outcome_evidence.record_reading(
+            store, family_id, measure_key="no-da-callouts", period_start=start,
+            period_end=end, value="0", source="Police log",
+            source_reference=f"DA-LOG-{number}", verified_by="PC Data", today=TODAY)
+        outcome_evidence.record_reading(
+            store, family_id, measure_key="no-offences", person_id=child, period_start=start,
+            period_end=end, value="0", source="Youth justice",
+            source_reference=f"YJ-CHILD-{number}", verified_by="YOT officer", today=TODAY)
 
 
 def _consent(store: CaseloadStore, family_id: str, person_id: str, decision: str,

@@ -14,7 +14,7 @@ from familyworker.domain.family import FamilyStatus
 from familyworker.domain.outcome_plan import PlanError
 from familyworker.domain.outcome_progress import ProgressState
 from familyworker.resources import resources_dir
-from familyworker.services import claims, families
+from familyworker.services import claims, families, outcome_evidence
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import AuditEventRow, OutboxRow, OutcomeClaimRow
 from familyworker.sync.row_schema import check_fields
@@ -41,11 +41,10 @@ def clean_months(store: CaseloadStore, family_id: str, measure: str, months: ran
                  person_id: str | None = None) -> None:
     for number in months:
         end = date(2026, number + 1, 1) - date.resolution
-        claims.record_reading(store, family_id, measure_key=measure,
-                              period_start=date(2026, number, 1), period_end=end, value="0",
-                              source="Police log", source_reference=f"LOG-{number}",
-                              verified_by="Police data officer", person_id=person_id,
-                              today=TODAY)
+        outcome_evidence.record_reading(
+            store, family_id, measure_key=measure, period_start=date(2026, number, 1),
+            period_end=end, value="0", source="Police log", source_reference=f"LOG-{number}",
+            verified_by="Police data officer", person_id=person_id, today=TODAY)
 
 
 def ready_family(store: CaseloadStore) -> tuple[str, str, str]:
@@ -59,7 +58,7 @@ def ready_family(store: CaseloadStore) -> tuple[str, str, str]:
 def test_progress_in_words_and_a_not_ready_claim_is_refused(store: CaseloadStore) -> None:
     family_id, _, _ = make_family(store)
     clean_months(store, family_id, "no-da-callouts", range(1, 7))
-    progress = claims.family_progress(store, family_id, on=TODAY)
+    progress = outcome_evidence.family_progress(store, family_id, on=TODAY)
     assert [p.state for p in progress.problems] == [ProgressState.MET, ProgressState.NOT_MET]
     with pytest.raises(ValidationError, match="Not ready to claim: No readings of"):
         claims.submit_claim(store, family_id, claim_reference="CL-1", on=TODAY)
@@ -79,11 +78,11 @@ def test_a_submitted_claim_is_frozen_against_later_edits(store: CaseloadStore) -
     assert len(before.snapshot["readings"]) == 12
     # After submission: an offence in July and a renamed household. The family's progress
     # changes; the claim's snapshot does not.
-    claims.record_reading(store, family_id, measure_key="no-offences", person_id=child,
-                          period_start=date(2026, 7, 1), period_end=date(2026, 7, 31),
-                          value="1", source="Police log", today=TODAY)
+    outcome_evidence.record_reading(store, family_id, measure_key="no-offences", person_id=child,
+                                    period_start=date(2026, 7, 1), period_end=date(2026, 7, 31),
+                                    value="1", source="Police log", today=TODAY)
     families.update_family(store, family_id, household_name="Renamed household")
-    assert not claims.family_progress(store, family_id, on=TODAY).plan_met
+    assert not outcome_evidence.family_progress(store, family_id, on=TODAY).plan_met
     with store.read() as session:
         after = session.get(OutcomeClaimRow, claim.id)
         assert after is not None
@@ -132,13 +131,13 @@ def test_a_correction_is_a_new_version_superseding_the_old(store: CaseloadStore)
 def test_employment_claims_on_its_own_and_the_list_shows_ready(store: CaseloadStore) -> None:
     family_id, mum, child = make_family(store)
     # 26 weeks from Monday 2 February 2026 end on Sunday 2 August 2026.
-    claims.record_employment(store, family_id, person_id=mum, started_on=date(2026, 2, 2),
-                             benefit_ended_on=date(2026, 2, 1), hours_per_week=20,
-                             source="Payslips", today=TODAY)
+    outcome_evidence.record_employment(store, family_id, person_id=mum, started_on=date(2026, 2, 2),
+                                       benefit_ended_on=date(2026, 2, 1), hours_per_week=20,
+                                       source="Payslips", today=TODAY)
     with pytest.raises(ValidationError, match="adults"):
-        claims.record_employment(store, family_id, person_id=child,
-                                 started_on=date(2026, 2, 2), hours_per_week=20,
-                                 source="Payslips", today=TODAY)
+        outcome_evidence.record_employment(store, family_id, person_id=child,
+                                           started_on=date(2026, 2, 2), hours_per_week=20,
+                                           source="Payslips", today=TODAY)
     listed = claims.claims_list(store, Quarter(2026, 3), today=TODAY)
     assert [(line.state, line.route, line.on) for line in listed] == [
         ("ready", ClaimRoute.CONTINUOUS_EMPLOYMENT, date(2026, 8, 2))]
@@ -163,7 +162,7 @@ def test_bad_readings_are_refused(store: CaseloadStore) -> None:
         values = {"measure_key": "no-offences", "period_end": date(2026, 1, 31),
                   "value": "0", "source": "Police log", **kwargs}
         with pytest.raises(ValidationError, match=message):
-            claims.record_reading(store, family_id, today=TODAY, **values)  # type: ignore[arg-type]
+            outcome_evidence.record_reading(store, family_id, today=TODAY, **values)  # type: ignore[arg-type]
 
 
 def test_a_councils_copy_beside_the_caseload_is_used(store: CaseloadStore,
@@ -172,19 +171,19 @@ def test_a_councils_copy_beside_the_caseload_is_used(store: CaseloadStore,
     copy = data_dir / "outcome_plan.json"
     copy.write_text(shipped.replace('"name": "Example outcome plan',
                                     '"name": "Our council plan'))
-    assert claims.outcome_plan(store).name.startswith("Our council plan")
+    assert outcome_evidence.outcome_plan(store).name.startswith("Our council plan")
     copy.write_text(shipped.replace('"kind": "none-for-period"', '"kind": "never"', 1))
     with pytest.raises(PlanError, match=r"line \d+: measure 'no-child-protection'"):
-        claims.outcome_plan(store)
+        outcome_evidence.outcome_plan(store)
 
 
 def test_every_queued_claim_reading_and_spell_fits_the_sync_row_schema(
         store: CaseloadStore) -> None:
     # What the server accepts: the frozen snapshot is plain JSON within the schema's limits.
     family_id, mum, _ = ready_family(store)
-    claims.record_employment(store, family_id, person_id=mum, started_on=date(2026, 2, 2),
-                             benefit_ended_on=date(2026, 2, 1), hours_per_week=20,
-                             source="Payslips", today=TODAY)
+    outcome_evidence.record_employment(store, family_id, person_id=mum, started_on=date(2026, 2, 2),
+                                       benefit_ended_on=date(2026, 2, 1), hours_per_week=20,
+                                       source="Payslips", today=TODAY)
     claims.submit_claim(store, family_id, claim_reference="CL-SYNC", on=TODAY)
     claims.set_claim_status(store, "CL-SYNC", ClaimStatus.VERIFIED, on=TODAY)
     claims.correct_claim(store, "CL-SYNC", on=TODAY, new_reference="CL-SYNC-2")

@@ -4,7 +4,7 @@ from datetime import date
 
 from familyworker.domain.claims import ClaimRoute, Quarter
 from familyworker.domain.outcome_progress import ProgressState
-from familyworker.services import claims
+from familyworker.services import claims, outcome_evidence
 from familyworker.services.case_status import family_id_of
 from familyworker.services.demo import import_demo
 from familyworker.store.caseload_store import CaseloadStore
@@ -19,7 +19,7 @@ def test_demo_families_are_ready_claimed_and_not_yet(store: CaseloadStore) -> No
     assert listed == {("FAM-0007", ClaimRoute.OUTCOME_PLAN, "ready"),
                       ("FAM-0012", ClaimRoute.CONTINUOUS_EMPLOYMENT, "ready"),
                       ("FAM-0021", ClaimRoute.OUTCOME_PLAN, "claimed")}
-    later = claims.family_progress(store, family_id_of(store, "FAM-0030"), on=TODAY)
+    later = outcome_evidence.family_progress(store, family_id_of(store, "FAM-0030"), on=TODAY)
     education = next(p for p in later.problems if p.problem == "education")
     assert education.state is ProgressState.NOT_YET
     assert [e.state for e in later.employment] == [ProgressState.NOT_YET]

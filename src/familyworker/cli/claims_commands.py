@@ -16,7 +16,7 @@ from typing import Any
 from familyworker.cli.common import EXIT_OK, CommandFailed, add_command, open_store
 from familyworker.domain.claims import ClaimRoute, ClaimStatus, Quarter
 from familyworker.domain.errors import ValidationError
-from familyworker.services import claims
+from familyworker.services import claims, outcome_evidence
 from familyworker.services.case_status import family_id_of
 
 SETTABLE = (ClaimStatus.VERIFIED, ClaimStatus.PAID, ClaimStatus.REJECTED)
@@ -113,8 +113,8 @@ def _required_day(text: str, what: str) -> date:
 
 def cmd_show(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        progress = claims.family_progress(store, family_id_of(store, args.reference),
-                                          on=_day(args.on))
+        progress = outcome_evidence.family_progress(store, family_id_of(store, args.reference),
+                                                    on=_day(args.on))
     print(f"{args.reference.strip().upper()} as of {progress.on.isoformat()}:")
     for problem in progress.problems:
         when = (f" on {problem.met_on.isoformat()}" if problem.met_on else
@@ -133,12 +133,12 @@ def cmd_add_reading(args: argparse.Namespace) -> int:
     end = _required_day(args.end, "--end")
     with open_store(args) as store:
         family_id = family_id_of(store, args.reference)
-        person = claims.member_id(store, family_id, args.person) if args.person.strip() \
+        person = outcome_evidence.member_id(store, family_id, args.person) if args.person.strip() \
             else None
-        claims.record_reading(store, family_id, measure_key=args.measure, period_end=end,
-                              period_start=_day(args.start, "--start"), value=args.value,
-                              source=args.source, source_reference=args.source_reference,
-                              verified_by=args.verified_by, person_id=person)
+        outcome_evidence.record_reading(store, family_id, measure_key=args.measure, period_end=end,
+                                        period_start=_day(args.start, "--start"), value=args.value,
+                                        source=args.source, source_reference=args.source_reference,
+                                        verified_by=args.verified_by, person_id=person)
     print(f"Reading of {args.measure} recorded for {args.reference.strip().upper()}.")
     return EXIT_OK
 
@@ -147,12 +147,13 @@ def cmd_add_employment(args: argparse.Namespace) -> int:
     started = _required_day(args.started, "--started")
     with open_store(args) as store:
         family_id = family_id_of(store, args.reference)
-        claims.record_employment(store, family_id,
-                                 person_id=claims.member_id(store, family_id, args.person),
-                                 started_on=started, ended_on=_day(args.ended, "--ended"),
-                                 benefit_ended_on=_day(args.benefit_ended, "--benefit-ended"),
-                                 hours_per_week=args.hours, source=args.source,
-                                 source_reference=args.source_reference)
+        adult = outcome_evidence.member_id(store, family_id, args.person)
+        outcome_evidence.record_employment(
+            store, family_id, person_id=adult, started_on=started,
+            ended_on=_day(args.ended, "--ended"),
+            benefit_ended_on=_day(args.benefit_ended, "--benefit-ended"),
+            hours_per_week=args.hours, source=args.source,
+            source_reference=args.source_reference)
     print(f"Employment recorded for {args.reference.strip().upper()}.")
     return EXIT_OK
 
@@ -184,7 +185,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
         family_id = family_id_of(store, args.reference)
         if args.employment.strip():
             route = ClaimRoute.CONTINUOUS_EMPLOYMENT
-            person: str | None = claims.member_id(store, family_id, args.employment)
+            person: str | None = outcome_evidence.member_id(store, family_id, args.employment)
         else:
             route, person = ClaimRoute.OUTCOME_PLAN, None
         claim = claims.submit_claim(store, family_id, claim_reference=args.claim_reference,

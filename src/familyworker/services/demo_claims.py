@@ -6,7 +6,7 @@ from typing import Any, Protocol
 
 from familyworker.domain.claims import ClaimRoute, ClaimStatus, Quarter
 from familyworker.domain.ids import new_id
-from familyworker.services.claims import build_snapshot
+from familyworker.services.claim_snapshot import build_snapshot
 from familyworker.services.outcome_plan_file import load_outcome_plan
 from familyworker.store.tables import EmploymentSpellRow, MeasureReadingRow, OutcomeClaimRow
 from familyworker.store.unit_of_work import UnitOfWork

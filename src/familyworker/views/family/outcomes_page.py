@@ -33,7 +33,7 @@ from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import FamilyStatus
 from familyworker.domain.outcome_plan import OutcomePlan
 from familyworker.domain.outcome_progress import FamilyProgress, ProgressState
-from familyworker.services import claims, outcomes
+from familyworker.services import outcome_evidence, outcomes
 from familyworker.services.outcomes import FamilyOutcomes
 from familyworker.services.programme import default_framework
 from familyworker.store.caseload_store import CaseloadStore
@@ -62,9 +62,9 @@ class _Loaded:
 
 def _load(store: CaseloadStore, family_id: str) -> _Loaded:
     return _Loaded(outcomes=outcomes.family_outcomes(store, family_id),
-                   progress=claims.family_progress(store, family_id),
-                   plan=claims.outcome_plan(store),
-                   people=claims.household_members(store, family_id))
+                   progress=outcome_evidence.family_progress(store, family_id),
+                   plan=outcome_evidence.outcome_plan(store),
+                   people=outcome_evidence.household_members(store, family_id))
 
 
 def progress_html(progress: FamilyProgress) -> str:
@@ -317,7 +317,7 @@ class OutcomesPage(QWidget):
         dialog.buttons.setEnabled(False)
 
         def work() -> object:
-            return claims.record_reading(
+            return outcome_evidence.record_reading(
                 store, family_id, measure_key=typed.measure_key, person_id=typed.person_id,
                 period_start=typed.period_start, period_end=typed.period_end,
                 value=typed.value, source=typed.source,
