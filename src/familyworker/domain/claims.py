@@ -239,8 +239,6 @@ def sustainability_review_due(closed_on: date, rules: ClaimRules) -> date:
 
 # --- Claims on the outcome plan and the continuous-employment route (issue 17) --------------
 
-QUARTER_PATTERN = "YYYYQn"
-
 
 @dataclass(frozen=True, slots=True, order=True)
 class Quarter:
