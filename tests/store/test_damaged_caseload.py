@@ -153,5 +153,6 @@ def test_the_cli_reports_and_recovers_in_plain_words(caseload: Path) -> None:
     assert recovered.returncode == 0, recovered.stderr
     assert "40 records rebuilt" in recovered.stdout
     assert "never connected to a server" in recovered.stdout
+    assert "40 records rebuilt" in recovered.stdout
     listed = run("list-families", *common)
     assert listed.returncode == 0 and "FAM-039" in listed.stdout

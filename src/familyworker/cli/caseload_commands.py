@@ -216,17 +216,5 @@ def cmd_change_passphrase(args: argparse.Namespace) -> int:
 def cmd_recover(args: argparse.Namespace) -> int:
     recovered = guarded_unlock(args, recover_caseload)
     recovered.store.lock()
-    records = recovered.records_restored
-    print(f"Recovered: {recovered.changes_saved} saved change"
-          f"{'s' if recovered.changes_saved != 1 else ''} put back, {records} record"
-          f"{'s' if records != 1 else ''} rebuilt on this laptop.")
-    if recovered.must_reconnect:
-        print("This laptop's connection to your organisation could not be saved: connect it "
-              "again ('familyworker enrol'), then sync to bring your families back.")
-    elif recovered.enrolled:
-        print("Sync now to bring your families back and send the saved changes "
-              "('familyworker sync').")
-    else:
-        print("This caseload was never connected to a server: what is here now is everything "
-              "that could be read from the damaged file.")
+    print(recovered.in_words(sync_how="sync now ('familyworker sync')"))
     return EXIT_OK

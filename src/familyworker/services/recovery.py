@@ -40,6 +40,19 @@ class Recovered:
     enrolled: bool
     must_reconnect: bool  # enrolled, but the connection details could not be saved
 
+    def in_words(self, *, sync_how: str = "sync") -> str:
+        saved, records = self.changes_saved, self.records_restored
+        said = (f"Recovered: {saved} saved change{'s' if saved != 1 else ''} put back, "
+                f"{records} record{'s' if records != 1 else ''} rebuilt on this laptop.")
+        if self.must_reconnect:
+            return (said + " This laptop's connection to your organisation could not be "
+                    "saved: connect it again, then sync to bring your families back.")
+        if self.enrolled:
+            return (said + f" {sync_how[0].upper()}{sync_how[1:]} to bring your families back "
+                    "and send the saved changes.")
+        return (said + " This caseload was never connected to a server: what is here now is "
+                "everything that could be read from the damaged file.")
+
 
 def recover_caseload(data_dir: Path, passphrase: str) -> Recovered:
     """Recover after a set-aside, or finish a recovery that was interrupted."""
