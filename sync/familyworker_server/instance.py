@@ -26,7 +26,7 @@ server_instance = Table(
 )
 
 
-def _fresh() -> str:
+def fresh_epoch() -> str:
     return secrets.token_hex(16)
 
 
@@ -37,7 +37,7 @@ def ensure_epoch(engine: Engine) -> str:
         current = read_epoch(conn)
         if current is not None:
             return current
-        epoch = _fresh()
+        epoch = fresh_epoch()
         conn.execute(server_instance.insert().values(id=1, epoch=epoch))
         return epoch
 
@@ -50,7 +50,7 @@ def read_epoch(conn: Connection) -> str | None:
 def renew_epoch(engine: Engine) -> str:
     """A new epoch: this database is no longer the one devices last spoke to."""
     _metadata.create_all(engine, checkfirst=True)
-    epoch = _fresh()
+    epoch = fresh_epoch()
     with engine.begin() as conn:
         if conn.execute(update(server_instance).where(server_instance.c.id == 1)
                         .values(epoch=epoch)).rowcount == 0:

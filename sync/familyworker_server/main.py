@@ -7,9 +7,9 @@ import os
 from typing import Any
 
 from fastapi import FastAPI, Request
-from sqlalchemy import Engine, exc
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import Engine, exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -17,7 +17,12 @@ from familyworker_server import db, health, instance, openapi_schema
 from familyworker_server.config import GZIP_MINIMUM_BYTES, ServerSettings
 from familyworker_server.errors import ApiError
 from familyworker_server.middleware import BodyLimitMiddleware
-from familyworker_server.observability import ObservabilityMiddleware, ServerMetrics, request_id_var
+from familyworker_server.observability import (
+    ObservabilityMiddleware,
+    ServerMetrics,
+    request_id_var,
+    stamp_request_ids,
+)
 from familyworker_server.routes import devices, pull, push
 
 log = logging.getLogger("familyworker_server")
@@ -37,7 +42,7 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         payload = {"at": self.formatTime(record), "level": record.levelname,
                    "logger": record.name, "event": record.getMessage()}
-        request_id = request_id_var.get()
+        request_id = getattr(record, "request_id", None) or request_id_var.get()
         if request_id is not None:
             payload["request_id"] = request_id
         for key in LOG_FIELDS:
@@ -51,7 +56,7 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         fields = [f"{key}={getattr(record, key)}" for key in LOG_FIELDS if hasattr(record, key)]
-        request_id = request_id_var.get()
+        request_id = getattr(record, "request_id", None) or request_id_var.get()
         if request_id is not None:
             fields.insert(0, f"request_id={request_id}")
         return " ".join([self.formatTime(record), record.levelname, record.name,
@@ -118,6 +123,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.metrics = ServerMetrics(engine)
+    stamp_request_ids()
     epoch = _Epoch(engine)
     # Order: the body limit runs first (outermost), before anything reads the body.
     # Level 5: workers pull deltas over weak mobile signal, so bytes matter more than server

@@ -16,7 +16,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, exc, func, select
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,6 +33,29 @@ _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "familyworker_request_id", default=None)
 access_log = logging.getLogger("familyworker_server.access")
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the current request's id on each record as it is made (handlers may format it
+    later, on another thread)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        return True
+
+
+_REQUEST_ID_FILTER = RequestIdFilter()
+
+
+def stamp_request_ids() -> None:
+    """Every server logger's records carry the request id (a logger's filters run when a
+    record is made, whichever handler then writes it)."""
+    for name in ("familyworker_server", *[n for n in list(logging.root.manager.loggerDict)
+                                          if n.startswith("familyworker_server.")]):
+        logger = logging.getLogger(name)
+        if _REQUEST_ID_FILTER not in logger.filters:
+            logger.addFilter(_REQUEST_ID_FILTER)
 
 
 def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
@@ -63,18 +86,27 @@ class _DeviceCollector(Collector):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    _ENROLLED = ("familyworker_devices_enrolled", "Devices enrolled and not revoked.")
+    _ACTIVE = ("familyworker_devices_active",
+               "Devices that reached the server in the last 24 hours.")
+
+    def describe(self) -> Any:
+        """Names only: registering must not need the database."""
+        return [GaugeMetricFamily(*self._ENROLLED), GaugeMetricFamily(*self._ACTIVE)]
+
     def collect(self) -> Any:
         d = models.device.c
-        with self.engine.connect() as conn:
-            enrolled = conn.execute(select(func.count()).select_from(models.device)
-                                    .where(d.revoked_at.is_(None))).scalar_one()
-            active = conn.execute(select(func.count()).select_from(models.device).where(
-                d.revoked_at.is_(None), d.last_seen_at >= now() - ACTIVE_WINDOW)).scalar_one()
-        yield GaugeMetricFamily("familyworker_devices_enrolled",
-                                "Devices enrolled and not revoked.", value=int(enrolled))
-        yield GaugeMetricFamily("familyworker_devices_active",
-                                "Devices that reached the server in the last 24 hours.",
-                                value=int(active))
+        try:
+            with self.engine.connect() as conn:
+                enrolled = conn.execute(select(func.count()).select_from(models.device)
+                                        .where(d.revoked_at.is_(None))).scalar_one()
+                active = conn.execute(select(func.count()).select_from(models.device).where(
+                    d.revoked_at.is_(None), d.last_seen_at >= now() - ACTIVE_WINDOW)
+                ).scalar_one()
+        except exc.SQLAlchemyError:
+            return  # no database, no gauges: /readyz says why; the counters still show
+        yield GaugeMetricFamily(*self._ENROLLED, value=int(enrolled))
+        yield GaugeMetricFamily(*self._ACTIVE, value=int(active))
 
 
 class ServerMetrics:
