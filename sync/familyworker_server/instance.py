@@ -16,8 +16,9 @@ import secrets
 
 from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, select, update
 
-EPOCH_HEADER = "FamilyWorker-Epoch"
+from familyworker.sync import protocol
 
+EPOCH_HEADER = protocol.EPOCH_HEADER
 _metadata = MetaData()
 server_instance = Table(
     "server_instance", _metadata,

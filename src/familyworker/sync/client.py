@@ -122,6 +122,8 @@ class SyncClient:
         self._on_stopped = on_stopped
         # Push and pull send from worker threads: one refresh at a time, the others wait for it.
         self._token_lock = threading.Lock()
+        # The epoch the server's last answer named (protocol.EPOCH_HEADER); None until one does.
+        self.server_epoch: str | None = None
         self._legacy_bearer = False  # an older server without /token: keep the old token
         self._own_http = http is None
         self.http = http or httpx.Client(timeout=timeout)
@@ -160,6 +162,9 @@ class SyncClient:
                 headers["Authorization"] = f"Bearer {bearer}"
             response = self._exchange(method, path, headers=headers, **kwargs)
             if response.status_code < 400:
+                epoch = response.headers.get(protocol.EPOCH_HEADER)
+                if epoch:
+                    self.server_epoch = epoch
                 return response
             error = _refusal(response)
             if attempt == 1 and bearer and error.code == "token_expired" and \
