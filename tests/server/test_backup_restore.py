@@ -3,18 +3,21 @@ every change acknowledged before the backup began is in it, and devices whose cu
 of the restored server notice (its epoch changed), re-send their own changes and download
 again, so nothing is lost or duplicated."""
 
+import shutil
 import threading
+import uuid
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from tests.server.serve_process import serving
-from tests.sync.helpers import add_family, add_note, new_store
+from tests.sync.helpers import PG_URL, add_family, add_note, new_store, pg_available, pg_schema
 
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.sync.engine import SETTING_SERVER_URL, SyncEngine, SyncReport, enrol
-from familyworker_server import accounts, cli, db
+from familyworker_server import accounts, cli, db, instance
+from familyworker_server.config import ServerSettings
 
 
 def _sync(store: CaseloadStore) -> SyncReport:
@@ -113,3 +116,44 @@ def test_backup_under_pushes_then_restore_loses_and_duplicates_nothing(
     server = _server_notes(restored)
     assert sorted(server) == sorted(everything)  # nothing lost, nothing twice
     assert _local_notes(a) == _local_notes(b) == everything
+
+
+@pytest.mark.postgres
+def test_postgresql_backup_and_restore_into_an_empty_database(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    if not pg_available():
+        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
+    if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
+        pytest.skip("pg_dump and pg_restore are not on PATH")
+    database = "fw_restore_" + uuid.uuid4().hex[:10]
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"),
+                          isolation_level="AUTOCOMMIT")
+    with pg_schema() as source_url:
+        source = db.make_engine(ServerSettings(database_url=source_url).resolved_url())
+        db.migrate(source)
+        team = accounts.add_team(source, name="North")
+        with source.connect() as conn:
+            source_epoch = instance.read_epoch(conn)
+        source.dispose()
+        out = tmp_path / "fw.dump"
+        assert cli.main(["backup", "--database-url", source_url, "--out", str(out)]) == 0
+        assert out.read_bytes().startswith(b"PGDMP") and out.stat().st_mode & 0o077 == 0
+        # Restore refuses the database it came from (not empty) ...
+        assert cli.main(["restore", str(out), "--database-url", source_url]) == 2
+        assert "already holds tables" in capsys.readouterr().err
+        # ... and restores into a new, empty one.
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {database}"))
+        try:
+            base, _, query = source_url.partition("?")
+            target_url = f"{base.rsplit('/', 1)[0]}/{database}?{query}"
+            assert cli.main(["restore", str(out), "--database-url", target_url]) == 0
+            target = db.make_engine(ServerSettings(database_url=target_url).resolved_url())
+            with target.connect() as conn:
+                assert conn.execute(text("SELECT id FROM team")).scalars().all() == [team]
+                assert instance.read_epoch(conn) not in (None, source_epoch)
+            target.dispose()
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f"DROP DATABASE {database} WITH (FORCE)"))
+    admin.dispose()
