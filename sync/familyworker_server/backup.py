@@ -19,7 +19,7 @@ from urllib.parse import unquote
 from sqlalchemy import inspect, make_url
 
 from familyworker_server import db, instance
-from familyworker_server.accounts import AdminError
+from familyworker_server.accounts import AdminError, now
 from familyworker_server.config import DATABASE_FILE, ServerSettings
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -128,7 +128,7 @@ def restore(settings: ServerSettings, source: Path) -> str:
     engine = db.make_engine(settings.resolved_url())
     try:
         db.migrate(engine)  # a backup from an older server version is brought up to date
-        return instance.renew_epoch(engine)
+        return instance.renew_epoch(engine, restored_at=now())
     finally:
         engine.dispose()
 

@@ -14,7 +14,20 @@ database never answers with the epoch devices already hold.
 
 import secrets
 
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, select, update
+from datetime import datetime
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    select,
+    update,
+)
 
 from familyworker.sync import protocol
 
@@ -24,6 +37,10 @@ server_instance = Table(
     "server_instance", _metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("epoch", String(40), nullable=False),
+    # When ``restore`` made this database: until a device is seen again after it, the device
+    # may connect again with a new enrolment code (accounts.enrol), as its tokens were most
+    # likely renewed after the backup and are unknown here.
+    Column("restored_at", DateTime(timezone=True), nullable=True),
 )
 
 
@@ -48,12 +65,20 @@ def read_epoch(conn: Connection) -> str | None:
     return None if value is None else str(value)
 
 
-def renew_epoch(engine: Engine) -> str:
+def renew_epoch(engine: Engine, *, restored_at: datetime | None = None) -> str:
     """A new epoch: this database is no longer the one devices last spoke to."""
     _metadata.create_all(engine, checkfirst=True)
     epoch = fresh_epoch()
+    values = {"epoch": epoch, "restored_at": restored_at}
     with engine.begin() as conn:
         if conn.execute(update(server_instance).where(server_instance.c.id == 1)
-                        .values(epoch=epoch)).rowcount == 0:
-            conn.execute(server_instance.insert().values(id=1, epoch=epoch))
+                        .values(**values)).rowcount == 0:
+            conn.execute(server_instance.insert().values(id=1, **values))
     return epoch
+
+
+def restored_at(conn: Connection) -> datetime | None:
+    """When ``restore`` made this database, or None."""
+    value = conn.execute(select(server_instance.c.restored_at)
+                         .where(server_instance.c.id == 1)).scalar()
+    return value if isinstance(value, datetime) else None

@@ -134,10 +134,12 @@ def enrol(store: CaseloadStore, *, server_url: str, code: str,
             (SETTING_SERVER_URL, client.server_url), (SETTING_RECONNECT, None),
             (SETTING_WORKER_ID, answer.worker_id), (SETTING_WORKER_NAME, answer.worker_name),
             (SETTING_ROLE, answer.role), (SETTING_TEAM_ID, answer.team_id),
-            (SETTING_LAST_CONTACT, received.isoformat()),
-            (SETTING_SERVER_EPOCH, client.server_epoch)]
+            (SETTING_LAST_CONTACT, received.isoformat())]
         if not reconnecting:  # a reconnected caseload keeps its place in the server's feed
             settings.append((SETTING_CURSOR, 0))
+            settings.append((SETTING_SERVER_EPOCH, client.server_epoch))
+        # (and the epoch that place belongs to: reconnecting to a restored server, as after
+        # a refresh token the backup never saw, must still resync at the next pull)
         for key, value in settings:
             store.set_setting(key, value, session=session)
         uow.audit(AuditAction.SYNC, entity="device", entity_id=store.device_id,
