@@ -13,7 +13,6 @@ database never answers with the epoch devices already hold.
 """
 
 import secrets
-
 from datetime import datetime
 
 from sqlalchemy import (
