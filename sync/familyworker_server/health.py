@@ -24,6 +24,16 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+_HEADS: set[str] = set()
+
+
+def _expected_heads(engine: Engine) -> set[str]:
+    """This server's migration heads, read from its scripts once per process."""
+    if not _HEADS:
+        _HEADS.update(ScriptDirectory.from_config(db.alembic_config(engine)).get_heads())
+    return _HEADS
+
+
 def readiness(engine: Engine) -> str | None:
     """Why this server cannot take sync traffic now, in one sentence; None when it can."""
     try:
@@ -31,8 +41,7 @@ def readiness(engine: Engine) -> str | None:
             current = set(MigrationContext.configure(conn).get_current_heads())
     except exc.SQLAlchemyError:
         return "The database cannot be reached."
-    heads = set(ScriptDirectory.from_config(db.alembic_config(engine)).get_heads())
-    if current != heads:
+    if current != _expected_heads(engine):
         return "The database schema is not at this server's version; run the server once " \
                "with migrations (familyworker-server serve migrates at start)."
     return None

@@ -34,6 +34,13 @@ def test_containerfile_runs_a_real_command_unprivileged_with_a_health_check() ->
     health = containerfile[containerfile.index("HEALTHCHECK"):]
     assert "/healthz" in health.split("\n\n")[0]
     assert "--no-deps" in containerfile and "requirements.txt" in containerfile
+    # What the server reads from resources/ travels too, and is found through the variable.
+    root = SERVER.parents[1]
+    for copied in re.findall(r"^COPY (resources/\S+) ", containerfile, re.M):
+        assert (root / copied).is_dir()
+    assert {"resources/retention", "resources/fonts"} <= set(
+        re.findall(r"^COPY (resources/\S+) ", containerfile, re.M))
+    assert "FAMILYWORKER_RESOURCES=/opt/familyworker/resources" in containerfile
 
 
 def test_compose_runs_the_server_read_only_behind_caddy() -> None:
@@ -82,3 +89,4 @@ def test_server_imports_nothing_the_container_leaves_out() -> None:
     for direct in ("fastapi", "starlette", "uvicorn", "pydantic", "alembic", "sqlalchemy",
                    "prometheus_client"):
         assert direct in loaded and direct in required
+    assert {"psycopg", "reportlab"} <= required  # imported when first needed
