@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from tests.services.test_claims import TODAY, make_family
+from tests.services.test_claim_services import TODAY, make_family
 
 from familyworker.domain.ids import new_id
 from familyworker.services import claim_pack, claims, families, outcome_evidence
