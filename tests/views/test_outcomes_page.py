@@ -63,7 +63,7 @@ def test_record_an_outcome_through_the_form(qtbot: QtBot, store: CaseloadStore,
     changed: list[int] = []
     page = _page(qtbot, store, runner, family_id, changed)
     assert page.table.rowCount() == 3 and _cell(page, 0, 2) == "—"
-    assert "Not claim ready yet" in page.summary_label.text()
+    assert page.ready_label.text() == "Nothing is ready to claim yet."
     assert not page.claim_button.isEnabled() and page.review_box.isHidden()
 
     page.criterion_combo.setCurrentIndex(page.criterion_combo.findData("education"))
@@ -89,21 +89,6 @@ def test_refused_outcome_keeps_the_typed_evidence(qtbot: QtBot, store: CaseloadS
     assert page.evidence_edit.text() == "Letter from the GP"
     assert changed == []
     assert outcomes.family_outcomes(store, family_id).outcomes == ()
-
-
-def test_claim_when_ready(qtbot: QtBot, store: CaseloadStore, runner: TaskRunner) -> None:
-    family_id = _family(store)
-    for key in NEEDS:
-        outcomes.record_outcome(store, family_id, criterion_key=key,
-                                achieved_on=date(2024, 6, 1), evidence="On file")
-    page = _page(qtbot, store, runner, family_id, [])
-    assert page.claim_button.isEnabled()
-    assert "Claim ready" in page.summary_label.text()
-    qtbot.keyClicks(page.claim_edit, "SF-2026-0042")
-    qtbot.mouseClick(page.claim_button, LEFT)
-    qtbot.waitUntil(lambda: "Claimed" in page.summary_label.text(), timeout=5000)
-    assert "SF-2026-0042" in page.summary_label.text()
-    assert not page.claim_button.isEnabled()
 
 
 def test_sustainability_review_reopens_the_case(qtbot: QtBot, store: CaseloadStore,
@@ -134,6 +119,7 @@ def test_family_window_has_the_outcomes_tab(qtbot: QtBot, store: CaseloadStore,
     labels = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert "&Outcomes" in labels
     window.tabs.setCurrentWidget(window.outcomes_page)
+    assert collisions(window) == []  # the Claims box's Alt+letters clash with nothing
     qtbot.keyClicks(window.outcomes_page.evidence_edit, "Housing officer confirms tenancy")
     window.outcomes_page.criterion_combo.setCurrentIndex(
         window.outcomes_page.criterion_combo.findData("housing"))

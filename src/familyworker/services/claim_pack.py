@@ -25,6 +25,7 @@ from familyworker.reports.claim_pack import (
 )
 from familyworker.reports.pdf_output import write_pdf_atomically
 from familyworker.services.claims import claim_by_reference
+from familyworker.services.printing import ReportKind, ReportPreview
 from familyworker.services.queries import family_by_id
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import (
@@ -212,3 +213,17 @@ def export_claim_pack(store: CaseloadStore, claim_reference: str, *, out_path: P
         uow.audit(AuditAction.EXPORT, entity="outcome_claim", family_id=family_id,
                   detail=f"report=claim-pack sha256={digest}")
     return WrittenPack(Path(out_path), digest, family_id)
+
+
+def preview_claim_pack(store: CaseloadStore, claim_reference: str, *,
+                       printed_on: date | None = None) -> ReportPreview:
+    """The pack rendered in memory for the print preview: saved or printed as those bytes
+    (and audited then), never written before the worker chooses where."""
+    family_id, pack = build_claim_pack(store, claim_reference)
+    data = render_claim_pack(pack, printed_on=printed_on or date.today())
+    # The file name carries the claim reference, never a name.
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in pack.claim_reference)
+    return ReportPreview(
+        family_id=family_id, reference=pack.family_reference, report=ReportKind.CLAIM_PACK,
+        data=data, file_name=f"{pack.family_reference}-claim-{safe}-v{pack.version}.pdf",
+        description=f"Evidence pack — claim {pack.claim_reference}, version {pack.version}")

@@ -187,6 +187,33 @@ def correct_claim(store: CaseloadStore, claim_reference: str, *, on: date | None
         return claim_record(row)
 
 
+@dataclass(frozen=True, slots=True)
+class FrozenClaim:
+    """A submitted claim and, in words, the assessment frozen into it (read from the
+    snapshot, never re-assessed): what the worker is shown once the claim is made."""
+
+    record: ClaimRecord
+    assessed_on: date
+    lines: tuple[str, ...]
+
+
+def frozen_claim(store: CaseloadStore, claim_reference: str) -> FrozenClaim:
+    with store.read() as session:
+        row = claim_by_reference(session, claim_reference)
+        snapshot = row.snapshot or {}
+        record = claim_record(row)
+    people: dict[str, str] = snapshot.get("people", {})
+    lines = [f"{p['label']}: {p['state']}"
+             + (f" on {date.fromisoformat(p['met_on']):%d %b %Y}" if p.get("met_on") else "")
+             + f". {p['reason']}" for p in snapshot.get("problems", [])]
+    lines += [f"Employment of {people.get(e['person_id'], 'an adult')}: {e['state']}"
+              + (f" on {date.fromisoformat(e['met_on']):%d %b %Y}" if e.get("met_on") else "")
+              + f". {e['reason']}" for e in snapshot.get("employment", [])]
+    assessed = snapshot.get("assessed_on")
+    return FrozenClaim(record, date.fromisoformat(assessed) if assessed else record.claimed_on,
+                       tuple(lines))
+
+
 # --- the claims list per quarter ------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +227,7 @@ class ClaimsListLine:
     version: int = 0
     rejected_reason: str = ""
     person_name: str = ""  # the adult, on the employment route
+    family_id: str = ""  # to open the family file from the list
 
 
 def claims_list(store: CaseloadStore, quarter: Quarter, *,
@@ -225,12 +253,14 @@ def claims_list(store: CaseloadStore, quarter: Quarter, *,
                                    [claim_record(r) for r in made.get(family.id, [])])
         names = {p.id: p.name for p in people.get(family.id, [])}
         lines += [ClaimsListLine(family.reference, r.route, r.person_id, "ready", on=r.met_on,
-                                 person_name=names.get(r.person_id or "", ""))
+                                 person_name=names.get(r.person_id or "", ""),
+                                 family_id=family.id)
                   for r in position.ready]
         lines += [ClaimsListLine(family.reference, c.route, c.person_id, c.status.value,
                                  claim_reference=c.claim_reference, on=c.claimed_on,
                                  version=c.version, rejected_reason=c.rejected_reason,
-                                 person_name=names.get(c.person_id or "", ""))
+                                 person_name=names.get(c.person_id or "", ""),
+                                 family_id=family.id)
                   for c in position.claims if c.quarter == str(quarter)]
     order = ["ready"] + [s.value for s in ClaimStatus]
     return sorted(lines, key=lambda line: (order.index(line.state), line.family_reference))

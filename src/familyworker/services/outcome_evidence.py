@@ -194,3 +194,14 @@ def household_members(store: CaseloadStore, family_id: str) -> tuple[tuple[str, 
     with store.read() as session:
         rows = sorted(live_rows(session, PersonRow, family_id), key=lambda r: (r.name, r.id))
         return tuple((r.id, r.name) for r in rows)
+
+
+def household_adults(store: CaseloadStore, family_id: str, *,
+                     on: date | None = None) -> tuple[tuple[str, str], ...]:
+    """(id, name) of the members who may be on the employment route: 18 or over, or with no
+    date of birth recorded (the service still refuses a spell for a known child)."""
+    day = on or date.today()
+    with store.read() as session:
+        rows = sorted(live_rows(session, PersonRow, family_id), key=lambda r: (r.name, r.id))
+        return tuple((r.id, r.name) for r in rows
+                     if r.date_of_birth is None or _age(r.date_of_birth, day) >= ADULT_AGE)

@@ -25,6 +25,7 @@ class ReportKind(StrEnum):
     PLAN = "plan"
     STAR = "star"
     CHRONOLOGY = "chronology"
+    CLAIM_PACK = "claim-pack"  # previewed and saved from the Outcomes tab (services.claim_pack)
 
 
 @dataclass(frozen=True, slots=True)

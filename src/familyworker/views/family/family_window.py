@@ -101,7 +101,8 @@ class FamilyWindow(QMainWindow):
         self.tabs.addTab(self.plan_page, "Plan on a &page")
         self.tabs.addTab(self.notes_page, "Contact &notes")
         self.outcomes_page = OutcomesPage(store, runner, family_id=family_id,
-                                          on_changed=self._after_write)
+                                          on_changed=self._after_write,
+                                          open_preview=self.open_print_preview)
         self.tabs.addTab(self.outcomes_page, "&Outcomes")
         # Safety, contact details, Change status… and Edit details… (issue 15).
         self.case_panel = CasePanel(store, runner, family_id=family_id,

@@ -1,8 +1,9 @@
-"""The Outcomes tab: needs met, outcomes achieved and sustained, the claim, the review.
+"""The Outcomes tab: progress against the council's outcome plan, the family's claims, needs
+met and outcomes achieved, the sustainability review.
 
-It loads and writes through the outcomes service on the task runner (never on the GUI thread)
-and holds no rules of its own: what "sustained" and "claim ready" mean comes from the service.
-"""
+It loads and writes through the services on the task runner (never on the GUI thread) and
+holds no rules of its own: what is ready to claim, and which status moves a claim allows, come
+from the claims engine (domain.claims)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,11 +11,12 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,19 +31,40 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from familyworker.domain.claims import (
+    ClaimRecord,
+    ClaimRoute,
+    ClaimsPosition,
+    ClaimStatus,
+    next_status_allowed,
+)
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import FamilyStatus
 from familyworker.domain.outcome_plan import OutcomePlan
 from familyworker.domain.outcome_progress import FamilyProgress, ProgressState
-from familyworker.services import outcome_evidence, outcomes
+from familyworker.services import claims, outcome_evidence, outcomes
+from familyworker.services.claim_pack import preview_claim_pack
 from familyworker.services.outcomes import FamilyOutcomes
+from familyworker.services.printing import ReportPreview
 from familyworker.services.programme import default_framework
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
+from familyworker.views.family.claim_dialogs import (
+    ROUTE_WORDS,
+    ClaimChoice,
+    ClaimStatusDialog,
+    CorrectClaimDialog,
+    SubmitClaimDialog,
+)
+from familyworker.views.family.employment_dialog import EmploymentDialog
+from familyworker.views.family.print_preview_dialog import PrintPreviewDialog
 from familyworker.views.family.reading_dialog import ReadingDialog
+from familyworker.views.shared.confirm import ask_to_confirm
 from familyworker.views.shared.task_runner import TaskRunner
 
 COLUMNS = ("Headline criterion", "Need identified", "Outcome achieved", "Sustained")
+CLAIM_COLUMNS = ("Claim reference", "Route", "Quarter", "Status", "Version", "Claimed on")
+OpenPreview = Callable[[Callable[[], ReportPreview]], object]
 
 
 def _day(value: date | None) -> str:
@@ -58,13 +81,36 @@ class _Loaded:
     progress: FamilyProgress
     plan: OutcomePlan
     people: tuple[tuple[str, str], ...]  # (id, name) of the household's members
+    adults: tuple[tuple[str, str], ...]  # those who may be on the employment route
+    position: ClaimsPosition
+
+    def name_of(self, person_id: str | None) -> str:
+        return dict(self.people).get(person_id or "", "an adult")
+
+    def route_words(self, route: ClaimRoute, person_id: str | None) -> str:
+        if route is ClaimRoute.CONTINUOUS_EMPLOYMENT:
+            return f"{ROUTE_WORDS[route]} — {self.name_of(person_id)}"
+        return ROUTE_WORDS[route]
 
 
 def _load(store: CaseloadStore, family_id: str) -> _Loaded:
     return _Loaded(outcomes=outcomes.family_outcomes(store, family_id),
                    progress=outcome_evidence.family_progress(store, family_id),
                    plan=outcome_evidence.outcome_plan(store),
-                   people=outcome_evidence.household_members(store, family_id))
+                   people=outcome_evidence.household_members(store, family_id),
+                   adults=outcome_evidence.household_adults(store, family_id),
+                   position=claims.family_claims(store, family_id))
+
+
+def claims_position_html(loaded: _Loaded) -> str:
+    """What is ready to claim now, in words (the claims themselves are in the table)."""
+    ready = [f"<b>Ready to claim</b>: {escape(loaded.route_words(r.route, r.person_id))} "
+             f"(met on {_day(r.met_on)})." for r in loaded.position.ready]
+    if ready:
+        return "<br>".join(ready)
+    if loaded.position.claims:
+        return "Nothing more is ready to claim; the family's claims are below."
+    return "Nothing is ready to claim yet."
 
 
 def progress_html(progress: FamilyProgress) -> str:
@@ -90,8 +136,11 @@ def _message(error: Exception) -> str:
 
 
 class OutcomesPage(QWidget):
+    dialog_opened = Signal(object)  # a claim or employment dialog, or the confirmation
+
     def __init__(self, store: CaseloadStore, runner: TaskRunner, *, family_id: str,
                  on_changed: Callable[[], None] | None = None,
+                 open_preview: OpenPreview | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outcomes_page")
@@ -101,6 +150,10 @@ class OutcomesPage(QWidget):
         self.shown: FamilyOutcomes | None = None
         self.loaded: _Loaded | None = None
         self.reading_dialog: ReadingDialog | None = None
+        self.employment_dialog: EmploymentDialog | None = None
+        self.claim_dialog: SubmitClaimDialog | ClaimStatusDialog | CorrectClaimDialog | None = None
+        self.preview_dialog: PrintPreviewDialog | None = None
+        self._open_preview = open_preview
         self.framework = default_framework()
 
         self.summary_label = QLabel("Loading…")
@@ -142,17 +195,43 @@ class OutcomesPage(QWidget):
         form.addRow("Evi&dence:", self.evidence_edit)
         form.addRow(self.record_button)
 
-        self.claim_edit = QLineEdit()
-        self.claim_edit.setObjectName("claim_edit")
-        self.claim_edit.setAccessibleName("Claim reference")
-        self.claim_edit.setPlaceholderText("the council's claim number")
-        self.claim_button = QPushButton("&Mark as claimed")
+        self.ready_label = QLabel("Loading…")
+        self.ready_label.setObjectName("claims_ready")
+        self.ready_label.setAccessibleName("Ready to claim")
+        self.ready_label.setWordWrap(True)
+        self.claims_table = QTableWidget(0, len(CLAIM_COLUMNS))
+        self.claims_table.setObjectName("claims_table")
+        self.claims_table.setAccessibleName("The family's claims")
+        self.claims_table.setHorizontalHeaderLabels(list(CLAIM_COLUMNS))
+        self.claims_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.claims_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.claims_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.claims_table.verticalHeader().hide()
+        self.claims_table.setTabKeyNavigation(False)
+        self.claims_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.claims_table.horizontalHeader().setStretchLastSection(True)
+        self.claims_table.setMaximumHeight(120)
+        self.claim_button = QPushButton("Submit a c&laim…")
         self.claim_button.setObjectName("claim_button")
         self.claim_button.setEnabled(False)
-        claim_box = QGroupBox("Results claim")
-        claim_row = QHBoxLayout(claim_box)
-        claim_row.addWidget(self.claim_edit, 1)
-        claim_row.addWidget(self.claim_button)
+        self.status_button = QPushButton("Set stat&us…")
+        self.status_button.setObjectName("claim_status_button")
+        self.correct_button = QPushButton("Correct a&s a new version…")
+        self.correct_button.setObjectName("correct_button")
+        self.pack_button = QPushButton("Evidence pack…")
+        self.pack_button.setObjectName("pack_button")
+        self.pack_button.setAccessibleName("Evidence pack: preview, save as PDF or print")
+        claim_box = QGroupBox("Claims")
+        claim_layout = QVBoxLayout(claim_box)
+        claim_layout.addWidget(self.ready_label)
+        claim_layout.addWidget(self.claims_table)
+        claim_buttons = QHBoxLayout()
+        for button in (self.claim_button, self.status_button, self.correct_button,
+                       self.pack_button):
+            claim_buttons.addWidget(button)
+        claim_buttons.addStretch(1)
+        claim_layout.addLayout(claim_buttons)
 
         self.progress_label = QLabel("Loading…")
         self.progress_label.setObjectName("plan_progress")
@@ -164,7 +243,14 @@ class OutcomesPage(QWidget):
         progress_box = QGroupBox("Progress against the council's outcome plan")
         progress_layout = QVBoxLayout(progress_box)
         progress_layout.addWidget(self.progress_label)
-        progress_layout.addWidget(self.reading_button)
+        self.employment_button = QPushButton("Record e&mployment…")
+        self.employment_button.setObjectName("employment_button")
+        self.employment_button.setEnabled(False)
+        evidence_buttons = QHBoxLayout()
+        evidence_buttons.addWidget(self.reading_button)
+        evidence_buttons.addWidget(self.employment_button)
+        evidence_buttons.addStretch(1)
+        progress_layout.addLayout(evidence_buttons)
 
         self.review_label = QLabel("")
         self.review_label.setObjectName("review_label")
@@ -191,15 +277,20 @@ class OutcomesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
         layout.addWidget(progress_box)
+        layout.addWidget(claim_box)
         layout.addWidget(self.table, 1)
         layout.addWidget(record_box)
-        layout.addWidget(claim_box)
         layout.addWidget(self.review_box)
         layout.addWidget(self.message_label)
 
         self.record_button.clicked.connect(self.record_outcome)
-        self.claim_button.clicked.connect(self.mark_claimed)
+        self.claim_button.clicked.connect(self.open_submit_dialog)
+        self.status_button.clicked.connect(self.open_status_dialog)
+        self.correct_button.clicked.connect(self.open_correct_dialog)
+        self.pack_button.clicked.connect(self.open_evidence_pack)
+        self.claims_table.itemSelectionChanged.connect(self._update_claim_buttons)
         self.reading_button.clicked.connect(self.open_reading_dialog)
+        self.employment_button.clicked.connect(self.open_employment_dialog)
         self.sustained_button.clicked.connect(lambda: self.record_review(sustained=True))
         self.reopen_button.clicked.connect(lambda: self.record_review(sustained=False))
         self.reload()
@@ -217,6 +308,8 @@ class OutcomesPage(QWidget):
         self.loaded = loaded
         self.progress_label.setText(progress_html(loaded.progress))
         self.reading_button.setEnabled(True)
+        self.employment_button.setEnabled(bool(loaded.adults))
+        self._show_claims(loaded)
         self.shown = view
         labels = {c.key: c.label for c in self.framework.criteria}
         needs = view.assessment.needs
@@ -229,7 +322,6 @@ class OutcomesPage(QWidget):
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.summary_label.setText(self._summary_html(view))
-        self.claim_button.setEnabled(view.assessment.ready and view.assessment.claim is None)
         due = view.review_due
         self.review_box.setVisible(view.status is FamilyStatus.CLOSED and due is not None)
         if due is not None:
@@ -237,21 +329,46 @@ class OutcomesPage(QWidget):
                 f"Review due {_day(due)}: check whether the outcomes have held since closing.")
 
     def _summary_html(self, view: FamilyOutcomes) -> str:
+        """The per-criterion outcomes below (what the programme report counts); claims go
+        by the outcome plan, in the Claims box."""
         assessment = view.assessment
         identified = len(assessment.identified)
-        head = (f"<b>Needs met:</b> {assessment.achieved_count} of {identified} · "
+        return (f"<b>Needs met:</b> {assessment.achieved_count} of {identified} · "
                 f"<b>sustained {assessment.rule.sustained_months} months:</b> "
                 f"{assessment.sustained_count} of {identified} · "
-                f"<b>eligible:</b> {'yes' if assessment.eligible else 'no'}<br>")
-        if assessment.claim is not None:
-            claim = assessment.claim
-            return head + (f"<b>Claimed</b> on {_day(claim.claimed_on)} "
-                           f"(claim {escape(claim.claim_reference)}).")
-        if assessment.ready:
-            return head + "<b>Claim ready</b> under the rule “" + escape(assessment.rule.name) \
-                + "”."
-        reasons = " ".join(escape(r) for r in assessment.reasons_not_ready)
-        return head + f"<b>Not claim ready yet.</b> {reasons}"
+                f"<b>eligible:</b> {'yes' if assessment.eligible else 'no'}")
+
+    def _show_claims(self, loaded: _Loaded) -> None:
+        self.ready_label.setText(claims_position_html(loaded))
+        self.claim_button.setEnabled(bool(loaded.position.ready))
+        shown = loaded.position.claims
+        self.claims_table.setRowCount(len(shown))
+        for row, claim in enumerate(shown):
+            status = claim.status.value
+            if claim.status is ClaimStatus.REJECTED:
+                status += f": {claim.rejected_reason}"
+            cells = (claim.claim_reference, loaded.route_words(claim.route, claim.person_id),
+                     claim.quarter, status, str(claim.version), _day(claim.claimed_on))
+            for column, text in enumerate(cells):
+                self.claims_table.setItem(row, column, QTableWidgetItem(text))
+        if shown and not self.claims_table.selectedItems():
+            self.claims_table.selectRow(0)
+        self._update_claim_buttons()
+
+    def selected_claim(self) -> ClaimRecord | None:
+        if self.loaded is None:
+            return None
+        rows = {index.row() for index in self.claims_table.selectedIndexes()}
+        claims_shown = self.loaded.position.claims
+        return claims_shown[min(rows)] if rows and min(rows) < len(claims_shown) else None
+
+    def _update_claim_buttons(self) -> None:
+        claim = self.selected_claim()
+        self.status_button.setEnabled(claim is not None and any(
+            next_status_allowed(claim.status, s) for s in ClaimStatus))
+        self.correct_button.setEnabled(claim is not None
+                                       and claim.status is not ClaimStatus.PAID)
+        self.pack_button.setEnabled(claim is not None)
 
     def _error(self, error: Exception) -> None:
         if isValid(self):
@@ -286,11 +403,6 @@ class OutcomesPage(QWidget):
                                            achieved_on=achieved, evidence=evidence)
 
         self._write(work, "Outcome recorded.", clear=self.evidence_edit)
-
-    def mark_claimed(self) -> None:
-        store, family_id, reference = self.store, self.family_id, self.claim_edit.text()
-        self._write(lambda: outcomes.mark_claimed(store, family_id, claim_reference=reference),
-                    "Claim recorded.", clear=self.claim_edit)
 
     def record_review(self, *, sustained: bool) -> None:
         store, family_id = self.store, self.family_id
@@ -338,3 +450,169 @@ class OutcomesPage(QWidget):
                 dialog.show_problem(_message(error))
 
         self.runner.run_write(work, done, refused)
+
+    # ----- saving in a dialog: left open with the reason if refused -------------------------
+
+    def _save_from(self, dialog: QDialog, work: Callable[[], Any], done_text: str,
+                   on_saved: Callable[[Any], None] | None = None) -> None:
+        """Save off the GUI thread; on success close the dialog (or hand it the result), on
+        refusal keep it open with the reason and everything typed."""
+        def done(result: object) -> None:
+            if not isValid(self):
+                return
+            if on_saved is not None:
+                on_saved(result)
+            elif isValid(dialog):
+                dialog.accept()
+            self.message_label.setText(done_text)
+            self.reload()
+            if self._on_changed is not None:
+                self._on_changed()
+
+        def refused(error: Exception) -> None:
+            if isValid(dialog):
+                dialog.show_problem(_message(error))  # type: ignore[attr-defined]
+
+        self.runner.run_write(work, done, refused)
+
+    def _show_dialog(self, dialog: QDialog) -> None:
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+
+    # ----- employment ----------------------------------------------------------------------
+
+    def open_employment_dialog(self) -> EmploymentDialog | None:
+        if self.loaded is None or not self.loaded.adults:
+            return None
+        dialog = EmploymentDialog(self.loaded.adults,
+                                  default_source=self.loaded.plan.employment.source,
+                                  parent=self)
+        dialog.buttons.accepted.connect(lambda: self._save_employment(dialog))
+        self.employment_dialog = dialog
+        self._show_dialog(dialog)
+        return dialog
+
+    def _save_employment(self, dialog: EmploymentDialog) -> None:
+        store, family_id, typed = self.store, self.family_id, dialog.employment()
+        dialog.buttons.setEnabled(False)
+        self._save_from(dialog, lambda: outcome_evidence.record_employment(
+            store, family_id, person_id=typed.person_id, started_on=typed.started_on,
+            hours_per_week=typed.hours_per_week, source=typed.source,
+            benefit_ended_on=typed.benefit_ended_on, ended_on=typed.ended_on,
+            source_reference=typed.source_reference), "Employment recorded.")
+
+    # ----- claims --------------------------------------------------------------------------
+
+    def open_submit_dialog(self) -> SubmitClaimDialog | None:
+        loaded = self.loaded
+        if loaded is None or not loaded.position.ready:
+            return None
+        choices = [ClaimChoice(f"{loaded.route_words(r.route, r.person_id)} (met on "
+                               f"{_day(r.met_on)})", r.route, r.person_id)
+                   for r in loaded.position.ready]
+        dialog = SubmitClaimDialog(choices, self)
+        dialog.submit_button.clicked.connect(lambda: self._confirm_submit(dialog))
+        self.claim_dialog = dialog
+        self._show_dialog(dialog)
+        return dialog
+
+    def _confirm_submit(self, dialog: SubmitClaimDialog) -> None:
+        choice, reference = dialog.choice(), dialog.reference().strip()
+        if not reference:
+            dialog.show_problem("A claim needs its claim reference.")
+            dialog.reference_edit.setFocus()
+            return
+        box = ask_to_confirm(
+            dialog, title="Submit this claim?",
+            text=(f"Submit claim {reference} for {choice.label}? What it rests on is frozen "
+                  "into the claim as it stands today: later changes to the family do not "
+                  "alter it. A mistake is put right with a correction, a new version."),
+            confirm_label="&Submit the claim",
+            on_confirm=lambda: self._submit(dialog, choice, reference))
+        self.dialog_opened.emit(box)
+
+    def _submit(self, dialog: SubmitClaimDialog, choice: ClaimChoice, reference: str) -> None:
+        store, family_id = self.store, self.family_id
+        dialog.submit_button.setEnabled(False)
+
+        def work() -> claims.FrozenClaim:
+            made = claims.submit_claim(store, family_id, claim_reference=reference,
+                                       route=choice.route, person_id=choice.person_id)
+            return claims.frozen_claim(store, made.claim_reference)
+
+        def show(frozen: Any) -> None:
+            if isValid(dialog):
+                dialog.show_result(frozen)
+
+        self._save_from(dialog, work, f"Claim {reference} submitted.", on_saved=show)
+
+    def open_status_dialog(self) -> ClaimStatusDialog | None:
+        claim = self.selected_claim()
+        if claim is None:
+            return None
+        dialog = ClaimStatusDialog(claim, self)
+        dialog.buttons.accepted.connect(lambda: self._save_status(dialog))
+        self.claim_dialog = dialog
+        self._show_dialog(dialog)
+        return dialog
+
+    def _save_status(self, dialog: ClaimStatusDialog) -> None:
+        store, reference = self.store, dialog.claim.claim_reference
+        status, reason = dialog.status(), dialog.reason_edit.text()
+        dialog.buttons.setEnabled(False)
+        self._save_from(dialog, lambda: claims.set_claim_status(store, reference, status,
+                                                                reason=reason),
+                        f"Claim {reference} is now {status.value}.")
+
+    def open_correct_dialog(self) -> CorrectClaimDialog | None:
+        claim = self.selected_claim()
+        if claim is None:
+            return None
+        dialog = CorrectClaimDialog(claim, self)
+        dialog.correct_button.clicked.connect(lambda: self._confirm_correct(dialog))
+        self.claim_dialog = dialog
+        self._show_dialog(dialog)
+        return dialog
+
+    def _confirm_correct(self, dialog: CorrectClaimDialog) -> None:
+        old = dialog.claim
+        new_reference = dialog.new_reference().strip() or old.claim_reference
+        box = ask_to_confirm(
+            dialog, title="Correct this claim?",
+            text=(f"Make version {old.version + 1} of claim {old.claim_reference}, assessed and "
+                  f"frozen as things stand today? Version {old.version} is kept, superseded."),
+            confirm_label="&Make the new version",
+            on_confirm=lambda: self._correct(dialog, new_reference))
+        self.dialog_opened.emit(box)
+
+    def _correct(self, dialog: CorrectClaimDialog, new_reference: str) -> None:
+        store, old = self.store, dialog.claim.claim_reference
+        dialog.correct_button.setEnabled(False)
+        self._save_from(dialog, lambda: claims.correct_claim(store, old,
+                                                             new_reference=new_reference),
+                        f"Claim {new_reference} corrected: a new version is frozen.")
+
+    # ----- the evidence pack ---------------------------------------------------------------
+
+    def open_evidence_pack(self) -> object:
+        """The pack in the print preview: Save as PDF… (Documents, "not encrypted") or
+        Print…, exactly as every other report is saved."""
+        claim = self.selected_claim()
+        if claim is None:
+            return None
+        store, reference = self.store, claim.claim_reference
+
+        def render() -> ReportPreview:
+            return preview_claim_pack(store, reference)
+
+        if self._open_preview is not None:
+            return self._open_preview(render)
+        if self.preview_dialog is not None:
+            self.preview_dialog.reject()
+        dialog = PrintPreviewDialog(self.store, self.runner, render, reference=reference,
+                                    parent=self)
+        self.preview_dialog = dialog
+        dialog.show()
+        dialog.start()
+        self.dialog_opened.emit(dialog)
+        return dialog
