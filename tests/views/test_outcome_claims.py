@@ -11,8 +11,13 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from tests.services.test_claim_services import make_family, ready_family
-from tests.views.test_accessibility import accessible_name, collisions, describe, focusable, \
-    label_texts_for
+from tests.views.test_accessibility import (
+    accessible_name,
+    collisions,
+    describe,
+    focusable,
+    label_texts_for,
+)
 
 from familyworker.domain.claims import ClaimRoute, ClaimStatus
 from familyworker.services import claims, families
