@@ -23,6 +23,7 @@ from familyworker.views.family.family_window import FamilyWindow, plain_message
 from familyworker.views.shared.clipboard_guard import ClipboardGuard
 from familyworker.views.shared.task_runner import TaskRunner
 from familyworker.views.sync.sync_controller import SyncController
+from familyworker.views.team.claims_controller import ClaimsController
 from familyworker.views.team.team_controller import TeamController
 from familyworker.views.unlock.create_passphrase_dialog import CreatePassphraseDialog
 from familyworker.views.unlock.idle_watcher import DEFAULT_IDLE_MS, IdleWatcher
@@ -73,6 +74,9 @@ class AppController(QObject):
         self.team = TeamController(runner, self.main_window)
         self.team.family_requested.connect(self.open_family)
         self.team.data_changed.connect(self._on_family_changed)
+        # File › Claims…: the claims list per quarter for the families on this device.
+        self.claims = ClaimsController(runner, self.main_window)
+        self.claims.family_requested.connect(self.open_family)
         self.main_window.lock_requested.connect(self.lock)
         self.main_window.import_requested.connect(self.choose_import)
         self.main_window.programme_report_requested.connect(self.programme_report)
@@ -177,6 +181,7 @@ class AppController(QObject):
                             self._apply_idle_setting, _log_error)
         self.idle_watcher.start()
         self.team.attach(store)
+        self.claims.attach(store)
         self._show_signed_in()
         self.unlocked.emit()
 
@@ -216,6 +221,7 @@ class AppController(QObject):
         self.main_window.clear()
         self.my_week.detach()
         self.team.detach()
+        self.claims.detach()
         self.main_window.hide()
         self.clipboard_guard.clear_if_ours()
         self._clear_clipboard()

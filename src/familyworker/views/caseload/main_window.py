@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.file_menu = file_menu  # others add their actions (the claims list) before Lock
         self.find_action = QAction("&Find a family", self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)

@@ -21,6 +21,7 @@ from familyworker.views.family.family_window import FamilyWindow, plain_message
 from familyworker.views.family.oversight_dialog import OversightDialog
 from familyworker.views.family.oversight_panel import OversightPanel
 from familyworker.views.shared.task_runner import TaskRunner
+from familyworker.views.team.claims_controller import load_claims
 from familyworker.views.team.co_workers_dialog import CoWorkersDialog
 from familyworker.views.team.reallocate_dialog import ReallocateDialog
 from familyworker.views.team.team_view import TeamWindow
@@ -99,6 +100,7 @@ class TeamController(QObject):
             window.co_workers_requested.connect(self.edit_co_workers)
             window.mark_reviewed_requested.connect(self.mark_reviewed)
             window.thresholds_requested.connect(self.edit_thresholds)
+            window.claims_page.quarter_changed.connect(lambda _q: self.refresh_claims())
             self.team_window = window
         self.team_window.show()
         self.team_window.raise_()
@@ -114,6 +116,13 @@ class TeamController(QObject):
             return team_overview(store), changes_since_review(store)
 
         self.runner.run(work, self._on_loaded, self._on_error)
+        self.refresh_claims()
+
+    def refresh_claims(self) -> None:
+        """The Claims tab's chosen quarter (the team's families on this device)."""
+        store = self.store
+        if store is not None and self.team_window is not None:
+            load_claims(self.runner, store, self.team_window.claims_page)
 
     def _on_loaded(self, result: tuple[Any, Any]) -> None:
         if self.store is None or self.team_window is None:

@@ -24,6 +24,7 @@ from familyworker.services.review_queue import FamilyChanges
 from familyworker.services.team_review import Attention, AttentionItem, TeamOverview
 from familyworker.views.shared.record_table_view import record_table_view
 from familyworker.views.shared.row_table_model import RowTableModel
+from familyworker.views.team.claims_page import ClaimsPage
 from familyworker.views.team.team_table_models import AttentionModel, ChangesModel, WorkerLoadModel
 
 # (tab title, what the empty list means in plain words); thresholds are filled in.
@@ -125,6 +126,10 @@ class TeamWindow(QMainWindow):
                                                 "Changes since my last review")
         self.changes_tab = _ListTab(self.changes_table, NO_CHANGES)
         self.tabs.addTab(self.changes_tab, "Changes since my review")
+        # Per quarter: ready to claim, claimed, verified, paid, rejected (docs/claims.md).
+        self.claims_page = ClaimsPage()
+        self.claims_page.family_requested.connect(self.family_requested)
+        self.tabs.addTab(self.claims_page, "Claims")
 
         self.open_button = QPushButton("&Open family")
         self.open_button.setObjectName("team_open_button")
@@ -225,6 +230,7 @@ class TeamWindow(QMainWindow):
         for model in self.attention_models.values():
             model.set_rows(())
         self.changes_model.set_rows(())
+        self.claims_page.clear()
         self.summary_label.setText("")
         self.message_label.setText("")
 
