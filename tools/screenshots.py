@@ -98,6 +98,7 @@ def main() -> int:
         case_screens(app, controller, window)
         concern_screen(app, controller, window)
         people_screens(app, controller)
+        claims_screens(app, controller)
         connect = controller.sync.offer_connect(first_run=True)
         assert connect is not None
         connect.server_edit.setText("https://sync.example.org")
@@ -185,6 +186,55 @@ def desktop_screens(app: QApplication, controller: Any, window: Any) -> None:
     settle(app, runner)
     save(shortcuts, "shortcuts")
     shortcuts.close()
+
+
+def _open_by_reference(controller: Any, reference: str) -> Any:
+    model = controller.main_window.caseload_model
+    for row in range(model.rowCount()):
+        summary = model.index(row, 0).data(model.FamilyRole)
+        if summary.reference == reference:
+            return controller.open_family(summary.id, summary.reference)
+    raise LookupError(reference)
+
+
+def claims_screens(app: QApplication, controller: Any) -> None:
+    """The Outcomes tab of the demo's claimed family (its claims), submitting the ready
+    family's claim (the frozen result), and File › Claims… (the quarter's list)."""
+    runner = controller.runner
+    claimed = _open_by_reference(controller, "FAM-0021")
+    claimed.resize(1280, 980)
+    claimed.tabs.setCurrentWidget(claimed.outcomes_page)
+    settle(app, runner)
+    save(claimed, "outcomes-plan")
+    claimed.close()
+    ready = _open_by_reference(controller, "FAM-0007")
+    ready.tabs.setCurrentWidget(ready.outcomes_page)
+    settle(app, runner)
+    dialog = ready.outcomes_page.open_submit_dialog()
+    dialog.reference_edit.setText("SF-2026-0199")
+    dialog.adjustSize()
+    settle(app, runner)
+    save(dialog, "claim-submit")
+    # Submitted (the confirmation answered): the frozen result in the same dialog.
+    ready.outcomes_page._submit(dialog, dialog.choice(), "SF-2026-0199")
+    settle(app, runner)
+    dialog.adjustSize()
+    settle(app, runner)
+    save(dialog, "claim-submitted")
+    dialog.reject()
+    employment = ready.outcomes_page.open_employment_dialog()
+    if employment is not None:
+        employment.reference_edit.setText("Payslips, March")
+        employment.adjustSize()
+        settle(app, runner)
+        save(employment, "employment-dialog")
+        employment.reject()
+    ready.close()
+    window = controller.claims.open_claims()
+    settle(app, runner)
+    save(window, "claims")
+    window.close()
+    settle(app, runner)
 
 
 def case_screens(app: QApplication, controller: Any, window: Any) -> None:

@@ -101,8 +101,8 @@ def test_a_supervisor_has_the_claims_tab_in_the_team_view(
     store = controller.store
     assert store is not None
     store.set_setting(SETTING_ROLE, "supervisor")
-    with qtbot.waitSignal(controller.team.role_known, timeout=5000):
-        controller.team.attach(store)
+    controller.team.attach(store)  # as enrolling does: the role is read again
+    qtbot.waitUntil(lambda: controller.team.is_manager, timeout=5000)
     window = controller.team.open_team()
     assert window is not None
     page = window.claims_page

@@ -96,7 +96,7 @@ class SubmitClaimDialog(QDialog):
         layout.addWidget(self.result_label)
         layout.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)
-        self.resize(520, self.sizeHint().height())
+        self.setMinimumWidth(520)  # the frozen result reads as lines, not a column
 
     def choice(self) -> ClaimChoice:
         return self.choices[int(self.route_combo.currentData())]

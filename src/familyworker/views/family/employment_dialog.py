@@ -98,6 +98,7 @@ class EmploymentDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(520)  # room for a source system's name
 
     def employment(self) -> EmploymentInput:
         return EmploymentInput(

@@ -124,7 +124,8 @@ def progress_html(progress: FamilyProgress) -> str:
     for adult in progress.employment:
         lines.append(f"<b>Employment</b>: {STATE_MARKS[adult.state]}. {escape(adult.reason)}")
     if progress.plan_met_on is not None:
-        lines.append(f"<b>Ready to claim</b> on the outcome plan (met on "
+        # Whether it is still to claim is the Claims box's to say (it may be claimed).
+        lines.append(f"<b>The outcome plan is met</b> (every identified problem, on "
                      f"{_day(progress.plan_met_on)}).")
     return "<br>".join(lines) or "No problems have been identified yet."
 
@@ -275,9 +276,9 @@ class OutcomesPage(QWidget):
         self.message_label.setWordWrap(True)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary_label)
         layout.addWidget(progress_box)
         layout.addWidget(claim_box)
+        layout.addWidget(self.summary_label)  # it describes the table under it
         layout.addWidget(self.table, 1)
         layout.addWidget(record_box)
         layout.addWidget(self.review_box)
@@ -333,7 +334,8 @@ class OutcomesPage(QWidget):
         by the outcome plan, in the Claims box."""
         assessment = view.assessment
         identified = len(assessment.identified)
-        return (f"<b>Needs met:</b> {assessment.achieved_count} of {identified} · "
+        return ("Outcomes recorded below (the programme report): "
+                f"<b>Needs met:</b> {assessment.achieved_count} of {identified} · "
                 f"<b>sustained {assessment.rule.sustained_months} months:</b> "
                 f"{assessment.sustained_count} of {identified} · "
                 f"<b>eligible:</b> {'yes' if assessment.eligible else 'no'}")

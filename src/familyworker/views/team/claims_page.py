@@ -89,7 +89,7 @@ class ClaimsPage(QWidget):
         self.model = ClaimsModel(self)
         self.table = record_table_view(self.model, object_name="claims_list_table",
                                        accessible_name="Claims in the quarter",
-                                       stretch_column=6, widths=(120, 110, 220, 140, 70, 110))
+                                       stretch_column=6, widths=(120, 110, 240, 140, 70, 140))
         self.table.activated.connect(self._on_activated)  # Enter or double-click
         self.empty_label = QLabel("")
         self.empty_label.setObjectName("claims_empty")
@@ -105,6 +105,9 @@ class ClaimsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.stack, 1)
+        hint = QLabel("Enter or a double-click on a line opens the family file.")
+        hint.setObjectName("claims_hint")
+        layout.addWidget(hint)
         self.quarter_combo.currentIndexChanged.connect(
             lambda _i: self.quarter_changed.emit(self.quarter()))
 
