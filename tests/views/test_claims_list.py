@@ -12,6 +12,7 @@ from familyworker.domain.claims import ClaimStatus, Quarter
 from familyworker.services import claims
 from familyworker.store.caseload_store import SETTING_ROLE
 from familyworker.views.app_controller import AppController
+from familyworker.views.shared.shortcuts_dialog import SHORTCUTS
 from familyworker.views.team.claims_page import ClaimsPage, counts_text, recent_quarters
 
 from .conftest import unlock
@@ -35,6 +36,15 @@ def _open_line(qtbot: QtBot, table: QTableView, reference: str) -> None:
     qtbot.keyClick(table, Qt.Key.Key_Return)
 
 
+def _opened(qtbot: QtBot, controller: AppController) -> list[str]:
+    """The family files open, once each has loaded (nothing left in flight at teardown)."""
+    windows = list(controller.family_windows.values())
+    for window in windows:
+        qtbot.waitUntil(lambda w=window: w.file is not None, timeout=5000)  # type: ignore[misc]
+    controller.runner.wait_until_idle()
+    return [w.reference for w in windows]
+
+
 def test_quarters_start_with_the_current_one() -> None:
     quarters = recent_quarters(date(2026, 2, 10), count=3)
     assert [str(q) for q in quarters] == ["2026Q1", "2025Q4", "2025Q3"]
@@ -54,6 +64,9 @@ def test_a_worker_sees_the_quarters_claims_and_opens_a_family(
     assert [describe(w) for w in focusable(window) if not accessible_name(w, buddies)] == []
     assert collisions(window) == []
     assert page.quarter() == Quarter.of(date.today())
+    assert controller.claims.action.shortcut().toString() == "Ctrl+Shift+M"
+    assert ("Caseload", "Ctrl+Shift+M", "Claims per quarter (Enter opens the family)") \
+        in SHORTCUTS  # Help lists it
     expected = claims.claims_list(store, page.quarter())
     shown = _lines(page.table)
     assert len(shown) == len(expected) and expected  # the demo has something to claim
@@ -65,7 +78,7 @@ def test_a_worker_sees_the_quarters_claims_and_opens_a_family(
     assert f"<b>Ready to claim:</b> {len(ready)}" in page.counts_label.text()
 
     _open_line(qtbot, page.table, "FAM-0007")
-    assert [w.reference for w in controller.family_windows.values()] == ["FAM-0007"]
+    assert _opened(qtbot, controller) == ["FAM-0007"]
 
 
 def test_another_quarter_and_a_rejection_with_its_reason(
@@ -113,7 +126,7 @@ def test_a_supervisor_has_the_claims_tab_in_the_team_view(
     assert collisions(window) == []
     assert len(_lines(page.table)) == len(claims.claims_list(store, page.quarter()))
     _open_line(qtbot, page.table, "FAM-0007")
-    assert [w.reference for w in controller.family_windows.values()] == ["FAM-0007"]
+    assert _opened(qtbot, controller) == ["FAM-0007"]
     # Locking forgets every line.
     controller.lock()
     assert page.model.rowCount() == 0

@@ -17,6 +17,7 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("Caseload", "Enter or Ctrl+O", "Open the selected family"),
     ("Caseload", "Ctrl+Shift+N", "Add a family"),
     ("Caseload", "Ctrl+I", "Import a cohort CSV"),
+    ("Caseload", "Ctrl+Shift+M", "Claims per quarter (Enter opens the family)"),
     ("Family file", "Ctrl+N", "New contact note"),
     ("Family file", "Ctrl+T / Ctrl+B", "Tasks (add a task) / Book the next visit"),
     ("Family file", "Ctrl+Shift+G", "Raise a safeguarding concern"),
