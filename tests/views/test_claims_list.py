@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.qtbot import QtBot
 
 from familyworker.domain.claims import ClaimStatus, Quarter
@@ -55,8 +55,12 @@ def test_a_worker_sees_the_quarters_claims_and_opens_a_family(
     unlock(qtbot, controller)
     store = controller.store
     assert store is not None
+    main = controller.main_window
+    main.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main, timeout=5000)
     with qtbot.waitSignal(controller.claims.loaded, timeout=10_000):
-        controller.claims.action.trigger()  # File › Claims… (Ctrl+Shift+M)
+        qtbot.keyClick(main, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier
+                       | Qt.KeyboardModifier.ShiftModifier)  # File › Claims…
     window = controller.claims.window
     assert window is not None and window.isVisible()
     page = window.page

@@ -323,3 +323,29 @@ def claims_service_spell(store: CaseloadStore, family_id: str, person_id: str) -
     outcome_evidence.record_employment(
         store, family_id, person_id=person_id, started_on=date(2025, 1, 6), hours_per_week=30,
         source="Payslips", benefit_ended_on=date(2025, 1, 5))
+
+
+def test_ctrl_p_on_the_outcomes_tab_previews_the_chosen_claims_pack(
+        qtbot: QtBot, store: CaseloadStore, runner: TaskRunner) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from familyworker.views.family.family_window import FamilyWindow
+
+    family_id, _mum, _child = ready_family(store)
+    claims.submit_claim(store, family_id, claim_reference="SF-5")
+    window = FamilyWindow(store, runner, family_id=family_id, reference="FAM-0200")
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.waitUntil(lambda: window.outcomes_page.claims_table.rowCount() == 1, timeout=5000)
+    window.tabs.setCurrentWidget(window.outcomes_page)
+    with qtbot.waitSignal(window.print_preview_opened, timeout=5000) as opened:
+        qtbot.keyClick(window.tabs.currentWidget(), Qt.Key.Key_P,
+                       Qt.KeyboardModifier.ControlModifier)
+    preview = opened.args[0]
+    with qtbot.waitSignal(preview.preview_ready, timeout=15000):
+        pass
+    assert preview.title_label.text() == "Evidence pack — claim SF-5, version 1"
+    window.close()
+    runner.wait_until_idle()

@@ -491,12 +491,15 @@ class FamilyWindow(QMainWindow):
         self.open_print_preview(lambda: printing.preview_chronology(store, family_id=family_id))
 
     def print_current_tab(self) -> None:
-        """Ctrl+P: the record of the tab in front (the plan on a page from the others)."""
+        """Ctrl+P: the record of the tab in front (the chosen claim's evidence pack on the
+        Outcomes tab; the plan on a page from the others)."""
         current = self.tabs.currentWidget()
         if current is self.star_page:
             self.star_page.print_button.click()
         elif current is self.notes_page:
             self.notes_page.print_button.click()
+        elif current is self.outcomes_page and self.outcomes_page.selected_claim() is not None:
+            self.outcomes_page.pack_button.click()  # the chosen claim's evidence pack
         else:
             self.plan_page.print_button.click()
 

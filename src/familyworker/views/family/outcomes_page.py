@@ -223,6 +223,7 @@ class OutcomesPage(QWidget):
         self.pack_button = QPushButton("Evidence pack…")
         self.pack_button.setObjectName("pack_button")
         self.pack_button.setAccessibleName("Evidence pack: preview, save as PDF or print")
+        self.pack_button.setToolTip("Ctrl+P")
         claim_box = QGroupBox("Claims")
         claim_layout = QVBoxLayout(claim_box)
         claim_layout.addWidget(self.ready_label)
