@@ -25,8 +25,10 @@ from familyworker.domain.outcome_progress import (  # noqa: E402
     assess_family,
 )
 from familyworker.reports.claim_pack import render_claim_pack  # noqa: E402
-from familyworker.services.claim_pack import build_claim_pack  # noqa: E402
-from familyworker.services.claims import claims_list, submit_claim  # noqa: E402
+from familyworker.reports.pdf_pages import render_page  # noqa: E402
+from familyworker.services import outcome_evidence, outcomes  # noqa: E402
+from familyworker.services.claim_pack import build_claim_pack, preview_claim_pack  # noqa: E402
+from familyworker.services.claims import claims_list, family_claims, submit_claim  # noqa: E402
 from familyworker.services.outcome_plan_file import load_outcome_plan  # noqa: E402
 from familyworker.store.caseload_store import CaseloadStore  # noqa: E402
 from familyworker.store.keys import KDF_FLOOR  # noqa: E402
@@ -128,13 +130,33 @@ def measure(families: int = 1_000) -> dict[str, Any]:
                 _, pack = build_claim_pack(store, "SF-B-0")
                 render_claim_pack(pack, printed_on=TODAY)
                 pack_times.append(time.perf_counter() - start)
+            tab_times, preview_times = [], []
+            claimed_family = ids[1]
+            for _ in range(5):
+                # What the Outcomes tab loads off the GUI thread for one family.
+                start = time.perf_counter()
+                outcomes.family_outcomes(store, claimed_family)
+                outcome_evidence.family_progress(store, claimed_family)
+                outcome_evidence.household_members(store, claimed_family)
+                outcome_evidence.household_adults(store, claimed_family)
+                family_claims(store, claimed_family)
+                tab_times.append(time.perf_counter() - start)
+            for _ in range(3):
+                # Evidence pack… : the pack rendered and its first page on screen (120 dpi).
+                start = time.perf_counter()
+                preview = preview_claim_pack(store, "SF-B-0", printed_on=TODAY)
+                render_page(preview.data, 0, dpi=120.0)
+                preview_times.append(time.perf_counter() - start)
         finally:
             store.lock()
     return {"families": families, "listed": len(lines),
             "claims_list_s": round(list_s, 3),
             "claims_list_ms_per_family": round(1000 * list_s / families, 2),
             "engine_only_ms_per_family": round(1000 * engine_only(families) / families, 3),
-            "pack_ms_median": round(1000 * statistics.median(pack_times), 1)}
+            "pack_ms_median": round(1000 * statistics.median(pack_times), 1),
+            "outcomes_tab_load_ms_median": round(1000 * statistics.median(tab_times), 1),
+            "pack_preview_first_page_ms_median": round(
+                1000 * statistics.median(preview_times), 1)}
 
 
 def main() -> int:
@@ -143,7 +165,9 @@ def main() -> int:
     print(f"Claims list over {families:,} families: {figures['claims_list_s']:.2f} s "
           f"({figures['claims_list_ms_per_family']} ms a family; the engine alone "
           f"{figures['engine_only_ms_per_family']} ms); one evidence pack "
-          f"{figures['pack_ms_median']} ms.")
+          f"{figures['pack_ms_median']} ms; the Outcomes tab's load for one family "
+          f"{figures['outcomes_tab_load_ms_median']} ms; Evidence pack… to its first page "
+          f"on screen {figures['pack_preview_first_page_ms_median']} ms.")
     print(json.dumps(figures))
     return 0
 
