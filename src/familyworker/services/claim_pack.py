@@ -25,7 +25,7 @@ from familyworker.reports.claim_pack import (
 )
 from familyworker.reports.pdf_output import write_pdf_atomically
 from familyworker.services.claims import claim_by_reference
-from familyworker.services.printing import ReportKind, ReportPreview
+from familyworker.services.printing import CLAIM_PACK, ReportPreview
 from familyworker.services.queries import family_by_id
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import (
@@ -224,6 +224,6 @@ def preview_claim_pack(store: CaseloadStore, claim_reference: str, *,
     # The file name carries the claim reference, never a name.
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in pack.claim_reference)
     return ReportPreview(
-        family_id=family_id, reference=pack.family_reference, report=ReportKind.CLAIM_PACK,
+        family_id=family_id, reference=pack.family_reference, report=CLAIM_PACK,
         data=data, file_name=f"{pack.family_reference}-claim-{safe}-v{pack.version}.pdf",
         description=f"Evidence pack — claim {pack.claim_reference}, version {pack.version}")

@@ -25,7 +25,11 @@ class ReportKind(StrEnum):
     PLAN = "plan"
     STAR = "star"
     CHRONOLOGY = "chronology"
-    CLAIM_PACK = "claim-pack"  # previewed and saved from the Outcomes tab (services.claim_pack)
+
+
+# Not a family report render_report draws: a claim's pack, previewed from the Outcomes tab
+# (services.claim_pack) and saved or printed through the same preview.
+CLAIM_PACK = "claim-pack"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +39,7 @@ class PrintedReport:
     path: Path
     sha256: str
     family_id: str
-    report: ReportKind
+    report: ReportKind | str
 
 
 def _lead_worker(store: CaseloadStore, file: FamilyFile) -> Worker | None:
@@ -91,14 +95,18 @@ def render_report(store: CaseloadStore, report: ReportKind, *, reference: str | 
     return file.family.id, _RENDERERS[ReportKind(report)](store, file, today or date.today())
 
 
-def record_print(store: CaseloadStore, *, family_id: str, report: ReportKind, data: bytes,
-                 action: AuditAction = AuditAction.PRINT) -> str:
+def record_print(store: CaseloadStore, *, family_id: str, report: ReportKind | str,
+                 data: bytes, action: AuditAction = AuditAction.PRINT) -> str:
     """Audit a report that left the app (sent to a printer or saved). Returns its SHA-256."""
     digest = sha256_hex(data)
     with store.unit_of_work() as uow:
         uow.audit(action, entity="family", entity_id=family_id, family_id=family_id,
-                  detail=f"report={ReportKind(report).value} sha256={digest}")
+                  detail=f"report={_report_name(report)} sha256={digest}")
     return digest
+
+
+def _report_name(report: ReportKind | str) -> str:
+    return CLAIM_PACK if report == CLAIM_PACK else ReportKind(report).value
 
 
 def print_report(store: CaseloadStore, report: ReportKind, *, out_path: Path,
@@ -156,7 +164,7 @@ class ReportPreview:
 
     family_id: str
     reference: str
-    report: ReportKind
+    report: ReportKind | str  # or CLAIM_PACK
     data: bytes
     description: str  # "Plan on a page — version 3, DRAFT: not yet agreed"
     file_name: str  # suggested; the reference only, never a name
