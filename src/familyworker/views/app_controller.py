@@ -1,17 +1,17 @@
 """Unlock, caseload, family windows and locking: the app's screens wired to one store."""
 
+from __future__ import annotations
+
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from familyworker.services import drafts
 from familyworker.services.caseload import list_caseload
-from familyworker.services.importing import ImportRejected, import_cohort
 from familyworker.store.caseload_store import SETTING_ROLE, SETTING_WORKER_NAME, CaseloadStore
 from familyworker.store.errors import WrongPassphrase
 from familyworker.store.paths import StorePaths
@@ -19,8 +19,8 @@ from familyworker.store.unlock_attempts import UnlockAttemptLog, default_backoff
 from familyworker.views.caseload.add_family_flow import AddFamilyFlow
 from familyworker.views.caseload.main_window import MainWindow
 from familyworker.views.caseload.my_week_controller import MyWeekController
-from familyworker.views.family.family_window import FamilyWindow, plain_message
 from familyworker.views.shared.clipboard_guard import ClipboardGuard
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
 from familyworker.views.sync.sync_controller import SyncController
 from familyworker.views.team.team_controller import TeamController
@@ -28,6 +28,10 @@ from familyworker.views.unlock.create_passphrase_dialog import CreatePassphraseD
 from familyworker.views.unlock.idle_watcher import DEFAULT_IDLE_MS, IdleWatcher
 from familyworker.views.unlock.session_lock_watcher import SessionLockWatcher
 from familyworker.views.unlock.unlock_dialog import UnlockDialog
+
+if TYPE_CHECKING:
+    from familyworker.views.family.family_window import FamilyWindow
+
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +212,8 @@ class AppController(QObject):
 
         def save_and_close() -> None:
             # On the serial writer: after any write already queued, and before the store closes.
+            from familyworker.services import drafts  # the ORM: off the GUI thread
+
             try:
                 sync.wait_for_pass()  # a pass under way finishes before the store closes
                 for key, (family_id, payload) in kept.items():
@@ -258,6 +264,8 @@ class AppController(QObject):
         self.main_window.show_message(plain_message(error))
 
     def open_family(self, family_id: str, reference: str) -> FamilyWindow | None:
+        from familyworker.views.family.family_window import FamilyWindow
+
         if self.store is None:
             return None
         window = self.family_windows.get(family_id)
@@ -321,6 +329,8 @@ class AppController(QObject):
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> None:
+        from familyworker.services.importing import import_cohort
+
         store = self.store
         if store is None:
             return
@@ -336,6 +346,8 @@ class AppController(QObject):
         self.refresh_caseload()
 
     def _on_import_error(self, error: Exception) -> None:
+        from familyworker.services.importing import ImportRejected
+
         if isinstance(error, ImportRejected):
             problems = getattr(error, "problems", ())
             first = f" First problem: {problems[0]}" if problems else ""
