@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -22,6 +22,7 @@ from familyworker.views.caseload.my_week_controller import MyWeekController
 from familyworker.views.shared.clipboard_guard import ClipboardGuard
 from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
+from familyworker.views.shared.warm_up import DeferredImports
 from familyworker.views.sync.sync_controller import SyncController
 from familyworker.views.team.team_controller import TeamController
 from familyworker.views.unlock.create_passphrase_dialog import CreatePassphraseDialog
@@ -73,6 +74,10 @@ class AppController(QObject):
         # My week: shown first after unlock; opens a family at the tab that does the item.
         self.my_week = MyWeekController(runner, self.main_window)
         self.my_week.family_requested.connect(self.open_family_at)
+        self.my_week.loaded.connect(lambda: self._first_screen_shown("my-week"))
+        # The ORM and the other screens load in the background once the first screens show.
+        self.deferred_imports = DeferredImports()
+        self._first_screens_due: set[str] = set()
         # Supervisors and admins: the Team menu, team window, oversight and re-allocation.
         self.team = TeamController(runner, self.main_window)
         self.team.family_requested.connect(self.open_family)
@@ -125,7 +130,7 @@ class AppController(QObject):
         self.unlock_attempts.reset()
         # B3: a laptop offline for longer than the policy allows must reach the server first
         # (the network call stays on this pool thread; the store is locked if it fails).
-        # Imported here: the HTTP stack stays out of start-up.
+        # The sync engine and its HTTP stack load only if the server must be asked.
         from familyworker.services.offline_limit import check_after_unlock
 
         check_after_unlock(store)
@@ -155,6 +160,7 @@ class AppController(QObject):
     def _on_unlocked(self, store: object) -> None:
         assert isinstance(store, CaseloadStore)
         self.store = store
+        self._first_screens_due = {"caseload", "my-week"}
         self.unlock_dialog.hide()
         self.main_window.show()
         self.main_window.raise_()
@@ -259,6 +265,14 @@ class AppController(QObject):
             return  # locked while loading: never show stale data
         self.main_window.set_caseload(rows)
         self.caseload_loaded.emit()
+        self._first_screen_shown("caseload")
+
+    def _first_screen_shown(self, name: str) -> None:
+        if name in self._first_screens_due:
+            self._first_screens_due.discard(name)
+            if not self._first_screens_due:
+                # After this event: the screens paint before the import takes the CPU.
+                QTimer.singleShot(0, self.deferred_imports.start)
 
     def _on_error(self, error: Exception) -> None:
         self.main_window.show_message(plain_message(error))
@@ -362,6 +376,7 @@ class AppController(QObject):
             self.lock()
         self.unlock_dialog.hide()
         self.runner.wait_until_idle()
+        self.deferred_imports.wait(10.0)  # no import left half-done as the interpreter stops
         self.shut_down.emit()
 
 
