@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from shiboken6 import isValid
 
@@ -120,18 +119,28 @@ class SyncController(QObject):
         self._build_menu()
         controller.unlocked.connect(self._on_unlocked)
         controller.caseload_loaded.connect(self.refresh_status)
-        self._watch_network()
+        self._watching_network = False
+        # After this event, so the caseload paints first.
+        controller.caseload_loaded.connect(lambda: QTimer.singleShot(0, self._watch_network))
 
     def _watch_network(self) -> None:
         """Sync as soon as the system says the network is back (where the platform can tell);
-        otherwise the offline retry timer finds the server."""
+        otherwise the offline retry timer finds the server. Once the caseload first shows: loading
+        the network backend (QtNetwork and a plugin) need not hold up the unlock dialog."""
+        if self._watching_network:
+            return
+        self._watching_network = True
+        from PySide6.QtNetwork import QNetworkInformation
+
         if not QNetworkInformation.loadDefaultBackend():
             return
         info = QNetworkInformation.instance()
         if info is not None:
             info.reachabilityChanged.connect(self._on_reachability)
 
-    def _on_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
+    def _on_reachability(self, reachability: object) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
         if reachability == QNetworkInformation.Reachability.Online and self.online is not True:
             self.sync_now()
 
