@@ -15,7 +15,7 @@ from tests.views.conftest import TEST_PASSPHRASE
 
 # Loaded after the first screens, never before.
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "reportlab", "pypdfium2", "httpx",
-         "familyworker.store.tables", "familyworker.sync.engine",
+         "PySide6.QtNetwork", "familyworker.store.tables", "familyworker.sync.engine",
          "familyworker.views.family.family_window")
 
 CHILD = r"""
@@ -52,6 +52,8 @@ seen["deferred_started"] = controller.deferred_imports.started
 app.processEvents()  # the deferred import starts once both screens are shown
 seen["deferred_done"] = controller.deferred_imports.wait(120)
 seen["afterwards"] = [m for m in heavy if m in sys.modules]
+app.processEvents()  # the imports' finished signal, queued to this thread, starts the watch
+seen["watching_network"] = controller.sync._watching_network
 print(json.dumps(seen))
 controller.runner.wait_until_idle()
 controller.store.lock()
@@ -74,5 +76,6 @@ def test_first_screens_show_before_the_heavy_modules_load(demo_dir: Path) -> Non
     assert seen["deferred_started"] is False  # not until both screens have been shown
     assert seen["deferred_done"] is True
     # Then the rest of the app is loaded in the background, ready for the first family.
-    assert {"sqlmodel", "familyworker.store.tables",
+    assert {"sqlmodel", "familyworker.store.tables", "PySide6.QtNetwork",
             "familyworker.views.family.family_window"} <= set(seen["afterwards"])
+    assert seen["watching_network"] is True

@@ -76,7 +76,7 @@ class AppController(QObject):
         self.my_week.family_requested.connect(self.open_family_at)
         self.my_week.loaded.connect(lambda: self._first_screen_shown("my-week"))
         # The ORM and the other screens load in the background once the first screens show.
-        self.deferred_imports = DeferredImports()
+        self.deferred_imports = DeferredImports(parent=self)
         self._first_screens_due: set[str] = set()
         # Supervisors and admins: the Team menu, team window, oversight and re-allocation.
         self.team = TeamController(runner, self.main_window)
@@ -105,6 +105,8 @@ class AppController(QObject):
         self.sync.sync_finished.connect(lambda _pass: self.team.refresh())
         self.sync.connected.connect(lambda: self.store and self.team.attach(self.store))
         self.sync.connected.connect(self._show_signed_in)
+        # QtNetwork is among the deferred imports: the network watch starts once they are in.
+        self.deferred_imports.finished.connect(self.sync.watch_network)
 
     # ----- start, unlock, lock -------------------------------------------------------------
 

@@ -3,13 +3,17 @@
 The caseload and My week are read without the ORM so they show before SQLAlchemy, SQLModel and
 the family file's screens are loaded (about a second on a slow laptop). Once both are on
 screen, a background thread imports them, so the first family opened is as quick as later
-ones. A plain daemon thread, not the task runner: it writes nothing, and waiting for the
-runner to be idle (locking, closing) should not wait for it.
+ones; then (`finished`) the GUI thread starts what waited for them (the network watch). A
+plain daemon thread, not the task runner: it writes nothing, and waiting for the runner to be
+idle (locking, closing) should not wait for it.
 """
 
+import contextlib
 import importlib
 import logging
 import threading
+
+from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
 
@@ -21,13 +25,19 @@ DEFERRED_MODULES = (
     "familyworker.services.family_file",
     "familyworker.views.family.family_window",
     "familyworker.sync.engine",
+    "PySide6.QtNetwork",  # the network-reachability watch (views.sync.sync_controller)
 )
 
 
-class DeferredImports:
+class DeferredImports(QObject):
     """Starts the background import once; `wait` is for closing and tests."""
 
-    def __init__(self, modules: tuple[str, ...] = DEFERRED_MODULES) -> None:
+    # Emitted from the import thread; Qt delivers it on the GUI thread (queued).
+    finished = Signal()
+
+    def __init__(self, modules: tuple[str, ...] = DEFERRED_MODULES,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._modules = modules
         self._thread: threading.Thread | None = None
 
@@ -54,3 +64,5 @@ class DeferredImports:
                 importlib.import_module(name)
             except Exception as error:  # imported again, and reported, where it is used
                 log.error("Could not load %s in advance (%s)", name, type(error).__name__)
+        with contextlib.suppress(RuntimeError):  # the app closed meanwhile: none waits
+            self.finished.emit()

@@ -120,13 +120,11 @@ class SyncController(QObject):
         controller.unlocked.connect(self._on_unlocked)
         controller.caseload_loaded.connect(self.refresh_status)
         self._watching_network = False
-        # After this event, so the caseload paints first.
-        controller.caseload_loaded.connect(lambda: QTimer.singleShot(0, self._watch_network))
 
-    def _watch_network(self) -> None:
+    def watch_network(self) -> None:
         """Sync as soon as the system says the network is back (where the platform can tell);
-        otherwise the offline retry timer finds the server. Once the caseload first shows: loading
-        the network backend (QtNetwork and a plugin) need not hold up the unlock dialog."""
+        otherwise the offline retry timer finds the server. Started once, after the first
+        screens and the deferred imports (QtNetwork and its plugin need not hold them up)."""
         if self._watching_network:
             return
         self._watching_network = True
