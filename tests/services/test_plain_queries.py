@@ -4,6 +4,7 @@ caseload with a concern decided, one awaiting and changes waiting."""
 from datetime import date
 
 import pytest
+import sqlcipher3
 from sqlmodel import col, func, select
 
 from familyworker.services import families, safeguarding
@@ -66,3 +67,14 @@ def test_plain_reads_refuse_a_locked_store(store: CaseloadStore) -> None:
     store.lock()
     with pytest.raises(StoreError), store.raw_read():
         pass
+
+
+def test_plain_connections_are_kept_between_reads_and_closed_on_lock(
+        store: CaseloadStore) -> None:
+    with store.raw_read() as first:
+        pass
+    with store.raw_read() as second:
+        assert second is first  # kept open: no key set-up, no WAL checkpoint per read
+    store.lock()
+    with pytest.raises(sqlcipher3.dbapi2.ProgrammingError):
+        first.execute("SELECT 1")  # closed with the store

@@ -64,6 +64,9 @@ SETTING_ROLE = "sync_role"
 SETTING_TEAM_ID = "sync_team_id"
 
 
+MAX_IDLE_PLAIN_CONNECTIONS = 4
+
+
 def _wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -80,7 +83,10 @@ class CaseloadStore:
         self._connect: Callable[[], Connection] | None = connect_fn
         self._dbapi_module = dbapi_module
         self._engine: Engine | None = None
-        self._engine_lock = threading.Lock()
+        self._engine_lock = threading.Lock()  # also guards the idle plain connections
+        # Plain connections kept open between raw reads: opening one costs the key set-up,
+        # and closing the last one on a WAL database checkpoints it.
+        self._idle_connections: list[Connection] = []
         self._data_key = data_key
         self._process_lock = process_lock
         self.device_id = device_id
@@ -207,6 +213,9 @@ class CaseloadStore:
         """Close every connection and forget the data key (best effort: see docs/security.md)."""
         with self._engine_lock:
             self._connect = None
+            idle, self._idle_connections = self._idle_connections, []
+            for connection in idle:
+                connection.close()
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None
@@ -256,18 +265,31 @@ class CaseloadStore:
     def raw_read(self) -> Iterator[Connection]:
         """A plain connection inside one read transaction (a consistent snapshot), without the
         ORM: for the first screens after unlock, before SQLAlchemy has been imported."""
-        connect_fn = self._connect
-        if connect_fn is None:
-            raise StoreError("The caseload is locked.")
-        connection = connect_fn()
+        with self._engine_lock:
+            connect_fn = self._connect
+            if connect_fn is None:
+                raise StoreError("The caseload is locked.")
+            connection = self._idle_connections.pop() if self._idle_connections else None
+        if connection is None:
+            connection = connect_fn()
+        reusable = False
         try:
             connection.execute("BEGIN")
             yield connection
         finally:
             try:
                 connection.execute("ROLLBACK")
+                reusable = True
             finally:
-                connection.close()
+                self._put_back(connection, reusable)
+
+    def _put_back(self, connection: Connection, reusable: bool) -> None:
+        with self._engine_lock:
+            if reusable and self._connect is not None and \
+                    len(self._idle_connections) < MAX_IDLE_PLAIN_CONNECTIONS:
+                self._idle_connections.append(connection)
+                return
+        connection.close()  # locked meanwhile, or enough kept
 
     @contextmanager
     def unit_of_work(self) -> "Iterator[UnitOfWork]":
