@@ -87,12 +87,13 @@ def withdraw(store: CaseloadStore, *, family_id: str, person_id: str,
         family_by_id(uow.session, family_id)
         _person_of(uow.session, family_id, person_id)
         existing = _statements(uow.session, family_id)
-        check_withdrawal(existing, ConsentKey(person_id, chosen, agency_key(agency)),
-                         withdrawn_on)
+        given = check_withdrawal(existing, ConsentKey(person_id, chosen, agency_key(agency)),
+                                 withdrawn_on)
         statement = ConsentStatement(
             id=new_id(), family_id=family_id, person_id=person_id, purpose=chosen,
             decision=ConsentDecision.WITHDRAWN, stated_on=withdrawn_on,
-            how=_choice(ConsentHow, how, "How"), agency=agency, given_by=given_by, note=note,
+            how=_choice(ConsentHow, how, "How"), agency=given.agency,  # as first spelt
+            given_by=given_by, note=note,
             recorded_by=uow.actor_id)
         uow.add(ConsentRecordRow(id=statement.id, family_id=family_id,
                                  **consent_values(statement)))  # type: ignore[arg-type]
