@@ -8,7 +8,7 @@ supervisor's only their team's (the server's scope), so the History a supervisor
 their team's families only.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -68,10 +68,26 @@ class HistoryEntry:
     who: str
     kind: HistoryKind
     what: str  # "added a contact note", "printed the chronology"
+    times: int = 1  # the same thing done several times in the same minute (an import, a plan)
 
     def line(self) -> str:
         local = self.at.astimezone()
-        return f"{local:%d %b %Y %H:%M} · {self.who} {self.what}"
+        again = f" (×{self.times})" if self.times > 1 else ""
+        return f"{local:%d %b %Y %H:%M} · {self.who} {self.what}{again}"
+
+
+def _grouped(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """Runs of the same worker doing the same thing in the same minute, as one line."""
+    found: list[HistoryEntry] = []
+    for entry in entries:
+        last = found[-1] if found else None
+        if (last is not None and (last.who, last.what) == (entry.who, entry.what)
+                and last.at.replace(second=0, microsecond=0)
+                == entry.at.replace(second=0, microsecond=0)):
+            found[-1] = replace(last, times=last.times + 1)
+        else:
+            found.append(entry)
+    return found
 
 
 def _detail(detail: str, key: str) -> str:
@@ -125,7 +141,7 @@ def family_history(store: CaseloadStore, family_id: str,
             if row.actor_id else "the system"
         found.append(HistoryEntry(at=row.at, who=who, kind=kind,
                                   what=describe(row.action, row.entity, row.detail)))
-    return sorted(found, key=lambda e: e.at, reverse=True)
+    return _grouped(sorted(found, key=lambda e: e.at, reverse=True))
 
 
 def record_opened(store: CaseloadStore, family_id: str) -> None:

@@ -144,10 +144,10 @@ class ConsentPage(QWidget):
     def _show(self, found: FamilyConsent) -> None:
         if not isValid(self):
             return
-        self.register = found
         today = self._today()
-        current = self.current_list.currentItem()
-        keep = current.data(StatementRole) if current is not None else None
+        chosen = self.current()
+        keep = chosen.key if chosen is not None else None  # a withdrawal keeps its line chosen
+        self.register = found
         self.current_list.clear()
         order = {p.id: i for i, p in enumerate(self.people)}
         answers = sorted(current_answers(found.statements, today).values(),
@@ -157,7 +157,7 @@ class ConsentPage(QWidget):
             item = QListWidgetItem(statement_line(statement, self.names, today))
             item.setData(StatementRole, statement.id)
             self.current_list.addItem(item)
-            if statement.id == keep:
+            if statement.key == keep:
                 self.current_list.setCurrentItem(item)
         if answers and self.current_list.currentItem() is None:
             self.current_list.setCurrentRow(0)

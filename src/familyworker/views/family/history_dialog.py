@@ -51,10 +51,11 @@ class HistoryDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Show:", self.kind_combo)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Who opened, changed, printed or saved this family's records, "
-                                "and when, as recorded on this laptop and by colleagues' "
-                                "devices since their last sync. It never shows what a "
-                                "record says."))
+        intro = QLabel("Who opened, changed, printed or saved this family's records, and "
+                       "when: as recorded on this laptop, and by colleagues' devices up to "
+                       "the last sync. It never shows what a record says.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.event_list, 1)
         layout.addWidget(self.summary_label)
