@@ -63,6 +63,7 @@ from familyworker.views.family.household_details_dialog import HouseholdDetailsD
 from familyworker.views.family.member_dialog import MemberDialog
 from familyworker.views.family.oversight_dialog import OversightDialog
 from familyworker.views.family.print_preview_dialog import PrintPreviewDialog
+from familyworker.views.shared.passphrase_prompt import PassphrasePrompt
 from familyworker.views.shared.shortcuts_dialog import ShortcutsDialog
 from familyworker.views.shared.style import contrast_ratio
 from familyworker.views.sync.attention_dialog import AttentionDialog
@@ -115,6 +116,7 @@ def reachable_windows(qtbot: QtBot, controller: AppController) -> list[tuple[str
             decision=ConsentDecision.GIVEN, stated_on=date(2025, 1, 1),
             how=ConsentHow.WRITTEN, agency="Riverside Primary"), "Sam Example")),
         ("chronology for an agency", AgencyChoiceDialog("FAM-0001", ("Riverside Primary",))),
+        ("passphrase again", PassphrasePrompt(runner, lambda _p: None, why="Type it again.")),
         ("history", HistoryDialog(store, runner, family_id=family.family_id,
                                   reference=family.reference)),
         ("re-allocate", ReallocateDialog(

@@ -106,6 +106,8 @@ def describe(action: str, entity: str, detail: str) -> str:
                 else "opened the family file")
     if action in (AuditAction.PRINT.value, AuditAction.EXPORT.value):
         report = REPORT_WORDS.get(_detail(detail, "report"), "a report")
+        if detail.startswith("denied"):
+            return f"was asked for the passphrase again and did not save {report}"
         verb = "printed" if action == AuditAction.PRINT.value else "saved a PDF of"
         return f"{verb} {report}"
     if action == AuditAction.CREATE.value:

@@ -201,6 +201,14 @@ class CaseloadStore:
             self._data_key = None
         self._process_lock.release()
 
+    def check_passphrase(self, passphrase: str) -> None:
+        """WrongPassphrase unless it opens this caseload's key file (SECURITY B4: asked again
+        before an export). The unwrapped key is zeroed at once; nothing changes on disk."""
+        key_file = self._read_key_file(self.paths)
+        data_key = unwrap_data_key(key_file, passphrase)
+        for i in range(len(data_key)):
+            data_key[i] = 0
+
     @staticmethod
     def change_passphrase(data_dir: Path, old: str, new: str) -> None:
         """Re-wrap the data key under the new passphrase; the database is not touched (A9)."""

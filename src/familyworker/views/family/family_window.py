@@ -25,8 +25,10 @@ from familyworker.services.family_deletion import DeletedFamily, can_delete_fami
 from familyworker.services.family_file import FamilyFile, load_family_file
 from familyworker.services.family_history import record_opened
 from familyworker.services.programme import default_framework, default_star_template
+from familyworker.services.reauthentication import PassphraseRecency
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
+from familyworker.store.unlock_attempts import UnlockAttemptLog
 from familyworker.views.family.case_panel import CasePanel
 from familyworker.views.family.consent_dialog import AgencyChoiceDialog
 from familyworker.views.family.consent_page import ConsentPage
@@ -88,6 +90,10 @@ class FamilyWindow(QMainWindow):
         self.history_dialog: HistoryDialog | None = None
         self.agency_dialog: AgencyChoiceDialog | None = None
         self._opened_recorded = False
+        # SECURITY B4: set by the app controller; the print preview asks for the passphrase
+        # again before saving when it was typed more than 15 minutes ago.
+        self.passphrase_recency: PassphraseRecency | None = None
+        self.unlock_attempts: UnlockAttemptLog | None = None
         self.setObjectName("family_window")
         self.setWindowTitle(f"{reference} — FamilyWorker")
         self.setAccessibleName(f"Family file {reference}")
@@ -603,7 +609,8 @@ class FamilyWindow(QMainWindow):
             return None
         self._close_print_preview()
         dialog = PrintPreviewDialog(self.store, self.runner, render, reference=self.reference,
-                                    parent=self)
+                                    recency=self.passphrase_recency,
+                                    attempts=self.unlock_attempts, parent=self)
         self.preview_dialog = dialog
         dialog.show()
         dialog.start()

@@ -51,9 +51,10 @@ class HistoryDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Show:", self.kind_combo)
         layout = QVBoxLayout(self)
-        intro = QLabel("Who opened, changed, printed or saved this family's records, and "
-                       "when: as recorded on this laptop, and by colleagues' devices up to "
-                       "the last sync. It never shows what a record says.")
+        intro = QLabel("Who opened, changed, printed or saved this family's records on this "
+                       "laptop, and when. Colleagues' devices keep their own; the "
+                       "organisation's server holds them all. It never shows what a record "
+                       "says.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addLayout(form)
