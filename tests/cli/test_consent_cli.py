@@ -74,3 +74,19 @@ def test_mistakes_are_one_sentence_and_record_nothing(family: list[str]) -> None
                    "2025-01-01", *family)
     assert stranger.returncode == 1 and "Someone" not in stranger.stderr
     assert "Consent: none recorded" in run("consent", "list", "FAM-0100", *family).stdout
+
+
+def test_history_lists_what_was_done_newest_first(family: list[str], tmp_path: Path) -> None:
+    run("consent", "add", "FAM-0100", "--person", "Zoë Ward", "--for", "photographs",
+        "--answer", "given", "--how", "written", "--on", "2025-01-01", *family)
+    run("print-chronology", "FAM-0100", "--out", str(tmp_path / "c.pdf"), *family)
+    shown = run("history", "FAM-0100", *family)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith("FAM-0100: ") and lines[0].endswith("events, newest first")
+    assert "saved a PDF of the chronology" in lines[1]
+    assert "added a consent statement" in lines[2]
+    assert "Zoë" not in shown.stdout
+    printed = json.loads(run("history", "FAM-0100", "--kind", "printed", "--json",
+                             *family).stdout)
+    assert [e["what"] for e in printed] == ["saved a PDF of the chronology"]

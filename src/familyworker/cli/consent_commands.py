@@ -1,4 +1,5 @@
-"""Consent commands: `familyworker consent add | withdraw | list` (docs/consent.md).
+"""Consent commands: `familyworker consent add | withdraw | list` (docs/consent.md), and
+`familyworker history REF` (the family's History, as File › History… shows it).
 
 Each statement is appended to the register; nothing here edits or deletes one.
 """
@@ -18,6 +19,7 @@ from familyworker.domain.consent import (
 )
 from familyworker.services import consent
 from familyworker.services.family_file import load_family_file
+from familyworker.services.family_history import HistoryKind, family_history
 from familyworker.services.people import find_member
 from familyworker.store.caseload_store import CaseloadStore
 
@@ -42,6 +44,14 @@ def register(subparsers: Any) -> None:
                           help="a family's register: the current answers, then the history")
     listing.add_argument("reference", help="the family's reference, e.g. FAM-0042")
     listing.add_argument("--json", action="store_true", help="print JSON instead of text")
+    history = add_command(subparsers, "history", handler=cmd_history,
+                          help="who opened, changed, printed or saved a family's records on "
+                               "this device, newest first (never their content)")
+    history.add_argument("reference", help="the family's reference, e.g. FAM-0042")
+    history.add_argument("--kind", action="append", default=[],
+                         choices=[k.value for k in HistoryKind],
+                         help="only this kind (may be given more than once)")
+    history.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -140,6 +150,23 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("History (oldest first):")
     for statement in found.statements:
         print(f"  - {_line(statement, names)}")
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    kinds = frozenset(HistoryKind(k) for k in args.kind) or None
+    with open_store(args) as store:
+        file = load_family_file(store, reference=args.reference)
+        entries = family_history(store, file.family.id, kinds)
+    if args.json:
+        print(json.dumps([{"at": e.at.isoformat(), "who": e.who, "kind": e.kind.value,
+                           "what": e.what, "times": e.times} for e in entries],
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{file.family.reference}: {len(entries)} "
+          f"{'event' if len(entries) == 1 else 'events'}, newest first")
+    for entry in entries:
+        print(f"  {entry.line()}")
     return EXIT_OK
 
 
