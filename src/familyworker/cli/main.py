@@ -22,6 +22,7 @@ REGISTRARS = [
     "familyworker.cli.week_commands",
     "familyworker.cli.people_commands",
     "familyworker.cli.consent_commands",
+    "familyworker.cli.claims_commands",
 ]
 
 
