@@ -123,3 +123,30 @@ def test_an_agency_copy_withholds_people_without_consent_and_never_names_them() 
     assert "1 person" in line and "1 entry" in line and "Bob" not in line
     everyone = agency_copy("Riverside School", [ann], register, date(2025, 3, 1))
     assert "Everyone in the household" in everyone.line(0)
+
+
+def test_data_matching_refused_is_only_a_refusal_or_a_withdrawal() -> None:
+    from datetime import date as _date
+
+    from familyworker.domain.consent import (
+        ConsentDecision,
+        ConsentHow,
+        ConsentPurpose,
+        ConsentStatement,
+        data_matching_refused,
+        may_use_for_data_matching,
+    )
+
+    def said(decision: ConsentDecision, day: int) -> ConsentStatement:
+        return ConsentStatement(id=f"s{day}", family_id="f", person_id="p",
+                                purpose=ConsentPurpose.DATA_MATCHING, decision=decision,
+                                how=ConsentHow.VERBAL, stated_on=_date(2026, 5, day))
+
+    # Never asked: not refused (the pack shows them), but not consent either.
+    assert not data_matching_refused([], "p")
+    assert not may_use_for_data_matching([], "p", _date(2026, 6, 1))
+    given, withdrawn = said(ConsentDecision.GIVEN, 1), said(ConsentDecision.WITHDRAWN, 9)
+    assert not data_matching_refused([given], "p")
+    assert data_matching_refused([given, withdrawn], "p")
+    assert not data_matching_refused([given, withdrawn], "p", _date(2026, 5, 5))  # not yet
+    assert data_matching_refused([said(ConsentDecision.REFUSED, 2)], "p")

@@ -164,6 +164,16 @@ def may_use_for_data_matching(statements: Iterable[ConsentStatement], person_id:
     return found is not None and found.decision is ConsentDecision.GIVEN
 
 
+def data_matching_refused(statements: Iterable[ConsentStatement], person_id: str,
+                          on: date | None = None) -> bool:
+    """Has this person refused, or withdrawn, consent to data matching (by ``on``)? Unlike
+    ``may_use_for_data_matching``, never asked is not a refusal: a claim's evidence pack rests
+    on the household's consent to the programme and leaves out only those who said no."""
+    found = answer_for(statements, person_id, ConsentPurpose.DATA_MATCHING, on=on)
+    return found is not None and found.decision in (ConsentDecision.REFUSED,
+                                                     ConsentDecision.WITHDRAWN)
+
+
 def check_withdrawal(statements: Iterable[ConsentStatement], key: ConsentKey,
                      on: date) -> ConsentStatement:
     """The given statement a withdrawal on ``on`` withdraws; refused or never given: an error."""
