@@ -16,6 +16,19 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# Linux: the X11 platform plugin's libraries that a laptop may lack (libxcb-cursor0 is not on
+# every desktop; Qt 6.5+ will not start on X11 without it). Present here, they are bundled.
+if [ "$(uname -s)" = Linux ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  need=()
+  for package in libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1; do
+    dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
+  done
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "Installing system packages: ${need[*]}"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+fi
+
 if [ -x .venv/Scripts/python.exe ]; then py=.venv/Scripts/python.exe  # Windows venv layout
 elif [ -x .venv/bin/python ]; then py=.venv/bin/python
 else

@@ -198,6 +198,22 @@ def test_bundle_carries_its_libraries_plugins_and_resources(bundle: Bundle) -> N
     assert list((internal / "familyworker" / "store" / "migrations").glob("*.sql"))
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 is Linux's")
+def test_x11_platform_plugin_has_every_library_it_needs(bundle: Bundle) -> None:
+    """A laptop may lack the xcb utility libraries Qt 6.5+ needs on X11 (libxcb-cursor0 most
+    often): the bundle carries them. build.sh installs them on the build machine when root."""
+    internal = bundle.folder / "_internal"
+    carried = {"libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxcb-keysyms.so.1"}
+    assert carried <= {p.name for p in internal.iterdir()}, \
+        "build the bundle where libxcb-cursor0, libxcb-icccm4 and libxcb-keysyms1 are installed"
+    plugin = internal / "PySide6" / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    # The bootloader puts _internal on LD_LIBRARY_PATH; ldd resolves the same way.
+    done = subprocess.run(["ldd", str(plugin)], env={"LD_LIBRARY_PATH": str(internal)},
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stdout.splitlines() if "not found" in line] == []
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the tarball is Linux's")
 def test_linux_tarball_holds_the_bundle_and_its_desktop_integration(bundle: Bundle) -> None:
     assert bundle.tarball is not None
