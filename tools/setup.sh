@@ -21,6 +21,7 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   # The desktop entry's and AppStream metainfo's validators (tests/packaging).
   command -v appstreamcli >/dev/null 2>&1 || need+=(appstream)
   command -v desktop-file-validate >/dev/null 2>&1 || need+=(desktop-file-utils)
+  command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)  # the app bundle's X11 start-up test
   if [ ${#need[@]} -gt 0 ]; then
     echo "Installing system packages: ${need[*]}"
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -212,6 +213,36 @@ def test_x11_platform_plugin_has_every_library_it_needs(bundle: Bundle) -> None:
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert [line for line in done.stdout.splitlines() if "not found" in line] == []
+
+
+@pytest.fixture
+def x_display() -> Iterator[str]:
+    """A private X server (Xvfb); it names its display on a pipe once it accepts clients."""
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed (tools/setup.sh installs it when run as root)")
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen([xvfb, "-displayfd", str(write_end), "-screen", "0",
+                               "1280x800x24", "-nolisten", "tcp"], pass_fds=(write_end,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end) as announced:
+            number = announced.readline().strip()
+        assert number.isdigit(), "Xvfb did not start"
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 is Linux's")
+def test_bundled_app_opens_its_window_on_x11(
+        run: Runner, demo_caseload: Path, x_display: str) -> None:
+    done = run("--data-dir", str(demo_caseload), extra_env={
+        "QT_QPA_PLATFORM": "xcb", "DISPLAY": x_display, "FAMILYWORKER_EXIT_WHEN_READY": "1"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "FamilyWorker ready: Unlock FamilyWorker"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the tarball is Linux's")
