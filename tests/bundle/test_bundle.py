@@ -77,7 +77,7 @@ def bundle() -> Bundle:
     if not built:
         started = time.perf_counter()
         done = subprocess.run(["bash", str(ROOT / "packaging" / "build.sh")], cwd=ROOT,
-                              capture_output=True, text=True, timeout=1800, check=False)
+                              capture_output=True, text=True, timeout=840, check=False)
         if done.returncode != 0:  # also when PyInstaller could not be installed
             pytest.fail("packaging/build.sh failed:\n" + (done.stdout + done.stderr)[-4000:])
         STAMP.write_text(inputs_digest())
