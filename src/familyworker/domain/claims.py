@@ -25,6 +25,25 @@ class RuleKind(StrEnum):
     MIN_NEEDS_SUSTAINED = "min-needs-sustained"
 
 
+class ClaimRoute(StrEnum):
+    """Why a claim is made: the council's outcome plan met and sustained, or an adult moved off
+    out-of-work benefits into continuous employment (which claims on its own)."""
+
+    OUTCOME_PLAN = "outcome-plan"
+    CONTINUOUS_EMPLOYMENT = "continuous-employment"
+
+
+class ClaimStatus(StrEnum):
+    """A submitted claim's progress. "Ready to claim" is computed, never stored; a claim once
+    submitted is frozen (its snapshot), and a correction is a new version superseding it."""
+
+    CLAIMED = "claimed"
+    VERIFIED = "verified"
+    PAID = "paid"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+
 class ReviewResult(StrEnum):
     """What a sustainability review found."""
 

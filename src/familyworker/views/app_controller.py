@@ -86,8 +86,11 @@ class AppController(QObject):
         self.unlock_attempts = UnlockAttemptLog(data_dir)
         self.unlock_dialog = UnlockDialog(runner, self._unlock, demo_passphrase=demo_passphrase,
                                           backoff=backoff, attempts=self.unlock_attempts,
-                                          confirm_code=self._confirm_unlock_code)
+                                          confirm_code=self._confirm_unlock_code,
+                                          recover=self._recover)
         self.unlock_dialog.unlocked.connect(self._on_unlocked)
+        self.unlock_dialog.recovered.connect(
+            lambda words: self.main_window.statusBar().showMessage(words))
         self.unlock_dialog.failed.connect(self._after_failed_unlock)
         self.create_dialog: CreatePassphraseDialog | None = None
         # Background sync, its status bar, the conflicts view and "connect to your organisation".
@@ -126,6 +129,19 @@ class AppController(QObject):
 
         check_after_unlock(store)
         return store
+
+    def _recover(self, passphrase: str) -> tuple[CaseloadStore, str]:
+        """Rebuild a damaged caseload that was set aside (runs on a pool thread)."""
+        from familyworker.services.recovery import recover_caseload
+
+        self.unlock_attempts.require_code()
+        try:
+            recovered = recover_caseload(self.data_dir, passphrase)
+        except WrongPassphrase:
+            self.unlock_attempts.record_failure()
+            raise
+        self.unlock_attempts.reset()
+        return recovered.store, recovered.in_words(sync_how="choose Sync now")
 
     def _confirm_unlock_code(self, code: str) -> None:
         # Runs on a pool thread. Imported here: the HTTP stack stays out of start-up.
