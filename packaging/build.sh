@@ -40,7 +40,11 @@ fi
 if ! "$py" -c 'import familyworker, PyInstaller' >/dev/null 2>&1; then
   echo "Installing the project and PyInstaller into .venv"
   "$py" -m pip install -q --upgrade pip >/dev/null
-  "$py" -m pip install -q -e ".[bundle]"
+  "$py" -m pip install -q -e ".[bundle]" || {
+    echo "Could not install PyInstaller (the project's 'bundle' extra) into .venv, so the app" \
+      "bundle cannot be built. Check the connection to the package index." >&2
+    exit 1
+  }
 fi
 
 "$py" -m PyInstaller --noconfirm --clean --log-level WARN \
