@@ -3,22 +3,25 @@
 # Run as root from the unpacked folder: sudo ./install.sh [PREFIX]   (default /opt)
 # It copies the folder to PREFIX/FamilyWorker, links /usr/local/bin/familyworker to it and
 # adds the menu entry, icons and AppStream metainfo under /usr/local/share. Uninstall:
-# sudo ./install.sh --uninstall [PREFIX].
+# sudo ./install.sh --uninstall [PREFIX]. DESTDIR=DIR stages the same files under DIR instead
+# (for building a system package; no root needed).
 set -eu
 APP_ID=org.familyworker.FamilyWorker
 here=$(cd "$(dirname "$0")" && pwd)
-share=/usr/local/share
+root=${DESTDIR:-}
+share="$root/usr/local/share"
+bin="$root/usr/local/bin"
 remove=false
 if [ "${1:-}" = "--uninstall" ]; then remove=true; shift; fi
 prefix=${1:-/opt}
-target="$prefix/FamilyWorker"
+target="$root$prefix/FamilyWorker"
 
-if [ "$(id -u)" != 0 ]; then
+if [ -z "$root" ] && [ "$(id -u)" != 0 ]; then
   echo "Run this as root (sudo ./install.sh): it installs for every user." >&2
   exit 1
 fi
 
-rm -f /usr/local/bin/familyworker "$share/applications/$APP_ID.desktop" \
+rm -f "$bin/familyworker" "$share/applications/$APP_ID.desktop" \
   "$share/metainfo/$APP_ID.metainfo.xml"
 find "$share/icons/hicolor" -name "$APP_ID.*" -delete 2>/dev/null || true
 if $remove; then
@@ -29,14 +32,16 @@ fi
 
 if [ "$here" != "$target" ]; then
   rm -rf "$target"
-  mkdir -p "$prefix"
+  mkdir -p "$(dirname "$target")"
   cp -R "$here" "$target"
 fi
-mkdir -p /usr/local/bin "$share/applications" "$share/metainfo"
-ln -s "$target/familyworker" /usr/local/bin/familyworker
+mkdir -p "$bin" "$share/applications" "$share/metainfo" "$share/icons"
+ln -s "$prefix/FamilyWorker/familyworker" "$bin/familyworker"  # the path once installed
 cp "$here/share/applications/$APP_ID.desktop" "$share/applications/"
 cp "$here/share/metainfo/$APP_ID.metainfo.xml" "$share/metainfo/"
 cp -R "$here/share/icons/hicolor" "$share/icons/"
-command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$share/applications" || true
-command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t "$share/icons/hicolor" || true
-echo "FamilyWorker installed in $target; start it from the menu or with 'familyworker'."
+if [ -z "$root" ]; then
+  command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$share/applications" || true
+  command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t "$share/icons/hicolor" || true
+fi
+echo "FamilyWorker installed in $prefix/FamilyWorker; start it from the menu or with 'familyworker'."

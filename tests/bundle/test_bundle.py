@@ -257,3 +257,34 @@ def test_linux_tarball_holds_the_bundle_and_its_desktop_integration(bundle: Bund
             f"FamilyWorker/share/metainfo/{app_id}.metainfo.xml",
             f"FamilyWorker/share/icons/hicolor/256x256/apps/{app_id}.png"} <= names
     assert owners == {(0, 0)}  # nothing of the build machine's accounts
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="install.sh is Linux's")
+def test_linux_install_script_installs_and_removes_the_app(
+        bundle: Bundle, tmp_path: Path) -> None:
+    stage = tmp_path / "root"  # DESTDIR: the same layout as a real install, without root
+    env = {"PATH": os.pathsep.join(["/usr/bin", "/bin"]), "DESTDIR": str(stage)}
+    installer = bundle.folder / "install.sh"
+    done = subprocess.run(["sh", str(installer)], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    app_id = "org.familyworker.FamilyWorker"
+    installed = stage / "opt" / "FamilyWorker"
+    link = stage / "usr" / "local" / "bin" / "familyworker"
+    share = stage / "usr" / "local" / "share"
+    assert os.readlink(link) == "/opt/FamilyWorker/familyworker"  # where it lives once installed
+    assert (share / "applications" / f"{app_id}.desktop").is_file()
+    assert (share / "metainfo" / f"{app_id}.metainfo.xml").is_file()
+    assert (share / "icons" / "hicolor" / "48x48" / "apps" / f"{app_id}.png").is_file()
+    assert (share / "icons" / "hicolor" / "scalable" / "apps" / f"{app_id}.svg").is_file()
+    copied = subprocess.run([str(installed / "familyworker"), "--version"],
+                            env=clean_environment(tmp_path), capture_output=True, text=True,
+                            timeout=300, check=False)
+    assert copied.stdout.strip() == f"familyworker {VERSION}", copied.stderr
+
+    done = subprocess.run(["sh", str(installer), "--uninstall"], env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert not installed.exists() and not os.path.lexists(link)
+    assert not list(share.rglob(f"{app_id}.*"))
+
