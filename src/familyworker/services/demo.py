@@ -30,6 +30,7 @@ from familyworker.domain.plan import Action, ActionStatus, Goal, Plan, PlanStatu
 from familyworker.domain.star import StarScore, WebStarAssessment
 from familyworker.domain.task import Task
 from familyworker.resources import load_json
+from familyworker.services.demo_claims import import_claims_demo
 from familyworker.services.families import existing_references, insert_family
 from familyworker.services.programme import default_star_template
 from familyworker.store import mapping
@@ -201,6 +202,7 @@ def _import_family(uow: UnitOfWork, item: dict[str, Any], clock: _Clock, team_id
         assert achieved is not None
         uow.add(OutcomeRow(id=new_id(), family_id=family_id, criterion_key=outcome["criterion"],
                            achieved_on=achieved, evidence=outcome["evidence"]))
+    import_claims_demo(uow, item, family_id, people, clock, lead)
     return len(item.get("notes", [])), len(item.get("stars", []))
 
 
