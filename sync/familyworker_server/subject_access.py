@@ -47,6 +47,11 @@ KIND_FILES: dict[str, str] = {
     "oversight_note": "oversight_notes",
     "task": "tasks",
     "family_co_worker": "co_worker_allocations",
+    "safeguarding_concern": "safeguarding_concerns",
+    "concern_decision": "safeguarding_decisions",
+    "consent_record": "consent",
+    "measure_reading": "outcome_measure_readings",
+    "employment_spell": "employment",
     "sync_conflict": "conflicts",
 }
 AUDIT_FILE = "audit"
@@ -68,6 +73,12 @@ _DESCRIPTIONS: dict[str, str] = {
     "oversight_notes": "supervisors' management oversight notes",
     "tasks": "tasks about the family",
     "co_worker_allocations": "workers allocated to the family besides the lead worker",
+    "safeguarding_concerns": "safeguarding concerns raised (about_person_id names the member; "
+                             "empty: the household)",
+    "safeguarding_decisions": "the decisions and outcomes of those concerns",
+    "consent": "the consent register: each statement of consent given, refused or withdrawn",
+    "outcome_measure_readings": "readings of outcome measures from their source systems",
+    "employment": "spells of employment recorded for the continuous-employment route",
     "conflicts": "records two devices changed at once, with both values",
     "audit": "who viewed, changed, printed or exported what, and when (identifiers, kinds, "
              "times and the worker's name; never case content)",
@@ -78,6 +89,10 @@ _HOUSEHOLD_TABLES = frozenset({
     "family", "agency_involvement", "family_criterion", "plan", "plan_goal", "plan_action",
     "outcome", "outcome_claim", "sustainability_review", "oversight_note", "task",
     "family_co_worker"})
+# Records about one member, or about the household when they name nobody.
+_PERSON_OR_HOUSEHOLD_TABLES = frozenset({"star_assessment", "measure_reading"})
+# Records always about one member.
+_PERSON_TABLES = frozenset({"consent_record", "employment_spell"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,10 +258,17 @@ def _collect(conn: Connection, ref: str, person: str | None) -> _Collected:
                           and p.search(str(r.data.get("text", ""))) for n in subject_names)}
         kept = [r for r in rows if r.table in _HOUSEHOLD_TABLES
                 or (r.table == "person" and r.row_id in subjects)
-                or (r.table == "star_assessment"
+                or (r.table in _PERSON_OR_HOUSEHOLD_TABLES
                     and (r.data.get("person_id") in subjects or not r.data.get("person_id")))
+                or (r.table in _PERSON_TABLES and r.data.get("person_id") in subjects)
+                or (r.table == "safeguarding_concern"
+                    and (r.data.get("about_person_id") in subjects
+                         or not r.data.get("about_person_id")))
                 or (r.table == "contact_note" and r.row_id in notes)
                 or (r.table == "note_addendum" and r.data.get("note_id") in notes)]
+        concerns = {r.row_id for r in kept if r.table == "safeguarding_concern"}
+        kept += [r for r in rows if r.table == "concern_decision"
+                 and r.data.get("concern_id") in concerns]
         ids = {r.row_id for r in kept}
         kept += [r for r in rows if r.table == "sync_conflict"
                  and (r.data.get("row_id") in ids or r.data.get("table_name") == "family")]

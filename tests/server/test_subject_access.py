@@ -236,3 +236,11 @@ def test_the_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert cli.main([*base, "--family", "FAM-77", "--out", str(out), "--force"]) == 0
     assert len(records(read(out), "people")) == 2
     assert cli.main(["audit-verify", "--data", str(data)]) == 0
+
+
+def test_every_synced_record_kind_has_a_file_in_the_export() -> None:
+    # A table added to the sync and not here would be silently left out of every export.
+    from familyworker.sync import protocol
+    # Teams and workers are the organisation, not records about the family.
+    assert set(subject_access.KIND_FILES) == (
+        set(protocol.SYNCED_TABLE_NAMES) - {"audit_event", "team", "worker"})

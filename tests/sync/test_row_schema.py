@@ -110,3 +110,8 @@ def test_column_types_are_the_declared_literal() -> None:
     from familyworker.sync.row_schema import ColumnType
     kinds = set(get_args(ColumnType))
     assert {c.type for t in TABLES.values() for c in t.columns} <= kinds
+
+
+def test_every_synced_record_kind_has_a_name_on_screen() -> None:
+    from familyworker.views.sync.record_names import RECORD_NAMES
+    assert set(RECORD_NAMES) == set(protocol.SYNCED_TABLE_NAMES)

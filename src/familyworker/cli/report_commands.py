@@ -1,5 +1,6 @@
 """Report commands: `familyworker report programme --from DATE --to DATE --out FILE.pdf
---csv FILE.csv` (at least one of --out and --csv)."""
+--csv FILE.csv` (at least one of --out and --csv); `familyworker report claim CLAIM --out
+FILE.pdf` (a claim's evidence pack)."""
 
 import argparse
 from datetime import date
@@ -8,6 +9,7 @@ from typing import Any
 
 from familyworker.cli.common import EXIT_OK, CommandFailed, add_command, open_store
 from familyworker.domain.programme_figures import ReportPeriod
+from familyworker.services.claim_pack import export_claim_pack
 from familyworker.services.programme_report import export_programme_report
 
 
@@ -25,6 +27,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--csv", type=Path, default=None, help="the CSV file to write")
     parser.add_argument("--rule", default=None,
                         help="claim rule key from claim_rules.json (default: the council's)")
+    claim = add_command(kinds, "claim", handler=cmd_claim,
+                        help="the evidence pack for one claim, for the verifier to sign")
+    claim.add_argument("claim_reference", metavar="CLAIM",
+                       help="the claim's reference (as given to 'claims submit')")
+    claim.add_argument("--out", type=Path, required=True, help="the PDF file to write")
 
 
 def _iso_day(text: str, what: str) -> date:
@@ -54,4 +61,16 @@ def cmd_programme(args: argparse.Namespace) -> int:
     for path in (result.pdf_path, result.csv_path):
         if path is not None:
             print(f"Wrote {path}.")
+    return EXIT_OK
+
+
+def cmd_claim(args: argparse.Namespace) -> int:
+    if not Path(args.out).parent.is_dir():
+        raise CommandFailed("The folder to save the pack in does not exist.")
+    with open_store(args) as store:
+        try:
+            written = export_claim_pack(store, args.claim_reference, out_path=args.out)
+        except OSError as error:
+            raise CommandFailed(f"The pack could not be written ({error.strerror}).") from None
+    print(f"Wrote {written.path}.")
     return EXIT_OK

@@ -30,6 +30,14 @@ class FamilyStatus(StrEnum):
                 "step-up": "Stepped up to social care", "closed": "Closed"}[self.value]
 
 
+class InterventionLevel(StrEnum):
+    """How intensive the support is, as councils report it (Derby: high / medium / low)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
 class ClosureReason(StrEnum):
     OUTCOMES_ACHIEVED = "outcomes-achieved"
     STEPPED_DOWN_UNIVERSAL = "stepped-down-to-universal-services"

@@ -35,6 +35,15 @@ class PersonFlag(StrEnum):
 ADULT_AGE = 18
 
 
+class Sex(StrEnum):
+    """As the quarterly return counts people; "" (not recorded) is allowed on the row."""
+
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    NOT_KNOWN = "not-known"
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     id: str

@@ -41,6 +41,8 @@ class SyncStatus:
 
 def read_sync_status(store: CaseloadStore) -> SyncStatus:
     # Plain SQL: the status line is read at unlock, before the ORM is loaded.
+    from familyworker.services.organisation_settings import organisation_defaults
+
     with store.raw_read() as conn:
         def count(sql: str) -> int:
             return int(conn.execute(sql).fetchone()[0])
@@ -54,8 +56,10 @@ def read_sync_status(store: CaseloadStore) -> SyncStatus:
         set_aside = count("SELECT count(*) FROM sync_set_aside")
         last = store.setting(SETTING_LAST_SYNC, connection=conn)
         url = store.setting(SETTING_SERVER_URL, "", connection=conn)
-        minutes = store.setting(SETTING_SYNC_MINUTES, DEFAULT_SYNC_MINUTES, connection=conn)
+        minutes = store.setting(SETTING_SYNC_MINUTES, connection=conn)
         reconnect = store.setting(SETTING_RECONNECT, connection=conn)
+    if minutes is None:  # the worker has not chosen: the organisation's interval, if it set one
+        minutes = organisation_defaults().sync_interval_minutes or DEFAULT_SYNC_MINUTES
     enrolled = has_credentials(store)  # engine.is_enrolled, without loading the engine
     return SyncStatus(enrolled=enrolled, server_url=str(url or ""),
                       last_synced_at=parse_setting_time(last), waiting=waiting,

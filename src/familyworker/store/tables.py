@@ -73,6 +73,7 @@ class FamilyRow(SyncedRow, table=True):
     lead_professional_name: str = ""
     lead_professional_agency: str = ""
     lead_professional_contact: str = ""
+    intervention_level: str = ""  # domain.family.InterventionLevel, "" until assessed
 
 
 class FamilyCriterionRow(SyncedRow, table=True):
@@ -92,6 +93,7 @@ class PersonRow(SyncedRow, table=True):
     school_setting: str = ""
     flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     flag_since: Any = Field(default=None, sa_column=Column(JSON))  # {flag: "YYYY-MM-DD"}
+    sex: str = ""  # domain.person.Sex, "" when not recorded
 
 
 class AgencyInvolvementRow(SyncedRow, table=True):
@@ -201,6 +203,16 @@ class OutcomeClaimRow(SyncedRow, table=True):
     claim_reference: str
     rule_key: str
     claimed_by: str | None = None
+    route: str = "outcome-plan"  # domain.claims.ClaimRoute
+    person_id: str | None = None  # the adult, on the continuous-employment route
+    quarter: str = ""  # the return's quarter it is claimed in, "2026Q3"
+    status: str = "claimed"  # domain.claims.ClaimStatus
+    status_on: date | None = None
+    rejected_reason: str = ""
+    version: int = 1
+    supersedes_id: str | None = None  # the claim this version corrects
+    # What the claim rested on when submitted, frozen: later edits to the family change nothing.
+    snapshot: Any = Field(default=None, sa_column=Column(JSON))
 
 
 class SustainabilityReviewRow(SyncedRow, table=True):
@@ -279,6 +291,58 @@ class ConcernDecisionRow(SyncedRow, table=True):
     outcome_on: date | None = None
     note: str = ""
     decided_by: str | None = None
+
+
+class MeasureReadingRow(SyncedRow, table=True):
+    """One reading of an outcome measure from its source system (docs/claims.md): a value over
+    a period, e.g. a term's attendance (93.5) or the police call-outs in a month (0)."""
+
+    __tablename__ = "measure_reading"
+    family_id: str = Field(index=True)
+    person_id: str | None = None  # None: the household
+    measure_key: str  # a measure of the council's outcome plan
+    period_start: date | None = None  # None: a reading on one day
+    period_end: date
+    value: str  # a decimal number, kept as typed
+    source: str = ""  # the source system, e.g. the school's attendance register
+    source_reference: str = ""  # the record's number there, for the verifier
+    verified_by: str = ""  # who confirmed it at the source (a role, not a name, where possible)
+    note: str = ""
+    recorded_by: str | None = None
+
+
+class EmploymentSpellRow(SyncedRow, table=True):
+    """An adult off out-of-work benefits and into work: the continuous-employment route."""
+
+    __tablename__ = "employment_spell"
+    family_id: str = Field(index=True)
+    person_id: str
+    benefit_ended_on: date | None = None  # the out-of-work benefit claim ended
+    started_on: date
+    ended_on: date | None = None  # None: still in work
+    hours_per_week: int = 0
+    source: str = ""
+    source_reference: str = ""
+    note: str = ""
+    recorded_by: str | None = None
+
+
+class ConsentRecordRow(SyncedRow, table=True):
+    """Append-only: each a statement on a day; a withdrawal is a later one (docs/consent.md)."""
+
+    __tablename__ = "consent_record"
+    APPEND_ONLY: ClassVar[bool] = True
+    family_id: str = Field(index=True)
+    person_id: str
+    purpose: str  # domain.consent.ConsentPurpose
+    agency: str = ""  # for sharing with an agency
+    decision: str  # domain.consent.ConsentDecision
+    given_by: str = ""  # who answered (a parent for a young child)
+    how: str = ""  # domain.consent.ConsentHow
+    stated_on: date
+    review_on: date | None = None
+    note: str = ""
+    recorded_by: str | None = None
 
 
 class AuditEventRow(SyncedRow, table=True):
@@ -360,5 +424,6 @@ SYNCED_TABLES: dict[str, type[SyncedRow]] = {
                 AgencyInvolvementRow, StarAssessmentRow, PlanRow, PlanGoalRow, PlanActionRow,
                 ContactNoteRow, NoteAddendumRow, OutcomeRow, OutcomeClaimRow,
                 SustainabilityReviewRow, OversightNoteRow, FamilyCoWorkerRow, TaskRow,
-                SafeguardingConcernRow, ConcernDecisionRow, AuditEventRow)
+                SafeguardingConcernRow, ConcernDecisionRow, MeasureReadingRow,
+                EmploymentSpellRow, ConsentRecordRow, AuditEventRow)
 }

@@ -27,14 +27,20 @@ SYNCED_TABLE_NAMES: tuple[str, ...] = (
     "team", "worker", "family", "family_criterion", "person", "agency_involvement",
     "star_assessment", "plan", "plan_goal", "plan_action", "contact_note", "note_addendum",
     "outcome", "outcome_claim", "sustainability_review", "oversight_note", "family_co_worker",
-    "task", "safeguarding_concern", "concern_decision", "audit_event", "sync_conflict")
+    "task", "safeguarding_concern", "concern_decision", "measure_reading", "employment_spell",
+    "consent_record", "audit_event", "sync_conflict")
 APPEND_ONLY_TABLES: frozenset[str] = frozenset(
     {"star_assessment", "note_addendum", "sustainability_review", "oversight_note",
-     "safeguarding_concern", "concern_decision", "audit_event"})
+     "safeguarding_concern", "concern_decision", "consent_record", "audit_event"})
 # Append-only records the server also refuses to change or delete once stored (reason
-# "append_only"): safeguarding concerns and their decisions (docs/safeguarding.md).
-NEVER_CHANGED_TABLES: frozenset[str] = frozenset({"safeguarding_concern", "concern_decision"})
+# "append_only"): safeguarding concerns and their decisions (docs/safeguarding.md), and
+# consent statements (a withdrawal is a later statement, never an edit).
+NEVER_CHANGED_TABLES: frozenset[str] = frozenset(
+    {"safeguarding_concern", "concern_decision", "consent_record"})
 CONFLICT_TABLE = "sync_conflict"
+# Every sync answer names the server database's epoch, which changes when it is restored from a
+# backup (the server's instance.py); a device seeing it change resyncs (sync/engine.py).
+EPOCH_HEADER = "FamilyWorker-Epoch"
 # A conflict record's field when a deletion met an edit the deleting device had not seen (SYNC
 # §4.4 step 4): the deletion stands and is the kept side (DELETED_VALUE); the other side is the
 # edit, {field: value}. Keeping the edit restores the record.

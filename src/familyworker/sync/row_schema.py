@@ -17,10 +17,11 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from familyworker.domain.claims import ReviewResult
+from familyworker.domain.claims import ClaimRoute, ClaimStatus, ReviewResult
+from familyworker.domain.consent import ConsentDecision, ConsentHow, ConsentPurpose
 from familyworker.domain.contact import ChildSeen, ContactOutcome, NoteKind, NoteStatus
-from familyworker.domain.family import ClosureReason, FamilyStatus
-from familyworker.domain.person import PersonFlag
+from familyworker.domain.family import ClosureReason, FamilyStatus, InterventionLevel
+from familyworker.domain.person import PersonFlag, Sex
 from familyworker.domain.plan import ActionStatus, PlanStatus
 from familyworker.domain.safeguarding import ConcernOutcome, Decision
 from familyworker.domain.team import Role
@@ -132,7 +133,9 @@ TABLES: Mapping[str, Table] = {t.name: t for t in (
         Column("interpreter_needed", "int", default=0, min_value=0, max_value=1),
         _text("safety_information", 2_000), _datetime("next_visit_at"),
         _text("next_visit_where", SHORT), _text("lead_professional_name", NAME),
-        _text("lead_professional_agency", NAME), _text("lead_professional_contact", SHORT))),
+        _text("lead_professional_agency", NAME), _text("lead_professional_contact", SHORT),
+        # Added in app 0.11 (docs/claims.md): counted by the quarterly return.
+        _text("intervention_level", 20, choices=("", *_values(InterventionLevel))))),
     Table("family_criterion", (
         _family_id(), _text("criterion_key", KEY, required=True), _text("evidence"),
         _date("identified_on"))),
@@ -141,7 +144,9 @@ TABLES: Mapping[str, Table] = {t.name: t for t in (
         _date("date_of_birth"), _text("school_setting", NAME),
         Column("flags", "text_list", choices=_values(PersonFlag), default=()),
         # {flag: "YYYY-MM-DD"}: the day each flag applied from, where known.
-        Column("flag_since", "json", nullable=True, default=None))),
+        Column("flag_since", "json", nullable=True, default=None),
+        # Added in app 0.11 (docs/claims.md): counted by the quarterly return.
+        _text("sex", 20, choices=("", *_values(Sex))))),
     Table("agency_involvement", (
         _family_id(), _text("agency", NAME, required=True), _text("role", NAME),
         _text("contact", SHORT), _date("from_date"), _date("to_date"))),
@@ -193,7 +198,14 @@ TABLES: Mapping[str, Table] = {t.name: t for t in (
     Table("outcome_claim", (
         _family_id(), _date("claimed_on", required=True),
         _text("claim_reference", KEY, required=True), _text("rule_key", KEY, required=True),
-        _author("claimed_by"))),
+        _author("claimed_by"),
+        # Added in app 0.11 (docs/claims.md): the route, the claim's progress, frozen versions.
+        _text("route", 40, choices=_values(ClaimRoute), default="outcome-plan"),
+        _id("person_id"), _text("quarter", 6),
+        _text("status", 20, choices=_values(ClaimStatus), default="claimed"),
+        _date("status_on"), _text("rejected_reason", SHORT),
+        Column("version", "int", default=1, min_value=1, max_value=1_000_000),
+        _id("supersedes_id"), Column("snapshot", "json", nullable=True, default=None))),
     Table("sustainability_review", (
         _family_id(), _date("due_on"), _date("reviewed_on", required=True),
         _text("result", 20, required=True, choices=_values(ReviewResult)),
@@ -221,6 +233,27 @@ TABLES: Mapping[str, Table] = {t.name: t for t in (
         _text("referral_to", NAME), _date("referral_on"), _text("referral_reference", NAME),
         _text("outcome", 40, choices=_values(ConcernOutcome), default="none-yet"),
         _date("outcome_on"), _text("note", 20_000), _author("decided_by")), append_only=True),
+    # Added in app 0.11 (docs/claims.md, docs/consent.md).
+    Table("measure_reading", (
+        _family_id(), _id("person_id"), _text("measure_key", KEY, required=True),
+        _date("period_start"), _date("period_end", required=True),
+        _text("value", 40, required=True), _text("source", NAME),
+        _text("source_reference", KEY), _text("verified_by", NAME), _text("note", 2_000),
+        _author("recorded_by"))),
+    Table("employment_spell", (
+        _family_id(), _id("person_id", nullable=False, required=True),
+        _date("benefit_ended_on"), _date("started_on", required=True), _date("ended_on"),
+        Column("hours_per_week", "int", default=0, min_value=0, max_value=168),
+        _text("source", NAME), _text("source_reference", KEY), _text("note", 2_000),
+        _author("recorded_by"))),
+    Table("consent_record", (
+        _family_id(), _id("person_id", nullable=False, required=True),
+        _text("purpose", 40, required=True, choices=_values(ConsentPurpose)),
+        _text("agency", NAME),
+        _text("decision", 20, required=True, choices=_values(ConsentDecision)),
+        _text("given_by", NAME), _text("how", 20, choices=("", *_values(ConsentHow))),
+        _date("stated_on", required=True), _date("review_on"), _text("note", 2_000),
+        _author("recorded_by")), append_only=True),
     Table("audit_event", (
         _family_id(nullable=True), _datetime("at", required=True),
         _text("action", 40, required=True), _text("entity", 40, required=True),

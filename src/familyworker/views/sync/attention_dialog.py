@@ -23,15 +23,8 @@ from PySide6.QtWidgets import (
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.sync.attention import RejectedChange, needs_attention, retry_rejected
 from familyworker.views.shared.task_runner import TaskRunner
+from familyworker.views.sync.record_names import record_name
 
-RECORD_WORDS = {
-    "family": "Family details", "person": "Household member", "agency_involvement": "Agency",
-    "family_criterion": "Programme criterion", "star_assessment": "Web Star",
-    "plan": "Plan", "plan_goal": "Plan goal", "plan_action": "Plan action",
-    "contact_note": "Contact note", "note_addendum": "Note addendum", "outcome": "Outcome",
-    "oversight_note": "Oversight note", "sync_conflict": "Conflict resolution",
-    "safeguarding_concern": "Safeguarding concern", "concern_decision": "Safeguarding decision",
-}
 CHANGE_WORDS = {"insert": "Added", "update": "Changed", "delete": "Deleted",
                 "restore": "Restored"}
 REASON_WORDS = {
@@ -64,7 +57,7 @@ def reason_words(reason: str) -> str:
 
 def describe(change: RejectedChange) -> tuple[str, str, str, str, str]:
     family = change.family_reference or "(no longer on this laptop)"
-    record = RECORD_WORDS.get(change.table, change.table.replace("_", " ").capitalize())
+    record = record_name(change.table)
     when = change.rejected_at.strftime("%d %b %Y %H:%M") if change.rejected_at else ""
     return (family, record, CHANGE_WORDS.get(change.kind, change.kind), reason_words(change.reason),
             when)

@@ -32,21 +32,10 @@ from familyworker.sync.conflicts import (
 from familyworker.sync.protocol import DELETED_VALUE
 from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
+from familyworker.views.sync.record_names import record_name
 
 log = logging.getLogger(__name__)
 
-RECORD_NAMES = {
-    "family": "Family", "person": "Household member", "agency_involvement": "Agency involved",
-    "family_criterion": "Programme criterion", "star_assessment": "Web Star",
-    "plan": "Plan", "plan_goal": "Plan goal", "plan_action": "Plan action",
-    "contact_note": "Contact note", "note_addendum": "Addendum", "outcome": "Outcome",
-    "outcome_claim": "Claim", "sustainability_review": "Sustainability review",
-    "oversight_note": "Oversight note", "team": "Team", "worker": "Worker",
-}
-
-
-def record_name(table: str) -> str:
-    return RECORD_NAMES.get(table, table.replace("_", " ").capitalize())
 
 
 def field_name(field: str) -> str:
