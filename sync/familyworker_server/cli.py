@@ -332,8 +332,17 @@ def _retention_command(engine: Engine, args: argparse.Namespace) -> int:
         print(f"{family.reference or '-'}  {family.family_id}  closed "
               f"{family.closed_on.isoformat()}  kept until {family.kept_until.isoformat()}  "
               f"{state}")
-    if report.due and not args.apply and report.in_state(retention.EXPIRED):
-        print("Nothing was deleted; run again with --apply to delete the families due.")
+    cut = report.audit
+    if cut is None:
+        print("No audit row is past its retention time.")
+    elif cut.applied:
+        print(f"Audit: {cut.rows} rows older than {cut.older_than.isoformat()} deleted (up to "
+              f"row {cut.up_to_seq}); audit-verify starts from the checkpoint kept there.")
+    else:
+        print(f"Audit: {cut.rows} rows older than {cut.older_than.isoformat()} are due for "
+              f"deletion (up to row {cut.up_to_seq}).")
+    if not args.apply and (report.in_state(retention.EXPIRED) or cut is not None):
+        print("Nothing was deleted; run again with --apply to delete what is due.")
     return 0
 
 

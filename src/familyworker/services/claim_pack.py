@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from familyworker.domain.audit import AuditAction
-from familyworker.domain.consent import ConsentDecision, ConsentPurpose
+from familyworker.domain.consent import data_matching_refused
 from familyworker.reports.claim_pack import (
     ClaimPack,
     PackEmployment,
@@ -25,12 +25,12 @@ from familyworker.reports.claim_pack import (
 )
 from familyworker.reports.pdf_output import write_pdf_atomically
 from familyworker.services.claims import claim_by_reference
+from familyworker.services.consent import statements_in
 from familyworker.services.printing import CLAIM_PACK, ReportPreview
 from familyworker.services.queries import family_by_id
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import (
     AuditEventRow,
-    ConsentRecordRow,
     OutcomeClaimRow,
     WorkerRow,
 )
@@ -47,16 +47,9 @@ class WrittenPack:
 
 
 def withheld_people(session: Session, family_id: str, people: Sequence[str]) -> set[str]:
-    """People whose latest data-matching statement is a refusal or a withdrawal."""
-    rows = session.exec(select(ConsentRecordRow).where(
-        ConsentRecordRow.family_id == family_id,
-        ConsentRecordRow.purpose == ConsentPurpose.DATA_MATCHING.value,
-        col(ConsentRecordRow.deleted_at).is_(None))).all()
-    latest: dict[str, ConsentRecordRow] = {}
-    for row in sorted(rows, key=lambda r: (r.stated_on, r.id)):
-        latest[row.person_id] = row
-    refused = {ConsentDecision.REFUSED.value, ConsentDecision.WITHDRAWN.value}
-    return {p for p in people if p in latest and latest[p].decision in refused}
+    """People who refused, or withdrew, consent to data matching (``domain.consent``)."""
+    statements = statements_in(session, family_id)
+    return {p for p in people if data_matching_refused(statements, p)}
 
 
 def _day(text: str | None) -> date | None:

@@ -1,23 +1,33 @@
 """Wires the claims list to the store: File › Claims… opens it for anyone (a worker sees the
 families on their device, their own), and the team view's Claims tab uses the same loading.
-Every store call runs on the task runner."""
+Every store call runs on the task runner.
+
+Built at start-up, so the list's screens and services (SQLModel underneath) are imported only
+when the list is first opened (tests/views/test_startup_imports.py)."""
+
+from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
 
-from familyworker.services.claims import ClaimsListLine, claims_list
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.views.caseload.main_window import MainWindow
-from familyworker.views.family.family_window import plain_message
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
-from familyworker.views.team.claims_page import ClaimsPage, ClaimsWindow
+
+if TYPE_CHECKING:
+    from familyworker.services.claims import ClaimsListLine
+    from familyworker.views.team.claims_page import ClaimsPage, ClaimsWindow
 
 
 def load_claims(runner: TaskRunner, store: CaseloadStore, page: ClaimsPage,
                 on_loaded: SignalInstance | None = None) -> None:
     """The chosen quarter's lines, read off the GUI thread, shown if still wanted."""
+    from familyworker.services.claims import claims_list
+
     quarter = page.quarter()
 
     def show(lines: list[ClaimsListLine]) -> None:
@@ -61,6 +71,8 @@ class ClaimsController(QObject):
             self.window.hide()
 
     def open_claims(self) -> ClaimsWindow | None:
+        from familyworker.views.team.claims_page import ClaimsWindow
+
         if self.store is None:
             return None
         if self.window is None:
