@@ -150,7 +150,9 @@ class TasksPage(QWidget):
         self.runner.run(load, self._loaded, lambda e: self._say(_message(e)))
 
     def _loaded(self, found: tuple[list[Task], list[LeadWorker] | None]) -> None:
-        if not isValid(self):
+        # A load that finishes after the app locked has nothing to show (and the worker's id
+        # is behind the lock).
+        if not isValid(self) or self.store.is_locked:
             return
         self._fill_assignees(found[1])
         self._show(found[0])
@@ -172,7 +174,7 @@ class TasksPage(QWidget):
         self.assignee_combo.setCurrentIndex(max(0, self.assignee_combo.findData(chosen)))
 
     def _show(self, found: list[Task]) -> None:
-        if not isValid(self):
+        if not isValid(self) or self.store.is_locked:
             return
         self.shown = found
         today = date.today()
