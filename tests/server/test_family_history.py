@@ -6,10 +6,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from tests.sync.helpers import Server, add_family, add_note, enrolled, sync
 
-from familyworker.services.family_history import record_opened
+from familyworker.services.family_history import (
+    HistoryKind,
+    family_history,
+    family_history_with_server,
+    record_opened,
+)
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.sync import credentials
 from familyworker.sync.client import ServerRefused
@@ -112,3 +118,39 @@ def test_pages_join_up_newest_first_and_hold_no_content(team: Team) -> None:
 def test_no_token_no_history(team: Team) -> None:
     answer = team.server.client.get(f"/sync/v1/families/{team.north}/history")
     assert answer.status_code == 401
+
+
+def test_the_service_merges_colleagues_events_with_unsent_ones_once_each(
+        team: Team) -> None:
+    sue, ann = team.devices["sue"], team.devices["ann"]
+    record_opened(sue, team.north)  # Sue's own look, not yet sent
+    reading = family_history_with_server(sue, team.north, http=team.server.client)
+    assert reading.from_server and reading.source.startswith("From the server, as of ")
+    lines = [(e.who, e.what) for e in reading.entries]
+    assert ("Ann", "added a contact note") in lines  # a colleague's, from the server
+    assert lines.count(("Sue", "opened the family file")) == 1  # unsent, from this laptop
+    # After Sue's sync her event is on the server and on her laptop: still shown once.
+    sync(sue, team.server)
+    again = family_history_with_server(sue, team.north, http=team.server.client)
+    assert [(e.who, e.what) for e in again.entries].count(
+        ("Sue", "opened the family file")) == 1
+    assert ("Sue", "looked at this History") in [(e.who, e.what) for e in again.entries]
+    opened = family_history_with_server(ann, team.north, frozenset({HistoryKind.OPENED}),
+                                        http=team.server.client)
+    assert {e.who for e in opened.entries} == {"Ann", "Sue"}
+
+
+def test_the_service_says_when_it_is_this_laptop_only(team: Team) -> None:
+    class Down:
+        def request(self, *_args: object, **_kwargs: object) -> object:
+            raise httpx.ConnectError("down")
+
+        def close(self) -> None:
+            pass
+
+    ann = team.devices["ann"]
+    down: object = Down()
+    reading = family_history_with_server(ann, team.north, http=down)  # type: ignore[arg-type]
+    assert not reading.from_server
+    assert reading.source == "This laptop only: the server could not be reached."
+    assert reading.entries == family_history(ann, team.north)

@@ -81,7 +81,7 @@ def test_a_second_client_waits_and_adopts_the_refreshed_pair(
     def background_sync() -> None:
         try:
             background.sync()
-        except BaseException as error:  # noqa: BLE001 - reported to the test thread
+        except BaseException as error:  # reported to the test thread
             errors.append(error)
 
     syncing = threading.Thread(target=background_sync)
@@ -91,7 +91,7 @@ def test_a_second_client_waits_and_adopts_the_refreshed_pair(
     def history_fetch() -> None:
         try:
             history.get(f"/sync/v1/families/{family}/history", {"limit": 10})
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             errors.append(error)
 
     fetching = threading.Thread(target=history_fetch)
