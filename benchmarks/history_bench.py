@@ -13,6 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -31,11 +32,11 @@ from familyworker_server.main import create_app  # noqa: E402
 EVENTS, FAMILIES, BIG_FAMILY_EVENTS, RUNS = 100_000, 500, 5_000, 15
 
 
-def _median_ms(work: object, runs: int = RUNS) -> float:
+def _median_ms(work: Callable[[], None], runs: int = RUNS) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        work()  # type: ignore[operator]
+        work()
         times.append((time.perf_counter() - started) * 1000)
     return round(statistics.median(times), 1)
 

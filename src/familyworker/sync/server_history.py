@@ -14,6 +14,9 @@ from familyworker.sync.store_client import caseload_client
 # A History longer than this is cut to its newest events (a long case over years): the dialog
 # is a screenful to scan, not the legal record, which stays whole on the server.
 MAX_EVENTS = 5_000
+# Someone is waiting at the dialog: a server that does not answer in this long is "not reached"
+# (the background sync's 30 s suits a transfer nobody watches).
+TIMEOUT_SECONDS = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +31,8 @@ def fetch_family_history(store: CaseloadStore, family_id: str, *,
                          page: int = protocol.DEFAULT_HISTORY_LIMIT) -> ServerHistory:
     """Every page of the family's events. Raises the client's SyncError subclasses:
     NotEnrolled, ServerUnreachable, ServerRefused (404 not_found: not in this caller's scope)."""
-    client = caseload_client(store, str(store.setting(SETTING_SERVER_URL) or ""), http=http)
+    client = caseload_client(store, str(store.setting(SETTING_SERVER_URL) or ""), http=http,
+                             timeout=TIMEOUT_SECONDS)
     path = protocol.HISTORY_PATH.format(family_id=family_id)
     events: list[protocol.HistoryEvent] = []
     cursor: int | None = None

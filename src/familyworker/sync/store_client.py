@@ -13,7 +13,7 @@ from familyworker.sync.client import NotEnrolled, ReconnectRequired, SyncClient
 
 
 def caseload_client(store: CaseloadStore, server_url: str, *,
-                    http: httpx.Client | None = None) -> SyncClient:
+                    http: httpx.Client | None = None, timeout: float = 30.0) -> SyncClient:
     """Raises NotEnrolled when the caseload holds no credentials."""
     held = credentials.load(store)
     if held is None or not server_url:
@@ -21,7 +21,7 @@ def caseload_client(store: CaseloadStore, server_url: str, *,
     # A rotated pair is saved (one store transaction) before the client sends it; a stopped
     # token family (reuse) drops the tokens but never the caseload: only DeviceRevoked wipes.
     return SyncClient(
-        server_url, credentials=held, device_id=store.device_id, http=http,
+        server_url, credentials=held, device_id=store.device_id, http=http, timeout=timeout,
         on_rotate=lambda fresh: credentials.save(store, fresh),
         on_stopped=lambda: credentials.forget(store, ReconnectRequired.code),
         stored=lambda: credentials.load(store), token_lock=credentials.refresh_lock(store))
