@@ -1,70 +1,67 @@
-"""The caseload list with next-visit and review facts, computed in one pass of queries."""
+"""The caseload list with next-visit and review facts, computed in one pass of queries.
+
+Read as plain SQL (no ORM): it is the first list shown after unlock, before SQLAlchemy loads.
+"""
 
 from datetime import date
 
-from sqlmodel import col, func, select
-
 from familyworker.domain.caseload import DuePolicy, FamilySummary, next_visit_due
 from familyworker.domain.family import FamilyStatus
-from familyworker.services.queries import is_waiting_change, last_contact_by_family
+from familyworker.services.plain_queries import day, last_contact_days, waiting_changes_by_family
 from familyworker.store.caseload_store import (
     SETTING_WORKER_ID,
     SETTING_WORKER_NAME,
     CaseloadStore,
 )
-from familyworker.store.tables import (
-    FamilyRow,
-    OutboxRow,
-    PersonRow,
-    PlanRow,
-    WorkerRow,
-)
+
+_FAMILIES_SQL = (
+    "SELECT id, reference, household_name, postcode, status, lead_worker_id, next_visit_due, "
+    "opened_on, referred_on, review_due, sustainability_review_due FROM family "
+    "WHERE deleted_at IS NULL ORDER BY reference")
+# The latest agreed plan's review date per family (SQLite takes the bare column from the row
+# holding the max).
+_PLAN_REVIEWS_SQL = (
+    "SELECT family_id, max(version), review_due FROM plan "
+    "WHERE deleted_at IS NULL AND status = 'agreed' GROUP BY family_id")
 
 
 def list_caseload(store: CaseloadStore, *, today: date | None = None,
                   policy: DuePolicy | None = None) -> list[FamilySummary]:
     """Every live family in this caseload, ordered by reference."""
-    day = today or date.today()
+    today_ = today or date.today()
     rules = policy or DuePolicy()
-    with store.read() as session:
-        families = session.exec(select(FamilyRow).where(col(FamilyRow.deleted_at).is_(None))
-                                .order_by(FamilyRow.reference)).all()
-        workers = {w.id: w.name for w in session.exec(select(WorkerRow)).all()}
-        me = store.setting(SETTING_WORKER_ID, session=session)
-        my_name = store.setting(SETTING_WORKER_NAME, "Me", session=session)
-        last_contact = last_contact_by_family(session)
+    with store.raw_read() as conn:
+        families = conn.execute(_FAMILIES_SQL).fetchall()
+        workers = dict(conn.execute("SELECT id, name FROM worker").fetchall())
+        me = store.setting(SETTING_WORKER_ID, connection=conn)
+        my_name = store.setting(SETTING_WORKER_NAME, "Me", connection=conn)
+        last_contact = last_contact_days(conn)
         members: dict[str, list[str]] = {}
-        for family_id, name in session.exec(select(PersonRow.family_id, PersonRow.name).where(
-                col(PersonRow.deleted_at).is_(None))).all():
+        for family_id, name in conn.execute(
+                "SELECT family_id, name FROM person WHERE deleted_at IS NULL").fetchall():
             members.setdefault(family_id, []).append(name)
-        plan_review: dict[str, tuple[int, date | None]] = {}
-        for family_id, version, review in session.exec(
-                select(PlanRow.family_id, PlanRow.version, col(PlanRow.review_due)).where(
-                    col(PlanRow.deleted_at).is_(None), PlanRow.status == "agreed")).all():
-            if family_id not in plan_review or version > plan_review[family_id][0]:
-                plan_review[family_id] = (version, review)
-        pending = dict(session.exec(select(OutboxRow.family_id, func.count())
-                                    .where(is_waiting_change())
-                                    .group_by(OutboxRow.family_id)).all())
+        plan_review = {family_id: review for family_id, _version, review
+                       in conn.execute(_PLAN_REVIEWS_SQL).fetchall()}
+        pending = waiting_changes_by_family(conn)
     summaries = []
-    for row in families:
-        contact = last_contact.get(row.id)
-        contact_day = contact.date() if contact else None
-        review = plan_review.get(row.id, (0, None))[1] or row.review_due
-        if row.status == FamilyStatus.CLOSED.value:
-            review = row.sustainability_review_due  # a closed case's only review: is it holding?
-        lead_name = workers.get(row.lead_worker_id or "", "")
-        if not lead_name and row.lead_worker_id == me:
+    for (family_id, reference, household, postcode, status, lead_id, explicit, opened,
+         referred, family_review, sustainability_due) in families:
+        contact_day = last_contact.get(family_id)
+        review = day(plan_review.get(family_id)) or day(family_review)
+        closed = status == FamilyStatus.CLOSED.value
+        if closed:
+            review = day(sustainability_due)  # a closed case's only review: is it holding?
+        lead_name = workers.get(lead_id or "", "")
+        if not lead_name and lead_id == me:
             lead_name = str(my_name)
         summaries.append(FamilySummary(
-            id=row.id, reference=row.reference, household_name=row.household_name,
-            postcode=row.postcode, status=FamilyStatus(row.status),
-            lead_worker_id=row.lead_worker_id, lead_worker_name=lead_name,
+            id=family_id, reference=reference, household_name=household,
+            postcode=postcode, status=FamilyStatus(status),
+            lead_worker_id=lead_id, lead_worker_name=lead_name,
             last_contact_on=contact_day,
-            next_visit_due=next_visit_due(explicit=row.next_visit_due, last_contact=contact_day,
-                                          opened_or_referred=row.opened_on or row.referred_on,
-                                          policy=rules)
-            if row.status != FamilyStatus.CLOSED.value else None,
-            review_due=review, today=day, member_names=tuple(members.get(row.id, ())),
-            pending_changes=int(pending.get(row.id, 0))))
+            next_visit_due=None if closed else next_visit_due(
+                explicit=day(explicit), last_contact=contact_day,
+                opened_or_referred=day(opened) or day(referred), policy=rules),
+            review_due=review, today=today_, member_names=tuple(members.get(family_id, ())),
+            pending_changes=pending.get(family_id, 0)))
     return summaries

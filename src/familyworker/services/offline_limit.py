@@ -3,34 +3,34 @@ the policy's number of days (or whose clock has gone back) must reach it before 
 opens, so a lost laptop cannot be used offline for ever and a revocation is picked up.
 
 The check runs after the passphrase has opened the store: the record of the last contact lives
-inside the encrypted database, where it can be neither read nor reset without the key.
+inside the encrypted database, where it can be neither read nor reset without the key. The sync
+engine and its HTTP stack are imported only when the server must be asked: a caseload never
+enrolled (or within its limit) opens without loading them.
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-import httpx
+from typing import TYPE_CHECKING
 
 from familyworker.services.offline_policy import (
     DEFAULT_MAX_OFFLINE_DAYS,
     SETTING_MAX_OFFLINE_DAYS,
     remember_policy,
 )
-from familyworker.services.sync_session import REVOKED
 from familyworker.services.sync_status import parse_setting_time
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
 from familyworker.store.server_address import remember_server
 from familyworker.sync import credentials
-from familyworker.sync.client import DeviceRevoked, SyncError
-from familyworker.sync.engine import (
+from familyworker.sync.credentials import (
     SETTING_LAST_CONTACT,
     SETTING_LAST_SYNC,
     SETTING_SERVER_URL,
-    SyncEngine,
 )
-from familyworker.sync.shred import crypto_shred
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class OfflineRecord:
 
 
 def check_after_unlock(store: CaseloadStore, *, now: datetime | None = None,
-                       http: httpx.Client | None = None) -> bool:
+                       http: "httpx.Client | None" = None) -> bool:
     """Reach the server if this enrolled laptop is due to; returns whether it did. On any
     failure the store is locked: OfflineTooLong when the server could not confirm the device,
     CaseloadWiped when it said the device is revoked (the caseload is crypto-shredded)."""
@@ -118,7 +118,12 @@ def check_after_unlock(store: CaseloadStore, *, now: datetime | None = None,
 
 
 def _confirm_with_server(store: CaseloadStore, overdue: int | None,
-                         http: httpx.Client | None) -> None:
+                         http: "httpx.Client | None") -> None:
+    from familyworker.services.sync_session import REVOKED
+    from familyworker.sync.client import DeviceRevoked, SyncError
+    from familyworker.sync.engine import SyncEngine
+    from familyworker.sync.shred import crypto_shred
+
     try:
         engine = SyncEngine(store, http=http)
         try:

@@ -5,13 +5,14 @@ Counts and times only, never a name."""
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
-from familyworker.services.queries import is_waiting_change
+from familyworker.services.plain_queries import WAITING_CHANGE_SQL
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.sync_tables import SetAsideRow, SyncConflictRow
-from familyworker.store.tables import OutboxRow
+from familyworker.sync.credentials import (
+    SETTING_LAST_SYNC,
+    SETTING_RECONNECT,
+    SETTING_SERVER_URL,
+    has_credentials,
+)
 
 SETTING_SYNC_MINUTES = "sync_interval_minutes"  # in the encrypted store, like the idle lock
 DEFAULT_SYNC_MINUTES = 5
@@ -39,29 +40,27 @@ class SyncStatus:
 
 
 def read_sync_status(store: CaseloadStore) -> SyncStatus:
-    # Imported here, on the worker thread, to keep the HTTP stack out of the app's start-up.
+    # Plain SQL: the status line is read at unlock, before the ORM is loaded.
     from familyworker.services.organisation_settings import organisation_defaults
-    from familyworker.sync.credentials import SETTING_RECONNECT
-    from familyworker.sync.engine import SETTING_LAST_SYNC, SETTING_SERVER_URL, is_enrolled
 
-    with store.read() as session:
-        waiting = int(session.exec(select(func.count()).select_from(OutboxRow)
-                                   .where(is_waiting_change())).one())
+    with store.raw_read() as conn:
+        def count(sql: str) -> int:
+            return int(conn.execute(sql).fetchone()[0])
+
+        waiting = count(f"SELECT count(*) FROM sync_outbox WHERE {WAITING_CHANGE_SQL}")
         # Refused changes stay in the outbox, marked, until the worker acts on them.
-        attention = int(session.exec(select(func.count()).select_from(OutboxRow).where(
-            col(OutboxRow.rejected_reason).is_not(None),
-            OutboxRow.table_name != "audit_event")).one())
-        conflicts = int(session.exec(select(func.count()).select_from(SyncConflictRow).where(
-            col(SyncConflictRow.resolution).is_(None),
-            col(SyncConflictRow.deleted_at).is_(None))).one())
-        set_aside = int(session.exec(select(func.count()).select_from(SetAsideRow)).one())
-        last = store.setting(SETTING_LAST_SYNC, session=session)
-        url = store.setting(SETTING_SERVER_URL, "", session=session)
-        minutes = store.setting(SETTING_SYNC_MINUTES, session=session)
-        reconnect = store.setting(SETTING_RECONNECT, session=session)
+        attention = count("SELECT count(*) FROM sync_outbox WHERE rejected_reason IS NOT NULL "
+                          "AND table_name != 'audit_event'")
+        conflicts = count("SELECT count(*) FROM sync_conflict WHERE resolution IS NULL "
+                          "AND deleted_at IS NULL")
+        set_aside = count("SELECT count(*) FROM sync_set_aside")
+        last = store.setting(SETTING_LAST_SYNC, connection=conn)
+        url = store.setting(SETTING_SERVER_URL, "", connection=conn)
+        minutes = store.setting(SETTING_SYNC_MINUTES, connection=conn)
+        reconnect = store.setting(SETTING_RECONNECT, connection=conn)
     if minutes is None:  # the worker has not chosen: the organisation's interval, if it set one
         minutes = organisation_defaults().sync_interval_minutes or DEFAULT_SYNC_MINUTES
-    enrolled = is_enrolled(store)
+    enrolled = has_credentials(store)  # engine.is_enrolled, without loading the engine
     return SyncStatus(enrolled=enrolled, server_url=str(url or ""),
                       last_synced_at=parse_setting_time(last), waiting=waiting,
                       needs_attention=attention, open_conflicts=conflicts,

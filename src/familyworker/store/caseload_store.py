@@ -1,17 +1,19 @@
-"""The encrypted caseload: create, unlock, lock, change passphrase, and units of work."""
+"""The encrypted caseload: create, unlock, lock, change passphrase, and units of work.
+
+SQLAlchemy and SQLModel (about a second to import on a slow laptop) are loaded only when the
+ORM is first used: unlocking and the first screens read through plain connections
+(`raw_read`, `setting`), so the caseload shows before the ORM has been imported.
+"""
 
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlcipher3
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import QueuePool
-from sqlmodel import Session
 
 from familyworker.domain.hlc import HybridLogicalClock, Timestamp
 from familyworker.domain.ids import new_id
@@ -51,8 +53,12 @@ from familyworker.store.set_aside import (
     set_aside_error,
     was_set_aside,
 )
-from familyworker.store.tables import LocalSettingRow
-from familyworker.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from familyworker.store.unit_of_work import UnitOfWork
 
 SETTING_DEVICE_ID = "device_id"
 SETTING_WORKER_ID = "worker_id"
@@ -65,6 +71,9 @@ SETTING_TEAM_ID = "sync_team_id"
 SETTING_RECOVERY_PENDING = "recovery_pending"
 
 
+MAX_IDLE_PLAIN_CONNECTIONS = 4
+
+
 def _wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -72,17 +81,25 @@ def _wall_clock_ms() -> int:
 class CaseloadStore:
     """One unlocked caseload. Each service call opens its own unit of work; never share Sessions."""
 
-    def __init__(self, paths: StorePaths, engine: Engine, data_key: bytearray | None,
-                 process_lock: ProcessLock, *, device_id: str) -> None:
+    def __init__(self, paths: StorePaths, connect_fn: Callable[[], Connection],
+                 data_key: bytearray | None, process_lock: ProcessLock, *, device_id: str,
+                 dbapi_module: Any = sqlcipher3.dbapi2) -> None:
         self.paths = paths
-        self._engine: Engine | None = engine
+        # How to open a plain connection; None once locked. The engine is made from it on
+        # first use of the ORM.
+        self._connect: Callable[[], Connection] | None = connect_fn
+        self._dbapi_module = dbapi_module
+        self._engine: Engine | None = None
+        self._engine_lock = threading.Lock()  # also guards the idle plain connections
+        # Plain connections kept open between raw reads: opening one costs the key set-up,
+        # and closing the last one on a WAL database checkpoints it.
+        self._idle_connections: list[Connection] = []
         self._data_key = data_key
         self._process_lock = process_lock
         self.device_id = device_id
         self._clock_lock = threading.Lock()
         self._write_lock = threading.RLock()  # one writer at a time within this process
-        with self.read() as session:
-            last = _get_setting(session, SETTING_HLC)
+        last = self.setting(SETTING_HLC)
         self.clock = HybridLogicalClock(
             device_id, wall_clock_ms=_wall_clock_ms,
             last=Timestamp.parse(last) if isinstance(last, str) else None)
@@ -202,12 +219,15 @@ class CaseloadStore:
                 _check_opened(paths, first, data_key)
             finally:
                 first.close()
-            engine = _make_engine(lambda: connect(paths.database, data_key))
-            with engine.connect() as conn:
-                device_id = json.loads(conn.exec_driver_sql(
+            connection = connect(paths.database, data_key)
+            try:
+                device_id = json.loads(connection.execute(
                     "SELECT value FROM local_setting WHERE key = ?",
-                    (SETTING_DEVICE_ID,)).scalar_one())
-            return cls(paths, engine, data_key, lock, device_id=device_id)
+                    (SETTING_DEVICE_ID,)).fetchone()[0])
+            finally:
+                connection.close()
+            return cls(paths, lambda: connect(paths.database, data_key), data_key, lock,
+                       device_id=device_id)
         except BaseException:
             lock.release()
             raise
@@ -228,21 +248,25 @@ class CaseloadStore:
         device_id = json.loads(first.execute(
             "SELECT value FROM local_setting WHERE key = 'device_id'").fetchone()[0])
         first.close()
-        engine = _make_engine(lambda: connect_unencrypted_for_benchmark(paths.database),
-                              module=None)
         lock = ProcessLock(paths.lock_file)
         lock.acquire()
-        return cls(paths, engine, None, lock, device_id=device_id)
+        return cls(paths, lambda: connect_unencrypted_for_benchmark(paths.database), None, lock,
+                   device_id=device_id, dbapi_module=None)
 
     @property
     def is_locked(self) -> bool:
-        return self._engine is None
+        return self._connect is None
 
     def lock(self) -> None:
         """Close every connection and forget the data key (best effort: see docs/security.md)."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        with self._engine_lock:
+            self._connect = None
+            idle, self._idle_connections = self._idle_connections, []
+            for connection in idle:
+                connection.close()
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
         if self._data_key is not None:
             for i in range(len(self._data_key)):
                 self._data_key[i] = 0
@@ -276,20 +300,60 @@ class CaseloadStore:
     # ----- work --------------------------------------------------------------------------------
 
     @property
-    def engine(self) -> Engine:
-        if self._engine is None:
-            raise StoreError("The caseload is locked.")
-        return self._engine
+    def engine(self) -> "Engine":
+        """The SQLAlchemy engine, made (and SQLAlchemy imported) on first use."""
+        with self._engine_lock:
+            if self._connect is None:
+                raise StoreError("The caseload is locked.")
+            if self._engine is None:
+                self._engine = _make_engine(self._connect, self._dbapi_module)
+            return self._engine
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
+    def read(self) -> "Iterator[Session]":
         """A read-only session (a consistent snapshot for its lifetime)."""
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[UnitOfWork]:
+    def raw_read(self) -> Iterator[Connection]:
+        """A plain connection inside one read transaction (a consistent snapshot), without the
+        ORM: for the first screens after unlock, before SQLAlchemy has been imported."""
+        with self._engine_lock:
+            connect_fn = self._connect
+            if connect_fn is None:
+                raise StoreError("The caseload is locked.")
+            connection = self._idle_connections.pop() if self._idle_connections else None
+        if connection is None:
+            connection = connect_fn()
+        reusable = False
+        try:
+            connection.execute("BEGIN")
+            yield connection
+        finally:
+            try:
+                connection.execute("ROLLBACK")
+                reusable = True
+            finally:
+                self._put_back(connection, reusable)
+
+    def _put_back(self, connection: Connection, reusable: bool) -> None:
+        with self._engine_lock:
+            if reusable and self._connect is not None and \
+                    len(self._idle_connections) < MAX_IDLE_PLAIN_CONNECTIONS:
+                self._idle_connections.append(connection)
+                return
+        connection.close()  # locked meanwhile, or enough kept
+
+    @contextmanager
+    def unit_of_work(self) -> "Iterator[UnitOfWork]":
         """One user action: one write transaction holding the change, its outbox and audit rows."""
+        from sqlmodel import Session
+
+        from familyworker.store.unit_of_work import UnitOfWork
+
         with self._write_lock:
             connection = self.engine.connect().execution_options(begin_mode="IMMEDIATE")
             try:
@@ -308,13 +372,18 @@ class CaseloadStore:
             finally:
                 connection.close()
 
-    def setting(self, key: str, default: Any = None, *, session: Session | None = None) -> Any:
+    def setting(self, key: str, default: Any = None, *, session: "Session | None" = None,
+                connection: Connection | None = None) -> Any:
+        """A local setting: in the given session or plain connection, else on its own plain
+        connection (no ORM needed)."""
         if session is not None:
             return _get_setting(session, key, default)
-        with self.read() as own:
-            return _get_setting(own, key, default)
+        if connection is not None:
+            return raw_setting(connection, key, default)
+        with self.raw_read() as own:
+            return raw_setting(own, key, default)
 
-    def set_setting(self, key: str, value: Any, *, session: Session | None = None) -> None:
+    def set_setting(self, key: str, value: Any, *, session: "Session | None" = None) -> None:
         if session is not None:
             _set_setting(session, key, value)
             return
@@ -330,12 +399,22 @@ class CaseloadStore:
         return self.engine.raw_connection()
 
 
-def _get_setting(session: Session, key: str, default: Any = None) -> Any:
+def raw_setting(connection: Connection, key: str, default: Any = None) -> Any:
+    """A local setting read on a plain connection."""
+    found = connection.execute("SELECT value FROM local_setting WHERE key = ?", (key,)).fetchone()
+    return default if found is None else json.loads(found[0])
+
+
+def _get_setting(session: "Session", key: str, default: Any = None) -> Any:
+    from familyworker.store.tables import LocalSettingRow
+
     row = session.get(LocalSettingRow, key)
     return default if row is None else json.loads(row.value)
 
 
-def _set_setting(session: Session, key: str, value: Any) -> None:
+def _set_setting(session: "Session", key: str, value: Any) -> None:
+    from familyworker.store.tables import LocalSettingRow
+
     row = session.get(LocalSettingRow, key)
     if row is None:
         session.add(LocalSettingRow(key=key, value=json.dumps(value)))
@@ -344,7 +423,10 @@ def _set_setting(session: Session, key: str, value: Any) -> None:
         session.add(row)
 
 
-def _make_engine(creator: Any, module: Any = sqlcipher3.dbapi2) -> Engine:
+def _make_engine(creator: Any, module: Any = sqlcipher3.dbapi2) -> "Engine":
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import QueuePool
+
     kwargs: dict[str, Any] = {"creator": creator, "poolclass": QueuePool, "pool_size": 4,
                               "max_overflow": 4}
     if module is not None:

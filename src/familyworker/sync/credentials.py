@@ -14,11 +14,12 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.tables import LocalSettingRow
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,13 @@ SETTING_ACCESS_EXPIRES = "sync_access_expires_at"
 SETTING_REFRESH_TOKEN = "sync_refresh_token"
 # Why the server stopped this device's tokens ("token_reused"): it must be connected again.
 SETTING_RECONNECT = "sync_reconnect_reason"
+# Where the server is and when it last answered (kept here, not in engine.py, so the status
+# line can read them at unlock without loading the sync engine and its HTTP stack).
+SETTING_SERVER_URL = "sync_server_url"
+SETTING_LAST_SYNC = "sync_last_at"
+# The last answer from the server to an enrolment, a whole sync pass or the offline-period
+# check (SECURITY B3; services/offline_limit.py), as ISO UTC.
+SETTING_LAST_CONTACT = "sync_last_contact_at"
 
 TOKEN_SETTINGS = (SETTING_LEGACY_TOKEN, SETTING_ACCESS_TOKEN, SETTING_ACCESS_EXPIRES,
                   SETTING_REFRESH_TOKEN)
@@ -71,13 +79,14 @@ def load(store: CaseloadStore) -> Credentials | None:
 
 
 def has_credentials(store: CaseloadStore) -> bool:
-    with store.read() as session:
-        return bool(store.setting(SETTING_REFRESH_TOKEN, session=session)
-                    or store.setting(SETTING_LEGACY_TOKEN, session=session))
+    # On a plain connection: asked at every unlock, before the ORM is loaded.
+    with store.raw_read() as connection:
+        return bool(store.setting(SETTING_REFRESH_TOKEN, connection=connection)
+                    or store.setting(SETTING_LEGACY_TOKEN, connection=connection))
 
 
 def save(store: CaseloadStore, credentials: Credentials, *,
-         session: Session | None = None) -> None:
+         session: "Session | None" = None) -> None:
     """Replace the stored pair in one transaction (the caller's, if given)."""
     if session is None:
         with store.unit_of_work() as uow:
@@ -104,7 +113,9 @@ def reconnect_reason(store: CaseloadStore) -> str | None:
     return str(reason) if reason else None
 
 
-def _clear(session: Session, keys: tuple[str, ...]) -> None:
+def _clear(session: "Session", keys: tuple[str, ...]) -> None:
+    from familyworker.store.tables import LocalSettingRow
+
     for key in keys:
         row = session.get(LocalSettingRow, key)
         if row is not None:

@@ -49,16 +49,14 @@ from familyworker.sync.write_transaction import WriteTransaction
 
 log = logging.getLogger(__name__)
 
-SETTING_SERVER_URL = "sync_server_url"
+SETTING_SERVER_URL = credentials.SETTING_SERVER_URL
 # Credentials (E1) live in credentials.py; ``sync_token`` is a pre-rotation device token.
 SETTING_TOKEN = credentials.SETTING_LEGACY_TOKEN
 SETTING_ACCESS_TOKEN = credentials.SETTING_ACCESS_TOKEN
 SETTING_REFRESH_TOKEN = credentials.SETTING_REFRESH_TOKEN
 SETTING_RECONNECT = credentials.SETTING_RECONNECT
-SETTING_LAST_SYNC = "sync_last_at"
-# The last answer from the server to an enrolment, a whole sync pass or the offline-period
-# check (SECURITY B3; services/offline_limit.py), as ISO UTC.
-SETTING_LAST_CONTACT = "sync_last_contact_at"
+SETTING_LAST_SYNC = credentials.SETTING_LAST_SYNC
+SETTING_LAST_CONTACT = credentials.SETTING_LAST_CONTACT
 
 # The server database's epoch this caseload last synced with (protocol.EPOCH_HEADER).
 SETTING_SERVER_EPOCH = "sync_server_epoch"

@@ -1,17 +1,17 @@
 """Unlock, caseload, family windows and locking: the app's screens wired to one store."""
 
+from __future__ import annotations
+
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from familyworker.services import drafts
 from familyworker.services.caseload import list_caseload
-from familyworker.services.importing import ImportRejected, import_cohort
 from familyworker.services.reauthentication import PassphraseRecency
 from familyworker.store.caseload_store import SETTING_ROLE, SETTING_WORKER_NAME, CaseloadStore
 from familyworker.store.errors import WrongPassphrase
@@ -20,15 +20,20 @@ from familyworker.store.unlock_attempts import UnlockAttemptLog, default_backoff
 from familyworker.views.caseload.add_family_flow import AddFamilyFlow
 from familyworker.views.caseload.main_window import MainWindow
 from familyworker.views.caseload.my_week_controller import MyWeekController
-from familyworker.views.family.family_window import FamilyWindow, plain_message
 from familyworker.views.shared.clipboard_guard import ClipboardGuard
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
+from familyworker.views.shared.warm_up import DeferredImports
 from familyworker.views.sync.sync_controller import SyncController
 from familyworker.views.team.team_controller import TeamController
 from familyworker.views.unlock.create_passphrase_dialog import CreatePassphraseDialog
 from familyworker.views.unlock.idle_watcher import DEFAULT_IDLE_MS, IdleWatcher
 from familyworker.views.unlock.session_lock_watcher import SessionLockWatcher
 from familyworker.views.unlock.unlock_dialog import UnlockDialog
+
+if TYPE_CHECKING:
+    from familyworker.views.family.family_window import FamilyWindow
+
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +75,10 @@ class AppController(QObject):
         # My week: shown first after unlock; opens a family at the tab that does the item.
         self.my_week = MyWeekController(runner, self.main_window)
         self.my_week.family_requested.connect(self.open_family_at)
+        self.my_week.loaded.connect(lambda: self._first_screen_shown("my-week"))
+        # The ORM and the other screens load in the background once the first screens show.
+        self.deferred_imports = DeferredImports(parent=self)
+        self._first_screens_due: set[str] = set()
         # Supervisors and admins: the Team menu, team window, oversight and re-allocation.
         self.team = TeamController(runner, self.main_window)
         self.team.family_requested.connect(self.open_family)
@@ -102,6 +111,8 @@ class AppController(QObject):
         self.sync.sync_finished.connect(lambda _pass: self.team.refresh())
         self.sync.connected.connect(lambda: self.store and self.team.attach(self.store))
         self.sync.connected.connect(self._show_signed_in)
+        # QtNetwork is among the deferred imports: the network watch starts once they are in.
+        self.deferred_imports.finished.connect(self.sync.watch_network)
 
     # ----- start, unlock, lock -------------------------------------------------------------
 
@@ -127,7 +138,7 @@ class AppController(QObject):
         self.unlock_attempts.reset()
         # B3: a laptop offline for longer than the policy allows must reach the server first
         # (the network call stays on this pool thread; the store is locked if it fails).
-        # Imported here: the HTTP stack stays out of start-up.
+        # The sync engine and its HTTP stack load only if the server must be asked.
         from familyworker.services.offline_limit import check_after_unlock
 
         check_after_unlock(store)
@@ -170,6 +181,7 @@ class AppController(QObject):
     def _on_unlocked(self, store: object) -> None:
         assert isinstance(store, CaseloadStore)
         self.store = store
+        self._first_screens_due = {"caseload", "my-week"}
         self.passphrase_recency.entered()
         self.unlock_dialog.hide()
         self.main_window.show()
@@ -229,6 +241,8 @@ class AppController(QObject):
 
         def save_and_close() -> None:
             # On the serial writer: after any write already queued, and before the store closes.
+            from familyworker.services import drafts  # the ORM: off the GUI thread
+
             try:
                 sync.wait_for_pass()  # a pass under way finishes before the store closes
                 for key, (family_id, payload) in kept.items():
@@ -274,11 +288,21 @@ class AppController(QObject):
             return  # locked while loading: never show stale data
         self.main_window.set_caseload(rows)
         self.caseload_loaded.emit()
+        self._first_screen_shown("caseload")
+
+    def _first_screen_shown(self, name: str) -> None:
+        if name in self._first_screens_due:
+            self._first_screens_due.discard(name)
+            if not self._first_screens_due:
+                # After this event: the screens paint before the import takes the CPU.
+                QTimer.singleShot(0, self.deferred_imports.start)
 
     def _on_error(self, error: Exception) -> None:
         self.main_window.show_message(plain_message(error))
 
     def open_family(self, family_id: str, reference: str) -> FamilyWindow | None:
+        from familyworker.views.family.family_window import FamilyWindow
+
         if self.store is None:
             return None
         window = self.family_windows.get(family_id)
@@ -344,6 +368,8 @@ class AppController(QObject):
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> None:
+        from familyworker.services.importing import import_cohort
+
         store = self.store
         if store is None:
             return
@@ -359,6 +385,8 @@ class AppController(QObject):
         self.refresh_caseload()
 
     def _on_import_error(self, error: Exception) -> None:
+        from familyworker.services.importing import ImportRejected
+
         if isinstance(error, ImportRejected):
             problems = getattr(error, "problems", ())
             first = f" First problem: {problems[0]}" if problems else ""
@@ -373,6 +401,7 @@ class AppController(QObject):
             self.lock()
         self.unlock_dialog.hide()
         self.runner.wait_until_idle()
+        self.deferred_imports.wait(10.0)  # no import left half-done as the interpreter stops
         self.shut_down.emit()
 
 

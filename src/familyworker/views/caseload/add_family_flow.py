@@ -1,17 +1,21 @@
 """Opens the Add family form, saves it off the GUI thread, keeps its text as a draft on lock."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from familyworker.domain.family import Family
-from familyworker.services import drafts
-from familyworker.services.new_family import FamilyFieldErrors, NewFamily, create_family
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.views.caseload.add_family_dialog import AddFamilyDialog
-from familyworker.views.family.family_window import plain_message
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
+
+if TYPE_CHECKING:
+    from familyworker.domain.family import Family
+    from familyworker.services.new_family import NewFamily
+    from familyworker.views.caseload.add_family_dialog import AddFamilyDialog
+
 
 DRAFT_KEY = "new-family"  # one form, not tied to a family yet
 
@@ -28,6 +32,8 @@ class AddFamilyFlow(QObject):
         self._closing_for_lock = False
 
     def open(self, store: CaseloadStore, parent: QWidget | None = None) -> AddFamilyDialog:
+        from familyworker.views.caseload.add_family_dialog import AddFamilyDialog
+
         if self.dialog is not None:
             self.dialog.raise_()
             self.dialog.activateWindow()
@@ -38,6 +44,8 @@ class AddFamilyFlow(QObject):
         dialog.rejected.connect(self._cancelled)
         dialog.lock_requested.connect(self.lock_requested)
         self.dialog = dialog
+        from familyworker.services import drafts
+
         self._runner.run(lambda: drafts.load_form_draft(store, DRAFT_KEY), self._restore,
                          lambda _e: None)
         dialog.show()
@@ -49,6 +57,9 @@ class AddFamilyFlow(QObject):
             self.dialog.restore_draft(payload)
 
     def _save(self, new: NewFamily) -> None:
+        from familyworker.services import drafts
+        from familyworker.services.new_family import create_family
+
         store = self._store
         if store is None:
             return
@@ -69,6 +80,8 @@ class AddFamilyFlow(QObject):
         self.family_added.emit(family.id, family.reference)
 
     def _failed(self, error: Exception) -> None:
+        from familyworker.services.new_family import FamilyFieldErrors
+
         if self.dialog is None:
             return
         if isinstance(error, FamilyFieldErrors):
@@ -83,6 +96,8 @@ class AddFamilyFlow(QObject):
             return
         dialog.deleteLater()
         if store is not None:  # the person threw the text away
+            from familyworker.services import drafts
+
             self._runner.run_write(lambda: drafts.discard_form_draft(store, DRAFT_KEY),
                                    lambda _r: None, lambda _e: None)
 

@@ -27,7 +27,6 @@ from familyworker.services.family_history import record_opened
 from familyworker.services.programme import default_framework, default_star_template
 from familyworker.services.reauthentication import PassphraseRecency
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.errors import StoreError
 from familyworker.store.unlock_attempts import UnlockAttemptLog
 from familyworker.views.family.case_panel import CasePanel
 from familyworker.views.family.consent_dialog import AgencyChoiceDialog
@@ -43,6 +42,7 @@ from familyworker.views.family.safeguarding_page import SafeguardingPage
 from familyworker.views.family.star_page import StarPage
 from familyworker.views.family.tasks_page import TasksPage
 from familyworker.views.family.visit_bar import VisitBar
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.shortcuts_dialog import ShortcutsDialog
 from familyworker.views.shared.sizing import clamp_to_screen
 from familyworker.views.shared.task_runner import TaskRunner
@@ -50,14 +50,6 @@ from familyworker.views.shared.task_runner import TaskRunner
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(1200, 800)
-
-
-def plain_message(error: Exception) -> str:
-    """What to tell the person: domain and store messages are written to be shown."""
-    if isinstance(error, ValidationError | StoreError):
-        return str(error)
-    log.error("Unexpected %s in a family window", type(error).__name__)
-    return "Something went wrong and nothing was saved. Please try again."
 
 
 class FamilyWindow(QMainWindow):

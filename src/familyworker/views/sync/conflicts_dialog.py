@@ -30,7 +30,7 @@ from familyworker.sync.conflicts import (
     resolve_conflict,
 )
 from familyworker.sync.protocol import DELETED_VALUE
-from familyworker.views.family.family_window import plain_message
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
 from familyworker.views.sync.record_names import record_name
 

@@ -7,14 +7,15 @@ pass never writes at the same moment as a GUI save. Locking stops the timer and 
 pass under way to finish before the store closes.
 """
 
+from __future__ import annotations
+
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from shiboken6 import isValid
 
@@ -35,16 +36,19 @@ from familyworker.services.sync_status import (
     set_sync_interval,
 )
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.sync.resync import RESYNC_NOTICE
 from familyworker.views.caseload.main_window import MainWindow
-from familyworker.views.family.family_window import FamilyWindow, plain_message
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
-from familyworker.views.sync.attention_dialog import AttentionDialog
-from familyworker.views.sync.conflicts_dialog import ConflictsDialog
 from familyworker.views.sync.connect_dialog import ConnectDialog
 from familyworker.views.sync.sync_status_widget import SyncStatusWidget
 from familyworker.views.unlock.idle_watcher import IdleWatcher
 from familyworker.views.unlock.unlock_dialog import UnlockDialog
+
+if TYPE_CHECKING:
+    from familyworker.views.family.family_window import FamilyWindow
+    from familyworker.views.sync.attention_dialog import AttentionDialog
+    from familyworker.views.sync.conflicts_dialog import ConflictsDialog
+
 
 
 class SyncHost(Protocol):
@@ -116,18 +120,26 @@ class SyncController(QObject):
         self._build_menu()
         controller.unlocked.connect(self._on_unlocked)
         controller.caseload_loaded.connect(self.refresh_status)
-        self._watch_network()
+        self._watching_network = False
 
-    def _watch_network(self) -> None:
+    def watch_network(self) -> None:
         """Sync as soon as the system says the network is back (where the platform can tell);
-        otherwise the offline retry timer finds the server."""
+        otherwise the offline retry timer finds the server. Started once, after the first
+        screens and the deferred imports (QtNetwork and its plugin need not hold them up)."""
+        if self._watching_network:
+            return
+        self._watching_network = True
+        from PySide6.QtNetwork import QNetworkInformation
+
         if not QNetworkInformation.loadDefaultBackend():
             return
         info = QNetworkInformation.instance()
         if info is not None:
             info.reachabilityChanged.connect(self._on_reachability)
 
-    def _on_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
+    def _on_reachability(self, reachability: object) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
         if reachability == QNetworkInformation.Reachability.Online and self.online is not True:
             self.sync_now()
 
@@ -333,6 +345,8 @@ class SyncController(QObject):
         self.sync_finished.emit(outcome)
 
     def _show_outcome(self, outcome: SyncPass) -> None:
+        from familyworker.sync.resync import RESYNC_NOTICE
+
         window = self.controller.main_window
         if outcome.state is SyncState.SYNCED:
             self.online = True
@@ -462,6 +476,8 @@ class SyncController(QObject):
     # ----- conflicts -------------------------------------------------------------------------
 
     def show_conflicts(self) -> ConflictsDialog | None:
+        from familyworker.views.sync.conflicts_dialog import ConflictsDialog
+
         store = self.store
         if store is None:
             return None
@@ -476,6 +492,8 @@ class SyncController(QObject):
         return self.conflicts_dialog
 
     def show_attention(self) -> AttentionDialog | None:
+        from familyworker.views.sync.attention_dialog import AttentionDialog
+
         store = self.store
         if store is None:
             return None

@@ -2,29 +2,31 @@
 re-allocation and review marks. Shown only when the server's role for this caseload is
 supervisor or admin; every store call runs on the task runner."""
 
+from __future__ import annotations
+
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
-from familyworker.services.allocation import allocation_choices, reallocate
-from familyworker.services.co_workers import add_co_worker, co_workers, end_co_worker
-from familyworker.services.oversight import add_oversight_note
-from familyworker.services.review_queue import changes_since_review, mark_reviewed
-from familyworker.services.team_review import Thresholds, save_thresholds, team_overview
 from familyworker.services.team_roles import is_manager
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.views.caseload.main_window import MainWindow
-from familyworker.views.family.family_window import FamilyWindow, plain_message
-from familyworker.views.family.oversight_dialog import OversightDialog
-from familyworker.views.family.oversight_panel import OversightPanel
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
-from familyworker.views.team.co_workers_dialog import CoWorkersDialog
-from familyworker.views.team.reallocate_dialog import ReallocateDialog
-from familyworker.views.team.team_view import TeamWindow
-from familyworker.views.team.thresholds_dialog import ThresholdsDialog
+
+if TYPE_CHECKING:
+    from familyworker.services.team_review import Thresholds
+    from familyworker.views.family.family_window import FamilyWindow
+    from familyworker.views.family.oversight_dialog import OversightDialog
+    from familyworker.views.family.oversight_panel import OversightPanel
+    from familyworker.views.team.co_workers_dialog import CoWorkersDialog
+    from familyworker.views.team.reallocate_dialog import ReallocateDialog
+    from familyworker.views.team.team_view import TeamWindow
+    from familyworker.views.team.thresholds_dialog import ThresholdsDialog
+
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,8 @@ class TeamController(QObject):
     # ----- the team window -----------------------------------------------------------------
 
     def open_team(self) -> TeamWindow | None:
+        from familyworker.views.team.team_view import TeamWindow
+
         if self.store is None or not self.is_manager:
             return None
         if self.team_window is None:
@@ -106,6 +110,9 @@ class TeamController(QObject):
         return self.team_window
 
     def refresh(self) -> None:
+        from familyworker.services.review_queue import changes_since_review
+        from familyworker.services.team_review import team_overview
+
         store = self.store
         if store is None or self.team_window is None:
             return
@@ -128,6 +135,8 @@ class TeamController(QObject):
             self.team_window.show_message(plain_message(error))
 
     def mark_reviewed(self, family_id: str, up_to_seq: int) -> None:
+        from familyworker.services.review_queue import mark_reviewed
+
         store = self.store
         if store is None:
             return
@@ -135,6 +144,9 @@ class TeamController(QObject):
                               lambda _r: self.refresh(), self._on_error)
 
     def edit_thresholds(self) -> ThresholdsDialog | None:
+        from familyworker.services.team_review import Thresholds, save_thresholds
+        from familyworker.views.team.thresholds_dialog import ThresholdsDialog
+
         store = self.store
         if store is None:
             return None
@@ -155,6 +167,8 @@ class TeamController(QObject):
 
     def add_oversight_tab(self, window: FamilyWindow) -> OversightPanel:
         """The family file's Management oversight tab (read by all; adding for managers)."""
+        from familyworker.views.family.oversight_panel import OversightPanel
+
         panel = OversightPanel()
         window.tabs.addTab(panel, "Management o&versight")
         panel.set_can_add(self.is_manager)
@@ -177,6 +191,9 @@ class TeamController(QObject):
 
     def add_oversight(self, family_id: str, reference: str,
                       after: Callable[[], None] | None = None) -> OversightDialog | None:
+        from familyworker.services.oversight import add_oversight_note
+        from familyworker.views.family.oversight_dialog import OversightDialog
+
         store = self.store
         if store is None:
             return None
@@ -207,6 +224,8 @@ class TeamController(QObject):
     # ----- re-allocation -------------------------------------------------------------------
 
     def choose_new_lead(self, family_id: str, reference: str) -> None:
+        from familyworker.services.allocation import allocation_choices
+
         store = self.store
         if store is None:
             return
@@ -215,6 +234,9 @@ class TeamController(QObject):
                         self._on_error)
 
     def _open_reallocate(self, family_id: str, reference: str, choices: Any) -> None:
+        from familyworker.services.allocation import reallocate
+        from familyworker.views.team.reallocate_dialog import ReallocateDialog
+
         store = self.store
         if store is None:
             return
@@ -235,6 +257,10 @@ class TeamController(QObject):
     # ----- co-workers ------------------------------------------------------------------------
 
     def edit_co_workers(self, family_id: str, reference: str) -> None:
+        from familyworker.services.allocation import allocation_choices
+        from familyworker.services.co_workers import add_co_worker, co_workers, end_co_worker
+        from familyworker.views.team.co_workers_dialog import CoWorkersDialog
+
         store = self.store
         if store is None:
             return

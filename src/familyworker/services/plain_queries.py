@@ -1,0 +1,54 @@
+"""Shared reads as plain SQL on a DBAPI connection (`CaseloadStore.raw_read`), without the ORM.
+
+The first screens after unlock (the caseload list, My week, the sync status line) read through
+these so the window shows before SQLAlchemy and SQLModel are imported, and because plain rows
+are several times cheaper than ORM rows over thousands of families. Each test here is the same
+rule as its ORM twin in `services.queries`; `tests/services/test_plain_queries.py` checks that
+the two agree.
+"""
+
+from datetime import date
+
+from familyworker.domain.contact import CONTACT_KINDS, ContactOutcome, NoteStatus
+from familyworker.store.database import Connection
+
+_CONTACT_KINDS_SQL = ", ".join(f"'{kind}'" for kind in sorted(k.value for k in CONTACT_KINDS))
+
+# `queries.is_contact_made` (`domain.contact.counts_as_contact`) on contact_note: a finalised
+# note of a contact kind whose contact happened. Read through ix_contact_note_last_contact.
+CONTACT_MADE_SQL = (
+    f"deleted_at IS NULL AND status = '{NoteStatus.FINAL.value}' "
+    f"AND outcome = '{ContactOutcome.MADE.value}' AND kind IN ({_CONTACT_KINDS_SQL})")
+
+# `queries.is_waiting_change` on sync_outbox: a change the next sync will send.
+WAITING_CHANGE_SQL = "table_name != 'audit_event' AND rejected_reason IS NULL"
+
+
+def day(text: str | None) -> date | None:
+    """A stored date or time ("YYYY-MM-DD…", as SQLite keeps them) as its day."""
+    return date.fromisoformat(text[:10]) if text else None
+
+
+def last_contact_days(connection: Connection) -> dict[str, date]:
+    """The day (UTC, as stored) each family was last contacted; never-contacted ones absent."""
+    rows = connection.execute(
+        f"SELECT family_id, max(occurred_at) FROM contact_note WHERE {CONTACT_MADE_SQL} "
+        "GROUP BY family_id").fetchall()
+    return {family_id: date.fromisoformat(at[:10]) for family_id, at in rows if at}
+
+
+def waiting_changes_by_family(connection: Connection) -> dict[str | None, int]:
+    """How many changes the next sync will send, per family (None: not about one family)."""
+    rows = connection.execute(
+        f"SELECT family_id, count(*) FROM sync_outbox WHERE {WAITING_CHANGE_SQL} "
+        "GROUP BY family_id").fetchall()
+    return {family_id: int(count) for family_id, count in rows}
+
+
+# `safeguarding.awaiting_in` without its ordering: live concerns on live families with no live
+# decision yet (concern id, family id, raised at).
+AWAITING_CONCERNS_SQL = (
+    "SELECT c.id, c.family_id, c.raised_at FROM safeguarding_concern c "
+    "JOIN family f ON f.id = c.family_id "
+    "WHERE c.deleted_at IS NULL AND f.deleted_at IS NULL AND c.id NOT IN ("
+    "SELECT concern_id FROM concern_decision WHERE deleted_at IS NULL)")
