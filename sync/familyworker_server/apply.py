@@ -853,7 +853,7 @@ def _scope_column(actor: Actor) -> tuple[str, str | None]:
     return "lead_worker_id", actor.worker_id
 
 
-def _scope_ids_sql(conn: Connection, actor: Actor) -> tuple[str, tuple[Any, ...]]:
+def scope_ids_sql(conn: Connection, actor: Actor) -> tuple[str, tuple[Any, ...]]:
     """The query for the family ids in the actor's scope (not for admins), and its values."""
     column, value = _scope_column(actor)
     sql = f"SELECT family_id FROM family_scope WHERE {column} = {mark(conn)}"
@@ -866,7 +866,7 @@ def _scope_ids_sql(conn: Connection, actor: Actor) -> tuple[str, tuple[Any, ...]
 def scope_family_ids(conn: Connection, actor: Actor) -> list[str] | None:
     if actor.role == "admin":
         return None
-    sql, values = _scope_ids_sql(conn, actor)
+    sql, values = scope_ids_sql(conn, actor)
     return [r[0] for r in conn.exec_driver_sql(sql, values)]
 
 
@@ -876,7 +876,7 @@ def scope_digest(conn: Connection, actor: Actor) -> str | None:
     every caught-up pull, and a Python list of a large scope's ids cost more than the pull."""
     if actor.role == "admin":
         return None
-    sql, values = _scope_ids_sql(conn, actor)
+    sql, values = scope_ids_sql(conn, actor)
     if conn.dialect.name == "postgresql":
         joined = (f'SELECT string_agg(family_id, chr(10) ORDER BY family_id COLLATE "C") '
                   f"FROM ({sql}) ids")

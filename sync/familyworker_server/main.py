@@ -23,7 +23,7 @@ from familyworker_server.observability import (
     request_id_var,
     stamp_request_ids,
 )
-from familyworker_server.routes import devices, pull, push
+from familyworker_server.routes import devices, history, pull, push
 
 log = logging.getLogger("familyworker_server")
 # `serve --workers N`: the JSON ServerSettings each worker process builds its app from.
@@ -137,6 +137,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(devices.router)
     app.include_router(push.router)
     app.include_router(pull.router)
+    app.include_router(history.router)
     app.include_router(health.router)
     openapi_schema.install(app)
 

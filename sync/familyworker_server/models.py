@@ -170,6 +170,9 @@ audit_log = Table(
     Column("row_hash", String(64), nullable=False),
 )
 
+# A family's History, newest first a page at a time (family_history.py; migration 0008).
+Index("ix_audit_log_family_seq", audit_log.c.family_id, audit_log.c.seq)
+
 # The chain's head: one row, the last seq and hash, locked by every append.
 audit_head = Table(
     "audit_head", metadata,

@@ -19,7 +19,12 @@ from familyworker.domain.consent import (
 )
 from familyworker.services import consent
 from familyworker.services.family_file import load_family_file
-from familyworker.services.family_history import HistoryKind, family_history
+from familyworker.services.family_history import (
+    HistoryKind,
+    HistoryReading,
+    family_history,
+    family_history_with_server,
+)
 from familyworker.services.people import find_member
 from familyworker.store.caseload_store import CaseloadStore
 
@@ -46,12 +51,17 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON instead of text")
     history = add_command(subparsers, "history", handler=cmd_history,
                           help="who opened, changed, printed or saved a family's records on "
-                               "this device, newest first (never their content)")
+                               "this device (--from-server: on every device), newest first "
+                               "(never their content)")
     history.add_argument("reference", help="the family's reference, e.g. FAM-0042")
     history.add_argument("--kind", action="append", default=[],
                          choices=[k.value for k in HistoryKind],
                          help="only this kind (may be given more than once)")
     history.add_argument("--json", action="store_true", help="print JSON instead of text")
+    history.add_argument("--from-server", action="store_true",
+                         help="every device's events from the organisation's server (the "
+                              "reading is itself recorded there), with this device's not yet "
+                              "sent; this device's alone, and why, when it cannot be reached")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -155,16 +165,27 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     kinds = frozenset(HistoryKind(k) for k in args.kind) or None
+    reading: HistoryReading | None = None
     with open_store(args) as store:
         file = load_family_file(store, reference=args.reference)
-        entries = family_history(store, file.family.id, kinds)
+        if args.from_server:
+            reading = family_history_with_server(store, file.family.id, kinds)
+            entries = reading.entries
+        else:
+            entries = family_history(store, file.family.id, kinds)
     if args.json:
-        print(json.dumps([{"at": e.at.isoformat(), "who": e.who, "kind": e.kind.value,
-                           "what": e.what, "times": e.times} for e in entries],
-                         ensure_ascii=False, indent=2))
+        events = [{"at": e.at.isoformat(), "who": e.who, "kind": e.kind.value,
+                   "what": e.what, "times": e.times} for e in entries]
+        # --from-server adds where the events came from around them; without it the list alone
+        # (as before, for scripts already reading it).
+        print(json.dumps(events if reading is None else {
+            "source": reading.source, "from_server": reading.from_server,
+            "events": events}, ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"{file.family.reference}: {len(entries)} "
           f"{'event' if len(entries) == 1 else 'events'}, newest first")
+    if reading is not None:
+        print(reading.source)
     for entry in entries:
         print(f"  {entry.line()}")
     return EXIT_OK

@@ -1,23 +1,31 @@
 """A family's History: who opened, changed, printed or exported what, and when, in words
 (docs/consent.md § History; SECURITY I1, I4).
 
-Read from this device's audit events for the family, which hold identifiers and kinds only,
-never case content, so nothing here can show a note's words. Workers are named from the team
-list this device holds. A worker's device holds only their own families' rows, and a
-supervisor's only their team's (the server's scope), so the History a supervisor sees is of
-their team's families only.
+Read from audit events, which hold identifiers and kinds only, never case content, so nothing
+here can show a note's words. ``family_history``: this device's events, workers named from the
+team list it holds. ``family_history_with_server``: every device's events from the server
+(issue 16), which answers only for a family the caller holds (a worker: their families; a
+supervisor: their team's; SECURITY I4), merged with this laptop's events not yet sent; offline,
+this laptop's alone, and it says so.
 """
 
+import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+import httpx
 from sqlmodel import col, select
 
 from familyworker.domain.audit import AuditAction
 from familyworker.services.queries import family_by_id
 from familyworker.store.caseload_store import SETTING_WORKER_NAME, CaseloadStore
 from familyworker.store.tables import AuditEventRow, WorkerRow
+from familyworker.sync.client import ServerUnreachable, SyncError
+from familyworker.sync.engine import is_enrolled
+from familyworker.sync.server_history import fetch_family_history
+
+log = logging.getLogger(__name__)
 
 # What each record kind is called in the History (lower case: it follows a verb).
 RECORD_WORDS: dict[str, str] = {
@@ -33,6 +41,8 @@ RECORD_WORDS: dict[str, str] = {
     "measure_reading": "an outcome measure reading", "employment_spell": "an employment spell",
     "consent_record": "a consent statement",
 }
+# The server's record of someone reading a family's History (familyworker_server.family_history).
+VIEW_HISTORY = "view-history"
 REPORT_WORDS = {"plan": "the plan on a page", "star": "the Web Star progress",
                 "chronology": "the chronology"}
 
@@ -118,14 +128,27 @@ def describe(action: str, entity: str, detail: str) -> str:
         return f"deleted {record}"
     if action == AuditAction.RESTORE.value:
         return f"restored {record}"
+    if action == VIEW_HISTORY:
+        return "looked at this History"
     if action == AuditAction.PURGE.value:
         return "removed the family from a laptop (closed case)"
     return f"{action.replace('-', ' ')} ({record})"
 
 
-def family_history(store: CaseloadStore, family_id: str,
-                   kinds: frozenset[HistoryKind] | None = None) -> list[HistoryEntry]:
-    """The family's audit events in words, newest first; ``kinds`` filters (None: all)."""
+@dataclass(frozen=True, slots=True)
+class _Event:
+    """One audit event, from this laptop or from the server, before it is put in words."""
+
+    id: str
+    at: datetime
+    action: str
+    entity: str
+    detail: str
+    who: str
+
+
+def _local_events(store: CaseloadStore, family_id: str) -> tuple[list[_Event], dict[str, str]]:
+    """This laptop's events for the family, and the worker names it holds."""
     with store.read() as session:
         family_by_id(session, family_id)
         names = {w.id: w.name for w in session.exec(select(WorkerRow)).all()}
@@ -134,16 +157,69 @@ def family_history(store: CaseloadStore, family_id: str,
         rows = session.exec(select(AuditEventRow).where(
             col(AuditEventRow.family_id) == family_id,
             col(AuditEventRow.deleted_at).is_(None))).all()
+    events = [_Event(row.id, row.at, row.action, row.entity, row.detail,
+                     names.get(row.actor_id or "", "a worker not in this team")
+                     if row.actor_id else "the system") for row in rows]
+    return events, names
+
+
+def _in_words(events: list[_Event], kinds: frozenset[HistoryKind] | None) -> list[HistoryEntry]:
     found = []
-    for row in rows:
-        kind = _KIND_OF.get(row.action, HistoryKind.OTHER)
+    for event in events:
+        kind = _KIND_OF.get(event.action, HistoryKind.OTHER)
         if kinds is not None and kind not in kinds:
             continue
-        who = names.get(row.actor_id or "", "a worker not in this team") \
-            if row.actor_id else "the system"
-        found.append(HistoryEntry(at=row.at, who=who, kind=kind,
-                                  what=describe(row.action, row.entity, row.detail)))
+        found.append(HistoryEntry(at=event.at, who=event.who, kind=kind,
+                                  what=describe(event.action, event.entity, event.detail)))
     return _grouped(sorted(found, key=lambda e: e.at, reverse=True))
+
+
+def family_history(store: CaseloadStore, family_id: str,
+                   kinds: frozenset[HistoryKind] | None = None) -> list[HistoryEntry]:
+    """This laptop's audit events for the family in words, newest first; ``kinds`` filters
+    (None: all)."""
+    return _in_words(_local_events(store, family_id)[0], kinds)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryReading:
+    """The History and where it came from, for the dialog's and the CLI's source line."""
+
+    entries: list[HistoryEntry]
+    from_server: bool
+    source: str  # "From the server, as of 14:05." / "This laptop only: ..."
+
+
+def _server_time_words(at: datetime) -> str:
+    return f"{at.astimezone():%H:%M}"
+
+
+def family_history_with_server(
+        store: CaseloadStore, family_id: str, kinds: frozenset[HistoryKind] | None = None, *,
+        http: httpx.Client | None = None) -> HistoryReading:
+    """Every device's events from the server (colleagues' and supervisors' too), with this
+    laptop's not yet sent (the same event once: by its id). Not enrolled, or the server not
+    reached or refusing: this laptop's events alone, and the reason in words. Blocking."""
+    local, names = _local_events(store, family_id)
+    if not is_enrolled(store):
+        return HistoryReading(_in_words(local, kinds), False,
+                              "This laptop only: it is not connected to a server.")
+    try:
+        answer = fetch_family_history(store, family_id, http=http)
+    except SyncError as error:
+        why = ("the server could not be reached" if isinstance(error, ServerUnreachable)
+               else "the server did not give it")
+        log.info("history: server copy not read (%s)", error.code)
+        return HistoryReading(_in_words(local, kinds), False, f"This laptop only: {why}.")
+    remote = [_Event(e.id, e.at, e.action, e.entity, e.detail,
+                     e.actor or names.get(e.worker_id or "", "a worker not in this team")
+                     if e.worker_id else "the system") for e in answer.events]
+    sent = {e.id for e in remote}
+    merged = remote + [e for e in local if e.id not in sent]
+    cut = " (the oldest events are not shown)" if answer.cut else ""
+    return HistoryReading(_in_words(merged, kinds), True,
+                          f"From the server, as of {_server_time_words(answer.server_time)}, "
+                          f"with this laptop's events not yet sent{cut}.")
 
 
 def record_opened(store: CaseloadStore, family_id: str) -> None:

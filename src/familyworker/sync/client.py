@@ -125,6 +125,8 @@ class SyncClient:
                  credentials: Credentials | None = None, device_id: str | None = None,
                  on_rotate: Callable[[Credentials], None] | None = None,
                  on_stopped: Callable[[], None] | None = None,
+                 stored: Callable[[], Credentials | None] | None = None,
+                 token_lock: "threading.Lock | None" = None,
                  http: httpx.Client | None = None, timeout: float = 30.0) -> None:
         self.server_url = server_url.rstrip("/")
         self.token = token
@@ -133,7 +135,11 @@ class SyncClient:
         self._on_rotate = on_rotate
         self._on_stopped = on_stopped
         # Push and pull send from worker threads: one refresh at a time, the others wait for it.
-        self._token_lock = threading.Lock()
+        # Shared with every other client of the same caseload (credentials.refresh_lock), whose
+        # refreshes ``stored`` reads back: the pair another client saved is adopted, not
+        # refreshed again.
+        self._token_lock = token_lock or threading.Lock()
+        self._stored = stored
         # The epoch the server's last answer named (protocol.EPOCH_HEADER); None until one does.
         self.server_epoch: str | None = None
         self._legacy_bearer = False  # an older server without /token: keep the old token
@@ -204,7 +210,7 @@ class SyncClient:
         if self._credentials is None:
             return self.token
         with self._token_lock:
-            credentials = self._credentials
+            credentials = self._adopt_stored()
             if not self._legacy_bearer and credentials.needs_refresh(
                     datetime.now(UTC) + EXPIRY_MARGIN):
                 credentials = self._refresh(credentials)
@@ -214,12 +220,22 @@ class SyncClient:
         """The server called ``bearer`` expired: refresh before the next attempt (unless another
         thread already has). False when there is nothing to refresh with."""
         with self._token_lock:
-            credentials = self._credentials
+            credentials = self._adopt_stored() if self._credentials is not None else None
             if credentials is None or self._legacy_bearer:
                 return False
             if credentials.access_token == bearer:
                 self._credentials = replace(credentials, access_expires_at=None)
             return True
+
+    def _adopt_stored(self) -> Credentials:
+        """(Lock held.) The stored pair when another client of this caseload rotated it since
+        this one last looked; otherwise this client's own."""
+        held = self._credentials
+        assert held is not None
+        latest = self._stored() if self._stored is not None else None
+        if latest is not None and latest.refresh_token != held.refresh_token:
+            self._credentials = held = latest
+        return held
 
     def _refresh(self, credentials: Credentials) -> Credentials:
         """Exchange the refresh token (lock held). The new pair is persisted before use."""

@@ -4,9 +4,14 @@ Settings: the refresh token, the access token and its expiry (this device's cloc
 together in one store transaction. A caseload enrolled before token rotation holds one device
 token under ``sync_token``: it is used as the refresh token on the first exchange, which replaces
 it. Tokens are never logged; ``Credentials`` hides them from ``repr``.
+
+Several clients of one caseload may run at once in a process (the background sync, the History
+fetch): each refreshes under ``refresh_lock`` and re-reads the stored pair after taking it, so
+a refresh token is never exchanged twice (which the server would take for a stolen copy, E1).
 """
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -34,6 +39,16 @@ SETTING_LAST_CONTACT = "sync_last_contact_at"
 
 TOKEN_SETTINGS = (SETTING_LEGACY_TOKEN, SETTING_ACCESS_TOKEN, SETTING_ACCESS_EXPIRES,
                   SETTING_REFRESH_TOKEN)
+
+
+_REFRESH_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def refresh_lock(store: CaseloadStore) -> threading.Lock:
+    """The one lock every client of this device's caseload refreshes under, process-wide."""
+    with _LOCKS_GUARD:
+        return _REFRESH_LOCKS.setdefault(store.device_id, threading.Lock())
 
 
 @dataclass(frozen=True, slots=True)

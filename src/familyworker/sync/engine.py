@@ -31,8 +31,6 @@ from familyworker.sync.attention import needs_attention_count
 from familyworker.sync.client import (
     ClockAhead,
     DeviceRevoked,
-    NotEnrolled,
-    ReconnectRequired,
     ResyncRequired,
     ServerRefused,
     SyncClient,
@@ -46,6 +44,7 @@ from familyworker.sync.resend import queue_own_changes
 from familyworker.sync.restamp import restamp_future_stamps
 from familyworker.sync.resync import SETTING_RESYNC, remove_unseen_rows
 from familyworker.sync.shred import crypto_shred
+from familyworker.sync.store_client import caseload_client
 from familyworker.sync.write_transaction import WriteTransaction
 
 log = logging.getLogger(__name__)
@@ -165,17 +164,9 @@ class SyncEngine:
     def __init__(self, store: CaseloadStore, *, http: httpx.Client | None = None,
                  batch_ops: int = DEFAULT_BATCH_OPS,
                  page_rows: int | None = None) -> None:
-        held = credentials.load(store)
         url = store.setting(SETTING_SERVER_URL)
-        if held is None or not url:
-            raise NotEnrolled()
         self.store = store
-        # A rotated pair is saved (one store transaction) before the client sends it; a stopped
-        # token family (reuse) drops the tokens but never the caseload: only DeviceRevoked wipes.
-        self.client = SyncClient(
-            url, credentials=held, device_id=store.device_id, http=http,
-            on_rotate=lambda fresh: credentials.save(store, fresh),
-            on_stopped=lambda: credentials.forget(store, ReconnectRequired.code))
+        self.client = caseload_client(store, str(url or ""), http=http)
         self.batch_ops = batch_ops
         # Rows per page: deltas in the default pages; a download from cursor 0 (a new device,
         # a full download after a 410) in the largest the server serves, since each page of

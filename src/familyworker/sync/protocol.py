@@ -149,6 +149,34 @@ class ScopeResponse(Answer):
     server_time: datetime
 
 
+# A family's History from the server (issue 16, SECURITY I4): pages of audit events.
+HISTORY_PATH = "/sync/v1/families/{family_id}/history"
+DEFAULT_HISTORY_LIMIT = 200
+MAX_HISTORY_LIMIT = 1_000
+
+
+class HistoryEvent(Answer):
+    """One audit event: identifiers and kinds only, never what a record says (I3)."""
+
+    id: str
+    at: datetime
+    action: str
+    entity: str
+    entity_id: str | None
+    detail: str  # kinds only, e.g. "report=plan"; the client's own audit wrote it
+    worker_id: str | None
+    actor: str | None  # the worker's name from the server's accounts
+    device_id: str | None
+
+
+class HistoryResponse(Answer):
+    """Newest first; ``next_cursor`` asks for the page after this one (None: no more)."""
+
+    events: list[HistoryEvent]
+    next_cursor: int | None
+    server_time: datetime
+
+
 class EnrolRequest(Versioned):
     code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
     device_id: Uuid

@@ -1,6 +1,11 @@
 """A family's History (Ctrl+H): who opened, changed, printed or saved what, and when, newest
 first, filterable by kind. Identifiers and kinds only: the audit holds no case content
-(services/family_history.py)."""
+(services/family_history.py).
+
+Read from the server when the caseload is enrolled and the server answers (every colleague's
+events), merged with this laptop's not yet sent; otherwise this laptop's own. Fetched once per
+opening, off the GUI thread; the filter works on what was fetched (each server reading is
+itself audited, so a change of filter must not read again)."""
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -10,13 +15,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QListWidget,
+    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid
 
 from familyworker.services import family_history
-from familyworker.services.family_history import HistoryEntry, HistoryKind
+from familyworker.services.family_history import HistoryEntry, HistoryKind, HistoryReading
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.views.shared.task_runner import TaskRunner
 
@@ -34,6 +40,7 @@ class HistoryDialog(QDialog):
         self.setAccessibleName(f"History of family file {reference}")
         self.store, self.runner, self.family_id = store, runner, family_id
         self.entries: list[HistoryEntry] = []
+        self.reading: HistoryReading | None = None
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("history_kind_combo")
         self.kind_combo.setAccessibleName("Show")
@@ -46,34 +53,58 @@ class HistoryDialog(QDialog):
         self.summary_label = QLabel("Loading…")
         self.summary_label.setObjectName("history_summary_label")
         self.summary_label.setWordWrap(True)
+        self.source_label = QLabel("")
+        self.source_label.setObjectName("history_source_label")
+        self.source_label.setWordWrap(True)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("history_busy")
+        self.busy_bar.setAccessibleName("Reading the History")
+        self.busy_bar.setRange(0, 0)  # no known length: a moving bar while the server answers
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("&Show:", self.kind_combo)
         layout = QVBoxLayout(self)
-        intro = QLabel("Who opened, changed, printed or saved this family's records on this "
-                       "laptop, and when. Colleagues' devices keep their own; the "
-                       "organisation's server holds them all. It never shows what a record "
-                       "says.")
+        intro = QLabel("Who opened, changed, printed or saved this family's records, and "
+                       "when: from the organisation's server (every colleague's laptop) when "
+                       "it can be reached, otherwise this laptop's own. It never shows what a "
+                       "record says.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.event_list, 1)
+        layout.addWidget(self.busy_bar)
+        layout.addWidget(self.source_label)
         layout.addWidget(self.summary_label)
         layout.addWidget(buttons)
-        self.kind_combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.kind_combo.currentIndexChanged.connect(lambda _i: self._show_chosen())
         self.resize(640, 520)
 
     def reload(self) -> None:
-        chosen = self.kind_combo.currentData()
-        kinds = None if chosen is None else frozenset({HistoryKind(chosen)})
+        """Read the History again (from the server when it answers); blocking work off the GUI
+        thread, a moving bar meanwhile."""
         store, family_id = self.store, self.family_id
-        self.runner.run(lambda: family_history.family_history(store, family_id, kinds),
+        self.busy_bar.show()
+        self.summary_label.setText("Loading…")
+        self.runner.run(lambda: family_history.family_history_with_server(store, family_id),
                         self._show, self._failed)
 
-    def _show(self, entries: list[HistoryEntry]) -> None:
+    def _show(self, reading: HistoryReading) -> None:
         if not isValid(self):
             return
+        self.busy_bar.hide()
+        self.reading = reading
+        self.source_label.setText(reading.source)
+        self._show_chosen()
+
+    def _show_chosen(self) -> None:
+        if self.reading is None:
+            return
+        chosen = self.kind_combo.currentData()
+        entries = [e for e in self.reading.entries
+                   if chosen is None or e.kind is HistoryKind(chosen)]
         self.entries = entries
         self.event_list.clear()
         for entry in entries:
@@ -86,6 +117,7 @@ class HistoryDialog(QDialog):
 
     def _failed(self, _error: Exception) -> None:
         if isValid(self):
+            self.busy_bar.hide()
             self.summary_label.setText("The history could not be read. Please try again.")
 
     def clear(self) -> None:
