@@ -194,3 +194,18 @@ def test_a_worker_has_no_chooser(qtbot: QtBot, controller: AppController) -> Non
     controller.runner.wait_until_idle()  # the tab has loaded (and would have filled a chooser)
     assert window.tasks_page.shown is not None
     assert not window.tasks_page.assignee_combo.isVisible()
+
+
+def test_a_tasks_load_finishing_after_the_lock_shows_nothing(qtbot: QtBot,
+                                                             controller: AppController) -> None:
+    # The load runs off the GUI thread; if the app locks before it lands, its result must not
+    # reach for the worker's id behind the lock (it raised "caseload is locked").
+    _unlocked_with_week(qtbot, controller)
+    window = open_first_family(qtbot, controller)
+    page = window.tasks_page
+    store = controller.store
+    assert store is not None
+    shown_before = list(page.shown)
+    store.lock()
+    page._loaded(([], None))
+    assert page.shown == shown_before
