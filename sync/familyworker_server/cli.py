@@ -17,6 +17,7 @@ from familyworker_server import (
     accounts,
     audit_chain,
     db,
+    quarterly_return,
     retention,
     subject_access,
     tombstones,
@@ -160,8 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="only this household member's records and the household's own")
     sar.add_argument("--force", action="store_true", help="replace an existing file")
     retention_commands = _add_retention_commands(sub)
+    report = _add_report_command(sub)
     for command in (serve, team, worker, code, unlock, revoke, disable, purge, refused, verify,
-                    sar, sub.choices["list-devices"], *retention_commands):
+                    sar, sub.choices["list-devices"], *retention_commands, report):
         _add_db_options(command)
     return parser
 
@@ -226,6 +228,14 @@ def main(argv: list[str] | None = None) -> int:
                   "REDACTION_REVIEW.txt in it before disclosure.")
         elif args.command in RETENTION_COMMANDS:
             return _retention_command(engine, args)
+        elif args.command == "report":
+            done = quarterly_return.export(engine, quarter_text=args.quarter, out=args.out,
+                                           family_costs=args.family_costs,
+                                           costs_file=args.costs)
+            total = done.result.total
+            print(f"{done.result.quarter}: {total.families} families and {total.individuals} "
+                  f"individuals worked with, cost avoided £{total.cost_avoidance:,.2f}. "
+                  f"Wrote {args.out}.")
         elif args.command == "purge-tombstones":
             if args.older_than_days < 0:
                 raise accounts.AdminError("--older-than-days must not be negative.")
@@ -240,6 +250,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 RETENTION_COMMANDS = ("hold", "release", "retention")
+
+
+def _add_report_command(sub: Any) -> argparse.ArgumentParser:
+    report = sub.add_parser("report", help="reports from the stored rows: the quarterly return "
+                            "(report return --quarter 2026Q3 --out FILE.csv)")
+    kinds = report.add_subparsers(dest="report_kind", required=True, metavar="REPORT")
+    quarterly = kinds.add_parser("return", help="the quarterly return, per team and in total "
+                                 "(the same figures as the app's report return)")
+    quarterly.add_argument("--quarter", required=True, help="e.g. 2026Q3 (1 July to 30 Sept)")
+    quarterly.add_argument("--out", required=True, type=Path, metavar="FILE.csv")
+    quarterly.add_argument("--family-costs", type=Path, metavar="FILE.csv",
+                           help="also write cost avoidance per family (references only)")
+    quarterly.add_argument("--costs", type=Path, metavar="FILE.json",
+                           help="the council's unit-cost table (default: the shipped example)")
+    return quarterly
 
 
 def _add_retention_commands(sub: Any) -> list[argparse.ArgumentParser]:
