@@ -24,6 +24,7 @@ from familyworker.domain.family import (
     Family,
     InterventionLevel,
     normalise_postcode,
+    parse_intervention_level,
 )
 from familyworker.services.household_details import HouseholdDetails, with_details
 
@@ -83,11 +84,12 @@ class HouseholdDetailsDialog(QDialog):
         self.level_combo = QComboBox()
         self.level_combo.setObjectName("intervention_level_combo")
         self.level_combo.setAccessibleName("Intervention level")
-        self.level_combo.addItem("Not assessed yet", None)
+        self.level_combo.addItem("Not assessed yet", "")  # data: the stored text
         for level in InterventionLevel:
-            self.level_combo.addItem(level.label, level)
-        self.level_combo.setCurrentIndex(self.level_combo.findData(details.intervention_level)
-                                         if details.intervention_level else 0)
+            self.level_combo.addItem(level.label, level.value)
+        level_now = details.intervention_level
+        self.level_combo.setCurrentIndex(self.level_combo.findData(level_now.value)
+                                         if level_now else 0)
         self.level_combo.currentIndexChanged.connect(self.error_label.clear)
 
         household = QFormLayout()
@@ -154,7 +156,8 @@ class HouseholdDetailsDialog(QDialog):
             safety_information=self.safety_edit.toPlainText(),
             lead_name=self.lead_name_edit.text(), lead_agency=self.lead_agency_edit.text(),
             lead_contact=self.lead_contact_edit.text(),
-            intervention_level=self.level_combo.currentData())
+            intervention_level=parse_intervention_level(
+                str(self.level_combo.currentData() or "")))
 
     def _submit(self) -> None:
         self._tidy_postcode()

@@ -92,9 +92,10 @@ class MemberDialog(QDialog):
         self.sex_combo = QComboBox()
         self.sex_combo.setObjectName("member_sex_combo")
         self.sex_combo.setAccessibleName("Sex")
-        self.sex_combo.addItem("Not recorded", None)
+        # Item data is the stored text: Qt hands an enum back as a plain string anyway.
+        self.sex_combo.addItem("Not recorded", "")
         for sex in Sex:
-            self.sex_combo.addItem(sex.label, sex)
+            self.sex_combo.addItem(sex.label, sex.value)
         dob_row = QHBoxLayout()
         dob_row.addWidget(self.dob_check)
         dob_row.addWidget(self.dob_edit, 1)
@@ -179,7 +180,10 @@ class MemberDialog(QDialog):
             row.show(flag in person.flags, person.since(flag))
 
     def _show_sex(self, sex: Sex | None) -> None:
-        self.sex_combo.setCurrentIndex(self.sex_combo.findData(sex) if sex else 0)
+        self.sex_combo.setCurrentIndex(self.sex_combo.findData(sex.value) if sex else 0)
+
+    def chosen_sex(self) -> Sex | None:
+        return parse_sex(str(self.sex_combo.currentData() or ""))
 
     def fields(self) -> dict[str, Any]:
         """What `update_person` takes: the details and every ticked flag with its day."""
@@ -191,7 +195,7 @@ class MemberDialog(QDialog):
         dob = from_qdate(self.dob_edit.date()) if self.dob_check.isChecked() else None
         return {"name": self.name_edit.text(), "relationship": self.relationship_edit.text(),
                 "date_of_birth": dob, "school_setting": self.school_edit.text(),
-                "sex": self.sex_combo.currentData(), "flags": flags}
+                "sex": self.chosen_sex(), "flags": flags}
 
     def is_changed(self) -> bool:
         person = self.person
