@@ -17,12 +17,12 @@ from sqlmodel import select  # noqa: E402
 
 from familyworker.domain.ids import new_id  # noqa: E402
 from familyworker.domain.quarterly_return import Quarter  # noqa: E402
+from familyworker.reports.quarterly_return import render_quarterly_return  # noqa: E402
 from familyworker.services.demo import import_demo  # noqa: E402
 from familyworker.services.quarterly_return import (  # noqa: E402
     build_quarterly_return,
     default_unit_costs,
 )
-from familyworker.reports.quarterly_return import render_quarterly_return  # noqa: E402
 from familyworker.store.caseload_store import CaseloadStore  # noqa: E402
 from familyworker.store.keys import KDF_FLOOR  # noqa: E402
 from familyworker.store.tables import FamilyRow, OutcomeClaimRow  # noqa: E402

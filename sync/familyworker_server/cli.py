@@ -229,13 +229,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command in RETENTION_COMMANDS:
             return _retention_command(engine, args)
         elif args.command == "report":
-            done = quarterly_return.export(engine, quarter_text=args.quarter, out=args.out,
-                                           family_costs=args.family_costs,
-                                           costs_file=args.costs)
-            total = done.result.total
-            print(f"{done.result.quarter}: {total.families} families and {total.individuals} "
-                  f"individuals worked with, cost avoided £{total.cost_avoidance:,.2f}. "
-                  f"Wrote {args.out}.")
+            quarterly = quarterly_return.export(engine, quarter_text=args.quarter, out=args.out,
+                                                family_costs=args.family_costs,
+                                                costs_file=args.costs)
+            total = quarterly.result.total
+            print(f"{quarterly.result.quarter}: {total.families} families and "
+                  f"{total.individuals} individuals worked with, cost avoided "
+                  f"£{total.cost_avoidance:,.2f}. Wrote {args.out}.")
         elif args.command == "purge-tombstones":
             if args.older_than_days < 0:
                 raise accounts.AdminError("--older-than-days must not be negative.")
@@ -256,8 +256,9 @@ def _add_report_command(sub: Any) -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="reports from the stored rows: the quarterly return "
                             "(report return --quarter 2026Q3 --out FILE.csv)")
     kinds = report.add_subparsers(dest="report_kind", required=True, metavar="REPORT")
-    quarterly = kinds.add_parser("return", help="the quarterly return, per team and in total "
-                                 "(the same figures as the app's report return)")
+    quarterly: argparse.ArgumentParser = kinds.add_parser(
+        "return", help="the quarterly return, per team and in total (the same figures as the "
+                       "app's report return)")
     quarterly.add_argument("--quarter", required=True, help="e.g. 2026Q3 (1 July to 30 Sept)")
     quarterly.add_argument("--out", required=True, type=Path, metavar="FILE.csv")
     quarterly.add_argument("--family-costs", type=Path, metavar="FILE.csv",

@@ -223,6 +223,11 @@ def _claim_quarter(claim: ReturnClaim) -> str:
     return claim.quarter.strip().upper() or str(Quarter.of(claim.claimed_on))
 
 
+def _identified(family: ReturnFamily, quarter: Quarter) -> set[str]:
+    """The family's headline problems identified by the quarter's end, each once."""
+    return {k for k, on in family.problems if on is None or on <= quarter.end}
+
+
 def _team_figures(families: list[ReturnFamily], claims: list[ReturnClaim], *,
                   quarter: Quarter, as_of: date, problem_keys: tuple[str, ...],
                   costs: UnitCosts) -> tuple[TeamFigures, list[FamilyCost]]:
@@ -235,11 +240,10 @@ def _team_figures(families: list[ReturnFamily], claims: list[ReturnClaim], *,
     problems: Counter[str] = Counter()
     levels: Counter[str] = Counter()
     for family in worked:
-        for born, sex in family.people:
-            ages[age_band(born, quarter.end)] += 1
-            sexes[sex.value if sex and sex is not Sex.NOT_KNOWN else SEX_NOT_KNOWN] += 1
-        for key in {k for k, on in family.problems if on is None or on <= quarter.end}:
-            problems[key] += 1
+        ages.update(age_band(born, quarter.end) for born, _ in family.people)
+        sexes.update(sex.value if sex and sex is not Sex.NOT_KNOWN else SEX_NOT_KNOWN
+                     for _, sex in family.people)
+        problems.update(_identified(family, quarter))
         levels[family.intervention_level.value if family.intervention_level
                else NOT_ASSESSED] += 1
     closures = Counter(f.closure_reason.value for f in families
@@ -248,10 +252,11 @@ def _team_figures(families: list[ReturnFamily], claims: list[ReturnClaim], *,
     claim_counts = Counter((c.route, c.status) for c in claims
                            if counted and c.claimed_on <= as_of)
     family_costs = []
-    for family in families:
-        identified = {k for k, on in family.problems if on is None or on <= quarter.end}
-        met = tuple(sorted({k for k, on in family.outcomes
-                            if counted and quarter.start <= on <= as_of and k in identified}))
+    for family in families if counted else ():
+        achieved = {k for k, on in family.outcomes if quarter.start <= on <= as_of}
+        if not achieved:
+            continue
+        met = tuple(sorted(achieved & _identified(family, quarter)))
         if met:
             family_costs.append(FamilyCost(family.reference, family.team_id, met,
                                            sum((costs.amount(k) for k in met), Decimal(0))))
@@ -431,10 +436,10 @@ _E = TypeVar("_E", ClosureReason, InterventionLevel, Sex)
 
 
 def _enum(kind: type[_E], value: object) -> _E | None:
-    try:
-        return kind(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None  # a value this version does not know is counted as not recorded
+    """The member for a stored value; one this version does not know counts as not recorded.
+    (A dictionary look-up: the return reads tens of thousands of these.)"""
+    member = kind._value2member_map_.get(value) if isinstance(value, str) else None
+    return member if isinstance(member, kind) else None
 
 
 def facts_from_rows(families: Iterable[Mapping[str, Any]],
