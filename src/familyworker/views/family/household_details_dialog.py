@@ -101,7 +101,7 @@ class HouseholdDetailsDialog(QDialog):
         household.addRow("", self.interpreter_check)
         self._row(household, "&Safety information:", self.safety_edit)
         household.addRow("", self.safety_hint)
-        self._row(household, "Inter&vention level:", self.level_combo)
+        self._row(household, "In&tervention level:", self.level_combo)
         lead_box = QGroupBox("Lead professional (if not the lead worker)")
         lead_box.setObjectName("lead_professional_box")
         lead = QFormLayout(lead_box)
