@@ -4,8 +4,11 @@ total) in sections, then cost avoidance per family. Families appear by reference
 import io
 from collections.abc import Mapping
 from datetime import date
+from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from familyworker.domain.quarterly_return import (
@@ -34,6 +37,22 @@ def return_metadata(result: QuarterlyReturn) -> PdfMetadata:
                                "problems, intervention levels, closures, claims, cost avoided")
 
 
+def _fit(text: str, width: float, size: float, font: str = REGULAR) -> str:
+    """The text, shortened with an ellipsis to fit the width (a cell never spills over)."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _wrapped(text: str, width: float, style: ParagraphStyle) -> str | Paragraph:
+    """Plain text when it fits on one line (quick to lay out); a wrapping paragraph when not."""
+    if stringWidth(text, REGULAR, style.fontSize) <= width:
+        return text
+    return Paragraph(escape(text), style)
+
+
 def _money(cell: str) -> str:
     return f"£{float(cell):,.2f}"
 
@@ -41,7 +60,7 @@ def _money(cell: str) -> str:
 def _return_table(result: QuarterlyReturn, team_names: Mapping[str, str]) -> Table:
     headers = team_headers(result, team_names)
     width = max(40.0, (CONTENT_WIDTH - MEASURE_WIDTH) / len(headers))
-    rows: list[list[str]] = [["Measure", *headers]]
+    rows: list[list[str]] = [["Measure", *(_fit(h, width - 6, 8.5, BOLD) for h in headers)]]
     styles: list[tuple[object, ...]] = []
     section = ""
     for name, measure, cells in return_rows(result):
@@ -75,7 +94,7 @@ def _family_costs(result: QuarterlyReturn, team_names: Mapping[str, str],
     story: list[Flowable] = [
         Paragraph("Cost avoidance per family", body_style(13, bold=True, name="h")),
         Paragraph("Each problem identified for the family whose outcome was achieved in the "
-                  f"quarter, at its unit cost ({costs.name}).", body),
+                  f"quarter, at its unit cost. Unit costs: {escape(costs.name)}.", body),
         Spacer(1, 4)]
     examples = [c for c in costs.costs.values() if c.example]
     if examples:
@@ -86,18 +105,23 @@ def _family_costs(result: QuarterlyReturn, team_names: Mapping[str, str],
     if not result.family_costs:
         return [*story, Paragraph("No family met an outcome in the quarter.", body)]
     labels = dict(result.problems)
-    widths = [70.0, 90.0, CONTENT_WIDTH - 240, 80.0]
+    widths = [70.0, 110.0, CONTENT_WIDTH - 250, 70.0]
+    cell = body_style(8, name="cell")
     lines = result.family_costs
     for start in range(0, len(lines), ROWS_PER_TABLE):
-        rows = [["Reference", "Team", "Problems met", "Cost avoided"]]
-        rows += [[line.reference, team_headers_for(line.team_id or "", team_names),
-                  "; ".join(labels.get(k, k) for k in line.problems_met),
+        rows: list[list[object]] = [["Reference", "Team", "Problems met", "Cost avoided"]]
+        # The problems wrap within their column; a long team name is shortened to fit.
+        rows += [[line.reference,
+                  _fit(team_headers_for(line.team_id or "", team_names), widths[1] - 6, 8),
+                  _wrapped("; ".join(labels.get(k, k) for k in line.problems_met),
+                           widths[2] - 6, cell),
                   f"£{line.amount:,.2f}"] for line in lines[start:start + ROWS_PER_TABLE]]
         table = Table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(table_style([
             ("FONT", (0, 0), (-1, -1), REGULAR, 8), ("FONT", (0, 0), (-1, 0), BOLD, 8),
             ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-            ("ALIGN", (-1, 0), (-1, -1), "RIGHT"), ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("ALIGN", (-1, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
         story.append(table)
     return story
