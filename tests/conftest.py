@@ -36,6 +36,14 @@ def store(data_dir: Path) -> Iterator[CaseloadStore]:
 pytest_plugins = ["tests.sync.server_fixtures"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_organisation_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A machine's own organisation.json (server address, sync interval) must not change what
+    the tests see: point the app at a file that does not exist (tests that want one set it)."""
+    missing = tmp_path_factory.mktemp("organisation") / "organisation.json"
+    os.environ["FAMILYWORKER_ORGANISATION_FILE"] = str(missing)
+
+
 @pytest.fixture(autouse=True)
 def _root_logging_restored() -> Iterator[None]:
     """Commands under test (serve, the CLIs) configure the root logger with a handler on the

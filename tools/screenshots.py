@@ -97,6 +97,7 @@ def main() -> int:
         desktop_screens(app, controller, window)
         case_screens(app, controller, window)
         concern_screen(app, controller, window)
+        consent_and_history_screens(app, controller, window)
         people_screens(app, controller)
         connect = controller.sync.offer_connect(first_run=True)
         assert connect is not None
@@ -244,6 +245,28 @@ def concern_screen(app: QApplication, controller: Any, window: Any) -> None:
     window.safeguarding_page.concern_list.setCurrentRow(1)
     settle(app, runner)
     save(window, "concern")
+    window.tabs.setCurrentWidget(window.household_page)
+
+
+def consent_and_history_screens(app: QApplication, controller: Any, window: Any) -> None:
+    """The Consent tab with the demo's register (one consent withdrawn, one due for review),
+    the withdrawn line selected; then the History (Ctrl+H) of the same family."""
+    runner = controller.runner
+    window.reload()
+    settle(app, runner)
+    window.tabs.setCurrentWidget(window.consent_page)
+    page = window.consent_page
+    for row in range(page.current_list.count()):
+        if "Withdrawn" in page.current_list.item(row).text():
+            page.current_list.setCurrentRow(row)
+    settle(app, runner)
+    save(window, "consent")
+    dialog = window.open_history()
+    assert dialog is not None
+    dialog.resize(760, 560)
+    settle(app, runner)
+    save(dialog, "history")
+    dialog.reject()
     window.tabs.setCurrentWidget(window.household_page)
 
 

@@ -18,6 +18,10 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   [ -e /usr/lib/x86_64-linux-gnu/libfontconfig.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libfontconfig.so.1 ] || need+=(libfontconfig1)
   [ -e /usr/lib/x86_64-linux-gnu/libGL.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libGL.so.1 ] || need+=(libgl1)
   [ -e /usr/lib/x86_64-linux-gnu/libdbus-1.so.3 ] || [ -e /usr/lib/aarch64-linux-gnu/libdbus-1.so.3 ] || need+=(libdbus-1-3)
+  # The desktop entry's and AppStream metainfo's validators (tests/packaging).
+  command -v appstreamcli >/dev/null 2>&1 || need+=(appstream)
+  command -v desktop-file-validate >/dev/null 2>&1 || need+=(desktop-file-utils)
+  command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)  # the app bundle's X11 start-up test
   if [ ${#need[@]} -gt 0 ]; then
     echo "Installing system packages: ${need[*]}"
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QSettings, QThreadPool, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -19,6 +19,20 @@ log = logging.getLogger(__name__)
 
 ORGANISATION = "FamilyWorker"
 APPLICATION = "FamilyWorker"
+# The reverse-DNS id shared by the desktop file, the icon and the AppStream metainfo.
+APP_ID = "org.familyworker.FamilyWorker"
+
+
+# Set to 1: once the first window is on screen, say which and quit. Checks that an installed
+# bundle starts (Qt plugins, style sheet, icon) and times start-up (benchmarks/bundle_bench.py).
+EXIT_WHEN_READY = "FAMILYWORKER_EXIT_WHEN_READY"
+
+
+def _report_ready_and_quit(app: QApplication) -> None:
+    shown = [w.windowTitle() for w in app.topLevelWidgets() if w.isVisible()]
+    sys.stdout.write(f"FamilyWorker ready: {', '.join(shown) or 'no window shown'}\n")
+    sys.stdout.flush()
+    app.exit(0 if shown else 1)
 
 
 def _idle_ms_from_environment() -> int | None:
@@ -36,8 +50,9 @@ def build_app(data_dir: Path, *, demo_passphrase: str | None = None,
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
-    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "familyworker.svg")))
-    app.setDesktopFileName("familyworker")  # matches packaging/familyworker.desktop
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "hicolor" / "scalable" / "apps"
+                                / f"{APP_ID}.svg")))
+    app.setDesktopFileName(APP_ID)  # packaging/APP_ID.desktop: task bars group its windows
     app.setQuitOnLastWindowClosed(False)  # locking hides windows; quitting is explicit
     apply_style(app)  # optional: without ui/style.qss the platform style stays
     write_pool = QThreadPool()
@@ -59,6 +74,8 @@ def run_gui(data_dir: Path, *, demo_passphrase: str | None = None) -> int:
     controller.start()
     if controller.create_dialog is not None:
         controller.create_dialog.rejected.connect(app.quit)
+    if os.environ.get(EXIT_WHEN_READY) == "1":
+        QTimer.singleShot(0, lambda: _report_ready_and_quit(app))
     with logging_to(data_dir):  # warnings, and unexpected failures' details, to its log file
         code = app.exec()
     controller.runner.wait_until_idle()

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
 from familyworker.domain.ids import new_id
-from familyworker_server import audit_chain, models
+from familyworker_server import audit_chain, instance, models
 from familyworker_server.errors import ApiError
 from familyworker_server.sequence import next_seqs, server_stamp
 
@@ -230,12 +230,21 @@ def write_connection(engine: Engine) -> Connection:
     return engine.connect().execution_options(**options)
 
 
+def _unseen_since_restore(conn: Connection, last_seen: datetime | None) -> bool:
+    """The database was restored from a backup and this device has not been seen since: its
+    tokens were most likely renewed after the backup, so this database cannot recognise them,
+    and it may connect again with a new code like a device whose tokens were stopped."""
+    restored = instance.restored_at(conn)
+    return restored is not None and (last_seen is None or aware(last_seen) < aware(restored))
+
+
 def enrol(engine: Engine, *, code: str, device_id: str, device_name: str,
           access_seconds: int = 15 * 60) -> tuple[Actor, TokenPair, str]:
     """Exchange a code for the device's first token pair; returns (actor, pair, worker name).
 
     A device whose token family was stopped for a reused refresh token (not one revoked by an
-    administrator) may enrol again with a new code for the same worker: its caseload, outbox and
+    administrator), or one not seen since the database was restored from a backup, may enrol
+    again with a new code for the same worker: its caseload, outbox and
     cursor stay as they are, and the old tokens are forgotten.
     """
     with write_connection(engine) as conn, conn.begin():
@@ -250,7 +259,9 @@ def enrol(engine: Engine, *, code: str, device_id: str, device_name: str,
         existing = conn.execute(select(models.device).where(
             models.device.c.id == device_id)).first()
         reconnect = existing is not None and existing.revoked_at is None and \
-            existing.tokens_revoked_at is not None and existing.worker_id == row.worker_id
+            existing.worker_id == row.worker_id and (
+                existing.tokens_revoked_at is not None
+                or _unseen_since_restore(conn, existing.last_seen_at))
         if existing is not None and not reconnect:
             raise ApiError(409, "device_exists",
                            "This caseload is already enrolled; it cannot be enrolled again.")

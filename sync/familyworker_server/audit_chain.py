@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from familyworker_server import models
 
 GENESIS = "0" * 64
+# audit_head's second row, once retention has cut the chain: the last removed row's seq and
+# hash, where verification starts (audit_retention.py). Row 1 is the head.
+CHECKPOINT_ID = 2
 # The columns a row's hash covers, in this order (seq ties it to its place in the chain).
 HASHED = ("seq", "id", "at", "action", "entity", "entity_id", "family_id", "worker_id",
           "device_id", "detail")
@@ -79,12 +82,26 @@ class ChainReport:
     broken: ChainBreak | None
 
 
+def _start(conn: Connection) -> tuple[int, str]:
+    """(last seq before the first row kept, its hash): the genesis, or retention's checkpoint
+    when row 1 is gone. With row 1 still there the checkpoint is not trusted: the whole chain
+    is walked, so moving the checkpoint cannot hide anything."""
+    log = models.audit_log.c
+    first = conn.execute(select(func.min(log.seq))).scalar()
+    checkpoint = conn.execute(select(models.audit_head.c.seq, models.audit_head.c.hash)
+                              .where(models.audit_head.c.id == CHECKPOINT_ID)).first()
+    if checkpoint is None or first == 1:
+        return 0, GENESIS
+    return int(checkpoint.seq), str(checkpoint.hash)
+
+
 def verify(conn: Connection, *, batch: int = 5_000) -> ChainReport:
-    """Walk the chain from its start; the first break found, or None."""
+    """Walk the chain from its start (or retention's checkpoint); the first break, or None."""
     head_seq, head_hash = conn.execute(select(models.audit_head.c.seq, models.audit_head.c.hash)
                                        .where(models.audit_head.c.id == 1)).one()
     columns = [models.audit_log.c[name] for name in (*HASHED, "prev_hash", "row_hash")]
-    previous, expected_seq, count, after = GENESIS, 1, 0, 0
+    start_seq, previous = _start(conn)
+    expected_seq, count, after = start_seq + 1, 0, start_seq
     while True:
         chunk = conn.execute(select(*columns).where(models.audit_log.c.seq > after)
                              .order_by(models.audit_log.c.seq).limit(batch)).mappings().all()
@@ -105,8 +122,9 @@ def verify(conn: Connection, *, batch: int = 5_000) -> ChainReport:
             expected_seq += 1
             count += 1
         after = chunk[-1]["seq"]
-    if count != head_seq or previous != (head_hash if head_seq else GENESIS):
+    last_seq = expected_seq - 1
+    if last_seq != head_seq or previous != (head_hash if head_seq else GENESIS):
         return ChainReport(count, head_seq, ChainBreak(
-            None, None, f"{head_seq - count} rows at the end were removed"
-            if count < head_seq else "the chain's head does not match its last row"))
+            None, None, f"{head_seq - last_seq} rows at the end were removed"
+            if last_seq < head_seq else "the chain's head does not match its last row"))
     return ChainReport(count, head_seq, None)

@@ -16,7 +16,9 @@ from sqlalchemy import Engine
 from familyworker_server import (
     accounts,
     audit_chain,
+    backup,
     db,
+    env_config,
     quarterly_return,
     retention,
     subject_access,
@@ -95,31 +97,34 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="FamilyWorker sync server and admin commands.")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the server")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765)
+    # Defaults None: a setting not given here comes from its variable, else its default
+    # (env_config.OPTIONS; the defaults below are only for --help).
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="default 8765")
     serve.add_argument("--ssl-keyfile")
     serve.add_argument("--ssl-certfile")
     serve.add_argument("--tombstone-days", type=float, metavar="DAYS",
-                       default=tombstones.DEFAULT_MAX_OFFLINE_DAYS,
                        help="purge deletion records older than this once a day (default "
                             f"{tombstones.DEFAULT_MAX_OFFLINE_DAYS}; 0 turns the daily purge "
                             "off, e.g. when purge-tombstones runs from cron)")
-    serve.add_argument("--closed-grace-days", type=int, default=CLOSED_GRACE_DAYS,
-                       metavar="DAYS",
+    serve.add_argument("--closed-grace-days", type=int, metavar="DAYS",
                        help="organisation policy: a worker's laptop drops a closed family this "
                             "many days after it closed, unless its sustainability review is "
                             f"near (default {CLOSED_GRACE_DAYS})")
-    serve.add_argument("--retention-daily", action="store_true",
+    serve.add_argument("--retention-daily", action="store_true", default=None,
                        help="delete closed families past their retention time once a day "
                             "(as `retention --apply`; held families are kept)")
-    serve.add_argument("--max-offline-days", type=int, default=OFFLINE_POLICY_DAYS,
-                       metavar="DAYS",
+    serve.add_argument("--max-offline-days", type=int, metavar="DAYS",
                        help="organisation policy: a laptop that has not reached this server "
                             "for this many days must reach it before its caseload opens "
                             f"(default {OFFLINE_POLICY_DAYS}; 0: no limit)")
-    serve.add_argument("--workers", type=int, default=1, metavar="N",
+    serve.add_argument("--workers", type=int, metavar="N",
                        help="server processes sharing the port (the server keeps no state "
-                            "between requests; on SQLite writes still take turns)")
+                            "between requests; on SQLite writes still take turns; default 1)")
+    serve.add_argument("--metrics-token", metavar="TOKEN",
+                       help="bearer token for /metrics from other machines (prefer "
+                            "FAMILYWORKER_METRICS_TOKEN: options show in the process list)")
+    serve.add_argument("--log-format", choices=("json", "text"), help="default json")
     team = sub.add_parser("add-team", help="create a team")
     team.add_argument("name")
     worker = sub.add_parser("add-worker", help="add a worker; prints the worker id")
@@ -160,10 +165,18 @@ def build_parser() -> argparse.ArgumentParser:
     sar.add_argument("--person", metavar="NAME",
                      help="only this household member's records and the household's own")
     sar.add_argument("--force", action="store_true", help="replace an existing file")
+    save = sub.add_parser("backup", help="a consistent copy of the database while the server "
+                          "runs (SQLite: one file; PostgreSQL: pg_dump --format=custom)")
+    save.add_argument("--out", required=True, metavar="FILE", type=Path)
+    save.add_argument("--force", action="store_true", help="replace an existing file")
+    load = sub.add_parser("restore", help="restore a backup into an empty data folder or an "
+                          "empty database (stop the server first); devices resync by themselves")
+    load.add_argument("file", metavar="FILE", type=Path)
     retention_commands = _add_retention_commands(sub)
     report = _add_report_command(sub)
     for command in (serve, team, worker, code, unlock, revoke, disable, purge, refused, verify,
-                    sar, sub.choices["list-devices"], *retention_commands, report):
+                    sar, save, load, sub.choices["list-devices"], *retention_commands,
+                    report):
         _add_db_options(command)
     return parser
 
@@ -171,8 +184,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        env_config.apply_environment(args, os.environ)
+    except env_config.ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    try:
         if args.command == "serve":
             return _serve(args)
+        if args.command in ("backup", "restore"):
+            return _backup_command(args)
         engine = _engine(args)
         if args.command == "add-team":
             print(accounts.add_team(engine, name=args.name))
@@ -246,6 +266,19 @@ def main(argv: list[str] | None = None) -> int:
     except accounts.AdminError as error:
         print(error, file=sys.stderr)
         return 2
+    return 0
+
+
+def _backup_command(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.command == "backup":
+        done = backup.backup(settings, args.out, force=args.force)
+        print(f"Wrote a {done.kind} backup of {done.bytes:,} bytes to {done.path}. It holds "
+              "case records in clear: keep it encrypted and access-controlled.")
+        return 0
+    backup.restore(settings, args.file)
+    print("Restored. Start the server; each device downloads its caseload again and re-sends "
+          "its own changes at its next sync.")
     return 0
 
 
@@ -326,17 +359,36 @@ def _retention_command(engine: Engine, args: argparse.Namespace) -> int:
         print(f"{family.reference or '-'}  {family.family_id}  closed "
               f"{family.closed_on.isoformat()}  kept until {family.kept_until.isoformat()}  "
               f"{state}")
-    if report.due and not args.apply and report.in_state(retention.EXPIRED):
-        print("Nothing was deleted; run again with --apply to delete the families due.")
+    cut = report.audit
+    if cut is None:
+        print("No audit row is past its retention time.")
+    elif cut.applied:
+        print(f"Audit: {cut.rows} rows older than {cut.older_than.isoformat()} deleted (up to "
+              f"row {cut.up_to_seq}); audit-verify starts from the checkpoint kept there.")
+    else:
+        print(f"Audit: {cut.rows} rows older than {cut.older_than.isoformat()} are due for "
+              f"deletion (up to row {cut.up_to_seq}).")
+    if not args.apply and (report.in_state(retention.EXPIRED) or cut is not None):
+        print("Nothing was deleted; run again with --apply to delete what is due.")
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from familyworker_server.main import SETTINGS_ENV, configure_logging, create_app, tune_gc
+    from familyworker_server.main import (
+        LOG_FORMAT_ENV,
+        SETTINGS_ENV,
+        configure_logging,
+        create_app,
+        tune_gc,
+    )
 
-    configure_logging()
+    configure_logging(args.log_format)
+    if args.workers < 1:
+        raise accounts.AdminError("--workers must be 1 or more.")
+    if not 1 <= args.port <= 65535:
+        raise accounts.AdminError("--port must be from 1 to 65535.")
     if args.tombstone_days < 0:
         raise accounts.AdminError("--tombstone-days must not be negative.")
     if not 0 <= args.max_offline_days <= OFFLINE_POLICY_MAX_DAYS:
@@ -346,7 +398,8 @@ def _serve(args: argparse.Namespace) -> int:
         raise accounts.AdminError(
             f"--closed-grace-days must be between 0 and {CLOSED_GRACE_MAX_DAYS}.")
     settings = _settings(args).model_copy(update={"max_offline_days": args.max_offline_days,
-                                                  "closed_grace_days": args.closed_grace_days})
+                                                  "closed_grace_days": args.closed_grace_days,
+                                                  "metrics_token": args.metrics_token})
     # Whatever this server process (and its workers) creates from now on is its owner's alone.
     os.umask(0o077)
     tls = {"ssl_keyfile": args.ssl_keyfile, "ssl_certfile": args.ssl_certfile}
@@ -367,6 +420,7 @@ def _serve(args: argparse.Namespace) -> int:
             return 0
         os.environ[SETTINGS_ENV] = settings.model_copy(
             update={"run_migrations": False}).model_dump_json()
+        os.environ[LOG_FORMAT_ENV] = args.log_format
         uvicorn.run("familyworker_server.main:app_from_environment", factory=True,
                     workers=args.workers, host=args.host, port=args.port, access_log=False,
                     log_config=None, **tls)

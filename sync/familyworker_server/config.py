@@ -41,6 +41,10 @@ class ServerSettings(BaseModel):
     # SECURITY J1, sent in /status: a worker's laptop keeps a closed family this many days.
     closed_grace_days: int = Field(default=CLOSED_GRACE_DAYS, ge=0, le=CLOSED_GRACE_MAX_DAYS)
 
+    # /metrics answers a request bearing this token from anywhere; without one only this
+    # machine's own, unproxied requests (health.may_read_metrics). Empty: no token.
+    metrics_token: str = ""
+
     def resolved_url(self) -> str:
         """The SQLAlchemy URL: an explicit URL, else an SQLite file in the data dir."""
         if self.database_url:

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, insert, make_url, select
 
-from familyworker_server import models
+from familyworker_server import instance, models
 
 _HOLDS_WRITER = "familyworker_writer"
 # The files SQLite keeps beside a database; it creates each with the database file's own mode
@@ -101,8 +101,9 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the latest revision and make sure the counter row exists."""
+    """Bring the schema to the latest revision; make sure the counter row and the epoch exist."""
     command.upgrade(alembic_config(engine), "head")
     with engine.begin() as conn:
         if conn.execute(select(models.sync_counter.c.id)).first() is None:
             conn.execute(insert(models.sync_counter).values(id=1, value=0))
+    instance.ensure_epoch(engine)

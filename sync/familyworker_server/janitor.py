@@ -64,7 +64,10 @@ class TombstoneJanitor:
                 ok = False
         if self.retention_daily:
             try:
-                report = run_retention(self.engine, apply=True, today=self.today)
+                # Families only: serve's role has no DELETE on the audit log (I2); the audit's
+                # cut runs with `retention --apply` as the owner role.
+                report = run_retention(self.engine, apply=True, today=self.today,
+                                       include_audit=False)
                 log.info("retention run", extra={"rows": len(report.deleted)})
             except Exception as error:
                 log.error("retention run failed: %s", type(error).__name__)

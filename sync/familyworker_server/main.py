@@ -9,18 +9,31 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import Engine, exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from familyworker_server import db, openapi_schema
+from familyworker_server import db, health, instance, openapi_schema
 from familyworker_server.config import GZIP_MINIMUM_BYTES, ServerSettings
 from familyworker_server.errors import ApiError
 from familyworker_server.middleware import BodyLimitMiddleware
+from familyworker_server.observability import (
+    ObservabilityMiddleware,
+    ServerMetrics,
+    request_id_var,
+    stamp_request_ids,
+)
 from familyworker_server.routes import devices, pull, push
 
 log = logging.getLogger("familyworker_server")
 # `serve --workers N`: the JSON ServerSettings each worker process builds its app from.
 SETTINGS_ENV = "FAMILYWORKER_SERVER_SETTINGS"
+LOG_FORMAT_ENV = "FAMILYWORKER_LOG_FORMAT"
+
+
+# The fields a log call may add beside its event (identifiers, counts, the access line's own).
+LOG_FIELDS = ("device", "ops", "conflicts", "rows", "method", "route", "status", "ms")
+LOG_FORMATS = ("json", "text")
 
 
 class JsonFormatter(logging.Formatter):
@@ -29,16 +42,31 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         payload = {"at": self.formatTime(record), "level": record.levelname,
                    "logger": record.name, "event": record.getMessage()}
-        for key in ("device", "ops", "conflicts", "rows"):
+        request_id = getattr(record, "request_id", None) or request_id_var.get()
+        if request_id is not None:
+            payload["request_id"] = request_id
+        for key in LOG_FIELDS:
             if hasattr(record, key):
                 payload[key] = getattr(record, key)
         return json.dumps(payload)
 
 
-def configure_logging() -> None:
-    """Structured logs on stderr: one JSON object per line, no personal data."""
+class TextFormatter(logging.Formatter):
+    """The same fields as one readable line, for a person watching a terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = [f"{key}={getattr(record, key)}" for key in LOG_FIELDS if hasattr(record, key)]
+        request_id = getattr(record, "request_id", None) or request_id_var.get()
+        if request_id is not None:
+            fields.insert(0, f"request_id={request_id}")
+        return " ".join([self.formatTime(record), record.levelname, record.name,
+                         record.getMessage(), *fields])
+
+
+def configure_logging(log_format: str = "json") -> None:
+    """Structured logs on stderr: one JSON object per line (or text), no personal data."""
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(TextFormatter() if log_format == "text" else JsonFormatter())
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
 
@@ -58,9 +86,31 @@ def tune_gc() -> None:
 
 def app_from_environment() -> FastAPI:
     """uvicorn's factory in each worker process of ``serve --workers N``."""
-    configure_logging()
+    configure_logging(os.environ.get(LOG_FORMAT_ENV, "json"))
     tune_gc()
     return create_app(ServerSettings.model_validate_json(os.environ[SETTINGS_ENV]))
+
+
+class _Epoch:
+    """The database's epoch (instance.py) as a header on every sync answer; read when the app
+    is made or, if the database could not be read then, at the first sync answer after; then
+    kept (a restore needs a restart)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.value: str | None = None
+        self.headers(sync_path=True)
+
+    def headers(self, *, sync_path: bool) -> list[tuple[bytes, bytes]]:
+        if self.value is None and sync_path:
+            try:
+                with self.engine.connect() as conn:
+                    self.value = instance.read_epoch(conn)
+            except exc.SQLAlchemyError:  # not migrated yet or unreachable: /readyz says which
+                return []
+        if self.value is None:
+            return []
+        return [(instance.EPOCH_HEADER.lower().encode(), self.value.encode())]
 
 
 def create_app(settings: ServerSettings) -> FastAPI:
@@ -72,20 +122,23 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app = FastAPI(title="FamilyWorker sync server", version="1")
     app.state.settings = settings
     app.state.engine = engine
+    app.state.metrics = ServerMetrics(engine)
+    stamp_request_ids()
+    epoch = _Epoch(engine)
     # Order: the body limit runs first (outermost), before anything reads the body.
     # Level 5: workers pull deltas over weak mobile signal, so bytes matter more than server
     # CPU. Pages of a download from cursor 0 are compressed at level 1 by the pull route
     # itself (routes/pull.py); the middleware leaves an encoded answer alone.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=5)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Outermost: every answer, a refused body included, carries its request id.
+    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics, routes_of=app,
+                       extra_headers=epoch.headers)
     app.include_router(devices.router)
     app.include_router(push.router)
     app.include_router(pull.router)
+    app.include_router(health.router)
     openapi_schema.install(app)
-
-    @app.get("/healthz", tags=["meta"])
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     @app.exception_handler(ApiError)
     def api_error(_request: Request, error: ApiError) -> JSONResponse:

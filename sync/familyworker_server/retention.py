@@ -20,6 +20,7 @@ from sqlalchemy import Column, Connection, DateTime, Engine, String, Table, sele
 from familyworker import resources
 from familyworker.domain.ids import new_id
 from familyworker.domain.retention import (
+    AUDIT,
     FAMILY,
     RetentionRule,
     RetentionScheduleError,
@@ -27,6 +28,7 @@ from familyworker.domain.retention import (
     parse_schedule,
 )
 from familyworker_server import accounts
+from familyworker_server.audit_retention import AuditCut, apply_audit_retention, audit_cut
 from familyworker_server.bulk import mark
 from familyworker_server.db import is_sqlite
 from familyworker_server.models import ID, metadata, sync_row
@@ -65,6 +67,7 @@ class RetentionReport:
     as_of: date
     due: list[FamilyDue]
     deleted: list[str]  # family ids
+    audit: AuditCut | None = None  # the audit rows past their period (cut when applied)
 
     def in_state(self, state: str) -> list[FamilyDue]:
         return [family for family in self.due if family.state == state]
@@ -174,19 +177,28 @@ def due_families(conn: Connection, rule: RetentionRule, as_of: date) -> list[Fam
 
 def run_retention(engine: Engine, *, as_of: date | None = None, apply: bool = False,
                   schedule: dict[str, RetentionRule] | None = None,
-                  today: Callable[[], date] | None = None) -> RetentionReport:
+                  today: Callable[[], date] | None = None,
+                  include_audit: bool = True) -> RetentionReport:
     """List (and with ``apply`` delete) the families past their retention time on ``as_of``
-    (default: ``today()``, the server's UTC date)."""
-    rule = (schedule or load_schedule())[FAMILY]
+    (default: ``today()``, the server's UTC date), and the audit rows past theirs.
+    ``include_audit`` False: families only (the daily run inside ``serve``, whose database
+    role may not delete audit rows; audit_retention.py)."""
+    rules = schedule or load_schedule()
+    rule = rules[FAMILY]
+    audit_years = rules[AUDIT].keep_years if AUDIT in rules and include_audit else None
     as_of = as_of or (today or (lambda: accounts.now().date()))()
     with engine.connect() as conn:
         due = due_families(conn, rule, as_of)
+        audit = None if audit_years is None else \
+            audit_cut(conn, as_of=as_of, keep_years=audit_years)
     deleted: list[str] = []
     if apply:
         for family in due:
             if family.state == EXPIRED and _delete_family(engine, family, as_of):
                 deleted.append(family.family_id)
-    return RetentionReport(as_of=as_of, due=due, deleted=deleted)
+        if audit_years is not None:  # after the families: their deletions are audited first
+            audit = apply_audit_retention(engine, as_of=as_of, keep_years=audit_years)
+    return RetentionReport(as_of=as_of, due=due, deleted=deleted, audit=audit)
 
 
 def _delete_family(engine: Engine, family: FamilyDue, as_of: date) -> bool:

@@ -5,13 +5,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 from tests.cli.test_caseload_cli import run
 from tests.conftest import TEST_PASSPHRASE
 
 from familyworker.domain.family import FamilyStatus
 from familyworker.services import families
-from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.caseload_store import SETTING_ROLE, CaseloadStore
 from familyworker.store.keys import KDF_FLOOR
+from familyworker.store.tables import TaskRow, WorkerRow
 
 
 @pytest.fixture
@@ -69,3 +71,37 @@ def test_plain_errors(caseload: Path) -> None:
     assert (code, err.strip()) == (1, "No family with that reference is in this caseload.")
     code, _out, err = _client("my-week", "--days", "0", data_dir=caseload)
     assert (code, err.strip()) == (1, "--days must be between 1 and 366.")
+
+
+def test_a_supervisor_sets_a_task_for_a_worker_of_the_team_by_name(caseload: Path) -> None:
+    store = CaseloadStore.unlock(caseload, TEST_PASSPHRASE)
+    try:
+        with store.unit_of_work() as uow:
+            uow.add(WorkerRow(id="w-other", name="Bronagh McKeever", role="worker",
+                              team_id=None))
+    finally:
+        store.lock()
+    # A worker cannot give a colleague a task; nothing is added.
+    code, _out, err = _client("add-task", "FAM-0100", "--text", "Ring school", "--for",
+                              "bronagh mckeever", data_dir=caseload)
+    assert code == 1 and "supervisor" in err.lower()
+    store = CaseloadStore.unlock(caseload, TEST_PASSPHRASE)
+    try:
+        store.set_setting(SETTING_ROLE, "supervisor")
+    finally:
+        store.lock()
+    code, _out, err = _client("add-task", "FAM-0100", "--text", "Ring school", "--for",
+                              "Nobody Known", data_dir=caseload)
+    assert code == 1 and "No worker of the family's team has that name" in err
+    assert "Bronagh McKeever" in err
+    code, out, err = _client("add-task", "FAM-0100", "--text", "Ring school", "--for",
+                             "  bronagh   MCKEEVER ", data_dir=caseload)
+    assert code == 0, err
+    assert out.strip() == "Task added for FAM-0100 (Bronagh McKeever to do it)."
+    store = CaseloadStore.unlock(caseload, TEST_PASSPHRASE)
+    try:
+        with store.read() as session:
+            rows = session.exec(select(TaskRow)).all()
+    finally:
+        store.lock()
+    assert [(r.text, r.assigned_to) for r in rows] == [("Ring school", "w-other")]

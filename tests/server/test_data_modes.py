@@ -42,7 +42,7 @@ def no_uvicorn(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         os.umask(umasks[-1])
 
     monkeypatch.setattr(uvicorn, "run", run)
-    monkeypatch.setattr(main, "configure_logging", lambda: None)
+    monkeypatch.setattr(main, "configure_logging", lambda *_format: None)
     # --workers 2 hands the settings down in it; restored after the test.
     monkeypatch.setenv(main.SETTINGS_ENV, "")
     return umasks

@@ -8,7 +8,7 @@ label's or button's text is wider than the control, and table headers fit their 
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,12 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from familyworker.domain.consent import (
+    ConsentDecision,
+    ConsentHow,
+    ConsentPurpose,
+    ConsentStatement,
+)
 from familyworker.domain.contact import ContactOutcome, NoteKind
 from familyworker.domain.family import Family
 from familyworker.domain.person import Person, PersonFlag
@@ -45,12 +51,19 @@ from familyworker.views.caseload.programme_report_dialog import ProgrammeReportD
 from familyworker.views.family.book_visit_dialog import BookVisitDialog
 from familyworker.views.family.case_status_dialog import CaseStatusDialog
 from familyworker.views.family.concern_dialog import ConcernDialog, DecisionDialog
+from familyworker.views.family.consent_dialog import (
+    AgencyChoiceDialog,
+    ConsentDialog,
+    WithdrawDialog,
+)
 from familyworker.views.family.delete_family_dialog import DeleteFamilyDialog
 from familyworker.views.family.family_window import FamilyWindow
+from familyworker.views.family.history_dialog import HistoryDialog
 from familyworker.views.family.household_details_dialog import HouseholdDetailsDialog
 from familyworker.views.family.member_dialog import MemberDialog
 from familyworker.views.family.oversight_dialog import OversightDialog
 from familyworker.views.family.print_preview_dialog import PrintPreviewDialog
+from familyworker.views.shared.passphrase_prompt import PassphrasePrompt
 from familyworker.views.shared.shortcuts_dialog import ShortcutsDialog
 from familyworker.views.shared.style import contrast_ratio
 from familyworker.views.sync.attention_dialog import AttentionDialog
@@ -96,6 +109,16 @@ def reachable_windows(qtbot: QtBot, controller: AppController) -> list[tuple[str
         ("raise concern", ConcernDialog("FAM-0001", (Person(
             id="p1", family_id="f1", name="Sam Example"),))),
         ("record decision", _decision_dialog()),
+        ("record consent", ConsentDialog("FAM-0001", (Person(
+            id="p1", family_id="f1", name="Sam Example"),), ("Riverside Primary",))),
+        ("withdraw consent", WithdrawDialog("FAM-0001", ConsentStatement(
+            id="s1", family_id="f1", person_id="p1", purpose=ConsentPurpose.SHARE_WITH_AGENCY,
+            decision=ConsentDecision.GIVEN, stated_on=date(2025, 1, 1),
+            how=ConsentHow.WRITTEN, agency="Riverside Primary"), "Sam Example")),
+        ("chronology for an agency", AgencyChoiceDialog("FAM-0001", ("Riverside Primary",))),
+        ("passphrase again", PassphrasePrompt(runner, lambda _p: None, why="Type it again.")),
+        ("history", HistoryDialog(store, runner, family_id=family.family_id,
+                                  reference=family.reference)),
         ("re-allocate", ReallocateDialog(
             "FAM-0001", [LeadWorker("w1", "Kerry Ashdown", None),
                          LeadWorker("w2", "Bronagh McKeever", None)], "w1")),

@@ -6,6 +6,13 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
+from tests.views.test_accessibility import (
+    accessible_name,
+    collisions,
+    describe,
+    focusable,
+    label_texts_for,
+)
 
 from familyworker.domain.family import ClosureReason, FamilyStatus
 from familyworker.services import families, outcomes
@@ -134,3 +141,41 @@ def test_family_window_has_the_outcomes_tab(qtbot: QtBot, store: CaseloadStore,
         qtbot.mouseClick(window.outcomes_page.record_button, LEFT)
     qtbot.waitUntil(lambda: _cell(window.outcomes_page, 1, 2) != "—", timeout=5000)
     window.close()
+
+
+def test_progress_in_words_and_recording_a_reading_in_the_dialog(
+        qtbot: QtBot, store: CaseloadStore, runner: TaskRunner) -> None:
+    family_id = _family(store)  # education, housing, health identified; no readings
+    changed: list[int] = []
+    page = _page(qtbot, store, runner, family_id, changed)
+    progress = page.progress_label.text()
+    assert "<b>Secure housing</b>: ✘ not met. No readings of “Tenancy held for 6 months" \
+        in progress
+    qtbot.mouseClick(page.reading_button, LEFT)
+    dialog = page.reading_dialog
+    assert dialog is not None and dialog.isVisible()
+    # The same accessibility rules as every other dialog: names and distinct Alt+letters.
+    buddies = label_texts_for(dialog)
+    assert [describe(w) for w in focusable(dialog) if not accessible_name(w, buddies)] == []
+    assert collisions(dialog) == []
+    # The family's own problems' measures come first; the plan fills in source and verifier.
+    dialog.measure_combo.setCurrentIndex(dialog.measure_combo.findData("tenancy-held"))
+    assert dialog.source_edit.text() == "Landlord rent account"
+    assert dialog.verified_edit.text() == "Housing officer"
+    dialog.end_edit.setDate(QDate(2024, 2, 1))
+    qtbot.keyClicks(dialog.value_edit, "yes")
+    qtbot.keyClicks(dialog.reference_edit, "Rent account 40721")
+    save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
+    qtbot.mouseClick(save, LEFT)
+    # Refused: the dialog stays open with the reason, and what was typed is kept.
+    qtbot.waitUntil(lambda: "not a number" in dialog.error_label.text(), timeout=5000)
+    assert dialog.isVisible() and dialog.reference_edit.text() == "Rent account 40721"
+    assert changed == []
+    dialog.value_edit.setText("1")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.mouseClick(save, LEFT)
+    # Held from 1 February 2024: six months reached on 31 July 2024 only if a later reading
+    # confirms it; one confirmation is not yet.
+    qtbot.waitUntil(lambda: "◔ not yet (due 31 Jul 2024)" in page.progress_label.text(),
+                    timeout=5000)
+    assert page.message_label.text() == "Reading recorded." and changed == [1]

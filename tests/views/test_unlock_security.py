@@ -1,5 +1,6 @@
 """Failed unlocks are remembered across restarts of the app (B2)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,26 @@ def test_right_passphrase_clears_the_count(qtbot: QtBot, demo_dir: Path,
     assert restarted.unlock_dialog.failures == 0
     assert restarted.unlock_dialog.unlock_button.isEnabled()
     close_down(restarted)
+
+
+def test_a_damaged_caseload_is_recovered_from_the_unlock_window(
+        qtbot: QtBot, demo_dir: Path, settings: QSettings) -> None:
+    from tests.store.test_damaged_caseload import _damage_page_of
+
+    _damage_page_of(demo_dir, "ix_family_reference")
+    controller = start_app(qtbot, demo_dir, settings)
+    dialog = controller.unlock_dialog
+    assert dialog.recover_button.isHidden()
+    message = type_and_unlock(qtbot, controller, TEST_PASSPHRASE)
+    assert "damaged and has been set aside" in message
+    assert "Recover caseload below" in message and "familyworker recover" not in message
+    assert dialog.recover_button.isVisible()
+    with qtbot.waitSignal(dialog.recovered, timeout=30_000) as recovered:
+        qtbot.mouseClick(dialog.recover_button, LEFT)
+    words = str(recovered.args[0])
+    assert words.startswith("Recovered: ")
+    rebuilt = re.search(r"(\d+) records rebuilt", words)
+    assert rebuilt is not None and int(rebuilt.group(1)) > 100  # the demo's families and notes
+    assert controller.store is not None
+    assert controller.main_window.statusBar().currentMessage() == recovered.args[0]
+    close_down(controller)

@@ -11,6 +11,7 @@ from familyworker.cli.common import (
     CommandFailed,
     add_command,
     data_dir_of,
+    guarded_unlock,
     open_store,
     print_json,
     read_passphrase,
@@ -23,6 +24,7 @@ from familyworker.services.demo import import_demo
 from familyworker.services.family_deletion import delete_family_by_reference
 from familyworker.services.family_file import FamilyFile, load_family_file
 from familyworker.services.importing import MAX_IMPORT_BYTES, ImportRejected, import_cohort
+from familyworker.services.recovery import recover_caseload
 from familyworker.store.caseload_store import CaseloadStore
 
 
@@ -62,6 +64,10 @@ def register(subparsers: Any) -> None:
 
     add_command(subparsers, "change-passphrase", help="change the caseload passphrase",
                 handler=cmd_change_passphrase)
+    add_command(subparsers, "recover",
+                help="start again after the caseload file was damaged and set aside, putting "
+                     "back the unsent changes saved from it",
+                handler=cmd_recover)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -207,4 +213,11 @@ def cmd_change_passphrase(args: argparse.Namespace) -> int:
     new = read_passphrase(args, prompt="New passphrase: ", line=1, confirm=True)
     CaseloadStore.change_passphrase(data_dir_of(args), old, new)
     print("Passphrase changed.")
+    return EXIT_OK
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    recovered = guarded_unlock(args, recover_caseload)
+    recovered.store.lock()
+    print(recovered.in_words(sync_how="sync now ('familyworker sync')"))
     return EXIT_OK

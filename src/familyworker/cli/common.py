@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from familyworker.domain.errors import ValidationError
 from familyworker.paths import default_data_dir
@@ -23,6 +23,7 @@ EXIT_WRONG_PASSPHRASE = 2
 EXIT_SERVER_UNREACHABLE = 3
 
 Handler = Callable[[argparse.Namespace], int]
+Opened = TypeVar("Opened")
 
 
 class CommandFailed(Exception):
@@ -105,6 +106,16 @@ def read_passphrase(args: argparse.Namespace, *, prompt: str = "Passphrase: ",
 
 @contextmanager
 def open_store(args: argparse.Namespace) -> Iterator[CaseloadStore]:
+    store = guarded_unlock(args, CaseloadStore.unlock)
+    try:
+        check_after_unlock(store)  # B3: too long offline, the server must be reached first
+        yield store
+    finally:
+        store.lock()
+
+
+def guarded_unlock(args: argparse.Namespace, unlock: Callable[[Path, str], Opened]) -> Opened:
+    """``unlock(data_dir, passphrase)`` behind the same brakes as every passphrase entry."""
     data_dir = data_dir_of(args)
     # B2, as in the app: wrong passphrases count, and after 10 the server must confirm an
     # administrator's code ('familyworker enter-unlock-code') before another is tried.
@@ -119,16 +130,12 @@ def open_store(args: argparse.Namespace) -> Iterator[CaseloadStore]:
             f"second{'s' if whole != 1 else ''}, then try again. Nothing was changed.",
             code=EXIT_WRONG_PASSPHRASE)
     try:
-        store = CaseloadStore.unlock(data_dir, read_passphrase(args))
+        opened = unlock(data_dir, read_passphrase(args))
     except WrongPassphrase:
         attempts.record_failure()
         raise
     attempts.reset()
-    try:
-        check_after_unlock(store)  # B3: too long offline, the server must be reached first
-        yield store
-    finally:
-        store.lock()
+    return opened
 
 
 def print_json(value: Any) -> None:

@@ -21,6 +21,8 @@ REGISTRARS = [
     "familyworker.cli.case_commands",
     "familyworker.cli.week_commands",
     "familyworker.cli.people_commands",
+    "familyworker.cli.consent_commands",
+    "familyworker.cli.claims_commands",
 ]
 
 

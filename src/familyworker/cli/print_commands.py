@@ -19,6 +19,10 @@ def register(subparsers: Any) -> None:
         parser = add_command(subparsers, name, help=text, handler=cmd_print)
         parser.add_argument("reference", help="the family reference, e.g. FAM-0042")
         parser.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+        if kind is ReportKind.CHRONOLOGY:
+            parser.add_argument("--for-agency", default=None, metavar="AGENCY",
+                                help="a copy for this agency: people without consent to share "
+                                     "with it are left out (docs/consent.md)")
         parser.set_defaults(report=kind)
 
 
@@ -29,7 +33,8 @@ def cmd_print(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         try:
             printed = print_report(store, args.report, out_path=args.out,
-                                   reference=args.reference)
+                                   reference=args.reference,
+                                   for_agency=getattr(args, "for_agency", None))
         except OSError as error:
             raise CommandFailed(f"The PDF could not be written ({error.strerror}).") from None
     print(f"Wrote {printed.path} (sha256 {printed.sha256[:12]}…).")

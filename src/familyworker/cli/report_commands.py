@@ -1,6 +1,7 @@
 """Report commands: `familyworker report programme --from DATE --to DATE --out FILE.pdf
---csv FILE.csv` (at least one of --out and --csv); `familyworker report return --quarter 2026Q3
---out FILE.csv --pdf FILE.pdf` (the quarterly return, docs/quarterly-return.md)."""
+--csv FILE.csv` (at least one of --out and --csv); `familyworker report claim CLAIM --out
+FILE.pdf` (a claim's evidence pack); `familyworker report return --quarter 2026Q3 --out
+FILE.csv --pdf FILE.pdf` (the quarterly return, docs/quarterly-return.md)."""
 
 import argparse
 from datetime import date
@@ -10,6 +11,7 @@ from typing import Any
 from familyworker.cli.common import EXIT_OK, CommandFailed, add_command, open_store
 from familyworker.domain.programme_figures import ReportPeriod
 from familyworker.domain.quarterly_return import Quarter
+from familyworker.services.claim_pack import export_claim_pack
 from familyworker.services.programme_report import export_programme_report
 from familyworker.services.quarterly_return import export_quarterly_return
 
@@ -38,6 +40,11 @@ def register(subparsers: Any) -> None:
     quarterly.add_argument("--pdf", type=Path, default=None, help="the PDF file to write")
     quarterly.add_argument("--family-costs", type=Path, default=None, metavar="FILE.csv",
                            help="also write cost avoidance per family (references only)")
+    claim = add_command(kinds, "claim", handler=cmd_claim,
+                        help="the evidence pack for one claim, for the verifier to sign")
+    claim.add_argument("claim_reference", metavar="CLAIM",
+                       help="the claim's reference (as given to 'claims submit')")
+    claim.add_argument("--out", type=Path, required=True, help="the PDF file to write")
 
 
 def _iso_day(text: str, what: str) -> date:
@@ -67,6 +74,18 @@ def cmd_programme(args: argparse.Namespace) -> int:
     for path in (result.pdf_path, result.csv_path):
         if path is not None:
             print(f"Wrote {path}.")
+    return EXIT_OK
+
+
+def cmd_claim(args: argparse.Namespace) -> int:
+    if not Path(args.out).parent.is_dir():
+        raise CommandFailed("The folder to save the pack in does not exist.")
+    with open_store(args) as store:
+        try:
+            written = export_claim_pack(store, args.claim_reference, out_path=args.out)
+        except OSError as error:
+            raise CommandFailed(f"The pack could not be written ({error.strerror}).") from None
+    print(f"Wrote {written.path}.")
     return EXIT_OK
 
 

@@ -22,6 +22,11 @@ from familyworker.services import families, notes
 from familyworker.services.closed_purge import purge_closed_families
 from familyworker.services.offline_limit import CaseloadWiped
 from familyworker.services.online_unlock import confirm_unlock_code
+from familyworker.services.organisation_settings import (
+    OrganisationSettingsError,
+    load_organisation_settings,
+    organisation_settings_path,
+)
 from familyworker.services.queries import family_by_reference
 from familyworker.services.sync_outcome import UNEXPECTED_STOP
 from familyworker.services.sync_status import count_text, set_aside_sentence
@@ -47,7 +52,8 @@ log = logging.getLogger(__name__)
 def register(subparsers: Any) -> None:
     cmd = add_command(subparsers, "enrol", help="connect this caseload to your organisation",
                       handler=cmd_enrol)
-    cmd.add_argument("--server", required=True, help="server address, e.g. https://sync.example")
+    cmd.add_argument("--server", help="server address, e.g. https://sync.example (default: the "
+                                      "one your organisation set on this machine)")
     cmd.add_argument("--code", required=True, help="the enrolment code from your administrator")
 
     cmd = add_command(subparsers, "enter-unlock-code",
@@ -106,15 +112,28 @@ def cmd_enter_unlock_code(args: argparse.Namespace) -> int:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
+    server_url = args.server or _organisation_server_url()
     with open_store(args) as store:
         try:
-            answer = enrol(store, server_url=args.server, code=args.code)
+            answer = enrol(store, server_url=server_url, code=args.code)
         except ServerUnreachable as error:
             raise CommandFailed(str(error).split(";")[0] + ".", EXIT_SERVER_UNREACHABLE) from None
         except SyncError as error:
             raise CommandFailed(str(error)) from None
     print(f"Enrolled as {answer.worker_name} ({answer.role}). Run 'familyworker sync' next.")
     return EXIT_OK
+
+
+def _organisation_server_url() -> str:
+    """The address IT pre-set for this machine; a broken settings file is reported as such."""
+    try:
+        server_url = load_organisation_settings().server_url
+    except OrganisationSettingsError as error:
+        raise CommandFailed(f"{error} Give the address with --server.") from None
+    if not server_url:
+        raise CommandFailed("Give the server's address with --server (your organisation has not "
+                            f"set one in {organisation_settings_path()}).")
+    return server_url
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from familyworker.cli.common import (
     print_json,
 )
 from familyworker.services import tasks, visits
+from familyworker.services.allocation import LeadWorker, allocation_choices
 from familyworker.services.my_week import DEFAULT_DAYS, MAX_DAYS, MyWeek, my_week
 from familyworker.services.queries import family_by_reference
 from familyworker.store.caseload_store import CaseloadStore
@@ -23,6 +24,9 @@ def register(subparsers: Any) -> None:
     add.add_argument("reference", help="the family's reference, e.g. FAM-0042")
     add.add_argument("--text", required=True, help="what is to be done")
     add.add_argument("--due", help="the day it is due, YYYY-MM-DD (default: no due date)")
+    add.add_argument("--for", dest="assignee", metavar="NAME",
+                     help="supervisors: the worker of the family's team who is to do it, by "
+                          "name (default: yourself)")
 
     week = add_command(subparsers, "my-week",
                        help="what is due for your families over the next days",
@@ -60,13 +64,30 @@ def _moment(text: str) -> datetime:
         raise CommandFailed('--at must be a day and time written "YYYY-MM-DD HH:MM".') from None
 
 
+def _worker_named(store: CaseloadStore, family_id: str, name: str) -> LeadWorker:
+    """The one worker of the family's team with this name (case and spacing ignored)."""
+    wanted = " ".join(name.split()).casefold()
+    choices, _ = allocation_choices(store, family_id)
+    found = [w for w in choices if " ".join(w.name.split()).casefold() == wanted]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise CommandFailed("Two workers of the team have that name; ask the administrator to "
+                            "tell them apart.")
+    names = ", ".join(w.name for w in choices) or "nobody yet"
+    raise CommandFailed(f"No worker of the family's team has that name. The team: {names}.")
+
+
 def cmd_add_task(args: argparse.Namespace) -> int:
     due = _day(args.due) if args.due else None
     with open_store(args) as store:
         family_id, reference = _family_id(store, args.reference)
-        task = tasks.add_task(store, family_id=family_id, text=args.text, due_on=due)
+        assignee = _worker_named(store, family_id, args.assignee) if args.assignee else None
+        task = tasks.add_task(store, family_id=family_id, text=args.text, due_on=due,
+                              assigned_to=assignee.id if assignee else None)
     when = f", due {task.due_on:%a %d %b %Y}" if task.due_on else ""
-    print(f"Task added for {reference}{when}.")
+    who = f" ({assignee.name} to do it)" if assignee else ""
+    print(f"Task added for {reference}{who}{when}.")
     return EXIT_OK
 
 

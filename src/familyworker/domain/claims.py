@@ -8,13 +8,14 @@ whole period (6 months).
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
 from familyworker.domain.criteria import ProgrammeFramework
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.outcome import Outcome, add_months
+from familyworker.domain.outcome_progress import FamilyProgress, ProgressState
 from familyworker.domain.person import ADULT_AGE, PersonFlag
 
 MAX_CLAIM_REFERENCE = 64
@@ -115,13 +116,18 @@ class Claim:
     rule_key: str
 
     def __post_init__(self) -> None:
-        text = self.claim_reference.strip()
-        if not text:
-            raise ValidationError("A claim needs its claim reference.")
-        if len(text) > MAX_CLAIM_REFERENCE or any(ord(ch) < 32 for ch in text):
-            raise ValidationError(
-                f"A claim reference is up to {MAX_CLAIM_REFERENCE} characters on one line.")
-        object.__setattr__(self, "claim_reference", text)
+        object.__setattr__(self, "claim_reference", check_claim_reference(self.claim_reference))
+
+
+def check_claim_reference(text: str) -> str:
+    """The council's claim number: needed, one line, not too long; returned trimmed."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValidationError("A claim needs its claim reference.")
+    if len(cleaned) > MAX_CLAIM_REFERENCE or any(ord(ch) < 32 for ch in cleaned):
+        raise ValidationError(
+            f"A claim reference is up to {MAX_CLAIM_REFERENCE} characters on one line.")
+    return cleaned
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,3 +235,109 @@ def _age(dob: date, on: date) -> int:
 def sustainability_review_due(closed_on: date, rules: ClaimRules) -> date:
     """Closing a case books its sustainability review this many months later."""
     return add_months(closed_on, rules.sustainability_review_months)
+
+
+# --- Claims on the outcome plan and the continuous-employment route (issue 17) --------------
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Quarter:
+    """A calendar quarter, written 2026Q3 (July to September 2026)."""
+
+    year: int
+    number: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.number <= 4 or not 2000 <= self.year <= 2999:
+            raise ValidationError("A quarter is written like 2026Q3 (quarters 1 to 4).")
+
+    @classmethod
+    def parse(cls, text: str) -> "Quarter":
+        cleaned = text.strip().upper()
+        year, q, number = cleaned[:4], cleaned[4:5], cleaned[5:]
+        if q != "Q" or not year.isdigit() or not number.isdigit() or len(cleaned) != 6:
+            raise ValidationError(f"'{text}' is not a quarter; write it like 2026Q3.")
+        return cls(int(year), int(number))
+
+    @classmethod
+    def of(cls, day: date) -> "Quarter":
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:
+        return add_months(self.start, 3) - timedelta(days=1)
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRecord:
+    """A submitted claim (one version): frozen once made; status moves, content does not."""
+
+    id: str
+    family_id: str
+    route: ClaimRoute
+    person_id: str | None  # the adult, on the continuous-employment route
+    claim_reference: str
+    claimed_on: date
+    quarter: str
+    status: ClaimStatus
+    status_on: date | None = None
+    rejected_reason: str = ""
+    version: int = 1
+    supersedes_id: str | None = None
+
+    @property
+    def live(self) -> bool:
+        """Still stands (a superseded version has been replaced by its correction)."""
+        return self.status is not ClaimStatus.SUPERSEDED
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyClaim:
+    """A claim that could be submitted now (computed, never stored)."""
+
+    family_id: str
+    route: ClaimRoute
+    person_id: str | None
+    met_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsPosition:
+    """For one family: what is ready to claim and the claims recorded (live versions)."""
+
+    family_id: str
+    ready: tuple[ReadyClaim, ...]
+    claims: tuple[ClaimRecord, ...]
+
+
+def next_status_allowed(current: ClaimStatus, wanted: ClaimStatus) -> bool:
+    """Claimed → verified → paid; claimed or verified → rejected. Nothing leaves paid,
+    rejected or superseded except by a correction (a new version)."""
+    allowed = {ClaimStatus.CLAIMED: {ClaimStatus.VERIFIED, ClaimStatus.REJECTED},
+               ClaimStatus.VERIFIED: {ClaimStatus.PAID, ClaimStatus.REJECTED}}
+    return wanted in allowed.get(current, set())
+
+
+def claims_position(family_id: str, progress: FamilyProgress,
+                    claims: Iterable[ClaimRecord]) -> ClaimsPosition:
+    """Routes met and not yet claimed are ready; a live claim on a route (any status but
+    superseded) means that route has been claimed. Pure: the quarterly return uses it too."""
+    live = tuple(sorted((c for c in claims if c.live), key=lambda c: (c.claimed_on, c.id)))
+    claimed = {(c.route, c.person_id) for c in live}
+    ready: list[ReadyClaim] = []
+    met_on = progress.plan_met_on
+    if met_on is not None and (ClaimRoute.OUTCOME_PLAN, None) not in claimed:
+        ready.append(ReadyClaim(family_id, ClaimRoute.OUTCOME_PLAN, None, met_on))
+    for adult in progress.employment:
+        key = (ClaimRoute.CONTINUOUS_EMPLOYMENT, adult.person_id)
+        if adult.met_on is not None and adult.state is ProgressState.MET and key not in claimed:
+            ready.append(ReadyClaim(family_id, ClaimRoute.CONTINUOUS_EMPLOYMENT,
+                                    adult.person_id, adult.met_on))
+    return ClaimsPosition(family_id=family_id, ready=tuple(ready), claims=live)

@@ -36,8 +36,10 @@ def render_chronology(*, family: Family, notes: Sequence[ContactNote],
                       worker_names: Mapping[str, str] | None = None,
                       concerns: Sequence[ConcernHistory] = (),
                       person_names: Mapping[str, str] | None = None,
-                      printed_on: date) -> bytes:
-    """All notes oldest first, each followed by its addenda; oversight decisions interleaved."""
+                      printed_on: date, agency_line: str = "") -> bytes:
+    """All notes oldest first, each followed by its addenda; oversight decisions interleaved.
+    ``agency_line``: a copy prepared for an agency says so, and what was left out, at the top
+    (the caller has already left those entries out)."""
     names = worker_names or {}
     metadata = chronology_metadata(family)
     buffer = io.BytesIO()
@@ -56,8 +58,10 @@ def render_chronology(*, family: Family, notes: Sequence[ContactNote],
                   f"{len(addenda)} {'addendum' if len(addenda) == 1 else 'addenda'}"
                   + (f", from {uk_date(first)} to {uk_date(last)}" if first and last else "")
                   + f". Printed {uk_date(printed_on)}.", body),
-        Spacer(1, 10),
     ]
+    if agency_line:
+        story.append(Paragraph(f"<b>{para_text(agency_line)}</b>", body))
+    story.append(Spacer(1, 10))
     entries: list[tuple[object, int, Flowable]] = []
     for note in ordered_notes:
         mine = sorted((a for a in addenda if a.note_id == note.id), key=lambda a: a.written_at)

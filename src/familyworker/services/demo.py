@@ -31,6 +31,8 @@ from familyworker.domain.plan import Action, ActionStatus, Goal, Plan, PlanStatu
 from familyworker.domain.star import StarScore, WebStarAssessment
 from familyworker.domain.task import Task
 from familyworker.resources import load_json
+from familyworker.services.demo_claims import import_claims_demo
+from familyworker.services.demo_register import import_concerns, import_consent
 from familyworker.services.families import existing_references, insert_family
 from familyworker.services.programme import default_star_template
 from familyworker.store import mapping
@@ -199,11 +201,15 @@ def _import_family(uow: UnitOfWork, item: dict[str, Any], clock: _Clock, team_id
         _import_plan(uow, plan_data, family_id, clock)
     for note_data in item.get("notes", []):
         _import_note(uow, note_data, family_id, clock, worker_ids)
+    import_consent(uow, item, family_id, people, clock.day, lead)
+    import_concerns(uow, item, family_id, people, clock.day, clock.moment, lead,
+                    worker_ids.get("s1", lead))
     for outcome in item.get("outcomes", []):
         achieved = clock.day(outcome["achieved_on"])
         assert achieved is not None
         uow.add(OutcomeRow(id=new_id(), family_id=family_id, criterion_key=outcome["criterion"],
                            achieved_on=achieved, evidence=outcome["evidence"]))
+    import_claims_demo(uow, item, family_id, people, clock, lead)
     return len(item.get("notes", [])), len(item.get("stars", []))
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from familyworker.domain.agency_copy import agency_copy
 from familyworker.domain.audit import AuditAction
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.plan import Plan
@@ -15,6 +16,7 @@ from familyworker.reports.pdf_output import sha256_hex, write_pdf_atomically
 from familyworker.reports.plan_on_a_page import render_plan_on_a_page
 from familyworker.reports.star_progress import render_star_progress
 from familyworker.reports.text import uk_date
+from familyworker.services import consent
 from familyworker.services.family_file import FamilyFile, load_family_file
 from familyworker.services.programme import default_star_template
 from familyworker.services.safeguarding import family_concerns
@@ -68,12 +70,33 @@ def _render_star(store: CaseloadStore, file: FamilyFile, today: date,
                                 printed_on=today)
 
 
-def _render_chronology(store: CaseloadStore, file: FamilyFile, today: date) -> bytes:
-    return render_chronology(family=file.family, notes=file.notes, addenda=file.addenda,
-                             oversight=file.oversight, worker_names=file.worker_names,
-                             concerns=family_concerns(store, file.family.id),
-                             person_names={p.id: p.name for p in file.members},
-                             printed_on=today)
+def _render_chronology(store: CaseloadStore, file: FamilyFile, today: date,
+                       for_agency: str | None = None) -> bytes:
+    """The family's own copy, or one prepared for ``for_agency``: then everything about or
+    naming a member without consent to share with that agency is left out, and it says so."""
+    concerns = family_concerns(store, file.family.id)
+    if for_agency is None:
+        return render_chronology(family=file.family, notes=file.notes, addenda=file.addenda,
+                                 oversight=file.oversight, worker_names=file.worker_names,
+                                 concerns=concerns,
+                                 person_names={p.id: p.name for p in file.members},
+                                 printed_on=today)
+    if not " ".join(for_agency.split()):
+        raise ValidationError("Say which agency the chronology is for.")
+    copy = agency_copy(for_agency, file.members,
+                       consent.family_statements(store, file.family.id), today)
+    notes = [n for n in file.notes if not copy.leaves_out_note(n, file.addenda_for(n.id))]
+    kept_ids = {n.id for n in notes}
+    oversight = [o for o in file.oversight if not copy.leaves_out_oversight(o)]
+    kept_concerns = [h for h in concerns if not copy.leaves_out_concern(h)]
+    left_out = (len(file.notes) - len(notes) + len(file.oversight) - len(oversight)
+                + len(concerns) - len(kept_concerns))
+    return render_chronology(
+        family=file.family, notes=notes,
+        addenda=[a for a in file.addenda if a.note_id in kept_ids], oversight=oversight,
+        worker_names=file.worker_names, concerns=kept_concerns,
+        person_names={p.id: p.name for p in file.members if copy.keeps_person(p.id)},
+        printed_on=today, agency_line=copy.line(left_out))
 
 
 _RENDERERS: dict[ReportKind, Callable[[CaseloadStore, FamilyFile, date], bytes]] = {
@@ -84,10 +107,17 @@ _RENDERERS: dict[ReportKind, Callable[[CaseloadStore, FamilyFile, date], bytes]]
 
 
 def render_report(store: CaseloadStore, report: ReportKind, *, reference: str | None = None,
-                  family_id: str | None = None, today: date | None = None) -> tuple[str, bytes]:
-    """(family id, PDF bytes) for preview; nothing is written or audited until it is used."""
+                  family_id: str | None = None, today: date | None = None,
+                  for_agency: str | None = None) -> tuple[str, bytes]:
+    """(family id, PDF bytes) for preview; nothing is written or audited until it is used.
+    ``for_agency``: the chronology prepared for that agency (docs/consent.md)."""
     file = load_family_file(store, family_id=family_id, reference=reference)
-    return file.family.id, _RENDERERS[ReportKind(report)](store, file, today or date.today())
+    day = today or date.today()
+    if for_agency is not None:
+        if ReportKind(report) is not ReportKind.CHRONOLOGY:
+            raise ValidationError("Only the chronology is prepared for a named agency.")
+        return file.family.id, _render_chronology(store, file, day, for_agency)
+    return file.family.id, _RENDERERS[ReportKind(report)](store, file, day)
 
 
 def record_print(store: CaseloadStore, *, family_id: str, report: ReportKind, data: bytes,
@@ -102,10 +132,10 @@ def record_print(store: CaseloadStore, *, family_id: str, report: ReportKind, da
 
 def print_report(store: CaseloadStore, report: ReportKind, *, out_path: Path,
                  reference: str | None = None, family_id: str | None = None,
-                 today: date | None = None) -> PrintedReport:
+                 today: date | None = None, for_agency: str | None = None) -> PrintedReport:
     """Render, write atomically, then audit. A failed render leaves any existing file alone."""
     found_id, data = render_report(store, report, reference=reference, family_id=family_id,
-                                   today=today)
+                                   today=today, for_agency=for_agency)
     digest = write_pdf_atomically(Path(out_path), data)
     record_print(store, family_id=found_id, report=report, data=data,
                  action=AuditAction.EXPORT)
@@ -136,10 +166,10 @@ def print_star(store: CaseloadStore, *, out_path: Path, reference: str | None = 
 
 
 def print_chronology(store: CaseloadStore, *, out_path: Path, reference: str | None = None,
-                     family_id: str | None = None,
-                     today: date | None = None) -> PrintedReport:
+                     family_id: str | None = None, today: date | None = None,
+                     for_agency: str | None = None) -> PrintedReport:
     return print_report(store, ReportKind.CHRONOLOGY, out_path=out_path, reference=reference,
-                        family_id=family_id, today=today)
+                        family_id=family_id, today=today, for_agency=for_agency)
 
 
 # ----- preview: render to bytes, say what it is; save or print exactly those bytes --------
@@ -205,11 +235,17 @@ def preview_star(store: CaseloadStore, *, family_id: str, person_id: str | None 
                     "web-star-progress")
 
 
-def preview_chronology(store: CaseloadStore, *, family_id: str,
-                       today: date | None = None) -> ReportPreview:
-    """Every contact note (with its addenda) and oversight decision, oldest first."""
+def preview_chronology(store: CaseloadStore, *, family_id: str, today: date | None = None,
+                       for_agency: str | None = None) -> ReportPreview:
+    """Every contact note (with its addenda) and oversight decision, oldest first; for an
+    agency, without the entries about people who have not consented to share with it."""
     file = load_family_file(store, family_id=family_id)
-    data = _render_chronology(store, file, today or date.today())
+    data = _render_chronology(store, file, today or date.today(), for_agency)
+    if for_agency is not None:
+        agency = " ".join(for_agency.split())
+        return _preview(file, ReportKind.CHRONOLOGY, data,
+                        f"Chronology for {agency} — only people who consented to share with "
+                        "it", "chronology-for-agency")
     count = len(file.notes) + len(file.oversight)
     entries = "1 entry" if count == 1 else f"{count} entries"
     return _preview(file, ReportKind.CHRONOLOGY, data, f"Chronology — {entries}",

@@ -40,6 +40,7 @@ class SyncStatus:
 
 def read_sync_status(store: CaseloadStore) -> SyncStatus:
     # Imported here, on the worker thread, to keep the HTTP stack out of the app's start-up.
+    from familyworker.services.organisation_settings import organisation_defaults
     from familyworker.sync.credentials import SETTING_RECONNECT
     from familyworker.sync.engine import SETTING_LAST_SYNC, SETTING_SERVER_URL, is_enrolled
 
@@ -56,8 +57,10 @@ def read_sync_status(store: CaseloadStore) -> SyncStatus:
         set_aside = int(session.exec(select(func.count()).select_from(SetAsideRow)).one())
         last = store.setting(SETTING_LAST_SYNC, session=session)
         url = store.setting(SETTING_SERVER_URL, "", session=session)
-        minutes = store.setting(SETTING_SYNC_MINUTES, DEFAULT_SYNC_MINUTES, session=session)
+        minutes = store.setting(SETTING_SYNC_MINUTES, session=session)
         reconnect = store.setting(SETTING_RECONNECT, session=session)
+    if minutes is None:  # the worker has not chosen: the organisation's interval, if it set one
+        minutes = organisation_defaults().sync_interval_minutes or DEFAULT_SYNC_MINUTES
     enrolled = is_enrolled(store)
     return SyncStatus(enrolled=enrolled, server_url=str(url or ""),
                       last_synced_at=parse_setting_time(last), waiting=waiting,

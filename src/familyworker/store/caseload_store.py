@@ -1,12 +1,10 @@
 """The encrypted caseload: create, unlock, lock, change passphrase, and units of work."""
 
 import json
-import shutil
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +44,13 @@ from familyworker.store.keys import (
 )
 from familyworker.store.paths import StorePaths
 from familyworker.store.process_lock import ProcessLock
+from familyworker.store.salvage import Salvage
+from familyworker.store.set_aside import (
+    latest_salvage,
+    set_aside,
+    set_aside_error,
+    was_set_aside,
+)
 from familyworker.store.tables import LocalSettingRow
 from familyworker.store.unit_of_work import UnitOfWork
 
@@ -56,6 +61,8 @@ SETTING_HLC = "hlc"
 # Set when the caseload is enrolled with a server: who this worker is there.
 SETTING_ROLE = "sync_role"
 SETTING_TEAM_ID = "sync_team_id"
+# Set by ``recover`` until the changes saved from a damaged caseload have been put back.
+SETTING_RECOVERY_PENDING = "recovery_pending"
 
 
 def _wall_clock_ms() -> int:
@@ -94,6 +101,8 @@ class CaseloadStore:
         """A new, empty caseload. Refuses to touch an existing one."""
         self_test()
         paths = StorePaths(data_dir)
+        if was_set_aside(paths):
+            raise set_aside_error(paths)
         if paths.exists():
             raise CaseloadExists()
         _check_passphrase_strength(passphrase)
@@ -125,6 +134,46 @@ class CaseloadStore:
         data_key = unwrap_data_key(key_file, passphrase)
         return cls._open(paths, data_key, key_file)
 
+    @classmethod
+    def recover(cls, data_dir: Path, passphrase: str) -> tuple["CaseloadStore", Salvage | None]:
+        """Start again after a set-aside: a new, empty database under the same key (so the same
+        passphrase) with the device's settings as saved from the damaged one, marked
+        ``recovery_pending`` until the caller has put the saved changes back
+        (services/recovery.py). The new file is built aside and moved into place whole, so a
+        killed recovery leaves the set-aside state as it was."""
+        self_test()
+        paths = StorePaths(data_dir)
+        if not was_set_aside(paths):
+            raise StoreError("There is no set-aside caseload here to recover.")
+        key_file = read_key_file(paths.key_file)
+        data_key = unwrap_data_key(key_file, passphrase)
+        salvage = latest_salvage(paths, data_key)
+        settings: dict[str, Any] = {SETTING_DEVICE_ID: key_file.device_id,
+                                    SETTING_WORKER_ID: key_file.user_id,
+                                    SETTING_WORKER_NAME: "Me"}
+        if salvage is not None:
+            settings.update(salvage.settings)
+        settings[SETTING_RECOVERY_PENDING] = True
+        building = paths.database.with_name(paths.database.name + ".recovering")
+        building.unlink(missing_ok=True)
+        connection = connect(building, data_key)
+        try:
+            migrations.migrate(connection)
+            connection.execute("BEGIN IMMEDIATE")
+            connection.executemany("INSERT INTO local_setting (key, value) VALUES (?, ?)",
+                                   [(k, json.dumps(v)) for k, v in settings.items()])
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+        building.replace(paths.database)
+        return cls._open(paths, data_key, key_file), salvage
+
+    def saved_changes(self) -> Salvage | None:
+        """What the latest set-aside saved (for a recovery interrupted before it finished)."""
+        if self._data_key is None:
+            return None
+        return latest_salvage(self.paths, self._data_key)
+
     @staticmethod
     def _read_key_file(paths: StorePaths) -> KeyFile:
         if not paths.key_file.exists():
@@ -133,6 +182,8 @@ class CaseloadStore:
                     "The caseload's key file is missing, so the caseload cannot be opened.")
             raise CaseloadMissing()
         if not paths.database.exists():
+            if was_set_aside(paths):
+                raise set_aside_error(paths)
             raise CaseloadMissing()
         return read_key_file(paths.key_file)
 
@@ -144,14 +195,11 @@ class CaseloadStore:
             try:
                 first = connect(paths.database, data_key)
             except WrongPassphrase:
-                # The key file accepted the passphrase, so the database itself is damaged.
-                _quarantine(paths)
-                raise CorruptDatabase(
-                    "The caseload file is damaged and has been set aside. Your key is kept; "
-                    "connect to your organisation to restore the caseload from the server."
-                ) from None
+                # The key file accepted the passphrase, so the database itself is damaged
+                # (its first page: nothing of it can be read).
+                raise CorruptDatabase(set_aside(paths, None, data_key)) from None
             try:
-                _check_opened(paths, first)
+                _check_opened(paths, first, data_key)
             finally:
                 first.close()
             engine = _make_engine(lambda: connect(paths.database, data_key))
@@ -200,6 +248,14 @@ class CaseloadStore:
                 self._data_key[i] = 0
             self._data_key = None
         self._process_lock.release()
+
+    def check_passphrase(self, passphrase: str) -> None:
+        """WrongPassphrase unless it opens this caseload's key file (SECURITY B4: asked again
+        before an export). The unwrapped key is zeroed at once; nothing changes on disk."""
+        key_file = self._read_key_file(self.paths)
+        data_key = unwrap_data_key(key_file, passphrase)
+        for i in range(len(data_key)):
+            data_key[i] = 0
 
     @staticmethod
     def change_passphrase(data_dir: Path, old: str, new: str) -> None:
@@ -305,31 +361,17 @@ def _make_engine(creator: Any, module: Any = sqlcipher3.dbapi2) -> Engine:
     return engine
 
 
-def _check_opened(paths: StorePaths, connection: Connection) -> None:
+def _check_opened(paths: StorePaths, connection: Connection,
+                  data_key: bytes | bytearray) -> None:
     mismatched = verify_settings(connection)
     if mismatched:
         raise StoreError("The encryption settings are not as required "
                          f"({', '.join(mismatched)}); refusing to open the caseload.")
     if not integrity_ok(connection):
-        connection.close()
-        _quarantine(paths)
-        raise CorruptDatabase(
-            "The caseload file failed its integrity check and has been set aside. Your key is "
-            "kept; connect to your organisation to restore the caseload from the server.")
+        raise CorruptDatabase(set_aside(paths, connection, data_key))
     if migrations.current_version(connection) > migrations.latest_version():
         raise SchemaTooNew()
     migrations.migrate(connection)
-
-
-def _quarantine(paths: StorePaths) -> Path:
-    """Move the damaged database files aside (never delete, never recreate silently: A13)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = paths.quarantine_dir / stamp
-    target.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for file in paths.database_files():
-        if file.exists():
-            shutil.move(str(file), str(target / file.name))
-    return target
 
 
 MIN_PASSPHRASE_LENGTH = 10

@@ -4,6 +4,12 @@ from datetime import date
 from typing import Any
 
 from familyworker.domain.agency import AgencyInvolvement
+from familyworker.domain.consent import (
+    ConsentDecision,
+    ConsentHow,
+    ConsentPurpose,
+    ConsentStatement,
+)
 from familyworker.domain.contact import (
     Addendum,
     ChildSeen,
@@ -41,6 +47,7 @@ from familyworker.domain.team import Role, Worker
 from familyworker.store.tables import (
     AgencyInvolvementRow,
     ConcernDecisionRow,
+    ConsentRecordRow,
     ContactNoteRow,
     FamilyCriterionRow,
     FamilyRow,
@@ -280,6 +287,23 @@ def decision_from_row(row: ConcernDecisionRow) -> ConcernDecision:
         referral_to=row.referral_to, referral_on=row.referral_on,
         referral_reference=row.referral_reference, outcome=ConcernOutcome(row.outcome),
         outcome_on=row.outcome_on, note=row.note, decided_by=row.decided_by)
+
+
+def consent_from_row(row: ConsentRecordRow) -> ConsentStatement:
+    return ConsentStatement(
+        id=row.id, family_id=row.family_id, person_id=row.person_id,
+        purpose=ConsentPurpose(row.purpose), decision=ConsentDecision(row.decision),
+        stated_on=row.stated_on, how=ConsentHow(row.how), agency=row.agency,
+        given_by=row.given_by, review_on=row.review_on, note=row.note,
+        recorded_by=row.recorded_by)
+
+
+def consent_values(statement: ConsentStatement) -> dict[str, object]:
+    return {"person_id": statement.person_id, "purpose": statement.purpose.value,
+            "agency": statement.agency, "decision": statement.decision.value,
+            "given_by": statement.given_by, "how": statement.how.value,
+            "stated_on": statement.stated_on, "review_on": statement.review_on,
+            "note": statement.note, "recorded_by": statement.recorded_by}
 
 
 def decision_values(decision: ConcernDecision) -> dict[str, object]:

@@ -56,6 +56,18 @@ class ReconnectRequired(SyncError):
                          "your administrator for a new enrolment code and connect again.")
 
 
+class TokenUnknown(ReconnectRequired):
+    """The server does not recognise this laptop's refresh token: most likely it was restored
+    from a backup taken before the token was issued. As after a reuse, nothing is wiped; the
+    worker connects again with a new enrolment code (the restored server accepts it)."""
+
+    def __init__(self) -> None:
+        SyncError.__init__(self, "The server does not recognise this laptop's connection (it "
+                           "may have been restored from a backup). Nothing on this laptop has "
+                           "been deleted and your changes are kept. Ask your administrator "
+                           "for a new enrolment code and connect again.")
+
+
 class NotEnrolled(SyncError):
     code = "not_enrolled"
 
@@ -122,6 +134,8 @@ class SyncClient:
         self._on_stopped = on_stopped
         # Push and pull send from worker threads: one refresh at a time, the others wait for it.
         self._token_lock = threading.Lock()
+        # The epoch the server's last answer named (protocol.EPOCH_HEADER); None until one does.
+        self.server_epoch: str | None = None
         self._legacy_bearer = False  # an older server without /token: keep the old token
         self._own_http = http is None
         self.http = http or httpx.Client(timeout=timeout)
@@ -160,10 +174,15 @@ class SyncClient:
                 headers["Authorization"] = f"Bearer {bearer}"
             response = self._exchange(method, path, headers=headers, **kwargs)
             if response.status_code < 400:
+                epoch = response.headers.get(protocol.EPOCH_HEADER)
+                if epoch:
+                    self.server_epoch = epoch
                 return response
             error = _refusal(response)
-            if attempt == 1 and bearer and error.code == "token_expired" and \
-                    self._expire(bearer):
+            # An unknown token too: a server restored from a backup never saw the pair issued
+            # after it; a refresh says whether it knows this device at all (_refresh).
+            if attempt == 1 and bearer and error.code in ("token_expired", "invalid_token") \
+                    and response.status_code == 401 and self._expire(bearer):
                 continue  # refreshed on the next _bearer(); the body is bytes, safe to resend
             raise self._stopped(error)
         raise AssertionError("unreachable")
@@ -216,7 +235,12 @@ class SyncClient:
             self._legacy_bearer = True
             return credentials
         if response.status_code >= 400:
-            raise self._stopped(_refusal(response))
+            refusal = _refusal(response)
+            if response.status_code == 401 and refusal.code == "invalid_token":
+                # The server does not know this refresh token (restored from a backup taken
+                # before it was issued): it is useless; connect again, keeping everything.
+                refusal = TokenUnknown()
+            raise self._stopped(refusal)
         answer = TokenResponse.model_validate_json(response.content)
         fresh = Credentials(
             refresh_token=answer.refresh_token, access_token=answer.access_token,

@@ -42,6 +42,7 @@ from familyworker.sync.gc_pause import gc_paused
 from familyworker.sync.outbox import OP_JSON_SQL, encode_built
 from familyworker.sync.page_apply import SETTING_CURSOR, retry_set_aside
 from familyworker.sync.page_sql import ReceivedPage, apply_received, read_page
+from familyworker.sync.resend import queue_own_changes
 from familyworker.sync.restamp import restamp_future_stamps
 from familyworker.sync.resync import SETTING_RESYNC, remove_unseen_rows
 from familyworker.sync.shred import crypto_shred
@@ -60,7 +61,14 @@ SETTING_LAST_SYNC = "sync_last_at"
 # check (SECURITY B3; services/offline_limit.py), as ISO UTC.
 SETTING_LAST_CONTACT = "sync_last_contact_at"
 
+# The server database's epoch this caseload last synced with (protocol.EPOCH_HEADER).
+SETTING_SERVER_EPOCH = "sync_server_epoch"
+
 DEFAULT_BATCH_OPS = 2_000
+
+
+class ServerRestored(Exception):
+    """The server names another epoch: it was restored from a backup since the last sync."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +137,9 @@ def enrol(store: CaseloadStore, *, server_url: str, code: str,
             (SETTING_LAST_CONTACT, received.isoformat())]
         if not reconnecting:  # a reconnected caseload keeps its place in the server's feed
             settings.append((SETTING_CURSOR, 0))
+            settings.append((SETTING_SERVER_EPOCH, client.server_epoch))
+        # (and the epoch that place belongs to: reconnecting to a restored server, as after
+        # a refresh token the backup never saw, must still resync at the next pull)
         for key, value in settings:
             store.set_setting(key, value, session=session)
         uow.audit(AuditAction.SYNC, entity="device", entity_id=store.device_id,
@@ -331,12 +342,45 @@ class SyncEngine:
         cursor = 0 if resync else int(self.store.setting(SETTING_CURSOR, 0) or 0)
         try:
             return self._pull_pages(cursor, resync=resync)
+        except ServerRestored:
+            return self._after_restore()
         except ResyncRequired:
             if resync or cursor == 0:
                 raise
         log.warning("the server asks for a full download (deletion records purged)")
         self.store.set_setting(SETTING_RESYNC, True)
         return self._pull_pages(0, resync=True)
+
+    def _after_restore(self) -> tuple[int, int, str | None]:
+        """The server was restored from a backup: its sequence numbers run again from the
+        backup's, so this device's cursor may be ahead of rows it has never seen, and changes
+        it had acknowledged after the backup are gone from the server. So, in one transaction,
+        its own changes are queued again (resend.py: same ids and stamps, merged as no-ops
+        where the server still has them), a full download is marked, and the new epoch kept;
+        then they are pushed and the caseload downloaded again. Interrupted, the outbox and the
+        resync mark carry the rest to the next pass."""
+        log.warning("the server was restored from a backup: re-sending this device's changes "
+                    "and downloading the caseload again")
+        with self.store.unit_of_work() as uow:
+            queued = queue_own_changes(self.store, uow.session)
+            self.store.set_setting(SETTING_RESYNC, True, session=uow.session)
+            self.store.set_setting(SETTING_SERVER_EPOCH, self.client.server_epoch,
+                                   session=uow.session)
+        log.warning("queued %d changes again", queued)
+        self.push()
+        return self._pull_pages(0, resync=True)
+
+    def _check_epoch(self) -> None:
+        """Raise ServerRestored when the server's epoch is not the one last synced with; the
+        first epoch seen (a caseload from before epochs) is kept."""
+        current = self.client.server_epoch
+        if current is None:
+            return  # a server from before epochs
+        known = self.store.setting(SETTING_SERVER_EPOCH)
+        if known is None:
+            self.store.set_setting(SETTING_SERVER_EPOCH, current)
+        elif known != current:
+            raise ServerRestored()
 
     def _pull_pages(self, cursor: int, *, resync: bool) -> tuple[int, int, str | None]:
         pulled = conflicts = 0
@@ -352,8 +396,12 @@ class SyncEngine:
                     cursor=at, limit=limit, **options))
 
             fetch = pool.submit(receive, cursor)
+            first = True
             while True:
                 received = fetch.result()
+                if first:  # before anything of a restored server's is applied
+                    self._check_epoch()
+                    first = False
                 page = received.facts
                 if page.has_more:
                     # The next page travels (and is parsed) while this one is written; the

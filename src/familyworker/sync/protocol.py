@@ -38,6 +38,9 @@ APPEND_ONLY_TABLES: frozenset[str] = frozenset(
 NEVER_CHANGED_TABLES: frozenset[str] = frozenset(
     {"safeguarding_concern", "concern_decision", "consent_record"})
 CONFLICT_TABLE = "sync_conflict"
+# Every sync answer names the server database's epoch, which changes when it is restored from a
+# backup (the server's instance.py); a device seeing it change resyncs (sync/engine.py).
+EPOCH_HEADER = "FamilyWorker-Epoch"
 # A conflict record's field when a deletion met an edit the deleting device had not seen (SYNC
 # §4.4 step 4): the deletion stands and is the kept side (DELETED_VALUE); the other side is the
 # edit, {field: value}. Keeping the edit restores the record.

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from familyworker.services import drafts
 from familyworker.services.caseload import list_caseload
 from familyworker.services.importing import ImportRejected, import_cohort
+from familyworker.services.reauthentication import PassphraseRecency
 from familyworker.store.caseload_store import SETTING_ROLE, SETTING_WORKER_NAME, CaseloadStore
 from familyworker.store.errors import WrongPassphrase
 from familyworker.store.paths import StorePaths
@@ -84,10 +85,15 @@ class AppController(QObject):
         runner.busy_changed.connect(self.main_window.set_busy)
 
         self.unlock_attempts = UnlockAttemptLog(data_dir)
+        # B4: when the passphrase was last typed (memory only; tests replace its clock).
+        self.passphrase_recency = PassphraseRecency()
         self.unlock_dialog = UnlockDialog(runner, self._unlock, demo_passphrase=demo_passphrase,
                                           backoff=backoff, attempts=self.unlock_attempts,
-                                          confirm_code=self._confirm_unlock_code)
+                                          confirm_code=self._confirm_unlock_code,
+                                          recover=self._recover)
         self.unlock_dialog.unlocked.connect(self._on_unlocked)
+        self.unlock_dialog.recovered.connect(
+            lambda words: self.main_window.statusBar().showMessage(words))
         self.unlock_dialog.failed.connect(self._after_failed_unlock)
         self.create_dialog: CreatePassphraseDialog | None = None
         # Background sync, its status bar, the conflicts view and "connect to your organisation".
@@ -127,6 +133,19 @@ class AppController(QObject):
         check_after_unlock(store)
         return store
 
+    def _recover(self, passphrase: str) -> tuple[CaseloadStore, str]:
+        """Rebuild a damaged caseload that was set aside (runs on a pool thread)."""
+        from familyworker.services.recovery import recover_caseload
+
+        self.unlock_attempts.require_code()
+        try:
+            recovered = recover_caseload(self.data_dir, passphrase)
+        except WrongPassphrase:
+            self.unlock_attempts.record_failure()
+            raise
+        self.unlock_attempts.reset()
+        return recovered.store, recovered.in_words(sync_how="choose Sync now")
+
     def _confirm_unlock_code(self, code: str) -> None:
         # Runs on a pool thread. Imported here: the HTTP stack stays out of start-up.
         from familyworker.services.online_unlock import confirm_unlock_code
@@ -151,6 +170,7 @@ class AppController(QObject):
     def _on_unlocked(self, store: object) -> None:
         assert isinstance(store, CaseloadStore)
         self.store = store
+        self.passphrase_recency.entered()
         self.unlock_dialog.hide()
         self.main_window.show()
         self.main_window.raise_()
@@ -189,6 +209,7 @@ class AppController(QObject):
         if store is None:
             return
         self.store = None
+        self.passphrase_recency.forget()
         self.idle_watcher.stop()
         self.sync.stop()
         kept: dict[str, tuple[str | None, dict[str, Any]]] = {}
@@ -265,6 +286,8 @@ class AppController(QObject):
             window = FamilyWindow(self.store, self.runner, family_id=family_id,
                                   reference=reference)
             window.restore_geometry(self.settings)
+            window.passphrase_recency = self.passphrase_recency
+            window.unlock_attempts = self.unlock_attempts
             window.closed.connect(self._on_family_closed)
             window.data_changed.connect(self._on_family_changed)
             window.deleted.connect(self._on_family_deleted)

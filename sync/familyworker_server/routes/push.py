@@ -23,6 +23,7 @@ from familyworker_server.config import ServerSettings
 from familyworker_server.db import is_sqlite
 from familyworker_server.deps import EngineDep, SettingsDep, TokenDep, check_versions
 from familyworker_server.errors import ApiError
+from familyworker_server.observability import PushOutcome
 from familyworker_server.screen import screen
 
 router = APIRouter(prefix="/sync/v1", tags=["sync"])
@@ -42,17 +43,20 @@ async def push(http_request: Request, token: TokenDep, engine: EngineDep,
                settings: SettingsDep) -> Response:
     """Apply a batch; re-sending the same batch returns the stored answer (G1)."""
     body = await http_request.body()
-    answer = await run_in_threadpool(authenticated_batch, body, token, engine, settings)
+    outcome = PushOutcome()
+    answer = await run_in_threadpool(authenticated_batch, body, token, engine, settings,
+                                     outcome)
+    http_request.app.state.metrics.record_push(outcome)
     return Response(content=answer, media_type="application/json")
 
 
 def authenticated_batch(body: bytes, token: str, engine: Engine,
-                        settings: ServerSettings) -> bytes:
+                        settings: ServerSettings, outcome: PushOutcome | None = None) -> bytes:
     """The caller checked and the batch applied on one worker thread and one connection."""
     with engine.connect() as conn:
         actor = authenticate(engine, token, conn=conn)
         conn.rollback()  # the lookup's read ends before the batch's write transaction begins
-        return apply_batch(body, actor, engine, settings, conn=conn)
+        return apply_batch(body, actor, engine, settings, conn=conn, outcome=outcome)
 
 
 def parse(body: bytes) -> PushRequest:
@@ -73,8 +77,9 @@ _BATCH_INSERT = insert(models.sync_batch)
 
 
 def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSettings,
-                conn: Connection | None = None) -> bytes:
-    """Validate and apply one push body; on ``conn`` when given (not in a transaction)."""
+                conn: Connection | None = None, outcome: PushOutcome | None = None) -> bytes:
+    """Validate and apply one push body; on ``conn`` when given (not in a transaction).
+    ``outcome``, when given, is told how many ops were applied, refused and conflicted."""
     request = parse(body)
     check_versions(request.protocol, request.schema_version)
     if request.device_id != actor.device_id:
@@ -95,6 +100,8 @@ def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSetti
                 if not same_batch(stored.request_hash, digest, request, body):
                     raise ApiError(422, "batch_reused",
                                    "This batch id was already used for different changes.")
+                if outcome is not None:
+                    outcome.replayed = True
                 return str(stored.response).encode()
             applier = PushApplier(conn, actor, request, fits)
             response = applier.run()
@@ -107,4 +114,9 @@ def apply_batch(body: bytes, actor: Actor, engine: Engine, settings: ServerSetti
                        "This batch is already being applied; retry shortly.") from None
     log.info("push", extra={"device": actor.device_id, "ops": len(request.ops),
                             "conflicts": len(applier.conflicts)})
+    if outcome is not None:
+        statuses = [result["status"] for result in applier.results.values()]
+        outcome.applied = statuses.count("applied")
+        outcome.refused = statuses.count("rejected")
+        outcome.conflicts = len(applier.conflicts)
     return response

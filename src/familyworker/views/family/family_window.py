@@ -23,11 +23,17 @@ from familyworker.services import drafts, families, household, notes, plans, pri
 from familyworker.services.case_status import status_in_words
 from familyworker.services.family_deletion import DeletedFamily, can_delete_family, delete_family
 from familyworker.services.family_file import FamilyFile, load_family_file
+from familyworker.services.family_history import record_opened
 from familyworker.services.programme import default_framework, default_star_template
+from familyworker.services.reauthentication import PassphraseRecency
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
+from familyworker.store.unlock_attempts import UnlockAttemptLog
 from familyworker.views.family.case_panel import CasePanel
+from familyworker.views.family.consent_dialog import AgencyChoiceDialog
+from familyworker.views.family.consent_page import ConsentPage
 from familyworker.views.family.delete_family_dialog import DeleteFamilyDialog
+from familyworker.views.family.history_dialog import HistoryDialog
 from familyworker.views.family.household_page import HouseholdPage
 from familyworker.views.family.notes_page import NotesPage
 from familyworker.views.family.outcomes_page import OutcomesPage
@@ -65,6 +71,8 @@ class FamilyWindow(QMainWindow):
     deleted = Signal(str, str)  # (family id, what to tell the worker) after a deletion
     delete_dialog_opened = Signal(object)  # the Delete family dialog, once it is shown
     print_preview_opened = Signal(object)  # the print preview, once it is shown
+    history_opened = Signal(object)  # the History dialog, once it is shown
+    agency_choice_opened = Signal(object)  # Chronology for an agency…, once it is shown
 
     def __init__(self, store: CaseloadStore, runner: TaskRunner, *, family_id: str,
                  reference: str, parent: QWidget | None = None) -> None:
@@ -79,6 +87,13 @@ class FamilyWindow(QMainWindow):
         self._gone = False  # deleted here: nothing of it is kept on close
         self.delete_dialog: DeleteFamilyDialog | None = None
         self.preview_dialog: PrintPreviewDialog | None = None
+        self.history_dialog: HistoryDialog | None = None
+        self.agency_dialog: AgencyChoiceDialog | None = None
+        self._opened_recorded = False
+        # SECURITY B4: set by the app controller; the print preview asks for the passphrase
+        # again before saving when it was typed more than 15 minutes ago.
+        self.passphrase_recency: PassphraseRecency | None = None
+        self.unlock_attempts: UnlockAttemptLog | None = None
         self.setObjectName("family_window")
         self.setWindowTitle(f"{reference} — FamilyWorker")
         self.setAccessibleName(f"Family file {reference}")
@@ -115,6 +130,11 @@ class FamilyWindow(QMainWindow):
                                                   reference=reference,
                                                   on_changed=self._after_write)
         self.tabs.addTab(self.safeguarding_page, "Safeguarding")
+        # The consent register (docs/consent.md); the header shows it at a glance.
+        self.consent_page = ConsentPage(store, runner, family_id=family_id, reference=reference,
+                                        on_changed=self._changed)
+        self.tabs.addTab(self.consent_page, "Consent")
+        self.consent_page.loaded.connect(self._show_consent_glance)
         self.visit_bar = VisitBar(store, runner, family_id=family_id, reference=reference,
                                   on_changed=self._changed)
         central = QWidget()
@@ -175,6 +195,14 @@ class FamilyWindow(QMainWindow):
         self.concern_action.setShortcut(QKeySequence("Ctrl+Shift+G"))
         self.concern_action.triggered.connect(self.raise_concern)
         file_menu.addAction(self.concern_action)
+        self.consent_action = QAction("&Record consent…", self)
+        self.consent_action.triggered.connect(self.record_consent)
+        file_menu.addAction(self.consent_action)
+        self.history_action = QAction("&History…", self)
+        self.history_action.setObjectName("history_action")
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.triggered.connect(self.open_history)
+        file_menu.addAction(self.history_action)
         file_menu.addAction(self.book_visit_action)
         self._build_print_menu(file_menu)
         file_menu.addAction(self.delete_action)
@@ -194,7 +222,7 @@ class FamilyWindow(QMainWindow):
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         help_menu.addAction(self.shortcuts_action)
         for action in (self.new_note_action, self.tasks_action, self.concern_action,
-                       self.book_visit_action,
+                       self.book_visit_action, self.history_action,
                        self.print_action, self.lock_action, self.close_action,
                        self.quit_action, self.shortcuts_action):
             self.addAction(action)
@@ -216,10 +244,13 @@ class FamilyWindow(QMainWindow):
         self.print_chronology_action = QAction("&Chronology…", self)
         self.print_chronology_action.triggered.connect(
             lambda: self.notes_page.print_button.click())
+        self.print_agency_action = QAction("Chronology for an &agency…", self)
+        self.print_agency_action.setObjectName("print_for_agency_action")
+        self.print_agency_action.triggered.connect(self.open_agency_choice)
         menu.addAction(self.print_action)
         menu.addSeparator()
         for action in (self.print_plan_action, self.print_star_action,
-                       self.print_chronology_action):
+                       self.print_chronology_action, self.print_agency_action):
             menu.addAction(action)
 
     def show_shortcuts(self) -> ShortcutsDialog:
@@ -253,6 +284,13 @@ class FamilyWindow(QMainWindow):
         self.tasks_page.reload()  # a finalised note's follow-ups may have become tasks
         self.safeguarding_page.set_people(file.members, file.worker_names)
         self.safeguarding_page.reload()
+        self.consent_page.set_family(file.members, _agency_names(file))
+        self.consent_page.reload()
+        if not self._opened_recorded:  # SECURITY I1: opening a family record is audited
+            self._opened_recorded = True
+            store, family_id = self.store, self.family_id
+            self.runner.run_write(lambda: record_opened(store, family_id), _ignore,
+                                  _log_audit_error)
         store, family_id = self.store, self.family_id
         self.runner.run(lambda: can_delete_family(store, family_id), self._set_can_delete,
                         _log_permission_error)
@@ -283,18 +321,84 @@ class FamilyWindow(QMainWindow):
                 criteria.append(framework.criterion(key).label)
             except ValidationError:
                 criteria.append(key)
-        consent = (f"given {family.consent.given_on:%d %b %Y}" if family.consent
-                   else "⚠ not recorded")
         lead = file.lead_worker.name if file.lead_worker else "—"
         return (f"<h2>{escape(family.household_name)} <small>({escape(family.reference)})"
                 f"</small></h2>"
                 f"<b>Status:</b> "
                 f"{escape(status_in_words(family, file.sustainability_review_due))}"
                 f" &nbsp;·&nbsp; <b>Lead worker:</b> "
-                f"{escape(lead)} &nbsp;·&nbsp; <b>Consent to share:</b> {consent}<br>"
+                f"{escape(lead)} &nbsp;·&nbsp; {self._consent_words(file)}<br>"
                 f"<b>Criteria:</b> {escape(', '.join(criteria)) or 'none recorded yet'}")
 
+    def _consent_words(self, file: FamilyFile) -> str:
+        """The register at a glance once the Consent tab has loaded it; until then (and for a
+        household with no statements) the old household-wide date, if any, says it is old."""
+        register = self.consent_page.register
+        if register is not None and register.glance.recorded:
+            glance = register.glance
+            words = escape(glance.in_words()).replace("Consent:", "<b>Consent:</b>", 1)
+            return f"⚠ {words}" if glance.withdrawn or glance.due_for_review else words
+        old = file.family.consent
+        if old is not None:
+            return (f"<b>Consent:</b> none recorded per person (household consent given "
+                    f"{old.given_on:%d %b %Y}, before the register)")
+        return "<b>Consent:</b> ⚠ none recorded"
+
+    def _show_consent_glance(self) -> None:
+        if self.file is not None and not self._locking:
+            self.header_label.setText(self._header_html(self.file))
+
     # ----- actions -------------------------------------------------------------------------
+
+    def record_consent(self) -> None:
+        self.tabs.setCurrentWidget(self.consent_page)
+        self.consent_page.open_record_dialog()
+
+    def open_history(self) -> HistoryDialog | None:
+        """File › History… (Ctrl+H): who opened, changed, printed or saved what, and when."""
+        if self._locking:
+            return None
+        if self.history_dialog is not None:
+            self.history_dialog.raise_()
+            self.history_dialog.reload()
+            return self.history_dialog
+        dialog = HistoryDialog(self.store, self.runner, family_id=self.family_id,
+                               reference=self.reference, parent=self)
+        dialog.finished.connect(lambda _r: self._forget_history(dialog))
+        self.history_dialog = dialog
+        dialog.show()
+        dialog.reload()
+        self.history_opened.emit(dialog)
+        return dialog
+
+    def _forget_history(self, dialog: HistoryDialog) -> None:
+        if self.history_dialog is dialog:
+            self.history_dialog = None
+        dialog.deleteLater()
+
+    def open_agency_choice(self) -> AgencyChoiceDialog | None:
+        """File › Print › Chronology for an agency…: asks which, then previews that copy."""
+        if self._locking:
+            return None
+        agencies = _agency_names(self.file) if self.file is not None else ()
+        dialog = AgencyChoiceDialog(self.reference, agencies, self)
+        dialog.chosen.connect(self._print_chronology_for)
+        dialog.finished.connect(lambda _r: self._forget_agency_choice(dialog))
+        self.agency_dialog = dialog
+        dialog.show()
+        self.agency_choice_opened.emit(dialog)
+        return dialog
+
+    def _forget_agency_choice(self, dialog: AgencyChoiceDialog) -> None:
+        if self.agency_dialog is dialog:
+            self.agency_dialog = None
+        dialog.deleteLater()
+
+    def _print_chronology_for(self, agency: str) -> None:
+        store, family_id = self.store, self.family_id
+        self.open_print_preview(lambda: printing.preview_chronology(
+            store, family_id=family_id, for_agency=agency))
+
 
     def start_new_note(self) -> None:
         self.tabs.setCurrentWidget(self.notes_page)
@@ -310,12 +414,12 @@ class FamilyWindow(QMainWindow):
 
     def show_tab(self, name: str) -> None:
         """Open at a tab by name (My week): household, star, plan, notes, outcomes, tasks,
-        safeguarding."""
+        safeguarding, consent."""
         pages: dict[str, QWidget] = {
             "household": self.household_page, "star": self.star_page,
             "plan": self.plan_page, "notes": self.notes_page,
             "outcomes": self.outcomes_page, "tasks": self.tasks_page,
-            "safeguarding": self.safeguarding_page}
+            "safeguarding": self.safeguarding_page, "consent": self.consent_page}
         if name in pages:
             self.tabs.setCurrentWidget(pages[name])
 
@@ -505,7 +609,8 @@ class FamilyWindow(QMainWindow):
             return None
         self._close_print_preview()
         dialog = PrintPreviewDialog(self.store, self.runner, render, reference=self.reference,
-                                    parent=self)
+                                    recency=self.passphrase_recency,
+                                    attempts=self.unlock_attempts, parent=self)
         self.preview_dialog = dialog
         dialog.show()
         dialog.start()
@@ -591,6 +696,10 @@ class FamilyWindow(QMainWindow):
         self.notes_page.clear()
         self.tasks_page.clear()
         self.safeguarding_page.clear()
+        self.consent_page.clear()
+        for dialog in (self.history_dialog, self.agency_dialog):
+            if dialog is not None:
+                dialog.reject()
         self.visit_bar.clear()
         self.header_label.clear()
         self.close()
@@ -625,6 +734,15 @@ class FamilyWindow(QMainWindow):
 
 def _ignore(_result: object) -> None:
     return None
+
+
+def _agency_names(file: FamilyFile) -> tuple[str, ...]:
+    """The agencies involved with the family, for the agency choices (typing others is fine)."""
+    return tuple(dict.fromkeys(a.agency for a in file.agencies))
+
+
+def _log_audit_error(error: Exception) -> None:
+    log.error("Could not audit opening a family file (%s)", type(error).__name__)
 
 
 def _log_permission_error(error: Exception) -> None:

@@ -5,6 +5,7 @@ and holds no rules of its own: what "sustained" and "claim ready" mean comes fro
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from html import escape
 from typing import Any
@@ -30,11 +31,14 @@ from shiboken6 import isValid
 
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import FamilyStatus
-from familyworker.services import outcomes
+from familyworker.domain.outcome_plan import OutcomePlan
+from familyworker.domain.outcome_progress import FamilyProgress, ProgressState
+from familyworker.services import outcome_evidence, outcomes
 from familyworker.services.outcomes import FamilyOutcomes
 from familyworker.services.programme import default_framework
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
+from familyworker.views.family.reading_dialog import ReadingDialog
 from familyworker.views.shared.task_runner import TaskRunner
 
 COLUMNS = ("Headline criterion", "Need identified", "Outcome achieved", "Sustained")
@@ -42,6 +46,41 @@ COLUMNS = ("Headline criterion", "Need identified", "Outcome achieved", "Sustain
 
 def _day(value: date | None) -> str:
     return f"{value:%d %b %Y}" if value else "—"
+
+
+STATE_MARKS = {ProgressState.MET: "✔ met", ProgressState.NOT_YET: "◔ not yet",
+               ProgressState.NOT_MET: "✘ not met"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    outcomes: FamilyOutcomes
+    progress: FamilyProgress
+    plan: OutcomePlan
+    people: tuple[tuple[str, str], ...]  # (id, name) of the household's members
+
+
+def _load(store: CaseloadStore, family_id: str) -> _Loaded:
+    return _Loaded(outcomes=outcomes.family_outcomes(store, family_id),
+                   progress=outcome_evidence.family_progress(store, family_id),
+                   plan=outcome_evidence.outcome_plan(store),
+                   people=outcome_evidence.household_members(store, family_id))
+
+
+def progress_html(progress: FamilyProgress) -> str:
+    """Each identified problem's state in words, then each adult's employment route."""
+    lines = []
+    for problem in progress.problems:
+        when = (f" on {_day(problem.met_on)}" if problem.met_on else
+                f" (due {_day(problem.due_on)})" if problem.due_on else "")
+        lines.append(f"<b>{escape(problem.label)}</b>: {STATE_MARKS[problem.state]}{when}. "
+                     f"{escape(problem.reason)}")
+    for adult in progress.employment:
+        lines.append(f"<b>Employment</b>: {STATE_MARKS[adult.state]}. {escape(adult.reason)}")
+    if progress.plan_met_on is not None:
+        lines.append(f"<b>Ready to claim</b> on the outcome plan (met on "
+                     f"{_day(progress.plan_met_on)}).")
+    return "<br>".join(lines) or "No problems have been identified yet."
 
 
 def _message(error: Exception) -> str:
@@ -60,6 +99,8 @@ class OutcomesPage(QWidget):
         self.store, self.runner, self.family_id = store, runner, family_id
         self._on_changed = on_changed
         self.shown: FamilyOutcomes | None = None
+        self.loaded: _Loaded | None = None
+        self.reading_dialog: ReadingDialog | None = None
         self.framework = default_framework()
 
         self.summary_label = QLabel("Loading…")
@@ -113,6 +154,18 @@ class OutcomesPage(QWidget):
         claim_row.addWidget(self.claim_edit, 1)
         claim_row.addWidget(self.claim_button)
 
+        self.progress_label = QLabel("Loading…")
+        self.progress_label.setObjectName("plan_progress")
+        self.progress_label.setAccessibleName("Progress against the outcome plan")
+        self.progress_label.setWordWrap(True)
+        self.reading_button = QPushButton("Record a readin&g…")
+        self.reading_button.setObjectName("reading_button")
+        self.reading_button.setEnabled(False)
+        progress_box = QGroupBox("Progress against the council's outcome plan")
+        progress_layout = QVBoxLayout(progress_box)
+        progress_layout.addWidget(self.progress_label)
+        progress_layout.addWidget(self.reading_button)
+
         self.review_label = QLabel("")
         self.review_label.setObjectName("review_label")
         self.review_label.setWordWrap(True)
@@ -137,6 +190,7 @@ class OutcomesPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
+        layout.addWidget(progress_box)
         layout.addWidget(self.table, 1)
         layout.addWidget(record_box)
         layout.addWidget(claim_box)
@@ -145,6 +199,7 @@ class OutcomesPage(QWidget):
 
         self.record_button.clicked.connect(self.record_outcome)
         self.claim_button.clicked.connect(self.mark_claimed)
+        self.reading_button.clicked.connect(self.open_reading_dialog)
         self.sustained_button.clicked.connect(lambda: self.record_review(sustained=True))
         self.reopen_button.clicked.connect(lambda: self.record_review(sustained=False))
         self.reload()
@@ -153,12 +208,15 @@ class OutcomesPage(QWidget):
 
     def reload(self) -> None:
         store, family_id = self.store, self.family_id
-        self.runner.run(lambda: outcomes.family_outcomes(store, family_id), self._show,
-                        self._error)
+        self.runner.run(lambda: _load(store, family_id), self._show, self._error)
 
-    def _show(self, view: FamilyOutcomes) -> None:
+    def _show(self, loaded: _Loaded) -> None:
         if not isValid(self):  # the window closed (or locked) while this was loading
             return
+        view = loaded.outcomes
+        self.loaded = loaded
+        self.progress_label.setText(progress_html(loaded.progress))
+        self.reading_button.setEnabled(True)
         self.shown = view
         labels = {c.key: c.label for c in self.framework.criteria}
         needs = view.assessment.needs
@@ -240,3 +298,43 @@ class OutcomesPage(QWidget):
                 else "Review recorded: the case is open again.")
         self._write(lambda: outcomes.record_sustainability_review(store, family_id,
                                                                   sustained=sustained), text)
+
+    def open_reading_dialog(self) -> ReadingDialog | None:
+        """A small dialog; saved off the GUI thread, left open with the reason if refused."""
+        if self.loaded is None:
+            return None
+        identified = {p.problem for p in self.loaded.progress.problems}
+        # The family's own problems' measures first: those are the ones that count.
+        measures = sorted(self.loaded.plan.measures, key=lambda m: m.problem not in identified)
+        dialog = ReadingDialog(measures, self.loaded.people, self)
+        dialog.buttons.accepted.connect(lambda: self._save_reading(dialog))
+        self.reading_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _save_reading(self, dialog: ReadingDialog) -> None:
+        store, family_id, typed = self.store, self.family_id, dialog.reading()
+        dialog.buttons.setEnabled(False)
+
+        def work() -> object:
+            return outcome_evidence.record_reading(
+                store, family_id, measure_key=typed.measure_key, person_id=typed.person_id,
+                period_start=typed.period_start, period_end=typed.period_end,
+                value=typed.value, source=typed.source,
+                source_reference=typed.source_reference, verified_by=typed.verified_by)
+
+        def done(_result: object) -> None:
+            if not isValid(self):
+                return
+            if isValid(dialog):
+                dialog.accept()
+            self.message_label.setText("Reading recorded.")
+            self.reload()
+            if self._on_changed is not None:
+                self._on_changed()
+
+        def refused(error: Exception) -> None:
+            if isValid(dialog):
+                dialog.show_problem(_message(error))
+
+        self.runner.run_write(work, done, refused)

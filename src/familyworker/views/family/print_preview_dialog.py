@@ -39,8 +39,15 @@ from familyworker.services.printing import (
     record_preview_printed,
     save_preview,
 )
+from familyworker.services.reauthentication import (
+    PassphraseRecency,
+    confirm_passphrase,
+    record_export_denied,
+)
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.errors import StoreError
+from familyworker.store.unlock_attempts import UnlockAttemptLog
+from familyworker.views.shared.passphrase_prompt import PassphrasePrompt
 from familyworker.views.shared.task_runner import TaskRunner
 
 try:  # Part of PySide6-Essentials; the fallback keeps the app usable if a build lacks it.
@@ -129,13 +136,19 @@ class PrintPreviewDialog(QDialog):
     saved = Signal(str)  # the path written
     printed = Signal(int)  # pages sent to the printer
     failed = Signal(str)  # what to tell the worker
+    passphrase_asked = Signal(object)  # B4: the passphrase prompt, once shown
 
     def __init__(self, store: CaseloadStore, runner: TaskRunner,
                  render: Callable[[], ReportPreview], *, reference: str,
+                 recency: PassphraseRecency | None = None,
+                 attempts: UnlockAttemptLog | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.runner = runner
+        # SECURITY B4: None (tests of other things) never asks; the app always passes one.
+        self.recency, self.attempts = recency, attempts
+        self.passphrase_prompt: PassphrasePrompt | None = None
         self._render = render
         self.preview: ReportPreview | None = None
         self._sizes: list[PageSize] = []
@@ -338,8 +351,40 @@ class PrintPreviewDialog(QDialog):
         return str(Path(folder) / name)
 
     def save_as_pdf(self) -> None:
-        """Ask where, then write the previewed bytes there (atomically, audited)."""
+        """Ask where, then write the previewed bytes there (atomically, audited). The
+        passphrase first when it was last typed more than 15 minutes ago (B4)."""
         if self.preview is None:
+            return
+        if self.recency is not None and self.recency.needed():
+            self._ask_passphrase()
+            return
+        self._choose_file()
+
+    def _ask_passphrase(self) -> None:
+        store, recency, attempts = self.store, self.recency, self.attempts
+        assert recency is not None
+        minutes = int(recency.window.total_seconds() // 60)
+        prompt = PassphrasePrompt(
+            self.runner, lambda words: confirm_passphrase(store, words, recency, attempts),
+            why=f"A saved PDF is not encrypted. Type your passphrase to save a copy: it was "
+                f"last typed more than {minutes} minutes ago.", parent=self)
+        prompt.confirmed.connect(self._choose_file)
+        prompt.rejected.connect(self._export_denied)
+        self.passphrase_prompt = prompt
+        prompt.show()
+        self.passphrase_asked.emit(prompt)
+
+    def _export_denied(self) -> None:
+        preview, store = self.preview, self.store
+        if preview is None or self._closed:
+            return
+        self.message_label.setText("Not saved: the passphrase is needed to save a copy.")
+        self.runner.run_write(lambda: record_export_denied(
+            store, family_id=preview.family_id, report=preview.report.value),
+            lambda _r: None, lambda _e: log.error("Could not audit a refused export"))
+
+    def _choose_file(self) -> None:
+        if self.preview is None or self._closed:
             return
         path, _ = QFileDialog.getSaveFileName(
             self, "Save as PDF", self.suggested_path(), "PDF documents (*.pdf)",

@@ -20,6 +20,7 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("Family file", "Ctrl+N", "New contact note"),
     ("Family file", "Ctrl+T / Ctrl+B", "Tasks (add a task) / Book the next visit"),
     ("Family file", "Ctrl+Shift+G", "Raise a safeguarding concern"),
+    ("Family file", "Ctrl+H", "History: who opened, changed, printed or saved what"),
     ("Family file", "Ctrl+P", "Print preview of this tab's record (the plan from others)"),
     ("Family file", "Alt+H / Alt+W / Alt+P / Alt+N", "Household, Web Star, Plan, Contact notes"),
     ("Family file", "Alt+O / Alt+V", "Outcomes, Management oversight (supervisors)"),

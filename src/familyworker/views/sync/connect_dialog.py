@@ -26,7 +26,8 @@ class ConnectDialog(QDialog):
     connect_requested = Signal(str, str)  # (server address, enrolment code)
     offline_chosen = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, first_run: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None, *, first_run: bool = False,
+                 server_url: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("connect_dialog")
         self.setWindowTitle("Connect to your organisation")
@@ -40,6 +41,7 @@ class ConnectDialog(QDialog):
         self.server_edit.setObjectName("server_edit")
         self.server_edit.setAccessibleName("Server address")
         self.server_edit.setPlaceholderText("https://sync.example.org")
+        self.server_edit.setText(server_url)  # pre-set by the organisation, if it did
         self.code_edit = QLineEdit()
         self.code_edit.setObjectName("code_edit")
         self.code_edit.setAccessibleName("Enrolment code")

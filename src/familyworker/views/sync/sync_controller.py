@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from shiboken6 import isValid
 
 from familyworker.logs import log_unexpected
+from familyworker.services.organisation_settings import organisation_defaults
 from familyworker.services.sync_outcome import (
     UNEXPECTED_STOP,
     ConnectProblem,
@@ -408,7 +409,8 @@ class SyncController(QObject):
         if self.store is None:
             return None
         if self.connect_dialog is None:
-            dialog = ConnectDialog(self.controller.main_window, first_run=first_run)
+            dialog = ConnectDialog(self.controller.main_window, first_run=first_run,
+                                   server_url=organisation_defaults().server_url or "")
             dialog.connect_requested.connect(self._connect)
             dialog.offline_chosen.connect(self._on_offline_chosen)
             self.connect_dialog = dialog

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from familyworker.store.errors import StoreError, WrongPassphrase
+from familyworker.store.errors import CorruptDatabase, StoreError, WrongPassphrase
+from familyworker.store.set_aside import CaseloadSetAside
 from familyworker.store.unlock_attempts import (
     CODE_NEEDED,
     UnlockAttemptLog,
@@ -38,12 +39,14 @@ class UnlockDialog(QDialog):
 
     unlocked = Signal(object)  # the unlocked store
     failed = Signal(str)  # the plain message shown
+    recovered = Signal(str)  # what a recovery put back, in words (after `unlocked`)
 
     def __init__(self, runner: TaskRunner, unlock: Callable[[str], Any], *,
                  demo_passphrase: str | None = None,
                  backoff: Callable[[int], float] = default_backoff,
                  attempts: UnlockAttemptLog | None = None,
                  confirm_code: Callable[[str], Any] | None = None,
+                 recover: Callable[[str], tuple[Any, str]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
@@ -54,6 +57,8 @@ class UnlockDialog(QDialog):
         self._attempts = attempts
         # B2: after 10 wrong passphrases the server must confirm an administrator's code.
         self._confirm_code = confirm_code
+        # A damaged caseload set aside: rebuild it from what was saved (store/set_aside.py).
+        self._recover = recover
         self.failures = 0
         self.setObjectName("unlock_dialog")
         self.setWindowTitle("Unlock FamilyWorker")
@@ -105,10 +110,15 @@ class UnlockDialog(QDialog):
         self.code_button.setAccessibleName("Confirm the unlock code")
         self.code_edit.hide()
         self.code_button.hide()
+        self.recover_button = QPushButton("&Recover caseload")
+        self.recover_button.setObjectName("recover_button")
+        self.recover_button.setAccessibleName("Recover the damaged caseload")
+        self.recover_button.hide()
 
         layout = QVBoxLayout(self)
         for widget in (title, intro, self.demo_label, self.passphrase_edit, self.message_label,
-                       self.code_edit, self.code_button, self.progress_bar, self.unlock_button):
+                       self.code_edit, self.code_button, self.progress_bar, self.recover_button,
+                       self.unlock_button):
             layout.addWidget(widget)
         self._retry_timer = QTimer(self)
         self._retry_timer.setSingleShot(True)
@@ -117,6 +127,7 @@ class UnlockDialog(QDialog):
         self.passphrase_edit.returnPressed.connect(self.try_unlock)
         self.code_button.clicked.connect(self.try_code)
         self.code_edit.returnPressed.connect(self.try_code)
+        self.recover_button.clicked.connect(self.try_recover)
 
     def reset(self) -> None:
         """Ready for a fresh unlock (after the app locked itself, or at start-up)."""
@@ -179,12 +190,43 @@ class UnlockDialog(QDialog):
         elif isinstance(error, UnlockCodeNeeded) and self._confirm_code is not None:
             message = str(error)
             self._ask_for_code()
+        elif isinstance(error, (CorruptDatabase, CaseloadSetAside)) and self._recover:
+            message = str(error).replace("with 'familyworker recover'",
+                                         "with Recover caseload below")
+            self.recover_button.show()
         elif isinstance(error, StoreError):
             message = str(error)
         else:
             message = "The caseload could not be opened. Please try again."
         self._show_message(message)
         self.failed.emit(message)
+
+    def try_recover(self) -> None:
+        recover = self._recover
+        passphrase = self.passphrase_edit.text()
+        if recover is None or not self.recover_button.isVisible():
+            return
+        if not passphrase:
+            self._show_message("Type your passphrase first, then choose Recover caseload.")
+            return
+        self.recover_button.setEnabled(False)
+        self._set_busy(True)
+        self.progress_bar.setFormat("Recovering…")
+        self._show_message("")
+        self._runner.run(lambda: recover(passphrase), self._on_recovered, self._on_error_recovering)
+
+    def _on_recovered(self, result: tuple[Any, str]) -> None:
+        store, summary = result
+        self.recover_button.hide()
+        self.recover_button.setEnabled(True)
+        self.progress_bar.setFormat("Unlocking…")
+        self._on_unlocked(store)
+        self.recovered.emit(summary)
+
+    def _on_error_recovering(self, error: Exception) -> None:
+        self.recover_button.setEnabled(True)
+        self.progress_bar.setFormat("Unlocking…")
+        self._on_error(error)
 
     # ----- B2: the administrator's unlock code -----------------------------------------------
 
