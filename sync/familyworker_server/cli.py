@@ -19,6 +19,7 @@ from familyworker_server import (
     backup,
     db,
     env_config,
+    quarterly_return,
     retention,
     subject_access,
     tombstones,
@@ -172,8 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "empty database (stop the server first); devices resync by themselves")
     load.add_argument("file", metavar="FILE", type=Path)
     retention_commands = _add_retention_commands(sub)
+    report = _add_report_command(sub)
     for command in (serve, team, worker, code, unlock, revoke, disable, purge, refused, verify,
-                    sar, save, load, sub.choices["list-devices"], *retention_commands):
+                    sar, save, load, sub.choices["list-devices"], *retention_commands,
+                    report):
         _add_db_options(command)
     return parser
 
@@ -245,6 +248,14 @@ def main(argv: list[str] | None = None) -> int:
                   "REDACTION_REVIEW.txt in it before disclosure.")
         elif args.command in RETENTION_COMMANDS:
             return _retention_command(engine, args)
+        elif args.command == "report":
+            quarterly = quarterly_return.export(engine, quarter_text=args.quarter, out=args.out,
+                                                family_costs=args.family_costs,
+                                                costs_file=args.costs)
+            total = quarterly.result.total
+            print(f"{quarterly.result.quarter}: {total.families} families and "
+                  f"{total.individuals} individuals worked with, cost avoided "
+                  f"£{total.cost_avoidance:,.2f}. Wrote {args.out}.")
         elif args.command == "purge-tombstones":
             if args.older_than_days < 0:
                 raise accounts.AdminError("--older-than-days must not be negative.")
@@ -272,6 +283,22 @@ def _backup_command(args: argparse.Namespace) -> int:
 
 
 RETENTION_COMMANDS = ("hold", "release", "retention")
+
+
+def _add_report_command(sub: Any) -> argparse.ArgumentParser:
+    report = sub.add_parser("report", help="reports from the stored rows: the quarterly return "
+                            "(report return --quarter 2026Q3 --out FILE.csv)")
+    kinds = report.add_subparsers(dest="report_kind", required=True, metavar="REPORT")
+    quarterly: argparse.ArgumentParser = kinds.add_parser(
+        "return", help="the quarterly return, per team and in total (the same figures as the "
+                       "app's report return)")
+    quarterly.add_argument("--quarter", required=True, help="e.g. 2026Q3 (1 July to 30 Sept)")
+    quarterly.add_argument("--out", required=True, type=Path, metavar="FILE.csv")
+    quarterly.add_argument("--family-costs", type=Path, metavar="FILE.csv",
+                           help="also write cost avoidance per family (references only)")
+    quarterly.add_argument("--costs", type=Path, metavar="FILE.json",
+                           help="the council's unit-cost table (default: the shipped example)")
+    return quarterly
 
 
 def _add_retention_commands(sub: Any) -> list[argparse.ArgumentParser]:

@@ -1,12 +1,14 @@
-"""Case commands: set-status (referred, open, step-down, step-up, closed)."""
+"""Case commands: set-status (referred, open, step-down, step-up, closed) and set-level (the
+intervention level the quarterly return counts)."""
 
 import argparse
 from datetime import date
 from typing import Any
 
 from familyworker.cli.common import EXIT_OK, CommandFailed, add_command, open_store
-from familyworker.domain.family import ClosureReason, FamilyStatus
+from familyworker.domain.family import ClosureReason, FamilyStatus, parse_intervention_level
 from familyworker.services.case_status import family_id_of, set_status, status_in_words
+from familyworker.services.families import update_family
 
 STATUS_NAMES = ", ".join(s.value for s in FamilyStatus)
 REASON_KEYS = ", ".join(r.value for r in ClosureReason)
@@ -29,6 +31,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--note", default="", help="more about a closure")
     parser.add_argument("--on", default="", metavar="YYYY-MM-DD",
                         help="the day it changed (default today)")
+    level = add_command(subparsers, "set-level",
+                        help="set a family's intervention level (high, medium, low)",
+                        handler=cmd_set_level)
+    level.add_argument("reference", help="the family's reference, e.g. FAM-0042")
+    level.add_argument("level", metavar="LEVEL",
+                       help="high, medium or low; '' to clear it (not assessed)")
 
 
 def _status(text: str) -> FamilyStatus:
@@ -73,4 +81,13 @@ def cmd_set_status(args: argparse.Namespace) -> int:
                              reason=reason, note=note)
     family = changed.family
     print(f"{family.reference}: {status_in_words(family, changed.review_due)}.")
+    return EXIT_OK
+
+
+def cmd_set_level(args: argparse.Namespace) -> int:
+    level = parse_intervention_level(args.level)  # refused before the store is opened
+    with open_store(args) as store:
+        update_family(store, family_id_of(store, args.reference), intervention_level=level)
+    words = level.label.lower() if level else "not assessed"
+    print(f"{args.reference.strip().upper()}: intervention level {words}.")
     return EXIT_OK

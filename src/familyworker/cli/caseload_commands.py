@@ -143,9 +143,12 @@ def family_json(file: FamilyFile, summary: FamilySummary | None) -> dict[str, An
     plan = file.current_plan
     base.update({
         "address": family.address,
+        "intervention_level": family.intervention_level.value
+        if family.intervention_level else "",
         "criteria": list(family.criteria),
         "members": [{"name": p.name, "relationship": p.relationship,
-                     "date_of_birth": p.date_of_birth, "flags": flags_json(p)}
+                     "date_of_birth": p.date_of_birth, "sex": p.sex.value if p.sex else "",
+                     "flags": flags_json(p)}
                     for p in file.members],
         "agencies": [a.agency for a in file.agencies],
         "latest_star": None if star is None else {

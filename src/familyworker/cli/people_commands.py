@@ -1,12 +1,13 @@
-"""People commands: set-flags (a household member's flags, each with the day it applied from)."""
+"""People commands: set-flags (a household member's flags, each with the day it applied from)
+and set-sex (as the quarterly return counts people)."""
 
 import argparse
 from datetime import date
 from typing import Any
 
 from familyworker.cli.common import EXIT_OK, CommandFailed, add_command, open_store
-from familyworker.domain.person import Person, PersonFlag
-from familyworker.services.people import set_member_flags
+from familyworker.domain.person import Person, PersonFlag, Sex
+from familyworker.services.people import set_member_flags, set_member_sex
 
 
 def register(subparsers: Any) -> None:
@@ -28,6 +29,15 @@ def register(subparsers: Any) -> None:
                           f"{allowed}")
     cmd.add_argument("--clear", action="store_true",
                      help="clear every flag (instead of giving --flag)")
+    sexes = ", ".join(sex.value for sex in Sex)
+    sex_cmd = add_command(subparsers, "set-sex",
+                          help="record a household member's sex (counted in the quarterly "
+                               "return)", handler=cmd_set_sex)
+    sex_cmd.add_argument("reference", help="the family's reference, e.g. FAM-0042")
+    sex_cmd.add_argument("--person", required=True, metavar="NAME",
+                         help="the member's name as the family file has it")
+    sex_cmd.add_argument("sex", metavar="SEX",
+                         help=f"one of: {sexes}; '' to clear it (not recorded)")
 
 
 def parse_flag_arguments(values: list[str]) -> dict[str, date | None]:
@@ -67,4 +77,12 @@ def cmd_set_flags(args: argparse.Namespace) -> int:
         person = set_member_flags(store, reference=args.reference, name=args.person,
                                   flags=flags)
     print(f"{person.name}: {flags_in_words(person)}.")
+    return EXIT_OK
+
+
+def cmd_set_sex(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        person = set_member_sex(store, reference=args.reference, name=args.person,
+                                sex=args.sex)
+    print(f"{person.name}: sex {person.sex.label.lower() if person.sex else 'not recorded'}.")
     return EXIT_OK

@@ -1,6 +1,7 @@
 """Report commands: `familyworker report programme --from DATE --to DATE --out FILE.pdf
 --csv FILE.csv` (at least one of --out and --csv); `familyworker report claim CLAIM --out
-FILE.pdf` (a claim's evidence pack)."""
+FILE.pdf` (a claim's evidence pack); `familyworker report return --quarter 2026Q3 --out
+FILE.csv --pdf FILE.pdf` (the quarterly return, docs/quarterly-return.md)."""
 
 import argparse
 from datetime import date
@@ -9,8 +10,10 @@ from typing import Any
 
 from familyworker.cli.common import EXIT_OK, CommandFailed, add_command, open_store
 from familyworker.domain.programme_figures import ReportPeriod
+from familyworker.domain.quarterly_return import Quarter
 from familyworker.services.claim_pack import export_claim_pack
 from familyworker.services.programme_report import export_programme_report
+from familyworker.services.quarterly_return import export_quarterly_return
 
 
 def register(subparsers: Any) -> None:
@@ -27,6 +30,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--csv", type=Path, default=None, help="the CSV file to write")
     parser.add_argument("--rule", default=None,
                         help="claim rule key from claim_rules.json (default: the council's)")
+    quarterly = add_command(kinds, "return", handler=cmd_return,
+                            help="the quarterly return: families and individuals worked with, "
+                                 "problems, levels, closures, claims and cost avoided, per "
+                                 "team and in total")
+    quarterly.add_argument("--quarter", required=True,
+                           help="the calendar quarter, e.g. 2026Q3 (1 July to 30 September)")
+    quarterly.add_argument("--out", type=Path, default=None, help="the CSV file to write")
+    quarterly.add_argument("--pdf", type=Path, default=None, help="the PDF file to write")
+    quarterly.add_argument("--family-costs", type=Path, default=None, metavar="FILE.csv",
+                           help="also write cost avoidance per family (references only)")
     claim = add_command(kinds, "claim", handler=cmd_claim,
                         help="the evidence pack for one claim, for the verifier to sign")
     claim.add_argument("claim_reference", metavar="CLAIM",
@@ -73,4 +86,28 @@ def cmd_claim(args: argparse.Namespace) -> int:
         except OSError as error:
             raise CommandFailed(f"The pack could not be written ({error.strerror}).") from None
     print(f"Wrote {written.path}.")
+    return EXIT_OK
+
+
+def cmd_return(args: argparse.Namespace) -> int:
+    if args.out is None and args.pdf is None:
+        raise CommandFailed("Say where to write the return: --out FILE.csv and/or --pdf "
+                            "FILE.pdf.")
+    quarter = Quarter.parse(args.quarter)  # a clear error before the store is opened
+    for path in (args.out, args.pdf, args.family_costs):
+        if path is not None and not Path(path).parent.is_dir():
+            raise CommandFailed("The folder to save the return in does not exist.")
+    with open_store(args) as store:
+        try:
+            exported = export_quarterly_return(store, quarter, csv_path=args.out,
+                                               pdf_path=args.pdf,
+                                               family_costs_path=args.family_costs)
+        except OSError as error:
+            raise CommandFailed(f"The return could not be written ({error.strerror}).") from None
+    total = exported.result.total
+    print(f"{quarter}: {total.families} families and {total.individuals} individuals worked "
+          f"with, cost avoided £{total.cost_avoidance:,.2f}.")
+    for path in (args.pdf, args.out, args.family_costs):
+        if path is not None:
+            print(f"Wrote {path}.")
     return EXIT_OK

@@ -37,6 +37,22 @@ class InterventionLevel(StrEnum):
     MEDIUM = "medium"
     LOW = "low"
 
+    @property
+    def label(self) -> str:
+        return {"high": "High", "medium": "Medium", "low": "Low"}[self.value]
+
+
+def parse_intervention_level(text: str) -> InterventionLevel | None:
+    """A level as stored or typed ("" means not assessed yet); a clear error otherwise."""
+    value = text.strip().lower()
+    if not value:
+        return None
+    try:
+        return InterventionLevel(value)
+    except ValueError:
+        raise ValidationError(f"'{text}' is not an intervention level; use high, medium or "
+                              f"low (or leave it blank until assessed).") from None
+
 
 class ClosureReason(StrEnum):
     OUTCOMES_ACHIEVED = "outcomes-achieved"
@@ -173,8 +189,13 @@ class Family:
     safety_information: str = ""
     booked_visit: BookedVisit | None = None
     lead_professional: LeadProfessional | None = None
+    intervention_level: InterventionLevel | None = None  # None: not assessed yet
 
     def __post_init__(self) -> None:
+        if (self.intervention_level is not None
+                and not isinstance(self.intervention_level, InterventionLevel)):
+            object.__setattr__(self, "intervention_level",
+                               parse_intervention_level(str(self.intervention_level)))
         object.__setattr__(self, "reference", validate_reference(self.reference))
         object.__setattr__(self, "household_name",
                            validate_name(self.household_name, "The household name"))

@@ -43,6 +43,24 @@ class Sex(StrEnum):
     OTHER = "other"
     NOT_KNOWN = "not-known"
 
+    @property
+    def label(self) -> str:
+        return {"female": "Female", "male": "Male", "other": "Other",
+                "not-known": "Not known"}[self.value]
+
+
+def parse_sex(text: str) -> "Sex | None":
+    """A sex as stored or typed ("" means not recorded); a clear error for anything else."""
+    value = text.strip().lower()
+    if not value:
+        return None
+    try:
+        return Sex(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in Sex)
+        raise ValidationError(f"'{text}' is not a sex the return counts; use one of: "
+                              f"{allowed} (or leave it blank).") from None
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
@@ -55,9 +73,12 @@ class Person:
     flags: tuple[PersonFlag, ...] = field(default=())
     # The day each flag applied from, where known (a flag without one is still set).
     flag_since: tuple[tuple[PersonFlag, date], ...] = field(default=())
+    sex: Sex | None = None  # None: not recorded
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", validate_name(self.name, "A person's name"))
+        if self.sex is not None and not isinstance(self.sex, Sex):
+            object.__setattr__(self, "sex", parse_sex(str(self.sex)))
         if len(self.relationship) > 60:
             raise ValidationError("The relationship is longer than 60 characters.")
         if len(set(self.flags)) != len(self.flags):

@@ -23,9 +23,10 @@ from familyworker.domain.family import (
     Family,
     FamilyStatus,
     LeadProfessional,
+    parse_intervention_level,
 )
 from familyworker.domain.ids import new_id
-from familyworker.domain.person import Person, PersonFlag
+from familyworker.domain.person import Person, PersonFlag, parse_sex
 from familyworker.domain.plan import Action, ActionStatus, Goal, Plan, PlanStatus
 from familyworker.domain.star import StarScore, WebStarAssessment
 from familyworker.domain.task import Task
@@ -154,7 +155,8 @@ def _import_family(uow: UnitOfWork, item: dict[str, Any], clock: _Clock, team_id
                                  item.get("next_visit_where", ""))
         if item.get("next_visit_at") else None,
         lead_professional=LeadProfessional(**item["lead_professional"])
-        if item.get("lead_professional") else None)
+        if item.get("lead_professional") else None,
+        intervention_level=parse_intervention_level(item.get("intervention_level", "")))
     insert_family(uow, family)
     lead = family.lead_worker_id
     for task_data in item.get("tasks", []):
@@ -173,7 +175,8 @@ def _import_family(uow: UnitOfWork, item: dict[str, Any], clock: _Clock, team_id
                         relationship=member.get("relationship", ""),
                         date_of_birth=clock.day(member.get("date_of_birth")),
                         school_setting=member.get("school_setting", ""),
-                        flags=tuple(PersonFlag(f) for f in member.get("flags", [])))
+                        flags=tuple(PersonFlag(f) for f in member.get("flags", [])),
+                        sex=parse_sex(member.get("sex", "")))
         people[member["key"]] = person.id
         uow.add(PersonRow(id=person.id, family_id=family_id, **mapping.person_values(person)))  # type: ignore[arg-type]
     for agency in item.get("agencies", []):

@@ -16,9 +16,10 @@ from familyworker.domain.family import (
     Consent,
     Family,
     FamilyStatus,
+    parse_intervention_level,
 )
 from familyworker.domain.ids import new_id
-from familyworker.domain.person import Person, PersonFlag
+from familyworker.domain.person import Person, PersonFlag, Sex
 from familyworker.services.outcomes import review_booking
 from familyworker.services.programme import default_framework
 from familyworker.services.queries import family_by_id, get_live
@@ -39,7 +40,8 @@ from familyworker.store.unit_of_work import UnitOfWork
 
 # Plain details a worker may set; status moves follow the lifecycle rules (Family.move_to).
 DETAIL_FIELDS = frozenset({"household_name", "address", "postcode", "locality",
-                           "next_visit_due", "review_due", "lead_worker_id", "team_id"})
+                           "next_visit_due", "review_due", "lead_worker_id", "team_id",
+                           "intervention_level"})
 CONSENT_FIELDS = frozenset({"consent_given_on", "consent_scope"})
 DATE_FIELDS = frozenset({"next_visit_due", "review_due", "consent_given_on"})
 EDITABLE_FAMILY_FIELDS = DETAIL_FIELDS | CONSENT_FIELDS | {"status", "closure_reason"}
@@ -110,6 +112,8 @@ def _parsed(changes: dict[str, Any]) -> dict[str, Any]:
             parsed["status"] = FamilyStatus(parsed["status"])
         if parsed.get("closure_reason"):
             parsed["closure_reason"] = ClosureReason(parsed["closure_reason"])
+        if isinstance(parsed.get("intervention_level"), str):
+            parsed["intervention_level"] = parse_intervention_level(parsed["intervention_level"])
     except ValueError as error:
         raise ValidationError(f"Not a known value: {error}.") from None
     return parsed
@@ -149,17 +153,17 @@ def close_case(store: CaseloadStore, family_id: str, *, reason: ClosureReason,
 
 def add_person(store: CaseloadStore, family_id: str, *, name: str, relationship: str = "",
                date_of_birth: date | None = None, school_setting: str = "",
-               flags: tuple[str, ...] = ()) -> Person:
+               flags: tuple[str, ...] = (), sex: Sex | None = None) -> Person:
     person = Person(id=new_id(), family_id=family_id, name=name, relationship=relationship,
                     date_of_birth=date_of_birth, school_setting=school_setting,
-                    flags=tuple(PersonFlag(f) for f in flags))
+                    flags=tuple(PersonFlag(f) for f in flags), sex=sex)
     with store.unit_of_work() as uow:
         family_by_id(uow.session, family_id)
         uow.add(PersonRow(id=person.id, family_id=family_id, **person_values(person)))  # type: ignore[arg-type]
     return person
 
 
-PERSON_FIELDS = frozenset({"name", "relationship", "date_of_birth", "school_setting"})
+PERSON_FIELDS = frozenset({"name", "relationship", "date_of_birth", "school_setting", "sex"})
 # A member's flags, by PersonFlag or by its key as a script writes it, each with a day or None.
 FlagDays = Mapping[PersonFlag, date | None] | Mapping[str, date | None]
 

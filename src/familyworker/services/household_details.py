@@ -1,5 +1,6 @@
 """Household and safety details, edited together: name, address, phone, language, lone-working
-safety information and a lead professional from a partner agency.
+safety information, a lead professional from a partner agency and the intervention level (high,
+medium, low; counted in the quarterly return).
 
 The domain validates (`Family.__post_init__` runs again on every change); the write is one
 unit of work, so it is audited and queued to sync like any other.
@@ -8,7 +9,12 @@ unit of work, so it is audited and queued to sync like any other.
 from dataclasses import dataclass, replace
 
 from familyworker.domain.errors import ValidationError
-from familyworker.domain.family import Family, LeadProfessional, validate_detail
+from familyworker.domain.family import (
+    Family,
+    InterventionLevel,
+    LeadProfessional,
+    validate_detail,
+)
 from familyworker.services.queries import family_by_id
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.mapping import family_from_row, family_values
@@ -30,6 +36,7 @@ class HouseholdDetails:
     lead_name: str = ""
     lead_agency: str = ""
     lead_contact: str = ""
+    intervention_level: InterventionLevel | None = None  # None: not assessed yet
 
     @classmethod
     def of(cls, family: Family) -> "HouseholdDetails":
@@ -40,7 +47,8 @@ class HouseholdDetails:
                    interpreter_needed=family.interpreter_needed,
                    safety_information=family.safety_information,
                    lead_name=lead.name if lead else "", lead_agency=lead.agency if lead else "",
-                   lead_contact=lead.contact if lead else "")
+                   lead_contact=lead.contact if lead else "",
+                   intervention_level=family.intervention_level)
 
 
 def lead_professional(details: HouseholdDetails) -> LeadProfessional | None:
@@ -64,7 +72,8 @@ def with_details(family: Family, details: HouseholdDetails) -> Family:
                         postcode=details.postcode, address=details.address,
                         phone=details.phone, preferred_language=details.preferred_language,
                         interpreter_needed=bool(details.interpreter_needed),
-                        safety_information=details.safety_information)
+                        safety_information=details.safety_information,
+                        intervention_level=details.intervention_level)
     return replace(household, lead_professional=lead_professional(details))
 
 

@@ -1,8 +1,9 @@
-"""Household members found by name, as a script names them (the CLI's set-flags)."""
+"""Household members found by name, as a script names them (the CLI's set-flags, set-sex)."""
 
+from dataclasses import replace
 
 from familyworker.domain.errors import ValidationError
-from familyworker.domain.person import Person
+from familyworker.domain.person import Person, parse_sex
 from familyworker.services.families import FlagDays, parse_flags, update_person
 from familyworker.services.family_file import load_family_file
 from familyworker.store.caseload_store import CaseloadStore
@@ -30,3 +31,12 @@ def set_member_flags(store: CaseloadStore, *, reference: str, name: str,
     person = find_member(file.members, name, file.family.reference)
     update_person(store, person.id, flags=parsed)
     return person.with_flags(parsed)
+
+
+def set_member_sex(store: CaseloadStore, *, reference: str, name: str, sex: str) -> Person:
+    """Record one member's sex as the quarterly return counts it ("" clears it)."""
+    parsed = parse_sex(sex)  # a wrong value is refused before anything is looked up
+    file = load_family_file(store, reference=reference)
+    person = find_member(file.members, name, file.family.reference)
+    update_person(store, person.id, sex=parsed)
+    return replace(person, sex=parsed)

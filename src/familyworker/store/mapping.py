@@ -19,6 +19,7 @@ from familyworker.domain.contact import (
     NoteStatus,
 )
 from familyworker.domain.criteria import FamilyCriterion
+from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import (
     DEFAULT_CONSENT_SCOPE,
     BookedVisit,
@@ -26,11 +27,13 @@ from familyworker.domain.family import (
     Consent,
     Family,
     FamilyStatus,
+    InterventionLevel,
     LeadProfessional,
+    parse_intervention_level,
 )
 from familyworker.domain.outcome import Outcome
 from familyworker.domain.oversight import OversightNote
-from familyworker.domain.person import Person, PersonFlag
+from familyworker.domain.person import Person, PersonFlag, Sex, parse_sex
 from familyworker.domain.plan import Action, ActionStatus, Goal, Plan, PlanStatus
 from familyworker.domain.safeguarding import (
     Concern,
@@ -82,7 +85,23 @@ def family_from_row(row: FamilyRow, criteria: tuple[str, ...] = ()) -> Family:
         lead_professional=(LeadProfessional(row.lead_professional_name,
                                             row.lead_professional_agency,
                                             row.lead_professional_contact)
-                           if row.lead_professional_name else None))
+                           if row.lead_professional_name else None),
+        intervention_level=_known_level(row.intervention_level))
+
+
+def _known_level(text: str) -> InterventionLevel | None:
+    # A peer's row is checked by the row schema; an unknown value reads as "not assessed".
+    try:
+        return parse_intervention_level(text or "")
+    except ValidationError:
+        return None
+
+
+def _known_sex(text: str) -> Sex | None:
+    try:
+        return parse_sex(text or "")
+    except ValidationError:
+        return None
 
 
 def family_values(family: Family) -> dict[str, object]:
@@ -108,6 +127,8 @@ def family_values(family: Family) -> dict[str, object]:
         "lead_professional_name": lead.name if (lead := family.lead_professional) else "",
         "lead_professional_agency": lead.agency if lead else "",
         "lead_professional_contact": lead.contact if lead else "",
+        "intervention_level": family.intervention_level.value if family.intervention_level
+        else "",
     }
 
 
@@ -116,7 +137,7 @@ def person_from_row(row: PersonRow) -> Person:
     flags = tuple(dict.fromkeys(PersonFlag(f) for f in row.flags if f in known))
     person = Person(id=row.id, family_id=row.family_id, name=row.name,
                     relationship=row.relationship, date_of_birth=row.date_of_birth,
-                    school_setting=row.school_setting)
+                    school_setting=row.school_setting, sex=_known_sex(row.sex))
     return person.with_flags({flag: _flag_day(row.flag_since, flag) for flag in flags})
 
 
@@ -133,7 +154,8 @@ def person_values(person: Person) -> dict[str, object]:
     return {"name": person.name, "relationship": person.relationship,
             "date_of_birth": person.date_of_birth, "school_setting": person.school_setting,
             "flags": [f.value for f in person.flags],
-            "flag_since": {f.value: day.isoformat() for f, day in person.flag_since} or None}
+            "flag_since": {f.value: day.isoformat() for f, day in person.flag_since} or None,
+            "sex": person.sex.value if person.sex else ""}
 
 
 def agency_from_row(row: AgencyInvolvementRow) -> AgencyInvolvement:

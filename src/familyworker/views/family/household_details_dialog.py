@@ -5,6 +5,7 @@ professional who may be from a partner agency."""
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -18,7 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from familyworker.domain.errors import ValidationError
-from familyworker.domain.family import POSTCODE_PATTERN, Family, normalise_postcode
+from familyworker.domain.family import (
+    POSTCODE_PATTERN,
+    Family,
+    InterventionLevel,
+    normalise_postcode,
+    parse_intervention_level,
+)
 from familyworker.services.household_details import HouseholdDetails, with_details
 
 SAFETY_HINT = ("Lone working: for example a dog, do not visit alone, ring before visiting. "
@@ -73,6 +80,17 @@ class HouseholdDetailsDialog(QDialog):
         self.lead_contact_edit = self._line("lead_contact_edit",
                                             "Lead professional's contact details",
                                             details.lead_contact)
+        # How intensive the support is (counted in the quarterly return); blank until assessed.
+        self.level_combo = QComboBox()
+        self.level_combo.setObjectName("intervention_level_combo")
+        self.level_combo.setAccessibleName("Intervention level")
+        self.level_combo.addItem("Not assessed yet", "")  # data: the stored text
+        for level in InterventionLevel:
+            self.level_combo.addItem(level.label, level.value)
+        level_now = details.intervention_level
+        self.level_combo.setCurrentIndex(self.level_combo.findData(level_now.value)
+                                         if level_now else 0)
+        self.level_combo.currentIndexChanged.connect(self.error_label.clear)
 
         household = QFormLayout()
         self._row(household, "Household &name:", self.name_edit)
@@ -83,6 +101,7 @@ class HouseholdDetailsDialog(QDialog):
         household.addRow("", self.interpreter_check)
         self._row(household, "&Safety information:", self.safety_edit)
         household.addRow("", self.safety_hint)
+        self._row(household, "In&tervention level:", self.level_combo)
         lead_box = QGroupBox("Lead professional (if not the lead worker)")
         lead_box.setObjectName("lead_professional_box")
         lead = QFormLayout(lead_box)
@@ -136,7 +155,9 @@ class HouseholdDetailsDialog(QDialog):
             interpreter_needed=self.interpreter_check.isChecked(),
             safety_information=self.safety_edit.toPlainText(),
             lead_name=self.lead_name_edit.text(), lead_agency=self.lead_agency_edit.text(),
-            lead_contact=self.lead_contact_edit.text())
+            lead_contact=self.lead_contact_edit.text(),
+            intervention_level=parse_intervention_level(
+                str(self.level_combo.currentData() or "")))
 
     def _submit(self) -> None:
         self._tidy_postcode()

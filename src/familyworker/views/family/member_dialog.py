@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -21,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from familyworker.domain.person import Person, PersonFlag
+from familyworker.domain.errors import ValidationError
+from familyworker.domain.person import Person, PersonFlag, Sex, parse_sex
 from familyworker.views.shared.qt_dates import from_qdate, to_qdate
 
 
@@ -87,6 +89,13 @@ class MemberDialog(QDialog):
         self.school_edit = QLineEdit()
         self.school_edit.setObjectName("member_school_edit")
         self.school_edit.setAccessibleName("School or setting")
+        self.sex_combo = QComboBox()
+        self.sex_combo.setObjectName("member_sex_combo")
+        self.sex_combo.setAccessibleName("Sex")
+        # Item data is the stored text: Qt hands an enum back as a plain string anyway.
+        self.sex_combo.addItem("Not recorded", "")
+        for sex in Sex:
+            self.sex_combo.addItem(sex.label, sex.value)
         dob_row = QHBoxLayout()
         dob_row.addWidget(self.dob_check)
         dob_row.addWidget(self.dob_edit, 1)
@@ -96,6 +105,7 @@ class MemberDialog(QDialog):
                     self.relationship_edit)
         form.addRow(self._label("Date of &birth:", self.dob_check), dob_row)
         form.addRow(self._label("&School or setting:", self.school_edit), self.school_edit)
+        form.addRow(self._label("Se&x:", self.sex_combo), self.sex_combo)
 
         flags_box = QGroupBox("Flags")
         flags_box.setObjectName("flags_box")
@@ -161,12 +171,19 @@ class MemberDialog(QDialog):
         self.name_edit.setText(person.name)
         self.relationship_edit.setText(person.relationship)
         self.school_edit.setText(person.school_setting)
+        self._show_sex(person.sex)
         self.dob_check.setChecked(person.date_of_birth is not None)
         self.dob_edit.setEnabled(person.date_of_birth is not None)
         if person.date_of_birth is not None:
             self.dob_edit.setDate(to_qdate(person.date_of_birth))
         for flag, row in self.flag_rows.items():
             row.show(flag in person.flags, person.since(flag))
+
+    def _show_sex(self, sex: Sex | None) -> None:
+        self.sex_combo.setCurrentIndex(self.sex_combo.findData(sex.value) if sex else 0)
+
+    def chosen_sex(self) -> Sex | None:
+        return parse_sex(str(self.sex_combo.currentData() or ""))
 
     def fields(self) -> dict[str, Any]:
         """What `update_person` takes: the details and every ticked flag with its day."""
@@ -178,14 +195,14 @@ class MemberDialog(QDialog):
         dob = from_qdate(self.dob_edit.date()) if self.dob_check.isChecked() else None
         return {"name": self.name_edit.text(), "relationship": self.relationship_edit.text(),
                 "date_of_birth": dob, "school_setting": self.school_edit.text(),
-                "flags": flags}
+                "sex": self.chosen_sex(), "flags": flags}
 
     def is_changed(self) -> bool:
         person = self.person
         return self.fields() != {
             "name": person.name, "relationship": person.relationship,
             "date_of_birth": person.date_of_birth, "school_setting": person.school_setting,
-            "flags": {flag: person.since(flag) for flag in person.flags}}
+            "sex": person.sex, "flags": {flag: person.since(flag) for flag in person.flags}}
 
     def _save(self) -> None:
         self.message_label.clear()
@@ -201,7 +218,9 @@ class MemberDialog(QDialog):
     def draft_payload(self) -> dict[str, Any]:
         fields = self.fields()
         dob = fields["date_of_birth"]
+        sex = fields["sex"]
         return {**fields, "date_of_birth": dob.isoformat() if dob else None,
+                "sex": sex.value if sex else "",
                 "flags": {flag.value: day.isoformat() if day else None
                           for flag, day in fields["flags"].items()},
                 "editing_id": self.person.id}
@@ -210,6 +229,10 @@ class MemberDialog(QDialog):
         self.name_edit.setText(str(payload.get("name") or ""))
         self.relationship_edit.setText(str(payload.get("relationship") or ""))
         self.school_edit.setText(str(payload.get("school_setting") or ""))
+        try:
+            self._show_sex(parse_sex(str(payload.get("sex") or "")))
+        except ValidationError:
+            self._show_sex(None)  # a draft from an older version, or altered: not recorded
         dob = _day(payload.get("date_of_birth"))
         self.dob_check.setChecked(dob is not None)
         self.dob_edit.setEnabled(dob is not None)
