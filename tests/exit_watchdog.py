@@ -9,7 +9,9 @@ started (see pytest_unconfigure).
 """
 
 import faulthandler
+import math
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -86,8 +88,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     ends the session, and the controller already kills a worker that does not exit in time."""
     if hasattr(config, "workerinput"):
         return
+    grace = exit_grace_seconds()
     stderr = sys.stderr if sys.stderr is not None else sys.__stderr__
-    if stderr is None:
-        return
-    faulthandler.dump_traceback_later(exit_grace_seconds(), exit=True,
-                                      file=os.dup(stderr.fileno()))
+    if stderr is not None:
+        faulthandler.dump_traceback_later(grace, exit=True, file=os.dup(stderr.fileno()))
+    # faulthandler stops near the end of Python's finalisation; C-level exit handlers (Qt,
+    # OpenSSL, stdio flushing) run after it. SIGALRM's default action ends the process at any
+    # stage, without a stack (status 142 in a shell), if it is still there at twice the grace.
+    if hasattr(signal, "alarm"):
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.alarm(math.ceil(2 * grace))

@@ -1,9 +1,12 @@
 """tests/exit_watchdog.py: a finished run whose process cannot exit fails, naming what holds it."""
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Only a guard so a broken watchdog fails this test instead of hanging it; the watchdog
@@ -65,6 +68,21 @@ def test_a_hang_after_the_summary_ends_in_a_failure_with_every_stack(tmp_path: P
     assert result.returncode == 1
     assert "Timeout (0:00:02)!" in result.stderr
     assert "stuck_at_exit" in result.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's __cxa_atexit")
+def test_a_hang_in_c_after_python_has_finished_is_ended_by_the_alarm(tmp_path: Path) -> None:
+    # A C exit handler that waits for ever: it runs after faulthandler has stopped.
+    source = (
+        "import ctypes\n"
+        "libc = ctypes.CDLL(None)\n"
+        "libc.__cxa_atexit(ctypes.cast(libc.pause, ctypes.c_void_p), None, None)\n"
+        "def test_fine():\n"
+        "    assert True\n"
+    )
+    result = run_pytest(tmp_path, source)
+    assert "1 passed" in result.stdout
+    assert result.returncode == -signal.SIGALRM
 
 
 def test_a_grace_that_is_not_a_number_is_refused_at_the_start(tmp_path: Path) -> None:
