@@ -32,8 +32,9 @@ def store(data_dir: Path) -> Iterator[CaseloadStore]:
     yield opened
     opened.lock()
 
-# The sync and server suites share one set of server fixtures.
-pytest_plugins = ["tests.sync.server_fixtures"]
+# The sync and server suites share one set of server fixtures; every pytest process (xdist's
+# controller and workers too) names threads left running and fails a hang at exit.
+pytest_plugins = ["tests.sync.server_fixtures", "tests.exit_watchdog"]
 
 
 @pytest.fixture(autouse=True, scope="session")

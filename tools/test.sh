@@ -12,8 +12,10 @@ echo "== pytest"
 set +e
 # One process by default. FAMILYWORKER_TEST_WORKERS=2 spreads the files over two workers
 # (pytest-xdist; about half the time on two quiet cores), but on a loaded machine the main
-# process once hung after printing its summary (workers gone, waiting on a lock), so CI does
-# not depend on it.
+# process once hung after printing its summary (workers gone, waiting on a lock; not seen
+# again, see docs/status.md), so CI does not depend on it. Either way a process that has not
+# exited FAMILYWORKER_TEST_EXIT_GRACE seconds after pytest's last hook prints every thread's
+# stack and fails (tests/exit_watchdog.py).
 workers=()
 if [ "${FAMILYWORKER_TEST_WORKERS:-0}" -gt 0 ]; then
   workers=(-n "$FAMILYWORKER_TEST_WORKERS" --dist loadfile)
