@@ -20,8 +20,8 @@ from sqlalchemy import Connection, Engine, select
 from familyworker import resources
 from familyworker.domain.criteria import ProgrammeFramework
 from familyworker.domain.errors import ValidationError
+from familyworker.domain.quarter import Quarter
 from familyworker.domain.quarterly_return import (
-    Quarter,
     QuarterlyReturn,
     UnitCosts,
     facts_from_rows,

@@ -8,7 +8,7 @@ from tests.cli.test_caseload_cli import run
 from tests.conftest import TEST_PASSPHRASE
 from tests.reports.test_claim_pack import pdf_text
 
-from familyworker.domain.claims import Quarter
+from familyworker.domain.quarter import Quarter
 from familyworker.services.demo import import_demo
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.keys import KDF_FLOOR

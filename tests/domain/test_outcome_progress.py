@@ -11,7 +11,6 @@ from familyworker.domain.claims import (
     ClaimRecord,
     ClaimRoute,
     ClaimStatus,
-    Quarter,
     claims_position,
 )
 from familyworker.domain.outcome_plan import (
@@ -29,6 +28,7 @@ from familyworker.domain.outcome_progress import (
     assess_family,
     assess_measure,
 )
+from familyworker.domain.quarter import Quarter
 from familyworker.services.outcome_plan_file import load_outcome_plan
 
 ATTENDANCE = Measure(key="attendance", problem="education", label="Attendance",

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import ClosureReason, InterventionLevel
 from familyworker.domain.person import Sex
+from familyworker.domain.quarter import Quarter
 from familyworker.domain.quarterly_return import (
     UNASSIGNED,
-    Quarter,
     QuarterlyReturn,
     ReturnClaim,
     ReturnFamily,

@@ -11,7 +11,8 @@ from tests.sync.helpers import Server, enrolled, sync
 from familyworker.domain.family import ClosureReason, FamilyStatus, InterventionLevel
 from familyworker.domain.ids import new_id
 from familyworker.domain.person import Sex
-from familyworker.domain.quarterly_return import Quarter, return_csv
+from familyworker.domain.quarter import Quarter
+from familyworker.domain.quarterly_return import return_csv
 from familyworker.services import families, outcomes
 from familyworker.services.case_status import set_status
 from familyworker.services.quarterly_return import build_quarterly_return

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from familyworker.domain.claims import ClaimRoute, ClaimStatus, Quarter
+from familyworker.domain.claims import ClaimRoute, ClaimStatus
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import FamilyStatus
 from familyworker.domain.outcome_plan import PlanError
 from familyworker.domain.outcome_progress import ProgressState
+from familyworker.domain.quarter import Quarter
 from familyworker.resources import resources_dir
 from familyworker.services import claims, families, outcome_evidence
 from familyworker.store.caseload_store import CaseloadStore

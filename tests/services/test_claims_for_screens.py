@@ -6,7 +6,7 @@ from datetime import date
 
 from tests.services.test_claim_services import TODAY, make_family, ready_family
 
-from familyworker.domain.claims import Quarter
+from familyworker.domain.quarter import Quarter
 from familyworker.services import claims, families, outcome_evidence
 from familyworker.services.claim_pack import preview_claim_pack
 from familyworker.store.caseload_store import CaseloadStore

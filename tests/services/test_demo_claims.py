@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from familyworker.domain.claims import ClaimRoute, Quarter
+from familyworker.domain.claims import ClaimRoute
 from familyworker.domain.outcome_progress import ProgressState
+from familyworker.domain.quarter import Quarter
 from familyworker.services import claims, outcome_evidence
 from familyworker.services.case_status import family_id_of
 from familyworker.services.demo import import_demo

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from tests.reports.helpers import pdf_text
 
-from familyworker.domain.quarterly_return import UNASSIGNED, Quarter
+from familyworker.domain.quarter import Quarter
+from familyworker.domain.quarterly_return import UNASSIGNED
 from familyworker.services.demo import import_demo
 from familyworker.services.quarterly_return import build_quarterly_return, export_quarterly_return
 from familyworker.store.caseload_store import CaseloadStore

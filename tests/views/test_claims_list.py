@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.qtbot import QtBot
 
-from familyworker.domain.claims import ClaimStatus, Quarter
+from familyworker.domain.claims import ClaimStatus
+from familyworker.domain.quarter import Quarter
 from familyworker.services import claims
 from familyworker.store.caseload_store import SETTING_ROLE
 from familyworker.views.app_controller import AppController

@@ -14,8 +14,9 @@ from datetime import date
 from typing import Any
 
 from familyworker.cli.common import EXIT_OK, CommandFailed, add_command, open_store
-from familyworker.domain.claims import ClaimRoute, ClaimStatus, Quarter
+from familyworker.domain.claims import ClaimRoute, ClaimStatus
 from familyworker.domain.errors import ValidationError
+from familyworker.domain.quarter import Quarter
 from familyworker.services import claims, outcome_evidence
 from familyworker.services.case_status import family_id_of
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from familyworker.cli.common import EXIT_OK, CommandFailed, add_command, open_store
 from familyworker.domain.programme_figures import ReportPeriod
-from familyworker.domain.quarterly_return import Quarter
+from familyworker.domain.quarter import Quarter
 from familyworker.services.claim_pack import export_claim_pack
 from familyworker.services.programme_report import export_programme_report
 from familyworker.services.quarterly_return import export_quarterly_return

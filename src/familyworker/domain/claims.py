@@ -8,7 +8,7 @@ whole period (6 months).
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -238,41 +238,6 @@ def sustainability_review_due(closed_on: date, rules: ClaimRules) -> date:
 
 
 # --- Claims on the outcome plan and the continuous-employment route (issue 17) --------------
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Quarter:
-    """A calendar quarter, written 2026Q3 (July to September 2026)."""
-
-    year: int
-    number: int
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.number <= 4 or not 2000 <= self.year <= 2999:
-            raise ValidationError("A quarter is written like 2026Q3 (quarters 1 to 4).")
-
-    @classmethod
-    def parse(cls, text: str) -> "Quarter":
-        cleaned = text.strip().upper()
-        year, q, number = cleaned[:4], cleaned[4:5], cleaned[5:]
-        if q != "Q" or not year.isdigit() or not number.isdigit() or len(cleaned) != 6:
-            raise ValidationError(f"'{text}' is not a quarter; write it like 2026Q3.")
-        return cls(int(year), int(number))
-
-    @classmethod
-    def of(cls, day: date) -> "Quarter":
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @property
-    def start(self) -> date:
-        return date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self) -> date:
-        return add_months(self.start, 3) - timedelta(days=1)
-
-    def __str__(self) -> str:
-        return f"{self.year}Q{self.number}"
 
 
 @dataclass(frozen=True, slots=True)

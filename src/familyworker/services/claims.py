@@ -14,7 +14,6 @@ from familyworker.domain.claims import (
     ClaimRoute,
     ClaimsPosition,
     ClaimStatus,
-    Quarter,
     ReadyClaim,
     check_claim_reference,
     claims_position,
@@ -24,6 +23,7 @@ from familyworker.domain.errors import ValidationError
 from familyworker.domain.ids import new_id
 from familyworker.domain.outcome_plan import OutcomePlan
 from familyworker.domain.outcome_progress import ProgressState
+from familyworker.domain.quarter import Quarter
 from familyworker.services.claim_snapshot import build_snapshot
 from familyworker.services.outcome_evidence import (
     assess_rows,

@@ -4,8 +4,9 @@ one claimed, one not yet, and one adult's employment ready on its own (docs/clai
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from familyworker.domain.claims import ClaimRoute, ClaimStatus, Quarter
+from familyworker.domain.claims import ClaimRoute, ClaimStatus
 from familyworker.domain.ids import new_id
+from familyworker.domain.quarter import Quarter
 from familyworker.services.claim_snapshot import build_snapshot
 from familyworker.services.outcome_plan_file import load_outcome_plan
 from familyworker.store.tables import EmploymentSpellRow, MeasureReadingRow, OutcomeClaimRow

@@ -13,8 +13,8 @@ from sqlmodel import Session, col
 
 from familyworker.atomic_file import write_atomically
 from familyworker.domain.audit import AuditAction
+from familyworker.domain.quarter import Quarter
 from familyworker.domain.quarterly_return import (
-    Quarter,
     QuarterlyReturn,
     UnitCosts,
     facts_from_rows,

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from familyworker.domain.claims import ClaimRoute, ClaimStatus, Quarter
+from familyworker.domain.claims import ClaimRoute, ClaimStatus
+from familyworker.domain.quarter import Quarter
 from familyworker.services.claims import ClaimsListLine
 from familyworker.views.shared.record_table_view import record_table_view
 from familyworker.views.shared.row_table_model import RowTableModel
