@@ -14,15 +14,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import ClosureReason, FamilyStatus
 from familyworker.services.case_status import StatusChanged, set_status
 from familyworker.services.family_file import FamilyFile
 from familyworker.services.household_details import HouseholdDetails, update_household_details
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.errors import StoreError
 from familyworker.views.family.case_status_dialog import CaseStatusDialog
 from familyworker.views.family.household_details_dialog import HouseholdDetailsDialog
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -32,12 +31,6 @@ log = logging.getLogger(__name__)
 STATUS_KEYS = "Ctrl+Shift+S"
 DETAILS_KEYS = "Ctrl+Shift+D"
 
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError | StoreError):
-        return str(error)
-    log.error("Unexpected %s saving case details", type(error).__name__)
-    return "Something went wrong and nothing was saved. Please try again."
 
 
 def details_html(file: FamilyFile) -> str:
@@ -176,7 +169,7 @@ class CasePanel(QWidget):
 
         def failed(error: Exception) -> None:
             if dialog is not None and self.status_dialog is dialog:
-                dialog.show_error(_message(error))
+                dialog.show_error(plain_message(error))
 
         self.runner.run_write(lambda: set_status(store, family_id, target, on=on,
                                                  reason=reason, note=note), done, failed)
@@ -207,7 +200,7 @@ class CasePanel(QWidget):
 
         def failed(error: Exception) -> None:
             if dialog is not None and self.details_dialog is dialog:
-                dialog.show_error(_message(error))
+                dialog.show_error(plain_message(error))
 
         self.runner.run_write(lambda: update_household_details(store, family_id, details),
                               done, failed)

@@ -23,25 +23,19 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from familyworker.domain.consent import ConsentDecision, ConsentStatement, current_answers
-from familyworker.domain.errors import ValidationError
 from familyworker.domain.person import Person
 from familyworker.services import consent
 from familyworker.services.consent import FamilyConsent
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.errors import StoreError
 from familyworker.views.family.consent_dialog import ConsentDialog, WithdrawDialog
 from familyworker.views.shared.empty_state import with_empty_state
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
 
 EMPTY_TEXT = ("No consent recorded for this household yet. Record each person's answer: what "
               "for, which agency, given or refused, and when to ask again.")
 StatementRole = Qt.ItemDataRole.UserRole + 1
 
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError | StoreError):
-        return str(error)
-    return "Something went wrong and nothing was saved. Please try again."
 
 
 def statement_line(statement: ConsentStatement, names: dict[str, str], today: date) -> str:
@@ -139,7 +133,7 @@ class ConsentPage(QWidget):
     def reload(self) -> None:
         store, family_id, today = self.store, self.family_id, self._today()
         self.runner.run(lambda: consent.family_consent(store, family_id, today), self._show,
-                        lambda e: self._say(_message(e)))
+                        lambda e: self._say(plain_message(e)))
 
     def _show(self, found: FamilyConsent) -> None:
         if not isValid(self):
@@ -198,7 +192,7 @@ class ConsentPage(QWidget):
                 lambda: consent.record_statement(store, family_id=family_id,
                                                  **fields),  # type: ignore[arg-type]
                 lambda _s: self._saved(dialog, "Consent recorded."),
-                lambda e: dialog.show_error(_message(e)))
+                lambda e: dialog.show_error(plain_message(e)))
 
         return self._open(dialog, save)  # type: ignore[return-value]
 
@@ -217,7 +211,7 @@ class ConsentPage(QWidget):
                                          **fields),  # type: ignore[arg-type]
                 lambda _s: self._saved(dialog, "Consent withdrawn; the earlier statement is "
                                                "kept in the history."),
-                lambda e: dialog.show_error(_message(e)))
+                lambda e: dialog.show_error(plain_message(e)))
 
         return self._open(dialog, save)  # type: ignore[return-value]
 

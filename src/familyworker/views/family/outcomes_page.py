@@ -38,7 +38,6 @@ from familyworker.domain.claims import (
     ClaimStatus,
     next_status_allowed,
 )
-from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import FamilyStatus
 from familyworker.domain.outcome_plan import OutcomePlan
 from familyworker.domain.outcome_progress import FamilyProgress, ProgressState
@@ -48,7 +47,6 @@ from familyworker.services.outcomes import FamilyOutcomes
 from familyworker.services.printing import ReportPreview
 from familyworker.services.programme import default_framework
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.errors import StoreError
 from familyworker.views.family.claim_dialogs import (
     ROUTE_WORDS,
     ClaimChoice,
@@ -60,6 +58,7 @@ from familyworker.views.family.employment_dialog import EmploymentDialog
 from familyworker.views.family.print_preview_dialog import PrintPreviewDialog
 from familyworker.views.family.reading_dialog import ReadingDialog
 from familyworker.views.shared.confirm import ask_to_confirm
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
 
 COLUMNS = ("Headline criterion", "Need identified", "Outcome achieved", "Sustained")
@@ -129,11 +128,6 @@ def progress_html(progress: FamilyProgress) -> str:
                      f"{_day(progress.plan_met_on)}).")
     return "<br>".join(lines) or "No problems have been identified yet."
 
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError | StoreError):
-        return str(error)
-    return "Something went wrong and nothing was saved. Please try again."
 
 
 class OutcomesPage(QWidget):
@@ -375,7 +369,7 @@ class OutcomesPage(QWidget):
 
     def _error(self, error: Exception) -> None:
         if isValid(self):
-            self.message_label.setText(escape(_message(error)))
+            self.message_label.setText(escape(plain_message(error)))
 
     # ----- actions -------------------------------------------------------------------------
 
@@ -450,7 +444,7 @@ class OutcomesPage(QWidget):
 
         def refused(error: Exception) -> None:
             if isValid(dialog):
-                dialog.show_problem(_message(error))
+                dialog.show_problem(plain_message(error))
 
         self.runner.run_write(work, done, refused)
 
@@ -474,7 +468,7 @@ class OutcomesPage(QWidget):
 
         def refused(error: Exception) -> None:
             if isValid(dialog):
-                dialog.show_problem(_message(error))  # type: ignore[attr-defined]
+                dialog.show_problem(plain_message(error))  # type: ignore[attr-defined]
 
         self.runner.run_write(work, done, refused)
 

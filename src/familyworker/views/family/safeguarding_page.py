@@ -21,25 +21,19 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from familyworker.domain.errors import ValidationError
 from familyworker.domain.person import Person
 from familyworker.domain.safeguarding import ConcernHistory
 from familyworker.services import safeguarding
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.errors import StoreError
 from familyworker.views.family.concern_dialog import WHOLE_HOUSEHOLD, ConcernDialog, DecisionDialog
 from familyworker.views.shared.empty_state import with_empty_state
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
 
 EMPTY_TEXT = ("No safeguarding concerns recorded for this family. If something you see or hear "
               "worries you, raise a concern (Ctrl+Shift+G) and tell your designated lead.")
 ConcernRole = Qt.ItemDataRole.UserRole + 1
 
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError | StoreError):
-        return str(error)
-    return "Something went wrong and nothing was saved. Please try again."
 
 
 def concern_line(history: ConcernHistory, names: dict[str, str]) -> str:
@@ -138,7 +132,7 @@ class SafeguardingPage(QWidget):
     def reload(self) -> None:
         store, family_id = self.store, self.family_id
         self.runner.run(lambda: safeguarding.family_concerns(store, family_id), self._show,
-                        lambda e: self._say(_message(e)))
+                        lambda e: self._say(plain_message(e)))
 
     def _show(self, found: list[ConcernHistory]) -> None:
         if not isValid(self):
@@ -194,7 +188,7 @@ class SafeguardingPage(QWidget):
                     immediate_action=str(fields["immediate_action"]),
                     about_person_id=fields["about_person_id"]),  # type: ignore[arg-type]
                 lambda _c: self._saved(dialog, "Concern raised: it is awaiting a decision."),
-                lambda e: dialog.show_error(_message(e)))
+                lambda e: dialog.show_error(plain_message(e)))
 
         return self._open(dialog, save)  # type: ignore[return-value]
 
@@ -210,7 +204,7 @@ class SafeguardingPage(QWidget):
             self.runner.run_write(
                 lambda: safeguarding.record_decision(store, concern_id, **fields),  # type: ignore[arg-type]
                 lambda _d: self._saved(dialog, "Decision recorded."),
-                lambda e: dialog.show_error(_message(e)))
+                lambda e: dialog.show_error(plain_message(e)))
 
         return self._open(dialog, save)  # type: ignore[return-value]
 

@@ -24,14 +24,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from familyworker.domain.errors import ValidationError
 from familyworker.domain.task import MAX_TASK_LENGTH, Task
 from familyworker.services import tasks
 from familyworker.services.allocation import LeadWorker, allocation_choices
 from familyworker.services.team_roles import is_manager
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.errors import StoreError
 from familyworker.views.shared.empty_state import with_empty_state
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.qt_dates import from_qdate, to_qdate
 from familyworker.views.shared.task_runner import TaskRunner
 
@@ -53,11 +52,6 @@ def task_line(task: Task, today: date) -> str:
     source = " · from a note's follow-ups" if task.source_note_id else ""
     return f"{task.text} — {when}{source}"
 
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError | StoreError):
-        return str(error)
-    return "Something went wrong and nothing was saved. Please try again."
 
 
 class TasksPage(QWidget):
@@ -147,7 +141,7 @@ class TasksPage(QWidget):
             team = allocation_choices(store, family_id)[0] if is_manager(store) else None
             return tasks.family_tasks(store, family_id), team
 
-        self.runner.run(load, self._loaded, lambda e: self._say(_message(e)))
+        self.runner.run(load, self._loaded, lambda e: self._say(plain_message(e)))
 
     def _loaded(self, found: tuple[list[Task], list[LeadWorker] | None]) -> None:
         # A load that finishes after the app locked has nothing to show (and the worker's id
@@ -230,7 +224,7 @@ class TasksPage(QWidget):
 
         def failed(error: Exception) -> None:
             self.add_button.setEnabled(True)
-            self._say(_message(error))
+            self._say(plain_message(error))
 
         assignee = self.assignee_combo.currentData() if self.assignee_combo.isVisible() \
             else None
@@ -250,7 +244,7 @@ class TasksPage(QWidget):
             self._after_write()
 
         self.runner.run_write(lambda: tasks.set_done(store, task_id, done), saved,
-                              lambda e: self._say(_message(e)))
+                              lambda e: self._say(plain_message(e)))
 
     def _after_write(self) -> None:
         self.reload()

@@ -9,12 +9,11 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import Family, FamilyStatus
 from familyworker.services import visits
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.errors import StoreError
 from familyworker.views.family.book_visit_dialog import BookVisitDialog
+from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
 
 
@@ -29,11 +28,6 @@ def visit_text(family: Family | None) -> str:
         return "Next visit: none (the case is closed)"
     return "Next visit: not booked"
 
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError | StoreError):
-        return str(error)
-    return "Something went wrong and nothing was saved. Please try again."
 
 
 class VisitBar(QWidget):
@@ -121,7 +115,7 @@ class VisitBar(QWidget):
 
         def failed(error: Exception) -> None:
             if dialog is not None and self.dialog is dialog:
-                dialog.show_error(_message(error))
+                dialog.show_error(plain_message(error))
 
         self.runner.run_write(lambda: visits.book_visit(store, family_id, at=at, where=where),
                               done, failed)
@@ -135,7 +129,7 @@ class VisitBar(QWidget):
             self._after()
 
         self.runner.run_write(lambda: visits.cancel_visit(store, family_id), done,
-                              lambda e: self.message_label.setText(_message(e)))
+                              lambda e: self.message_label.setText(plain_message(e)))
 
     def _after(self) -> None:
         self.changed.emit()
