@@ -23,7 +23,6 @@ from familyworker.domain.caseload import (
 from familyworker.domain.family import FamilyStatus
 from familyworker.services.plain_queries import (
     AWAITING_CONCERNS_SQL,
-    CONTACT_MADE_SQL,
     day,
     waiting_changes_by_family,
 )
@@ -131,7 +130,10 @@ class _Family:
     opened_or_referred: date | None
     sustainability_due: date | None
     household: str
-    last_contact: date | None  # the day (UTC, as stored) of the last contact made; active only
+    last_contact: date | None  # the day (UTC, as stored) of the last contact made
+    last_star: date | None  # the latest Web Star's day
+    plan_version: int | None  # the latest agreed plan's version and review day
+    plan_review: date | None
 
 
 def _local_time(text: str) -> datetime:
@@ -155,8 +157,8 @@ def my_week(store: CaseloadStore, *, today: date | None = None, days: int = DEFA
         items += _visits(families, today_, end, rules)
         task_items, undated = _tasks(conn, families, me, today_, end)
         items += task_items
-        items += _plan_reviews(conn, families, today_, end)
-        items += _star_rescores(conn, families, today_, end, rules)
+        items += _plan_reviews(families, today_, end)
+        items += _star_rescores(families, today_, end, rules)
         items += _sustainability_reviews(families, today_, end)
         week_families = {item.family_id for item in items}
         waiting = _waiting(conn, week_families)
@@ -167,24 +169,31 @@ def my_week(store: CaseloadStore, *, today: date | None = None, days: int = DEFA
                   waiting_changes=waiting, undated_tasks=undated)
 
 
-_ACTIVE_SQL = ", ".join(f"'{status}'" for status in _ACTIVE)
-# The worker's families, each active one with when it was last contacted: the latest matching
-# entry of ix_contact_note_last_contact (family_id, occurred_at, …), found by walking the
-# family's entries from the newest (a step or two), not by grouping every note.
+# The worker's families, each with its summary row (store schema 14, kept by triggers): the last
+# contact made, latest Web Star and latest agreed plan, read in one join instead of walking the
+# notes', stars' and plans' pages.
+# Dates come as their first ten characters ("YYYY-MM-DD"): a few hundred distinct days over
+# thousands of families, so each is parsed once (`_date`), not once per family.
 _MY_FAMILIES_SQL = (
-    "SELECT f.id, f.reference, f.status, f.next_visit_due, f.next_visit_at, "
-    "f.next_visit_where, coalesce(f.opened_on, f.referred_on), f.sustainability_review_due, "
-    f"f.household_name, CASE WHEN f.status IN ({_ACTIVE_SQL}) THEN ("
-    f"SELECT n.occurred_at FROM contact_note n WHERE n.family_id = f.id AND {CONTACT_MADE_SQL} "
-    "ORDER BY n.occurred_at DESC LIMIT 1) END "
-    "FROM family f WHERE f.deleted_at IS NULL AND (f.lead_worker_id = :me OR f.id IN ("
+    "SELECT f.id, f.reference, f.status, substr(f.next_visit_due, 1, 10), f.next_visit_at, "
+    "f.next_visit_where, substr(coalesce(f.opened_on, f.referred_on), 1, 10), "
+    "substr(f.sustainability_review_due, 1, 10), f.household_name, "
+    "substr(s.last_contact_at, 1, 10), substr(s.last_star_on, 1, 10), s.plan_version, "
+    "substr(s.plan_review_due, 1, 10) "
+    "FROM family f LEFT JOIN family_week_summary s ON s.family_id = f.id "
+    "WHERE f.deleted_at IS NULL AND (f.lead_worker_id = :me OR f.id IN ("
     "SELECT family_id FROM family_co_worker WHERE worker_id = :me AND ended_on IS NULL "
     "AND deleted_at IS NULL))")
 
 
+@lru_cache(maxsize=4096)
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
 def _my_families(conn: Connection, me: str) -> dict[str, _Family]:
-    return {r[0]: _Family(r[0], r[1], r[2], day(r[3]), r[4], r[5] or "", day(r[6]), day(r[7]),
-                          r[8], day(r[9]))
+    return {r[0]: _Family(r[0], r[1], r[2], _date(r[3]), r[4], r[5] or "", _date(r[6]),
+                          _date(r[7]), r[8], _date(r[9]), _date(r[10]), r[11], _date(r[12]))
             for r in conn.execute(_MY_FAMILIES_SQL, {"me": me})}
 
 
@@ -297,44 +306,29 @@ def _tasks(conn: Connection, families: dict[str, _Family], me: str, today: date,
     return found, undated
 
 
-# The latest agreed plan per family with its review date (SQLite takes the bare columns from
-# the row holding the max version).
-_LATEST_AGREED_PLANS_SQL = (
-    "SELECT family_id, max(version), review_due FROM plan WHERE deleted_at IS NULL "
-    "AND status = 'agreed' GROUP BY family_id")
-
-
-def _plan_reviews(conn: Connection, families: dict[str, _Family], today: date,
+def _plan_reviews(families: dict[str, _Family], today: date,
                   end: date) -> Iterable[WeekItem]:
     """The latest agreed plan's review date, for active cases."""
     found = []
-    last_day = end.isoformat()
-    for fid, version, review in conn.execute(_LATEST_AGREED_PLANS_SQL):
-        if review is None or review[:10] > last_day:
+    for family in families.values():
+        review = family.plan_review
+        if review is None or review > end or family.status not in _ACTIVE:
             continue
-        family = families.get(fid)
-        if family is None or family.status not in _ACTIVE:
-            continue
-        found.append(_dated(WeekItemKind.PLAN_REVIEW, family, date.fromisoformat(review[:10]),
-                            f"Review the plan (version {version})", today, end))
+        found.append(_dated(WeekItemKind.PLAN_REVIEW, family, review,
+                            f"Review the plan (version {family.plan_version})", today, end))
     return [item for item in found if item is not None]
 
 
-_LAST_STARS_SQL = (
-    "SELECT family_id, max(assessed_on) FROM star_assessment WHERE deleted_at IS NULL "
-    "GROUP BY family_id HAVING max(assessed_on) <= :latest")
-
-
-def _star_rescores(conn: Connection, families: dict[str, _Family], today: date, end: date,
+def _star_rescores(families: dict[str, _Family], today: date, end: date,
                    rules: DuePolicy) -> Iterable[WeekItem]:
     """A Web Star re-score falls due ``star_rescore_weeks`` after the last one."""
     gap = timedelta(weeks=rules.star_rescore_weeks)
+    latest = end - gap
     found = []
-    for fid, last in conn.execute(_LAST_STARS_SQL, {"latest": (end - gap).isoformat()}):
-        family = families.get(fid)
-        if family is None or family.status not in _ACTIVE or last is None:
+    for family in families.values():
+        last_day = family.last_star
+        if last_day is None or last_day > latest or family.status not in _ACTIVE:
             continue
-        last_day = date.fromisoformat(last[:10])
         found.append(_dated(WeekItemKind.STAR_RESCORE, family, last_day + gap,
                             f"Re-score the Web Star (last scored {_long(last_day)})",
                             today, end))

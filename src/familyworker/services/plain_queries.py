@@ -8,6 +8,7 @@ the two agree.
 """
 
 from datetime import date
+from typing import NamedTuple
 
 from familyworker.domain.contact import CONTACT_KINDS, ContactOutcome, NoteStatus
 from familyworker.store.database import Connection
@@ -52,3 +53,42 @@ AWAITING_CONCERNS_SQL = (
     "JOIN family f ON f.id = c.family_id "
     "WHERE c.deleted_at IS NULL AND f.deleted_at IS NULL AND c.id NOT IN ("
     "SELECT concern_id FROM concern_decision WHERE deleted_at IS NULL)")
+
+
+class WeekSummary(NamedTuple):
+    """What My week reads of one family's records (store schema 14, `family_week_summary`)."""
+
+    last_contact_at: str | None
+    last_star_on: str | None
+    plan_version: int | None
+    plan_review_due: str | None
+
+
+# From scratch, by grouping every row: the rules the trigger-kept summary must agree with.
+_LATEST_AGREED_PLANS_SQL = (
+    "SELECT family_id, max(version), review_due FROM plan WHERE deleted_at IS NULL "
+    "AND status = 'agreed' GROUP BY family_id")
+_LAST_STARS_SQL = (
+    "SELECT family_id, max(assessed_on) FROM star_assessment WHERE deleted_at IS NULL "
+    "GROUP BY family_id")
+_LAST_CONTACTS_SQL = (
+    f"SELECT family_id, max(occurred_at) FROM contact_note WHERE {CONTACT_MADE_SQL} "
+    "GROUP BY family_id")
+
+
+def week_summaries_from_scratch(connection: Connection) -> dict[str, WeekSummary]:
+    """Each live family's summary recomputed from the notes, stars and plans themselves."""
+    contacts = dict(connection.execute(_LAST_CONTACTS_SQL).fetchall())
+    stars = dict(connection.execute(_LAST_STARS_SQL).fetchall())
+    plans = {fid: (version, review) for fid, version, review
+             in connection.execute(_LATEST_AGREED_PLANS_SQL)}
+    return {fid: WeekSummary(contacts.get(fid), stars.get(fid), *plans.get(fid, (None, None)))
+            for (fid,) in connection.execute("SELECT id FROM family WHERE deleted_at IS NULL")}
+
+
+def week_summaries(connection: Connection) -> dict[str, WeekSummary]:
+    """Each live family's summary as the triggers keep it (no row: nothing recorded yet)."""
+    return {fid: WeekSummary(*rest) for fid, *rest in connection.execute(
+        "SELECT f.id, s.last_contact_at, s.last_star_on, s.plan_version, s.plan_review_due "
+        "FROM family f LEFT JOIN family_week_summary s ON s.family_id = f.id "
+        "WHERE f.deleted_at IS NULL")}
