@@ -4,6 +4,7 @@ employment, and the evidence pack held in memory for the print preview."""
 
 from datetime import date
 
+from sqlmodel import select
 from tests.services.test_claim_services import TODAY, make_family, ready_family
 
 from familyworker.domain.quarter import Quarter
@@ -46,10 +47,11 @@ def test_the_pack_preview_is_held_in_memory_and_not_yet_audited(store: CaseloadS
     family_id, _, _ = ready_family(store)
     claims.submit_claim(store, family_id, claim_reference="CL/P", on=TODAY)
     with store.read() as session:
-        before = session.query(AuditEventRow).count()
+        before = len(session.exec(select(AuditEventRow)).all())
     preview = preview_claim_pack(store, "CL/P", printed_on=TODAY)
     assert preview.data.startswith(b"%PDF") and preview.family_id == family_id
     assert preview.file_name == "FAM-0200-claim-CL-P-v1.pdf"  # references only
     assert preview.description == "Evidence pack — claim CL/P, version 1"
     with store.read() as session:
-        assert session.query(AuditEventRow).count() == before  # audited when saved or printed
+        # audited when saved or printed, not when previewed
+        assert len(session.exec(select(AuditEventRow)).all()) == before

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
+from sqlmodel import select
 from tests.services.test_claim_services import make_family, ready_family
 from tests.views.test_accessibility import (
     accessible_name,
@@ -76,7 +77,7 @@ def _confirm(qtbot: QtBot, page: OutcomesPage, opened: list[object], label: str)
 
 def _stored_claims(store: CaseloadStore) -> list[OutcomeClaimRow]:
     with store.read() as session:
-        return sorted(session.query(OutcomeClaimRow).all(), key=lambda r: r.version)
+        return sorted(session.exec(select(OutcomeClaimRow)).all(), key=lambda r: r.version)
 
 
 def test_submit_a_ready_claim_confirmed_then_frozen(qtbot: QtBot, store: CaseloadStore,
@@ -251,7 +252,7 @@ def test_evidence_pack_previews_then_saves_as_pdf_with_the_warning(
     assert written.read_bytes().startswith(b"%PDF")
     assert NOT_ENCRYPTED in preview.message_label.text()
     with store.read() as session:
-        details = [e.detail for e in session.query(AuditEventRow).all()]
+        details = [e.detail for e in session.exec(select(AuditEventRow)).all()]
     assert any(d and d.startswith("report=claim-pack sha256=") for d in details)
     preview.reject()
 
@@ -287,7 +288,7 @@ def test_record_employment_stays_open_when_refused_then_saves(
         qtbot.mouseClick(save, LEFT)
     qtbot.waitUntil(lambda: page.message_label.text() == "Employment recorded.", timeout=5000)
     with store.read() as session:
-        [spell] = session.query(EmploymentSpellRow).all()
+        [spell] = session.exec(select(EmploymentSpellRow)).all()
     assert (spell.person_id, spell.started_on, spell.ended_on, spell.hours_per_week,
             spell.benefit_ended_on, spell.source_reference) == (
         mum, date(2026, 3, 2), None, 20, date(2026, 3, 1), "Payslips March")
