@@ -20,7 +20,8 @@ workers=()
 if [ "${FAMILYWORKER_TEST_WORKERS:-0}" -gt 0 ]; then
   workers=(-n "$FAMILYWORKER_TEST_WORKERS" --dist loadfile)
 fi
-.venv/bin/python -m pytest ${workers[@]+"${workers[@]}"} "$@"
+# The slowest tests are listed at the end: where to look when the suite's time grows.
+.venv/bin/python -m pytest --durations=20 ${workers[@]+"${workers[@]}"} "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then
