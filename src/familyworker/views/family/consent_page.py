@@ -28,6 +28,7 @@ from familyworker.services import consent
 from familyworker.services.consent import FamilyConsent
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.views.family.consent_dialog import ConsentDialog, WithdrawDialog
+from familyworker.views.family.record_dialog_host import RecordDialogHost
 from familyworker.views.shared.empty_state import with_empty_state
 from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
@@ -63,7 +64,7 @@ def history_html(statements: tuple[ConsentStatement, ...], names: dict[str, str]
     return "<b>History, newest first</b><ul>" + "".join(rows) + "</ul>" if rows else ""
 
 
-class ConsentPage(QWidget):
+class ConsentPage(QWidget, RecordDialogHost):
     loaded = Signal()  # the lists show fresh data
     dialog_opened = Signal(object)  # a record or withdraw dialog, once shown
 
@@ -194,7 +195,7 @@ class ConsentPage(QWidget):
                 lambda _s: self._saved(dialog, "Consent recorded."),
                 lambda e: dialog.show_error(plain_message(e)))
 
-        return self._open(dialog, save)  # type: ignore[return-value]
+        return self._open(dialog, save)
 
     def open_withdraw_dialog(self) -> WithdrawDialog | None:
         chosen = self.current()
@@ -213,31 +214,5 @@ class ConsentPage(QWidget):
                                                "kept in the history."),
                 lambda e: dialog.show_error(plain_message(e)))
 
-        return self._open(dialog, save)  # type: ignore[return-value]
+        return self._open(dialog, save)
 
-    def _open(self, dialog: ConsentDialog | WithdrawDialog,
-              save: Callable[[dict[str, object]], None]) -> ConsentDialog | WithdrawDialog:
-        if self.dialog is not None:
-            self.dialog.reject()
-        dialog.submitted.connect(save)
-        dialog.finished.connect(lambda _r: self._forget(dialog))
-        self.dialog = dialog
-        dialog.show()
-        self.dialog_opened.emit(dialog)
-        return dialog
-
-    def _forget(self, dialog: QWidget) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
-
-    def _saved(self, dialog: ConsentDialog | WithdrawDialog, text: str) -> None:
-        if isValid(dialog):
-            dialog.saved()
-        self._say(text)
-        self.reload()
-        if self._on_changed is not None:
-            self._on_changed()
-
-    def _say(self, text: str) -> None:
-        if isValid(self):
-            self.message_label.setText(text)

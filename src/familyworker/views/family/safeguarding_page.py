@@ -26,6 +26,7 @@ from familyworker.domain.safeguarding import ConcernHistory
 from familyworker.services import safeguarding
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.views.family.concern_dialog import WHOLE_HOUSEHOLD, ConcernDialog, DecisionDialog
+from familyworker.views.family.record_dialog_host import RecordDialogHost
 from familyworker.views.shared.empty_state import with_empty_state
 from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
@@ -68,7 +69,7 @@ def concern_html(history: ConcernHistory, names: dict[str, str]) -> str:
     return "".join(parts).replace("\n", "<br>")
 
 
-class SafeguardingPage(QWidget):
+class SafeguardingPage(QWidget, RecordDialogHost):
     loaded = Signal()  # the list shows fresh data
     dialog_opened = Signal(object)  # a raise or decision dialog, once shown
 
@@ -190,7 +191,7 @@ class SafeguardingPage(QWidget):
                 lambda _c: self._saved(dialog, "Concern raised: it is awaiting a decision."),
                 lambda e: dialog.show_error(plain_message(e)))
 
-        return self._open(dialog, save)  # type: ignore[return-value]
+        return self._open(dialog, save)
 
     def open_decision_dialog(self) -> DecisionDialog | None:
         history = self.current()
@@ -206,31 +207,5 @@ class SafeguardingPage(QWidget):
                 lambda _d: self._saved(dialog, "Decision recorded."),
                 lambda e: dialog.show_error(plain_message(e)))
 
-        return self._open(dialog, save)  # type: ignore[return-value]
+        return self._open(dialog, save)
 
-    def _open(self, dialog: ConcernDialog | DecisionDialog,
-              save: Callable[[dict[str, object]], None]) -> ConcernDialog | DecisionDialog:
-        if self.dialog is not None:
-            self.dialog.reject()
-        dialog.submitted.connect(save)
-        dialog.finished.connect(lambda _r: self._forget(dialog))
-        self.dialog = dialog
-        dialog.show()
-        self.dialog_opened.emit(dialog)
-        return dialog
-
-    def _forget(self, dialog: QWidget) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
-
-    def _saved(self, dialog: ConcernDialog | DecisionDialog, text: str) -> None:
-        if isValid(dialog):
-            dialog.saved()
-        self._say(text)
-        self.reload()
-        if self._on_changed is not None:
-            self._on_changed()
-
-    def _say(self, text: str) -> None:
-        if isValid(self):
-            self.message_label.setText(text)
