@@ -210,10 +210,14 @@ class SyncClient:
         if self._credentials is None:
             return self.token
         with self._token_lock:
-            credentials = self._adopt_stored()
-            if not self._legacy_bearer and credentials.needs_refresh(
-                    datetime.now(UTC) + EXPIRY_MARGIN):
-                credentials = self._refresh(credentials)
+            credentials = self._credentials
+            soon = datetime.now(UTC) + EXPIRY_MARGIN
+            # The stored pair matters only before a refresh (another client may have rotated
+            # it): read it then, not on every request.
+            if not self._legacy_bearer and credentials.needs_refresh(soon):
+                credentials = self._adopt_stored()
+                if credentials.needs_refresh(soon):
+                    credentials = self._refresh(credentials)
             return credentials.access_token or credentials.refresh_token
 
     def _expire(self, bearer: str) -> bool:

@@ -8,7 +8,7 @@ import httpx
 
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.sync import protocol
-from familyworker.sync.engine import SETTING_SERVER_URL
+from familyworker.sync.credentials import SETTING_SERVER_URL
 from familyworker.sync.store_client import caseload_client
 
 # A History longer than this is cut to its newest events (a long case over years): the dialog
