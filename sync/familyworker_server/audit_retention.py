@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
+from familyworker.domain.retention import add_years
 from familyworker_server import accounts, models
 from familyworker_server.audit_chain import CHECKPOINT_ID
 from familyworker_server.db import is_sqlite
@@ -34,16 +35,9 @@ class AuditCut:
     applied: bool = False
 
 
-def _cutoff(as_of: date, keep_years: int) -> date:
-    try:
-        return as_of.replace(year=as_of.year - keep_years)
-    except ValueError:  # 29 February
-        return as_of.replace(year=as_of.year - keep_years, day=28)
-
-
 def audit_cut(conn: Connection, *, as_of: date, keep_years: int) -> AuditCut | None:
     """The prefix of the chain older than ``keep_years`` on ``as_of``; None when empty."""
-    older_than = _cutoff(as_of, keep_years)
+    older_than = add_years(as_of, -keep_years)
     moment = datetime.combine(older_than, time(), tzinfo=UTC)
     log = models.audit_log.c
     first_young = conn.execute(select(func.min(log.seq)).where(log.at >= moment)).scalar()

@@ -7,8 +7,6 @@ owner-only permissions like the subject-access export; nothing here logs.
 """
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 
 from familyworker import resources
+from familyworker.atomic_file import write_atomically
 from familyworker.domain.criteria import ProgrammeFramework
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.quarter import Quarter
@@ -89,20 +88,6 @@ def build(engine: Engine, quarter: Quarter, *, today: date,
     return ServerReturn(result, teams)
 
 
-def _write_private(path: Path, text: str) -> None:
-    """To a 0600 temporary file beside the target, then renamed: never a partial file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".return-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def export(engine: Engine, *, quarter_text: str, out: Path, family_costs: Path | None = None,
            costs_file: Path | None = None, today: date | None = None) -> ServerReturn:
     try:
@@ -114,7 +99,8 @@ def export(engine: Engine, *, quarter_text: str, out: Path, family_costs: Path |
         raise accounts.AdminError("The folder to write the return in does not exist.")
     done = build(engine, quarter, today=today or date.today(),
                  costs=load_unit_costs(costs_file))
-    _write_private(out, return_csv(done.result, done.team_names))
+    write_atomically(out, return_csv(done.result, done.team_names).encode("utf-8"))
     if family_costs is not None:
-        _write_private(family_costs, family_costs_csv(done.result, done.team_names))
+        write_atomically(family_costs,
+                         family_costs_csv(done.result, done.team_names).encode("utf-8"))
     return done
