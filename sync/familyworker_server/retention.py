@@ -189,7 +189,8 @@ def run_retention(engine: Engine, *, as_of: date | None = None, apply: bool = Fa
     as_of = as_of or (today or (lambda: accounts.now().date()))()
     with engine.connect() as conn:
         due = due_families(conn, rule, as_of)
-        audit = None if audit_years is None else \
+        # Listing only: with --apply the cut is taken under the lock, after the families.
+        audit = None if audit_years is None or apply else \
             audit_cut(conn, as_of=as_of, keep_years=audit_years)
     deleted: list[str] = []
     if apply:
