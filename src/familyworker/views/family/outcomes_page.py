@@ -432,21 +432,7 @@ class OutcomesPage(QWidget):
                 value=typed.value, source=typed.source,
                 source_reference=typed.source_reference, verified_by=typed.verified_by)
 
-        def done(_result: object) -> None:
-            if not isValid(self):
-                return
-            if isValid(dialog):
-                dialog.accept()
-            self.message_label.setText("Reading recorded.")
-            self.reload()
-            if self._on_changed is not None:
-                self._on_changed()
-
-        def refused(error: Exception) -> None:
-            if isValid(dialog):
-                dialog.show_problem(plain_message(error))
-
-        self.runner.run_write(work, done, refused)
+        self._save_from(dialog, work, "Reading recorded.")
 
     # ----- saving in a dialog: left open with the reason if refused -------------------------
 

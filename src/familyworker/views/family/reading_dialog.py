@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from familyworker.domain.outcome_plan import Measure, MeasureKind
+from familyworker.views.shared.qt_dates import from_qdate
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +45,6 @@ def _date_edit(name: str, accessible: str) -> QDateEdit:
     edit.setDisplayFormat("dd MMM yyyy")
     edit.setCalendarPopup(True)
     return edit
-
-
-def _day(edit: QDateEdit) -> date:
-    picked = edit.date()
-    return date(picked.year(), picked.month(), picked.day())
 
 
 class ReadingDialog(QDialog):
@@ -129,8 +125,8 @@ class ReadingDialog(QDialog):
         return ReadingInput(
             measure_key=str(self.measure_combo.currentData()),
             person_id=self.person_combo.currentData(),
-            period_start=_day(self.start_edit) if self.has_start.isChecked() else None,
-            period_end=_day(self.end_edit), value=self.value_edit.text(),
+            period_start=from_qdate(self.start_edit.date()) if self.has_start.isChecked() else None,
+            period_end=from_qdate(self.end_edit.date()), value=self.value_edit.text(),
             source=self.source_edit.text(), source_reference=self.reference_edit.text(),
             verified_by=self.verified_edit.text())
 
