@@ -24,7 +24,7 @@ from familyworker.domain.consent import (
 )
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.ids import new_id
-from familyworker.services.queries import family_by_id, get_live, live_rows
+from familyworker.services.queries import family_by_id, live_rows, member_of
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.mapping import consent_from_row, consent_values
 from familyworker.store.tables import ConsentRecordRow, PersonRow
@@ -45,13 +45,6 @@ def _not_future(day: date, today: date, what: str) -> None:
         raise ValidationError(f"{what} cannot be in the future.")
 
 
-def _person_of(session: Session, family_id: str, person_id: str) -> PersonRow:
-    row = get_live(session, PersonRow, person_id, "person")
-    if row.family_id != family_id:
-        raise ValidationError("That person is not a member of this family.")
-    return row
-
-
 def record_statement(store: CaseloadStore, *, family_id: str, person_id: str,
                      purpose: ConsentPurpose | str, decision: ConsentDecision | str,
                      how: ConsentHow | str, stated_on: date, agency: str = "",
@@ -64,7 +57,7 @@ def record_statement(store: CaseloadStore, *, family_id: str, person_id: str,
     _not_future(stated_on, today or date.today(), "The date of the answer")
     with store.unit_of_work() as uow:
         family_by_id(uow.session, family_id)
-        _person_of(uow.session, family_id, person_id)
+        member_of(uow.session, family_id, person_id)
         statement = ConsentStatement(
             id=new_id(), family_id=family_id, person_id=person_id,
             purpose=_choice(ConsentPurpose, purpose, "What the consent is for"),
@@ -85,7 +78,7 @@ def withdraw(store: CaseloadStore, *, family_id: str, person_id: str,
     _not_future(withdrawn_on, today or date.today(), "The date of the withdrawal")
     with store.unit_of_work() as uow:
         family_by_id(uow.session, family_id)
-        _person_of(uow.session, family_id, person_id)
+        member_of(uow.session, family_id, person_id)
         existing = _statements(uow.session, family_id)
         given = check_withdrawal(existing, ConsentKey(person_id, chosen, agency_key(agency)),
                                  withdrawn_on)

@@ -21,7 +21,7 @@ from familyworker.domain.person import ADULT_AGE
 from familyworker.services.outcome_plan_file import load_outcome_plan
 from familyworker.services.people import find_member
 from familyworker.services.programme import default_framework
-from familyworker.services.queries import family_by_id, live_rows
+from familyworker.services.queries import family_by_id, live_rows, member_of
 from familyworker.store import mapping
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import (
@@ -51,12 +51,7 @@ def text_field(value: str, what: str, *, required: bool = False, limit: int = MA
 
 
 def _person(session: Session, family_id: str, person_id: str | None) -> PersonRow | None:
-    if person_id is None:
-        return None
-    row = session.get(PersonRow, person_id)
-    if row is None or row.deleted_at is not None or row.family_id != family_id:
-        raise ValidationError("That person is not a member of this family.")
-    return row
+    return None if person_id is None else member_of(session, family_id, person_id)
 
 
 def record_reading(store: CaseloadStore, family_id: str, *, measure_key: str,

@@ -8,8 +8,9 @@ from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, func, select
 
 from familyworker.domain.contact import CONTACT_KINDS, ContactOutcome, NoteStatus
+from familyworker.domain.errors import ValidationError
 from familyworker.services.errors import FamilyNotFound, RecordMissing
-from familyworker.store.tables import ContactNoteRow, FamilyRow, OutboxRow, SyncedRow
+from familyworker.store.tables import ContactNoteRow, FamilyRow, OutboxRow, PersonRow, SyncedRow
 
 RowT = TypeVar("RowT", bound=SyncedRow)
 
@@ -25,6 +26,14 @@ def get_live(session: Session, row_type: type[RowT], row_id: str, what: str) -> 
     row = session.get(row_type, row_id)
     if row is None or row.deleted_at is not None:
         raise RecordMissing(what)
+    return row
+
+
+def member_of(session: Session, family_id: str, person_id: str) -> PersonRow:
+    """A live member of this family; a person of another family is refused in words."""
+    row = get_live(session, PersonRow, person_id, "person")
+    if row.family_id != family_id:
+        raise ValidationError("That person is not a member of this family.")
     return row
 
 

@@ -25,7 +25,7 @@ from familyworker.domain.safeguarding import (
     Decision,
     history_of,
 )
-from familyworker.services.queries import family_by_id, get_live
+from familyworker.services.queries import family_by_id, get_live, member_of
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.mapping import (
     concern_from_row,
@@ -38,10 +38,8 @@ from familyworker.store.mapping import (
 from familyworker.store.tables import (
     ConcernDecisionRow,
     FamilyRow,
-    PersonRow,
     SafeguardingConcernRow,
 )
-from familyworker.store.unit_of_work import UnitOfWork
 
 
 def raise_concern(store: CaseloadStore, *, family_id: str, seen_or_heard: str,
@@ -50,7 +48,7 @@ def raise_concern(store: CaseloadStore, *, family_id: str, seen_or_heard: str,
     with store.unit_of_work() as uow:
         family_by_id(uow.session, family_id)
         if about_person_id is not None:
-            _person_of(uow, family_id, about_person_id)
+            member_of(uow.session, family_id, about_person_id)
         concern = Concern(id=new_id(), family_id=family_id, raised_at=uow.now,
                           seen_or_heard=seen_or_heard, immediate_action=immediate_action,
                           about_person_id=about_person_id, raised_by=uow.actor_id)
@@ -87,20 +85,13 @@ def record_decision(store: CaseloadStore, concern_id: str, *, decision: Decision
                                    **decision_values(made)))  # type: ignore[arg-type]
         flag = result.implied_flag
         if flag is not None and concern.about_person_id is not None:
-            row = _person_of(uow, concern.family_id, concern.about_person_id)
+            row = member_of(uow.session, concern.family_id, concern.about_person_id)
             person = person_from_row(row)
             flags: dict[PersonFlag, date | None] = {f: person.since(f) for f in person.flags}
             if flag not in flags:
                 flags[flag] = outcome_on
                 uow.update(row, person_values(person.with_flags(flags)))
         return made
-
-
-def _person_of(uow: UnitOfWork, family_id: str, person_id: str) -> PersonRow:
-    row = get_live(uow.session, PersonRow, person_id, "person")
-    if row.family_id != family_id:
-        raise ValidationError("That person is not a member of this family.")
-    return row
 
 
 def family_concerns(store: CaseloadStore, family_id: str) -> list[ConcernHistory]:
