@@ -2,10 +2,15 @@
 intervention level the quarterly return counts)."""
 
 import argparse
-from datetime import date
 from typing import Any
 
-from familyworker.cli.common import EXIT_OK, CommandFailed, add_command, open_store
+from familyworker.cli.common import (
+    EXIT_OK,
+    CommandFailed,
+    add_command,
+    open_store,
+    optional_day,
+)
 from familyworker.domain.family import ClosureReason, FamilyStatus, parse_intervention_level
 from familyworker.services.case_status import family_id_of, set_status, status_in_words
 from familyworker.services.families import update_family
@@ -56,19 +61,9 @@ def _closure_reason(text: str) -> ClosureReason:
                             f"{REASON_KEYS}.") from None
 
 
-def _day(text: str) -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandFailed("The date must be written YYYY-MM-DD, for example "
-                            "2026-03-03.") from None
-
-
 def cmd_set_status(args: argparse.Namespace) -> int:
     target = _status(args.status)
-    on = _day(args.on)
+    on = optional_day(args.on)
     if target is FamilyStatus.CLOSED:
         reason: ClosureReason | None = _closure_reason(args.reason)
         note = args.note

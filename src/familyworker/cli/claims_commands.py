@@ -13,7 +13,13 @@ import argparse
 from datetime import date
 from typing import Any
 
-from familyworker.cli.common import EXIT_OK, CommandFailed, add_command, open_store
+from familyworker.cli.common import (
+    EXIT_OK,
+    CommandFailed,
+    add_command,
+    open_store,
+    optional_day,
+)
 from familyworker.domain.claims import ClaimRoute, ClaimStatus
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.quarter import Quarter
@@ -95,18 +101,8 @@ def _register_claims(subparsers: Any) -> None:
     correct.add_argument("--on", default="", metavar="YYYY-MM-DD", help="default today")
 
 
-def _day(text: str, what: str = "The date") -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandFailed(f"{what} must be written YYYY-MM-DD, for example "
-                            "2026-03-03.") from None
-
-
 def _required_day(text: str, what: str) -> date:
-    day = _day(text, what)
+    day = optional_day(text, what)
     if day is None:
         raise CommandFailed(f"{what} is needed, written YYYY-MM-DD.")
     return day
@@ -115,7 +111,7 @@ def _required_day(text: str, what: str) -> date:
 def cmd_show(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         progress = outcome_evidence.family_progress(store, family_id_of(store, args.reference),
-                                                    on=_day(args.on))
+                                                    on=optional_day(args.on))
     print(f"{args.reference.strip().upper()} as of {progress.on.isoformat()}:")
     for problem in progress.problems:
         when = (f" on {problem.met_on.isoformat()}" if problem.met_on else
@@ -137,7 +133,8 @@ def cmd_add_reading(args: argparse.Namespace) -> int:
         person = outcome_evidence.member_id(store, family_id, args.person) if args.person.strip() \
             else None
         outcome_evidence.record_reading(store, family_id, measure_key=args.measure, period_end=end,
-                                        period_start=_day(args.start, "--start"), value=args.value,
+                                        period_start=optional_day(args.start, "--start"),
+                                        value=args.value,
                                         source=args.source, source_reference=args.source_reference,
                                         verified_by=args.verified_by, person_id=person)
     print(f"Reading of {args.measure} recorded for {args.reference.strip().upper()}.")
@@ -151,8 +148,8 @@ def cmd_add_employment(args: argparse.Namespace) -> int:
         adult = outcome_evidence.member_id(store, family_id, args.person)
         outcome_evidence.record_employment(
             store, family_id, person_id=adult, started_on=started,
-            ended_on=_day(args.ended, "--ended"),
-            benefit_ended_on=_day(args.benefit_ended, "--benefit-ended"),
+            ended_on=optional_day(args.ended, "--ended"),
+            benefit_ended_on=optional_day(args.benefit_ended, "--benefit-ended"),
             hours_per_week=args.hours, source=args.source,
             source_reference=args.source_reference)
     print(f"Employment recorded for {args.reference.strip().upper()}.")
@@ -190,7 +187,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
         else:
             route, person = ClaimRoute.OUTCOME_PLAN, None
         claim = claims.submit_claim(store, family_id, claim_reference=args.claim_reference,
-                                    route=route, person_id=person, on=_day(args.on))
+                                    route=route, person_id=person, on=optional_day(args.on))
     print(f"Claim {claim.claim_reference} recorded for {args.reference.strip().upper()} "
           f"({ROUTE_WORDS[claim.route]}, quarter {claim.quarter}); it is frozen from now on.")
     return EXIT_OK
@@ -206,14 +203,14 @@ def cmd_set_status(args: argparse.Namespace) -> int:
                             "or rejected.")
     with open_store(args) as store:
         claim = claims.set_claim_status(store, args.claim_reference, status,
-                                        on=_day(args.on), reason=args.reason)
+                                        on=optional_day(args.on), reason=args.reason)
     print(f"Claim {claim.claim_reference}: {claim.status.value}.")
     return EXIT_OK
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        claim = claims.correct_claim(store, args.claim_reference, on=_day(args.on),
+        claim = claims.correct_claim(store, args.claim_reference, on=optional_day(args.on),
                                      new_reference=args.new_reference or None)
     print(f"Claim {claim.claim_reference} version {claim.version} recorded; the earlier "
           "version is superseded.")

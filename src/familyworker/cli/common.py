@@ -7,6 +7,7 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -163,3 +164,14 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
 
 def _say(message: str) -> None:
     sys.stderr.write(message.rstrip() + "\n")
+
+
+def optional_day(text: str, what: str = "The date") -> date | None:
+    """A day written YYYY-MM-DD, or None for an empty option; otherwise one plain sentence."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandFailed(f"{what} must be written YYYY-MM-DD, for example "
+                            "2026-03-03.") from None
