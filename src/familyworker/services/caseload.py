@@ -7,7 +7,7 @@ from datetime import date
 
 from familyworker.domain.caseload import DuePolicy, FamilySummary, next_visit_due
 from familyworker.domain.family import FamilyStatus
-from familyworker.services.plain_queries import day, last_contact_days, waiting_changes_by_family
+from familyworker.services.plain_queries import day, waiting_changes_by_family, week_summaries
 from familyworker.store.caseload_store import (
     SETTING_WORKER_ID,
     SETTING_WORKER_NAME,
@@ -18,11 +18,6 @@ _FAMILIES_SQL = (
     "SELECT id, reference, household_name, postcode, status, lead_worker_id, next_visit_due, "
     "opened_on, referred_on, review_due, sustainability_review_due FROM family "
     "WHERE deleted_at IS NULL ORDER BY reference")
-# The latest agreed plan's review date per family (SQLite takes the bare column from the row
-# holding the max).
-_PLAN_REVIEWS_SQL = (
-    "SELECT family_id, max(version), review_due FROM plan "
-    "WHERE deleted_at IS NULL AND status = 'agreed' GROUP BY family_id")
 
 
 def list_caseload(store: CaseloadStore, *, today: date | None = None,
@@ -35,19 +30,19 @@ def list_caseload(store: CaseloadStore, *, today: date | None = None,
         workers = dict(conn.execute("SELECT id, name FROM worker").fetchall())
         me = store.setting(SETTING_WORKER_ID, connection=conn)
         my_name = store.setting(SETTING_WORKER_NAME, "Me", connection=conn)
-        last_contact = last_contact_days(conn)
+        # Last contact and the agreed plan's review, as the store's triggers keep them.
+        summaries_kept = week_summaries(conn)
         members: dict[str, list[str]] = {}
         for family_id, name in conn.execute(
                 "SELECT family_id, name FROM person WHERE deleted_at IS NULL").fetchall():
             members.setdefault(family_id, []).append(name)
-        plan_review = {family_id: review for family_id, _version, review
-                       in conn.execute(_PLAN_REVIEWS_SQL).fetchall()}
         pending = waiting_changes_by_family(conn)
     summaries = []
     for (family_id, reference, household, postcode, status, lead_id, explicit, opened,
          referred, family_review, sustainability_due) in families:
-        contact_day = last_contact.get(family_id)
-        review = day(plan_review.get(family_id)) or day(family_review)
+        kept = summaries_kept.get(family_id)
+        contact_day = day(kept.last_contact_at) if kept else None
+        review = day(kept.plan_review_due if kept else None) or day(family_review)
         closed = status == FamilyStatus.CLOSED.value
         if closed:
             review = day(sustainability_due)  # a closed case's only review: is it holding?

@@ -30,14 +30,6 @@ def day(text: str | None) -> date | None:
     return date.fromisoformat(text[:10]) if text else None
 
 
-def last_contact_days(connection: Connection) -> dict[str, date]:
-    """The day (UTC, as stored) each family was last contacted; never-contacted ones absent."""
-    rows = connection.execute(
-        f"SELECT family_id, max(occurred_at) FROM contact_note WHERE {CONTACT_MADE_SQL} "
-        "GROUP BY family_id").fetchall()
-    return {family_id: date.fromisoformat(at[:10]) for family_id, at in rows if at}
-
-
 def waiting_changes_by_family(connection: Connection) -> dict[str | None, int]:
     """How many changes the next sync will send, per family (None: not about one family)."""
     rows = connection.execute(
