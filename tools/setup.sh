@@ -33,3 +33,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[test]"
+# Bytecode for the app's own modules, as an installed app (a wheel, the bundle) ships it: where
+# PYTHONDONTWRITEBYTECODE is set, an editable install would compile every module at each start.
+.venv/bin/python -m compileall -q src sync >/dev/null

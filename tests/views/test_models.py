@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from familyworker.domain.caseload import FamilySummary
@@ -34,6 +35,17 @@ def test_caseload_model_obeys_qt_contract(qtmodeltester) -> None:  # type: ignor
     proxy.set_search("khan")
     assert proxy.rowCount() == 1
     qtmodeltester.check(proxy)
+
+
+def test_an_overdue_visit_is_shaded_amber_and_an_upcoming_one_is_not() -> None:
+    model = CaseloadTableModel()
+    model.set_rows([summary(1, "The Smiths", due=date(2026, 1, 1)),
+                    summary(2, "The Khans", due=date(2026, 4, 1))])
+    column = 5  # Next visit due
+    overdue = model.data(model.index(0, column), Qt.ItemDataRole.BackgroundRole)
+    assert QColor(overdue).name() == "#ffecc8"
+    assert model.data(model.index(1, column), Qt.ItemDataRole.BackgroundRole) is None
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.BackgroundRole) is None
 
 
 def test_sorting_uses_native_values() -> None:

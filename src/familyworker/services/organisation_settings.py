@@ -23,9 +23,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import platformdirs.unix
-import platformdirs.windows
-
 from familyworker.services.sync_status import MAX_SYNC_MINUTES, MIN_SYNC_MINUTES
 
 log = logging.getLogger(__name__)
@@ -55,11 +52,15 @@ def organisation_settings_path(platform: str = sys.platform) -> Path:
     if override:
         return Path(override)
     if platform == "win32":  # %ProgramData%\FamilyWorker
+        import platformdirs.windows  # (here: it loads ctypes, which start-up does not need)
+
         folder = platformdirs.windows.Windows("FamilyWorker", appauthor=False).site_config_dir
     elif platform == "darwin":
         # Fixed: platformdirs would prefer Homebrew's share/ when Python came from Homebrew.
         folder = "/Library/Application Support/FamilyWorker"
     else:  # the first of $XDG_CONFIG_DIRS, /etc/xdg by default; folders there are lower case
+        import platformdirs.unix
+
         folder = platformdirs.unix.Unix("familyworker", appauthor=False).site_config_dir
     return Path(folder) / FILE_NAME
 
