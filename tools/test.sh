@@ -10,15 +10,14 @@ echo "== mypy"; .venv/bin/mypy
 echo "== import-linter"; .venv/bin/lint-imports
 echo "== pytest"
 set +e
-# One process by default. FAMILYWORKER_TEST_WORKERS=2 spreads the files over two workers
-# (pytest-xdist; about half the time on two quiet cores), but on a loaded machine the main
-# process once hung after printing its summary (workers gone, waiting on a lock; not seen
-# again, see docs/status.md), so CI does not depend on it. Either way a process that has not
-# exited FAMILYWORKER_TEST_EXIT_GRACE seconds after pytest's last hook prints every thread's
-# stack and fails (tests/exit_watchdog.py).
+# Two workers by default (pytest-xdist, whole files per worker: about half the time of one
+# process on two cores); FAMILYWORKER_TEST_WORKERS=0 runs everything in one process, N > 2 uses
+# more. A process that has not exited FAMILYWORKER_TEST_EXIT_GRACE seconds after pytest's last
+# hook prints every thread's stack and fails (tests/exit_watchdog.py): a loaded two-worker run
+# once hung after its summary (docs/status.md), so a repeat ends with its evidence instead.
 workers=()
-if [ "${FAMILYWORKER_TEST_WORKERS:-0}" -gt 0 ]; then
-  workers=(-n "$FAMILYWORKER_TEST_WORKERS" --dist loadfile)
+if [ "${FAMILYWORKER_TEST_WORKERS:-2}" -gt 0 ]; then
+  workers=(-n "${FAMILYWORKER_TEST_WORKERS:-2}" --dist loadfile)
 fi
 # The slowest tests are listed at the end: where to look when the suite's time grows.
 .venv/bin/python -m pytest --durations=20 ${workers[@]+"${workers[@]}"} "$@"
