@@ -26,6 +26,8 @@ from familyworker_server import accounts, db
 from familyworker_server.background import ServerProcess, spawn_server
 
 QUICK = "--quick" in sys.argv  # a smoke run of every phase at a fraction of the size
+# Stop after the 10k push and pull and their floor ratios (to iterate on the push quickly).
+PUSH_ONLY = "--push-only" in sys.argv
 FAMILIES = 300 if QUICK else 10_000
 SUPERVISED = 50 if QUICK else 1_000
 DEVICES = 10 if QUICK else 50
@@ -180,6 +182,10 @@ def main() -> None:
                                             figures["push_floor_s"], PUSH_FLOOR_TARGET),
                 pull_floor_ratio=floor_line("pull", figures["initial_pull_s"],
                                             figures["pull_floor_s"], PULL_FLOOR_TARGET))
+            if PUSH_ONLY:
+                print(json.dumps(figures), flush=True)
+                admin.dispose()
+                return
             with a.read() as session:
                 rows = list(session.exec(select(FamilyRow).limit(30)).all())
             trips: list[float] = []

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -165,8 +166,15 @@ _CLIENT_TIME = re.compile(rb'"client_time"\s*:\s*"[^"]*"')
 
 def body_hash(body: bytes) -> str:
     """Digest of a push body minus its client_time: the same batch sent again (byte-identical
-    ops, SYNC §3 trap 2) has the same digest. One pass over the bytes; no re-serialising."""
-    return hashlib.sha256(_CLIENT_TIME.sub(b"", body, count=1)).hexdigest()
+    ops, SYNC §3 trap 2) has the same digest. One pass over the bytes; no re-serialising,
+    and no copy of the body without it (``re.sub`` cost more than the digest)."""
+    found = _CLIENT_TIME.search(body)
+    if found is None:
+        return hashlib.sha256(body).hexdigest()
+    view = memoryview(body)
+    digest = hashlib.sha256(view[:found.start()])
+    digest.update(view[found.end():])
+    return digest.hexdigest()
 
 
 def request_hash(request: PushRequest) -> str:
@@ -224,6 +232,10 @@ _FAST_TABLES = {name: tuple(c.name for c in TABLES[name].columns if c.name in AU
                 for name in protocol.SYNCED_TABLE_NAMES
                 if name not in ("team", "worker", "audit_event", protocol.CONFLICT_TABLE,
                                 CO_WORKER_TABLE)}
+# Per table taken by _new_row: (its author columns, its required columns, whether it is
+# the family table), looked up once per op.
+_FAST_RULES = {name: (authors, _REQUIRED[name], name == "family")
+               for name, authors in _FAST_TABLES.items()}
 _NEW_KINDS = frozenset({"insert", "append", "update"})
 _ABSENT = object()
 _ROW_COLUMNS = ("family_id", "team_id", "data", "field_hlc", "field_seq", "server_seq",
@@ -254,11 +266,15 @@ class PushApplier:
     def __init__(self, conn: Connection, actor: Actor, request: PushRequest,
                  fits: list[bool] | None = None) -> None:
         self.conn = conn
-        # Those records: (op index, number of rows touched before it, team_id, whether
-        # family_id is to be added, op id).
-        self.direct_rows: list[tuple[int, int, str | None, bool, str]] = []
-        self._single: set[tuple[str, str]] = set()
-        self._index = -1
+        # Those records: (number of rows touched before it, its sync_row values before the
+        # seq (family_id, team_id, data, field_hlc), those after the seq (deleted,
+        # deleted_hlc, sole_device, table_name, row_id), its answer); and the new families
+        # among them as family_scope values (team_id, lead_worker_id, family_id).
+        self.direct_rows: list[tuple[int, tuple[Any, ...], tuple[Any, ...],
+                                     dict[str, Any]]] = []
+        self.direct_families: list[tuple[str | None, str | None, str]] = []
+        # Records more than one op of the batch touches (never written directly).
+        self._repeated: set[tuple[str, str]] = set()
         self.actor = actor
         self.request = request
         # Per op (by identity): whether its fields fit its table (screen.screen's verdict).
@@ -281,14 +297,15 @@ class PushApplier:
     def run(self) -> bytes:
         """Merge and write the batch; returns the PushResponse as JSON bytes."""
         ops = self.request.ops
+        op_ids = [op.op_id for op in ops]
         seen = {r[0] for r in select_in(
-            self.conn, "SELECT op_id FROM sync_op WHERE op_id IN ({in})", [o.op_id for o in ops])}
-        fresh = [op for op in ops if op.op_id not in seen]
+            self.conn, "SELECT op_id FROM sync_op WHERE op_id IN ({in})", op_ids)}
+        fresh = [op for op in ops if op.op_id not in seen] if seen else ops
         for op in ops:
             if op.op_id in seen:
                 self.results[op.op_id] = _result(op.op_id, "duplicate")
-        rows = _load_rows(self.conn, {(op.table, op.row_id) for op in fresh
-                                      if op.table != "audit_event"}
+        keys = [(op.table, op.row_id) for op in fresh]
+        rows = _load_rows(self.conn, {key for key in keys if key[0] != "audit_event"}
                           | {("family", op.family_id) for op in fresh
                              if op.family_id and op.table != "audit_event"})
         scope = _load_scope(self.conn, self.actor,
@@ -305,17 +322,13 @@ class PushApplier:
         touched: dict[tuple[str, str], Stored] = {}
         op_rows: dict[str, tuple[str, str]] = {}
         fast = self._new_row
-        if self.direct_new_rows:
-            # A record touched by one op only may skip the Stored object (no later op of the
-            # batch merges into it, nor reads it).
-            once: dict[tuple[str, str], bool] = {}
-            for op in fresh:
-                key = (op.table, op.row_id)
-                once[key] = key not in once
-            self._single = {key for key, alone in once.items() if alone}
-        positions = {id(op): index for index, op in enumerate(ops)}
+        # A record touched by one op only may skip the Stored object (no later op of the
+        # batch merges into it, nor reads it).
+        if not self.direct_new_rows:
+            self._repeated = set(keys)
+        elif len(set(keys)) < len(keys):
+            self._repeated = {key for key, count in Counter(keys).items() if count > 1}
         for op in fresh:
-            self._index = positions[id(op)]
             if fast(op, rows, scope, touched):
                 if (op.table, op.row_id) in touched:  # (a direct row is not)
                     op_rows[op.op_id] = (op.table, op.row_id)
@@ -340,20 +353,22 @@ class PushApplier:
         lead). Nothing can conflict; the row is stored as sent, with one stamp. Any other op,
         or any doubt, returns False and goes through ``_apply``, which gives the same answer
         to these ops."""
-        table, family_id, fields = op.table, op.family_id, op.fields
-        authors = _FAST_TABLES.get(table)
+        table, family_id, fields, hlc = op.table, op.family_id, op.fields, op.hlc
+        rule = _FAST_RULES.get(table)
+        if rule is None or family_id is None or op.kind not in _NEW_KINDS or op.field_hlc:
+            return False
+        authors, required, is_family = rule
         key = (table, op.row_id)
-        if authors is None or family_id is None or op.kind not in _NEW_KINDS or op.field_hlc \
-                or key in touched or key in rows or not self.fits[id(op)] \
-                or not _REQUIRED[table] <= fields.keys() \
-                or op.hlc[STAMP_DEVICE_AT:] != self.actor.device_id:
+        device = hlc[STAMP_DEVICE_AT:]
+        if key in touched or key in rows or not self.fits[id(op)] \
+                or not required <= fields.keys() or device != self.actor.device_id:
             return False
         worker = self.actor.worker_id
         for name in authors:
             value = fields.get(name)
             if value is not None and value != worker:
                 return False
-        if table == "family":
+        if is_family:
             team_id = self.actor.team_id
             # (A new family comes by insert; an update naming one never seen is refused.)
             if self.actor.role != "worker" or op.kind == "update" or family_id != op.row_id \
@@ -363,15 +378,29 @@ class PushApplier:
                 return False
             scope.families[family_id] = (team_id, worker)
         else:
-            if not scope.allows(family_id) or self._family_deleted_elsewhere(op, touched, rows) \
-                    or fields.get("family_id", family_id) != family_id:
+            if not scope.allows(family_id) or fields.get("family_id", family_id) != family_id:
                 return False
+            if touched or rows:
+                family_key = ("family", family_id)
+                family = touched.get(family_key) or rows.get(family_key)
+                if family is not None and family.deleted_elsewhere(device):
+                    return False
             team_id = scope.families[family_id][0]
-        self.results[op.op_id] = _result(op.op_id, "applied")
-        if key in self._single:
-            # Written in _write from the op itself (its family_id added when absent).
-            self.direct_rows.append((self._index, len(touched), team_id,
-                                     "family_id" not in fields, op.op_id))
+        result = {"op_id": op.op_id, "status": "applied", "reason": None, "server_seq": None}
+        self.results[op.op_id] = result
+        if key not in self._repeated:
+            # Written in _write as it is here (its family_id added when absent), its seq
+            # filled in there. A new row's one stamp is written without the serialiser: an
+            # HLC is [0-9a-zA-Z~-] only (the wire pattern), so it needs no escaping.
+            self.direct_rows.append((
+                len(touched),
+                (family_id, team_id,
+                 to_json(fields if "family_id" in fields
+                         else {**fields, "family_id": family_id}).decode(),
+                 '{"*":"%s"}' % hlc),  # noqa: UP031
+                (False, None, device, table, op.row_id), result))
+            if is_family:
+                self.direct_families.append((team_id, worker, family_id))
             return True
         # A copy, family_id filled in: a later op of the batch on this row merges into it.
         data = {**fields, "family_id": family_id}
@@ -674,13 +703,13 @@ class PushApplier:
         direct = self.direct_rows
         seqs = iter(next_seqs(conn, len(changed) + len(direct) + len(self.conflicts)
                               + len(moved_rows)))
-        if direct:
+        if direct and changed:
             # Seqs in the order of the rows' first op, as if they had been in touched.
             order: list[Any] = []
             waiting = iter(direct)
             next_direct = next(waiting, None)
             for position, stored in enumerate(touched.values()):
-                while next_direct is not None and next_direct[1] == position:
+                while next_direct is not None and next_direct[0] == position:
                     order.append(next_direct)
                     next_direct = next(waiting, None)
                 if stored.changed:
@@ -689,24 +718,21 @@ class PushApplier:
                 order.append(next_direct)
                 order.extend(waiting)
             changed = order
+        elif direct:
+            changed = direct
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         def dumps(value: Any) -> str:
             # pydantic-core's serialiser: ~7x json.dumps on these small dicts (compact, UTF-8).
             return to_json(value).decode()
 
-        results = self.results
+        add = inserts.append
         for stored in changed:
             seq = next(seqs)
             if stored.__class__ is tuple:
-                index, _, team_id, add_family, op_id = stored
-                results[op_id]["server_seq"] = seq
-                op = request.ops[index]
-                hlc = op.hlc
-                inserts.append((op.family_id, team_id, dumps(
-                    {**op.fields, "family_id": op.family_id} if add_family else op.fields),
-                    '{"*":"%s"}' % hlc, '{"*":%d}' % seq, seq, False, None,  # noqa: UP031
-                    hlc[STAMP_DEVICE_AT:], op.table, op.row_id))
+                _, head, tail, result = stored
+                result["server_seq"] = seq
+                add((*head, '{"*":%d}' % seq, seq, *tail))  # noqa: UP031
                 continue
             stored.server_seq = seq
             if stored.is_new:
@@ -782,13 +808,10 @@ class PushApplier:
 
     def _write_scope(self, touched: dict[tuple[str, str], Stored]) -> None:
         families = [s for (table, _), s in touched.items() if table == "family" and s.changed]
-        ops = self.request.ops
         # New families written straight from their op: the caller (a worker) leads them, in
         # their team; nobody had them (_new_row), so no family_scope row exists.
         bulk_insert(self.conn, models.family_scope, ("team_id", "lead_worker_id", "family_id"),
-                    [(team_id, self.actor.worker_id, ops[index].row_id)
-                     for index, _, team_id, _, _ in self.direct_rows
-                     if ops[index].table == "family"])
+                    self.direct_families)
         if not families:
             return
         existing = {r[0] for r in select_in(

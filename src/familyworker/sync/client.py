@@ -308,11 +308,20 @@ class SyncClient:
 
     def push_body(self, body: bytes) -> protocol.PushResponse:
         """``push`` for a request body the engine already serialised (stored ops spliced in)."""
+        return protocol.PushResponse.model_validate_json(self.push_packed(self.pack(body)))
+
+    @staticmethod
+    def pack(body: bytes) -> bytes:
+        """A push body as it travels: gzip-compressed (level 1)."""
+        return gzip.compress(body, compresslevel=1)
+
+    def push_packed(self, packed: bytes) -> bytes:
+        """Send a body ``pack`` made; returns the answer's JSON unparsed. The engine packs the
+        next batch and parses this answer while other work waits on the server, not before
+        the send or after the answer."""
         headers = {**self._headers(), "Content-Type": "application/json",
                    "Content-Encoding": "gzip"}
-        return protocol.PushResponse.model_validate_json(self._request(
-            "POST", "/sync/v1/push", content=gzip.compress(body, compresslevel=1),
-            headers=headers).content)
+        return self._request("POST", "/sync/v1/push", content=packed, headers=headers).content
 
 
 def _refusal(response: httpx.Response) -> SyncError:

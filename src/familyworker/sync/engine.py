@@ -228,17 +228,21 @@ class SyncEngine:
 
     def push(self) -> tuple[int, int]:
         pushed = rejected = 0
-        answered: tuple[Batch, protocol.PushResponse] | None = None
+        answered: tuple[Batch, bytes] | None = None
         # One batch in flight at a time (the server sees them in order). While it travels and
-        # is merged, this thread records the previous answer and cuts the next batch, so the
-        # server is not left waiting on the client's own writes.
+        # is merged, this thread parses and records the previous answer and cuts and packs
+        # (gzip) the next batch, so the server is not left waiting on the client's own work:
+        # between one answer and the next send there is only the send.
         with gc_paused(), ThreadPoolExecutor(1, thread_name_prefix="sync-push") as pool:
             batch = self._next_batch(after=None)
+            packed = self.client.pack(self._payload(batch)) if batch.count else b""
             while batch.count:
-                in_flight = pool.submit(self.client.push_body, self._payload(batch))
+                in_flight = pool.submit(self.client.push_packed, packed)
                 if answered is not None:
                     rejected += self._record(*answered)
                 following = self._next_batch(after=batch)
+                if following.count:
+                    packed = self.client.pack(self._payload(following))
                 answered = (batch, in_flight.result())
                 pushed += batch.count
                 batch = following
@@ -246,8 +250,10 @@ class SyncEngine:
                 rejected += self._record(*answered)
         return pushed, rejected
 
-    def _record(self, batch: "Batch", response: protocol.PushResponse) -> int:
-        """Apply the server's answer for a batch; returns how many ops it refused."""
+    def _record(self, batch: "Batch", answer: bytes) -> int:
+        """Apply the server's answer (its JSON) for a batch; returns how many ops it
+        refused."""
+        response = protocol.PushResponse.model_validate_json(answer)
         bad = {r.op_id: r.reason or "rejected" for r in response.results
                if r.status == "rejected"}
         self._finish_batch(batch, bad)
