@@ -165,3 +165,55 @@ def test_progress_in_words_and_recording_a_reading_in_the_dialog(
     qtbot.waitUntil(lambda: "◔ not yet (due 31 Jul 2024)" in page.progress_label.text(),
                     timeout=5000)
     assert page.message_label.text() == "Reading recorded." and changed == [1]
+
+
+def _texts_on(page: OutcomesPage) -> list[str]:
+    """Every text a person can read on the tab: labels, box titles, table cells, buttons."""
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTableWidget
+
+    texts = [w.text() for w in page.findChildren(QLabel) if w.isVisibleTo(page)]
+    texts += [w.title() for w in page.findChildren(QGroupBox) if w.isVisibleTo(page)]
+    texts += [w.text() for w in page.findChildren(QAbstractButton) if w.isVisibleTo(page)]
+    for table in page.findChildren(QTableWidget):
+        if not table.isVisibleTo(page):
+            continue
+        for row in range(table.rowCount()):
+            for column in range(table.columnCount()):
+                item = table.item(row, column)
+                texts.append(item.text() if item is not None else "")
+    return texts
+
+
+def test_demo_family_tab_and_programme_report_tell_one_story(
+        qtbot: QtBot, store: CaseloadStore, runner: TaskRunner) -> None:
+    """FAM-0021 of the demo: the outcome plan is met. The tab said so at the top and then
+    "Needs met: 0 of 3" under the claims, and the programme report followed the second."""
+    from familyworker.domain.outcome_progress import ProgressState
+    from familyworker.domain.programme_figures import ReportPeriod
+    from familyworker.services.case_status import family_id_of
+    from familyworker.services.demo import import_demo
+    from familyworker.services.outcome_evidence import family_progress
+    from familyworker.services.programme_report import build_programme_report
+
+    today = date.today()
+    import_demo(store, today=today)
+    family_id = family_id_of(store, "FAM-0021")
+    progress = family_progress(store, family_id, on=today)
+    assert progress.plan_met_on is not None  # the demo's story: met, then claimed
+    page = OutcomesPage(store, runner, family_id=family_id)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.loaded is not None, timeout=5000)
+
+    texts = _texts_on(page)
+    assert any("The outcome plan is met" in t for t in texts)
+    assert not any("Needs met" in t or "0 of 3" in t for t in texts), texts
+    met = [p for p in progress.problems if p.state is ProgressState.MET]
+    assert len(met) == 3
+
+    figures = build_programme_report(store, ReportPeriod(today - timedelta(days=365), today),
+                                     today=today)
+    line = next(line for line in figures.lines if line.reference == "FAM-0021")
+    assert line.plan_met_on == progress.plan_met_on
+    assert sorted(line.met_problems) == sorted(p.problem for p in met)
+    assert line.claim_state == "claimed"
