@@ -184,9 +184,9 @@ def _summary(figures: ProgrammeFigures, printed_on: date) -> list[Flowable]:
         *([Paragraph(f"The period has not ended: figures are as of {uk_date(figures.as_of)} "
                      "(problems met, claims and case lengths count only to that day).",
                      body)] if figures.as_of < period.end else []),
-        Paragraph("Families whose case was live at any time in the period. Outcomes are "
-                  f"judged against the outcome plan ({figures.plan_name}), as on each "
-                  "family's Outcomes tab.", body),
+        Paragraph("Families whose case was live at any time in the period. Each identified "
+                  f"problem is judged against the outcome plan, {figures.plan_name}, as on "
+                  "each family's Outcomes tab.", body),
         Spacer(1, 8),
         _table([["Figure", "Number"], *summary], [CONTENT_WIDTH - 90, 90], size=10),
         Spacer(1, 12),
