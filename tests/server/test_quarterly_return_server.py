@@ -124,3 +124,9 @@ def test_the_server_command_writes_the_return(server: Server, tmp_path: Path,
     assert "2 families and 3 individuals" in capsys.readouterr().out
     bad = cli.main(["report", "return", "--quarter", "2026Q9", "--out", str(out), *database])
     assert bad == 2 and "written like 2026Q3" in capsys.readouterr().err
+    # The council's outcome plan decides what is met; a mistake in it names its line.
+    plan = tmp_path / "outcome_plan.json"
+    plan.write_text('{\n  "name": "Broken plan",\n  "measures": []\n}\n', encoding="utf-8")
+    broken = cli.main(["report", "return", "--quarter", "2026Q3", "--out", str(out),
+                       "--outcome-plan", str(plan), *database])
+    assert broken != 0 and "Outcome plan, line 3" in capsys.readouterr().err
