@@ -2,9 +2,10 @@
 and the quarterly return over the same caseload, CSV and PDF (target ≤ 2 s together).
 
 The caseload (default 5,000 families, each with 3 needs, 3 members, 3 whole-family Web Stars
-and an outcome; every tenth claimed) is written straight into the encrypted store with bulk
-inserts, which is set-up and not timed. Each timing is the whole export the user waits for:
-reading the store, computing the figures and writing the file. Last line: one JSON object.
+and seven monthly readings of the outcome plan's measure for one need; every tenth claimed)
+is written straight into the encrypted store with bulk inserts, which is set-up and not
+timed. Each timing is the whole export the user waits for: reading the store, computing the
+figures and writing the file. Last line: one JSON object.
 """
 
 import json
@@ -21,8 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from familyworker.domain.ids import new_id  # noqa: E402
+from familyworker.domain.outcome_plan import Comparison, MeasureKind  # noqa: E402
 from familyworker.domain.programme_figures import ReportPeriod  # noqa: E402
 from familyworker.domain.quarterly_return import Quarter  # noqa: E402
+from familyworker.services.outcome_plan_file import load_outcome_plan  # noqa: E402
 from familyworker.services.programme import (  # noqa: E402
     default_framework,
     default_star_template,
@@ -56,7 +59,8 @@ def fill_caseload(store: CaseloadStore, families: int, *, seed: int = 6) -> None
     domains = default_star_template().domain_keys()
     template = default_star_template()
     statuses = ("referred", "open", "open", "open", "step-down", "closed")
-    fam, needs, people, stars, outcomes, claims = [], [], [], [], [], []
+    plan = load_outcome_plan()
+    fam, needs, people, stars, readings, claims = [], [], [], [], [], []
     for n in range(families):
         fid = new_id()
         status = rng.choice(statuses)
@@ -82,10 +86,18 @@ def fill_caseload(store: CaseloadStore, families: int, *, seed: int = 6) -> None
                        "note": ""} for d in domains]
             stars.append((new_id(), *SYNC, fid, None, on.isoformat(), template.key,
                           template.version, json.dumps(scores), "", None))
-        achieved = referred + timedelta(days=rng.randint(30, 200))
-        if achieved <= TODAY:
-            outcomes.append((new_id(), *SYNC, fid, needs[-1][6], achieved.isoformat(),
-                             "Evidence on file", None))
+        # Seven monthly readings of the last need's measure, passing: the outcome plan's engine
+        # has a run to walk for every family (met for some by the report's day, not for others).
+        measure = plan.measures_for(needs[-1][6])[0]
+        value = {MeasureKind.NONE_FOR_PERIOD: "0", MeasureKind.HELD_FOR_PERIOD: "1"}.get(
+            measure.kind, str(measure.threshold + (1 if measure.comparison is
+                                                   Comparison.AT_LEAST else -1)))
+        start = referred + timedelta(days=rng.randint(10, 200))
+        for month in range(7):
+            begin, end = start + timedelta(days=30 * month), start + timedelta(days=30 * month + 29)
+            if end <= TODAY:
+                readings.append((new_id(), *SYNC, fid, None, measure.key, begin.isoformat(),
+                                 end.isoformat(), value, "Bench source", "", "", "", None))
         if n % 10 == 0:
             claims.append((new_id(), *SYNC, fid, TODAY.isoformat(), f"SF-{n}", "bench", None,
                            str(RETURN_QUARTER), rng.choice(("claimed", "verified", "paid"))))
@@ -102,8 +114,10 @@ def fill_caseload(store: CaseloadStore, families: int, *, seed: int = 6) -> None
         _insert(conn, "star_assessment", ("family_id", "person_id", "assessed_on",
                                           "template_key", "template_version", "scores",
                                           "family_words", "completed_by"), stars)
-        _insert(conn, "outcome", ("family_id", "criterion_key", "achieved_on", "evidence",
-                                  "recorded_by"), outcomes)
+        _insert(conn, "measure_reading", ("family_id", "person_id", "measure_key",
+                                          "period_start", "period_end", "value", "source",
+                                          "source_reference", "verified_by", "note",
+                                          "recorded_by"), readings)
         _insert(conn, "outcome_claim", ("family_id", "claimed_on", "claim_reference",
                                         "rule_key", "claimed_by", "quarter", "status"), claims)
         conn.commit()

@@ -40,7 +40,7 @@ def add_claims(store: CaseloadStore, quarter: Quarter) -> None:
         for number, (family_id, (route, status)) in enumerate(zip(ids, kinds, strict=False)):
             uow.add(OutcomeClaimRow(
                 id=new_id(), family_id=family_id, claimed_on=quarter.start + timedelta(days=20),
-                claim_reference=f"PBR-{number + 1:03d}", rule_key="all-needs-sustained",
+                claim_reference=f"PBR-{number + 1:03d}", rule_key=route,
                 route=route, status=status, quarter=str(quarter)))
 
 

@@ -199,7 +199,8 @@ def _open_by_reference(controller: Any, reference: str) -> Any:
 
 
 def claims_screens(app: QApplication, controller: Any) -> None:
-    """The Outcomes tab of the demo's claimed family (its claims), submitting the ready
+    """The Outcomes tab of the demo's claimed family (its claims) and of a closed family with
+    hand-recorded outcomes (history), submitting the ready
     family's claim (the frozen result), and File › Claims… (the quarter's list)."""
     runner = controller.runner
     claimed = _open_by_reference(controller, "FAM-0021")
@@ -208,6 +209,13 @@ def claims_screens(app: QApplication, controller: Any) -> None:
     settle(app, runner)
     save(claimed, "outcomes-plan")
     claimed.close()
+    # A closed family with outcomes typed in by hand before the outcome plan: history only.
+    closed = _open_by_reference(controller, "FAM-0006")
+    closed.resize(1280, 980)
+    closed.tabs.setCurrentWidget(closed.outcomes_page)
+    settle(app, runner)
+    save(closed, "outcomes-history")
+    closed.close()
     ready = _open_by_reference(controller, "FAM-0007")
     ready.tabs.setCurrentWidget(ready.outcomes_page)
     settle(app, runner)

@@ -251,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "report":
             quarterly = quarterly_return.export(engine, quarter_text=args.quarter, out=args.out,
                                                 family_costs=args.family_costs,
-                                                costs_file=args.costs)
+                                                costs_file=args.costs,
+                                                plan_file=args.outcome_plan)
             total = quarterly.result.total
             print(f"{quarterly.result.quarter}: {total.families} families and "
                   f"{total.individuals} individuals worked with, cost avoided "
@@ -298,6 +299,9 @@ def _add_report_command(sub: Any) -> argparse.ArgumentParser:
                            help="also write cost avoidance per family (references only)")
     quarterly.add_argument("--costs", type=Path, metavar="FILE.json",
                            help="the council's unit-cost table (default: the shipped example)")
+    quarterly.add_argument("--outcome-plan", type=Path, metavar="FILE.json",
+                           help="the council's outcome plan, the outcome_plan.json its workers' "
+                                "caseloads use (default: the shipped example)")
     return quarterly
 
 

@@ -19,12 +19,14 @@ from familyworker import resources
 from familyworker.atomic_file import write_atomically
 from familyworker.domain.criteria import ProgrammeFramework
 from familyworker.domain.errors import ValidationError
+from familyworker.domain.outcome_plan import OutcomePlan, parse_outcome_plan
 from familyworker.domain.quarter import Quarter
 from familyworker.domain.quarterly_return import (
     QuarterlyReturn,
     UnitCosts,
     facts_from_rows,
     family_costs_csv,
+    plan_outcomes,
     quarterly_return,
     return_csv,
 )
@@ -32,7 +34,8 @@ from familyworker_server import accounts, models
 
 FRAMEWORK_FILE = ("criteria", "supporting_families_2022.json")
 COSTS_FILE = ("costs", "unit_costs.json")
-TABLES = ("family", "family_criterion", "person", "outcome", "outcome_claim")
+TABLES = ("family", "family_criterion", "person", "measure_reading", "outcome_claim")
+PLAN_FILE = ("criteria", "outcome_plan_example.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +77,31 @@ def load_unit_costs(path: Path | None = None) -> UnitCosts:
         raise accounts.AdminError(f"The unit-cost table is wrong: {error}") from None
 
 
+def load_outcome_plan(path: Path | None = None) -> OutcomePlan:
+    """The council's outcome plan (the file its workers' machines use), else the example."""
+    problems = [key for key, _ in _problems()]
+    try:
+        if path is None:
+            return parse_outcome_plan(resources.resources_dir().joinpath(*PLAN_FILE)
+                                      .read_text(encoding="utf-8"), problems)
+        return parse_outcome_plan(path.read_text(encoding="utf-8"), problems)
+    except OSError as error:
+        raise accounts.AdminError("The outcome plan could not be read.") from error
+    except ValidationError as error:
+        raise accounts.AdminError(str(error)) from None
+
+
 def build(engine: Engine, quarter: Quarter, *, today: date,
-          costs: UnitCosts | None = None) -> ServerReturn:
+          costs: UnitCosts | None = None, plan: OutcomePlan | None = None) -> ServerReturn:
     with engine.connect() as conn:
         rows = _live_rows(conn)
         teams = {str(i): str(n) for i, n in conn.execute(
             select(models.team.c.id, models.team.c.name))}
+    # Problems met are the outcome plan's judgement, as in the app (the same pure engine).
+    outcomes = plan_outcomes(plan or load_outcome_plan(), rows["family_criterion"],
+                             rows["measure_reading"], today)
     facts, claims = facts_from_rows(rows["family"], rows["family_criterion"], rows["person"],
-                                    rows["outcome"], rows["outcome_claim"])
+                                    outcomes, rows["outcome_claim"])
     result = quarterly_return(facts, claims, quarter=quarter, problems=_problems(),
                               costs=costs or load_unit_costs(), today=today,
                               team_order=sorted(teams, key=lambda t: teams[t]))
@@ -89,7 +109,8 @@ def build(engine: Engine, quarter: Quarter, *, today: date,
 
 
 def export(engine: Engine, *, quarter_text: str, out: Path, family_costs: Path | None = None,
-           costs_file: Path | None = None, today: date | None = None) -> ServerReturn:
+           costs_file: Path | None = None, plan_file: Path | None = None,
+           today: date | None = None) -> ServerReturn:
     try:
         quarter = Quarter.parse(quarter_text)
     except ValidationError as error:
@@ -98,7 +119,7 @@ def export(engine: Engine, *, quarter_text: str, out: Path, family_costs: Path |
     if any(not p.parent.is_dir() for p in targets):
         raise accounts.AdminError("The folder to write the return in does not exist.")
     done = build(engine, quarter, today=today or date.today(),
-                 costs=load_unit_costs(costs_file))
+                 costs=load_unit_costs(costs_file), plan=load_outcome_plan(plan_file))
     write_atomically(out, return_csv(done.result, done.team_names).encode("utf-8"))
     if family_costs is not None:
         write_atomically(family_costs,

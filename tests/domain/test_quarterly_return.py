@@ -311,3 +311,27 @@ def test_for_any_caseload_the_total_is_the_sum_of_the_teams(
         assert (total.families, total.individuals, total.cost_avoidance) == (0, 0, 0)
         assert not any(total.closures.values()) and not any(total.claims.values())
         assert result.family_costs == ()
+
+
+def test_problems_met_come_from_the_outcome_plan_engine() -> None:
+    """Cost avoidance counts problems the outcome plan finds met (server rows: ISO text)."""
+    from familyworker.domain.outcome_plan import parse_outcome_plan
+    from familyworker.domain.quarterly_return import plan_outcomes
+    from familyworker.resources import resources_dir
+
+    keys = ["education", "early-years", "health", "substance-use", "relationships",
+            "safe-from-abuse", "crime", "domestic-abuse", "housing", "financial-stability"]
+    plan = parse_outcome_plan(resources_dir().joinpath("criteria", "outcome_plan_example.json")
+                              .read_text(encoding="utf-8"), keys)
+    criteria = [{"family_id": "f1", "criterion_key": "domestic-abuse"},
+                {"family_id": "f1", "criterion_key": "housing"}]
+    readings = [{"id": "r1", "family_id": "f1", "measure_key": "no-da-callouts",
+                 "person_id": None, "period_start": "2026-02-01", "period_end": "2026-07-31",
+                 "value": "0"},
+                {"id": "r2", "family_id": "f1", "measure_key": "tenancy-held",
+                 "period_start": None, "period_end": "2026-07-01", "value": "not a number"},
+                {"id": "r3", "family_id": "f2", "measure_key": "no-da-callouts",
+                 "period_start": "2026-01-01", "period_end": "2026-07-31", "value": "0"}]
+    assert plan_outcomes(plan, criteria, readings, date(2026, 9, 1)) == [
+        {"family_id": "f1", "criterion_key": "domestic-abuse", "achieved_on": date(2026, 7, 31)}]
+    assert plan_outcomes(plan, criteria, readings, date(2026, 7, 30)) == []  # not ended yet

@@ -13,7 +13,7 @@ from familyworker.domain.ids import new_id
 from familyworker.domain.person import Sex
 from familyworker.domain.quarter import Quarter
 from familyworker.domain.quarterly_return import return_csv
-from familyworker.services import families, outcomes
+from familyworker.services import families, outcome_evidence
 from familyworker.services.case_status import set_status
 from familyworker.services.quarterly_return import build_quarterly_return
 from familyworker.store.caseload_store import CaseloadStore
@@ -40,16 +40,23 @@ def caseload(store: CaseloadStore) -> None:
     gone = families.add_person(store, first, name="Moved out", sex=Sex.OTHER)
     families.add_need(store, first, criterion_key="education",
                       identified_on=date(2026, 2, 20))
-    outcomes.record_outcome(store, first, criterion_key="education",
-                            achieved_on=date(2026, 8, 15), evidence="attendance", today=TODAY)
+    # Three good terms, the last ending in July: the outcome plan finds education met in Q3.
+    for start, end in ((date(2025, 9, 1), date(2025, 12, 19)),
+                       (date(2026, 1, 5), date(2026, 3, 27)),
+                       (date(2026, 4, 13), date(2026, 7, 17))):
+        outcome_evidence.record_reading(store, first, measure_key="school-attendance",
+                                        period_start=start, period_end=end, value="95",
+                                        source="School MIS", today=TODAY)
     second = families.add_family(store, reference="FAM-2", household_name="Two",
                                  postcode="LS2 4AB", referred_on=date(2026, 4, 1)).id
     set_status(store, second, FamilyStatus.OPEN, on=date(2026, 5, 1))
     families.add_person(store, second, name="Gran", date_of_birth=date(1950, 1, 1))
     families.add_need(store, second, criterion_key="domestic-abuse",
                       identified_on=date(2026, 5, 1))
-    outcomes.record_outcome(store, second, criterion_key="domestic-abuse",
-                            achieved_on=date(2026, 7, 1), evidence="no call-outs", today=TODAY)
+    # No call-outs from February to July: six months reached on 31 July.
+    outcome_evidence.record_reading(store, second, measure_key="no-da-callouts",
+                                    period_start=date(2026, 2, 1), period_end=date(2026, 7, 31),
+                                    value="0", source="Police log", today=TODAY)
     set_status(store, second, FamilyStatus.CLOSED, on=date(2026, 8, 31),
                reason=ClosureReason.MOVED_AWAY)
     third = families.add_family(store, reference="FAM-3", household_name="Three",
@@ -89,6 +96,8 @@ def test_the_server_return_matches_the_apps(server: Server, tmp_path: Path) -> N
     assert sum(north.claims.values()) == 1
     assert north.by_level["high"] == 1 and north.by_level["not assessed"] == 1
     assert north.cost_avoidance > 0
+    assert sorted(c.problems_met for c in app.result.family_costs) == [("domestic-abuse",),
+                                                                   ("education",)]
     # The server knows the team's name; labelled the same way the CSVs are identical.
     names = on_server.team_names
     assert names == {team: "North"}
@@ -115,3 +124,9 @@ def test_the_server_command_writes_the_return(server: Server, tmp_path: Path,
     assert "2 families and 3 individuals" in capsys.readouterr().out
     bad = cli.main(["report", "return", "--quarter", "2026Q9", "--out", str(out), *database])
     assert bad == 2 and "written like 2026Q3" in capsys.readouterr().err
+    # The council's outcome plan decides what is met; a mistake in it names its line.
+    plan = tmp_path / "outcome_plan.json"
+    plan.write_text('{\n  "name": "Broken plan",\n  "measures": []\n}\n', encoding="utf-8")
+    broken = cli.main(["report", "return", "--quarter", "2026Q3", "--out", str(out),
+                       "--outcome-plan", str(plan), *database])
+    assert broken != 0 and "Outcome plan, line 3" in capsys.readouterr().err

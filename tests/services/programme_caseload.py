@@ -4,12 +4,12 @@ from datetime import date
 
 from familyworker.domain.family import ClosureReason, FamilyStatus
 from familyworker.domain.programme_figures import ReportPeriod
-from familyworker.services import families, outcomes, stars
+from familyworker.services import claims, families, outcome_evidence, stars
 from familyworker.services.programme import default_star_template
 from familyworker.store.caseload_store import CaseloadStore
 
 PERIOD = ReportPeriod(date(2026, 1, 1), date(2026, 6, 30))
-LATER = date(2026, 7, 1)  # "today" when the outcomes are recorded
+LATER = date(2026, 7, 1)  # "today" when the readings are recorded
 SECRET_NAME = "Quillfeather household"  # must never reach the CSV or the PDF
 
 
@@ -38,9 +38,21 @@ def _star(store: CaseloadStore, family_id: str, on: date, score: int,
                      person_id=person_id)
 
 
-def _outcome(store: CaseloadStore, family_id: str, key: str, on: date) -> None:
-    outcomes.record_outcome(store, family_id, criterion_key=key, achieved_on=on,
-                            evidence="Checked with the school", today=LATER)
+def _reading(store: CaseloadStore, family_id: str, measure: str, end: date, value: str, *,
+             start: date | None = None, today: date = LATER) -> None:
+    outcome_evidence.record_reading(store, family_id, measure_key=measure, period_start=start,
+                                    period_end=end, value=value, source="Source system",
+                                    today=today)
+
+
+def _clean_months(store: CaseloadStore, family_id: str, measure: str, first: date,
+                  months: int) -> None:
+    """Monthly readings of none, back to back, from `first` (a 1st of the month)."""
+    start = first
+    for _ in range(months):
+        following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        _reading(store, family_id, measure, following - date.resolution, "0", start=start)
+        start = following
 
 
 def build(store: CaseloadStore) -> dict[str, str]:
@@ -54,16 +66,21 @@ def build(store: CaseloadStore) -> dict[str, str]:
     person = families.add_person(store, a, name="Teen Quillfeather", relationship="Child",
                                  date_of_birth=date(2011, 1, 1))
     _star(store, a, date(2026, 3, 1), 9, person_id=person.id)  # a member's own: not counted
-    _outcome(store, a, "education", date(2025, 12, 20))
-    _outcome(store, a, "housing", date(2026, 2, 1))
+    # Education: two good terms of three (not yet). Housing: held from 1 Feb 2026, confirmed
+    # on 1 Aug 2026, so met on 31 July 2026 (after the period). Health: no readings.
+    _reading(store, a, "school-attendance", date(2025, 12, 19), "95", start=date(2025, 9, 1))
+    _reading(store, a, "school-attendance", date(2026, 3, 27), "93", start=date(2026, 1, 5))
+    _reading(store, a, "tenancy-held", date(2026, 2, 1), "1")
+    _reading(store, a, "tenancy-held", date(2026, 8, 1), "1", today=date(2026, 8, 2))
 
     b = ids["FAM-B02"] = _family(store, "FAM-B02", referred=date(2025, 6, 1),
                                  opened=date(2025, 6, 5),
                                  needs=("crime", "domestic-abuse", "financial-stability"))
-    for key in ("crime", "domestic-abuse", "financial-stability"):
-        _outcome(store, b, key, date(2025, 9, 1))
+    # Six clean months from July 2025 on each measure: the plan is met on 31 December 2025.
+    for measure in ("no-offences", "no-da-callouts", "no-new-debt-action"):
+        _clean_months(store, b, measure, date(2025, 7, 1), 6)
     _star(store, b, date(2026, 2, 1), 6)
-    outcomes.mark_claimed(store, b, claim_reference="SF-26-0001", claimed_on=date(2026, 4, 1))
+    claims.submit_claim(store, b, claim_reference="SF-26-0001", on=date(2026, 4, 1))
     families.close_case(store, b, reason=ClosureReason.OUTCOMES_ACHIEVED, on=date(2026, 5, 1))
 
     ids["FAM-C03"] = _family(store, "FAM-C03", referred=date(2026, 3, 1), opened=None,
@@ -77,5 +94,6 @@ def build(store: CaseloadStore) -> dict[str, str]:
                                  opened=date(2026, 6, 20),
                                  needs=("relationships", "housing", "early-years"), child=False,
                                  expectant=True)
-    _outcome(store, f, "relationships", date(2026, 6, 25))
+    # One good reading of two needed: on course.
+    _reading(store, f, "relationships-star", date(2026, 6, 25), "8", start=date(2026, 6, 20))
     return ids

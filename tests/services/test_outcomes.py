@@ -1,4 +1,4 @@
-"""Outcomes, claims and sustainability reviews over a real encrypted caseload."""
+"""Sustainability reviews and hand-recorded outcome history over a real encrypted caseload."""
 
 from datetime import date
 
@@ -8,10 +8,11 @@ from sqlmodel import col, select
 from familyworker.domain.claims import ReviewResult
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import ClosureReason, FamilyStatus
+from familyworker.domain.ids import new_id
 from familyworker.services import families, outcomes
 from familyworker.services.caseload import list_caseload
 from familyworker.store.caseload_store import CaseloadStore
-from familyworker.store.tables import AuditEventRow, OutboxRow, OutcomeClaimRow
+from familyworker.store.tables import AuditEventRow, OutcomeRow
 
 TODAY = date(2026, 6, 1)
 NEEDS = ("education", "housing", "health")
@@ -30,59 +31,17 @@ def make_family(store: CaseloadStore, reference: str = "FAM-0100") -> str:
     return family.id
 
 
-def test_record_outcome_is_audited_and_shown_against_needs(store: CaseloadStore) -> None:
+def test_hand_recorded_outcomes_are_history_only(store: CaseloadStore) -> None:
+    """Outcome rows (typed in before the outcome plan, or synced from an older device) are
+    shown oldest first; nothing records new ones and nothing judges by them."""
     family_id = make_family(store)
-    outcomes.record_outcome(store, family_id, criterion_key="education",
-                            achieved_on=date(2025, 11, 1), evidence="Attendance 95% (school)",
-                            today=TODAY)
-    view = outcomes.family_outcomes(store, family_id, on=TODAY)
-    assert [n.criterion_key for n in view.assessment.needs] == list(NEEDS)
-    education = view.assessment.needs[0]
-    assert education.achieved_on == date(2025, 11, 1) and education.sustained
-    assert view.assessment.eligible and not view.assessment.ready
-    assert [o.evidence for o in view.outcomes] == ["Attendance 95% (school)"]
-    with store.read() as session:
-        audit = session.exec(select(AuditEventRow).where(AuditEventRow.entity == "outcome")).all()
-        queued = session.exec(select(OutboxRow).where(OutboxRow.table_name == "outcome")).all()
-    assert len(audit) == 1 and audit[0].family_id == family_id
-    assert "Attendance" not in audit[0].detail
-    assert len(queued) == 1
-
-
-def test_bad_outcomes_are_refused_and_nothing_written(store: CaseloadStore) -> None:
-    family_id = make_family(store)
-    with pytest.raises(ValidationError, match="not a criterion"):
-        outcomes.record_outcome(store, family_id, criterion_key="astrology",
-                                achieved_on=date(2025, 1, 1), evidence="x", today=TODAY)
-    with pytest.raises(ValidationError, match="evidence"):
-        outcomes.record_outcome(store, family_id, criterion_key="health",
-                                achieved_on=date(2025, 1, 1), evidence="  ", today=TODAY)
-    with pytest.raises(ValidationError, match="still to come"):
-        outcomes.record_outcome(store, family_id, criterion_key="health",
-                                achieved_on=date(2026, 6, 2), evidence="GP", today=TODAY)
-    assert outcomes.family_outcomes(store, family_id, on=TODAY).outcomes == ()
-
-
-def test_claim_ready_then_claimed_once(store: CaseloadStore) -> None:
-    family_id = make_family(store)
-    for key in NEEDS[:2]:
-        outcomes.record_outcome(store, family_id, criterion_key=key,
-                                achieved_on=date(2025, 10, 1), evidence="Evidence", today=TODAY)
-    with pytest.raises(ValidationError, match="not claim ready: 1 of 3 needs"):
-        outcomes.mark_claimed(store, family_id, claim_reference="SF-1", claimed_on=TODAY)
-    outcomes.record_outcome(store, family_id, criterion_key="health",
-                            achieved_on=date(2025, 12, 1), evidence="GP letter", today=TODAY)
-    assert outcomes.family_outcomes(store, family_id, on=TODAY).assessment.ready
-    claim = outcomes.mark_claimed(store, family_id, claim_reference="SF-2026-07",
-                                  claimed_on=TODAY)
-    view = outcomes.family_outcomes(store, family_id, on=TODAY)
-    assert view.assessment.state == "claimed" and view.assessment.claim == claim
-    with pytest.raises(ValidationError, match="already been recorded"):
-        outcomes.mark_claimed(store, family_id, claim_reference="SF-2", claimed_on=TODAY)
-    with store.read() as session:
-        assert len(session.exec(select(OutcomeClaimRow)).all()) == 1
-        assert session.exec(select(AuditEventRow).where(
-            AuditEventRow.entity == "outcome_claim")).one().entity_id == claim.id
+    with store.unit_of_work() as uow:
+        for key, on in (("health", date(2025, 12, 1)), ("education", date(2025, 11, 1))):
+            uow.add(OutcomeRow(id=new_id(), family_id=family_id, criterion_key=key,
+                               achieved_on=on, evidence=f"{key} evidence"))
+    view = outcomes.family_outcomes(store, family_id)
+    assert [o.criterion_key for o in view.earlier_outcomes] == ["education", "health"]
+    assert not hasattr(outcomes, "record_outcome") and not hasattr(outcomes, "mark_claimed")
 
 
 def test_closing_books_a_review_six_months_later_and_it_is_due(store: CaseloadStore) -> None:
@@ -91,7 +50,7 @@ def test_closing_books_a_review_six_months_later_and_it_is_due(store: CaseloadSt
     families.close_case(store, family_id, reason=ClosureReason.OUTCOMES_ACHIEVED,
                         on=date(2025, 11, 30))
     families.close_case(store, other, reason=ClosureReason.MOVED_AWAY, on=date(2026, 3, 1))
-    view = outcomes.family_outcomes(store, family_id, on=TODAY)
+    view = outcomes.family_outcomes(store, family_id)
     assert view.review_due == date(2026, 5, 30)
     due = outcomes.sustainability_reviews_due(store, TODAY)
     assert [(d.reference, d.due_on) for d in due] == [("FAM-0100", date(2026, 5, 30))]
@@ -108,7 +67,7 @@ def test_review_confirming_outcomes_keeps_the_case_closed(store: CaseloadStore) 
                         on=date(2025, 11, 30))
     result = outcomes.record_sustainability_review(store, family_id, sustained=True, on=TODAY)
     assert result is ReviewResult.SUSTAINED
-    view = outcomes.family_outcomes(store, family_id, on=TODAY)
+    view = outcomes.family_outcomes(store, family_id)
     assert view.status is FamilyStatus.CLOSED and view.review_due is None
     assert view.reviews == ((TODAY, ReviewResult.SUSTAINED),)
     assert outcomes.sustainability_reviews_due(store, date(2030, 1, 1)) == []
@@ -119,7 +78,7 @@ def test_review_finding_things_slipped_reopens_the_case(store: CaseloadStore) ->
     families.close_case(store, family_id, reason=ClosureReason.OUTCOMES_ACHIEVED,
                         on=date(2025, 11, 30))
     outcomes.record_sustainability_review(store, family_id, sustained=False, on=TODAY)
-    view = outcomes.family_outcomes(store, family_id, on=TODAY)
+    view = outcomes.family_outcomes(store, family_id)
     assert view.status is FamilyStatus.OPEN and view.review_due is None
     assert view.reviews == ((TODAY, ReviewResult.REOPENED),)
     from familyworker.services.family_file import load_family_file

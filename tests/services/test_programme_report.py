@@ -43,10 +43,15 @@ def test_known_caseload_figures(store: CaseloadStore) -> None:
                        for d in figures.domain_figures}
     expected = {(k, 1, 3.0, 5.0, 2.0) for k in DOMAINS if k != "work-skills"}
     assert first_vs_latest == expected | {("work-skills", 1, 3.0, 3.0, 0.0)}
-    assert (figures.outcomes_achieved, figures.outcomes_sustained) == (2, 0)
-    assert figures.outcomes_by_criterion["housing"] == (1, 0)
-    assert figures.outcomes_by_criterion["relationships"] == (1, 0)
-    assert figures.outcomes_by_criterion["education"] == (0, 0)  # achieved before the period
+    # The outcome plan as at 30 June: B's three problems met (31 Dec 2025, before the period);
+    # A's education and housing and F's relationships on course; nothing else.
+    assert (figures.problems_met, figures.problems_on_course) == (3, 3)
+    assert figures.problems_identified == 11
+    assert (figures.plan_met, figures.plan_met_in_period) == (1, 0)
+    assert figures.problems_by_criterion["housing"] == (2, 1, 0)
+    assert figures.problems_by_criterion["relationships"] == (1, 1, 0)
+    assert figures.problems_by_criterion["education"] == (2, 1, 0)
+    assert figures.problems_by_criterion["crime"] == (1, 0, 1)
     assert figures.claims == {"claimed": 1, "ready": 0, "not ready": 3}
     assert figures.durations == {"under 12 weeks": 1, "12 to 16 weeks": 0, "16 to 26 weeks": 0,
                                  "26 to 52 weeks": 2, "over 52 weeks": 0}
@@ -54,14 +59,19 @@ def test_known_caseload_figures(store: CaseloadStore) -> None:
     a = figures.lines[0]
     assert (a.first_star_date, a.latest_star_date) == (date(2026, 1, 15), date(2026, 5, 15))
     assert a.case_days == 232 and a.average_change == pytest.approx(16 / 9)
+    assert (a.met_problems, a.on_course_problems, a.plan_met_on) == (
+        (), ("education", "housing"), None)
+    b = figures.lines[1]
+    assert b.met_problems == ("crime", "domestic-abuse", "financial-stability")
+    assert b.plan_met_on == date(2025, 12, 31) and b.claim_state == "claimed"
 
 
-def test_period_end_moves_sustained_and_claim_ready(store: CaseloadStore) -> None:
+def test_period_end_moves_problems_met_and_claim_ready(store: CaseloadStore) -> None:
     build(store)
-    # By 1 Aug 2026 A's housing outcome (1 Feb) has lasted six months; education (20 Dec 2025)
-    # too, but health has none, so A is still not ready under the all-needs rule.
+    # By 1 Aug 2026 A's housing (held from 1 Feb, confirmed 1 Aug) is met; health has no
+    # readings, so A's plan is still not met and nothing is ready.
     figures = build_programme_report(store, ReportPeriod(date(2026, 1, 1), date(2026, 8, 1)))
-    assert (figures.outcomes_achieved, figures.outcomes_sustained) == (2, 1)
+    assert (figures.problems_met, figures.lines[0].met_problems) == (4, ("housing",))
     assert figures.claims["ready"] == 0
     # Before B's claim date it was ready, not claimed.
     early = build_programme_report(store, ReportPeriod(date(2026, 1, 1), date(2026, 3, 31)))
@@ -77,8 +87,11 @@ def test_a_period_ending_after_today_counts_only_to_today(store: CaseloadStore) 
     whole = build_programme_report(store, period, today=date(2026, 9, 1))
     running = build_programme_report(store, period, today=date(2026, 5, 1))
     assert (whole.as_of, running.as_of) == (date(2026, 8, 1), date(2026, 5, 1))
-    assert whole.outcomes_sustained == 1  # A's housing outcome, 1 Feb + 6 months
-    assert running.outcomes_sustained == 0  # not six months old on 1 May
+    assert whole.lines[0].met_problems == ("housing",)  # confirmed on 1 Aug
+    assert running.lines[0].met_problems == ()  # the 1 Aug reading is not counted on 1 May
+    before_claim = build_programme_report(store, period, today=date(2026, 3, 31))
+    assert before_claim.claims["ready"] == 1  # B's claim of 1 April is counted once made
+    assert whole.claims == {"claimed": 1, "ready": 0, "not ready": 4}
     a_whole, a_running = whole.lines[0], running.lines[0]
     assert a_whole.case_days is not None and a_running.case_days is not None
     assert a_whole.case_days - a_running.case_days == (date(2026, 8, 1) - date(2026, 5, 1)).days
@@ -100,10 +113,14 @@ def test_csv_has_one_row_per_family_and_the_issue_columns(store: CaseloadStore) 
     assert (a["status"], a["needs_count"], a["eligible"]) == ("open", "3", "yes")
     assert (a["first_star_date"], a["latest_star_date"]) == ("2026-01-15", "2026-05-15")
     assert a["change_health"] == "2" and a["change_work-skills"] == "0"
-    assert (a["case_days"], a["outcomes_achieved"], a["claim"]) == ("232", "1", "not ready")
+    assert (a["case_days"], a["problems_met"], a["problems_on_course"], a["plan_met_on"],
+            a["claim"]) == ("232", "0", "2", "", "not ready")
+    assert csv_columns(figures)[-4:] == ["problems_met", "problems_on_course", "plan_met_on",
+                                         "claim"]
     b = by_ref["FAM-B02"]
     assert (b["status"], b["first_star_date"], b["change_health"], b["claim"]) == (
         "closed", "2026-02-01", "", "claimed")
+    assert (b["problems_met"], b["plan_met_on"]) == ("3", "2025-12-31")
     c = by_ref["FAM-C03"]
     assert (c["eligible"], c["first_star_date"], c["case_days"]) == ("no", "", "")
     assert by_ref["FAM-F06"]["eligible"] == "yes"  # expectant parent, three needs
@@ -147,8 +164,6 @@ def _hand_count(store: CaseloadStore, start: date, end: date) -> dict[str, objec
                 "SELECT family_id, assessed_on, scores FROM star_assessment "
                 "WHERE deleted_at IS NULL AND person_id IS NULL"):
             stars.setdefault(fid, []).append((on, scores))
-        outcome_days = [(fid, on) for fid, on in conn.execute(
-            "SELECT family_id, achieved_on FROM outcome WHERE deleted_at IS NULL")]
     finally:
         conn.close()
     s, e = start.isoformat(), end.isoformat()
@@ -185,9 +200,8 @@ def _hand_count(store: CaseloadStore, start: date, end: date) -> dict[str, objec
         for k in DOMAINS:
             firsts[k].append(first[k])
             latests[k].append(latest[k])
-    achieved = sum(1 for fid, on in outcome_days if fid in scope_ids and s <= on <= e)
     return {"families": len(in_scope), "status": status_counts, "eligible": eligible,
-            "moved": moved, "achieved": achieved,
+            "moved": moved,
             "first": {k: sum(v) / len(v) for k, v in firsts.items() if v},
             "latest": {k: sum(v) / len(v) for k, v in latests.items() if v}}
 
@@ -205,10 +219,40 @@ def test_demo_caseload_matches_a_hand_count(store: CaseloadStore, days: int) -> 
          "closed": "Closed"}[k]: v for k, v in hand["status"].items()}  # type: ignore[attr-defined]
     assert figures.eligible == hand["eligible"]
     assert figures.with_distance == hand["moved"]
-    assert figures.outcomes_achieved == hand["achieved"]
     for d in figures.domain_figures:
         assert d.average_first == pytest.approx(hand["first"][d.key])  # type: ignore[index]
         assert d.average_latest == pytest.approx(hand["latest"][d.key])  # type: ignore[index]
     assert len(default_framework().criteria) == len(figures.by_criterion)
     if days == 365:  # the demo as shipped: every family is live within the last year
         assert figures.families == 36 and figures.with_distance > 20
+
+
+def test_every_demo_family_counts_as_the_outcome_plan_engine_says(store: CaseloadStore) -> None:
+    """The report and the Outcomes tab agree for every family: both are the outcome plan's
+    progress (domain.outcome_progress) as of the same day, and the claims engine's position."""
+    from familyworker.domain.outcome_progress import ProgressState
+    from familyworker.services.case_status import family_id_of
+    from familyworker.services.claims import family_claims
+    from familyworker.services.outcome_evidence import family_progress
+
+    today = date(2026, 12, 7)
+    import_demo(store, today=today)
+    figures = build_programme_report(store, ReportPeriod(today - timedelta(days=365), today),
+                                     today=today)
+    assert figures.families == 36
+    met_families = 0
+    for line in figures.lines:
+        family_id = family_id_of(store, line.reference)
+        progress = family_progress(store, family_id, on=today)
+        assert line.met_problems == tuple(p.problem for p in progress.problems
+                                          if p.state is ProgressState.MET), line.reference
+        assert line.on_course_problems == tuple(
+            p.problem for p in progress.problems if p.state is ProgressState.NOT_YET)
+        assert line.plan_met_on == progress.plan_met_on
+        position = family_claims(store, family_id, on=today)
+        expected = ("ready" if position.ready else "claimed" if position.claims
+                    else "not ready")
+        assert line.claim_state == expected, line.reference
+        met_families += progress.plan_met
+    assert figures.plan_met == met_families >= 2  # FAM-0007 ready, FAM-0021 claimed
+    assert figures.problems_met == sum(len(line.met_problems) for line in figures.lines)

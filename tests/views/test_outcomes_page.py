@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from tests.views.test_accessibility import (
     accessible_name,
@@ -15,8 +16,10 @@ from tests.views.test_accessibility import (
 )
 
 from familyworker.domain.family import ClosureReason, FamilyStatus
+from familyworker.domain.ids import new_id
 from familyworker.services import families, outcomes
 from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.tables import OutcomeRow
 from familyworker.views.family.outcomes_page import OutcomesPage
 from familyworker.views.shared.task_runner import TaskRunner
 
@@ -52,43 +55,34 @@ def _page(qtbot: QtBot, store: CaseloadStore, runner: TaskRunner, family_id: str
     return page
 
 
-def _cell(page: OutcomesPage, row: int, column: int) -> str:
-    item = page.table.item(row, column)
-    return item.text() if item is not None else ""
-
-
-def test_record_an_outcome_through_the_form(qtbot: QtBot, store: CaseloadStore,
-                                            runner: TaskRunner) -> None:
+def test_hand_recorded_outcomes_are_history_that_decides_nothing(
+        qtbot: QtBot, store: CaseloadStore, runner: TaskRunner) -> None:
+    """An outcome typed in before the outcome plan (or synced from an older device) is shown
+    as history; the plan's progress alone says what is met, and there is no form to add more."""
     family_id = _family(store)
+    with store.unit_of_work() as uow:
+        uow.add(OutcomeRow(id=new_id(), family_id=family_id, criterion_key="education",
+                           achieved_on=date(2024, 3, 1), evidence="Attendance 96% <two terms>"))
     changed: list[int] = []
     page = _page(qtbot, store, runner, family_id, changed)
-    assert page.table.rowCount() == 3 and _cell(page, 0, 2) == "—"
+    assert not page.earlier_label.isHidden()
+    text = page.earlier_label.text()
+    assert "Recorded by hand before the outcome plan" in text
+    assert "Getting a good education, 01 Mar 2024: Attendance 96% &lt;two terms&gt;" in text
+    # The same problem is still "not met" by the plan: no readings.
+    assert "<b>Getting a good education</b>: ✘ not met" in page.progress_label.text()
+    assert page.findChild(QWidget, "record_button") is None
+    assert page.findChild(QWidget, "outcomes_table") is None
+    assert not any("Needs met" in t for t in _texts_on(page))
+
+
+def test_no_history_box_without_hand_recorded_outcomes(qtbot: QtBot, store: CaseloadStore,
+                                                       runner: TaskRunner) -> None:
+    family_id = _family(store)
+    page = _page(qtbot, store, runner, family_id, [])
+    assert page.earlier_label.isHidden()
     assert page.ready_label.text() == "Nothing is ready to claim yet."
     assert not page.claim_button.isEnabled() and page.review_box.isHidden()
-
-    page.criterion_combo.setCurrentIndex(page.criterion_combo.findData("education"))
-    page.achieved_edit.setDate(QDate(2024, 3, 1))
-    qtbot.keyClicks(page.evidence_edit, "Attendance 96% for two terms")
-    qtbot.mouseClick(page.record_button, LEFT)
-    qtbot.waitUntil(lambda: _cell(page, 0, 2) == "01 Mar 2024", timeout=5000)
-    assert _cell(page, 0, 3) == "yes"  # sustained: more than six months ago
-    assert page.message_label.text() == "Outcome recorded."
-    assert page.evidence_edit.text() == "" and changed == [1]
-    assert "Needs met:</b> 1 of 3" in page.summary_label.text()
-
-
-def test_refused_outcome_keeps_the_typed_evidence(qtbot: QtBot, store: CaseloadStore,
-                                                  runner: TaskRunner) -> None:
-    family_id = _family(store)
-    changed: list[int] = []
-    page = _page(qtbot, store, runner, family_id, changed)
-    page.achieved_edit.setDate(QDate.currentDate().addDays(5))
-    qtbot.keyClicks(page.evidence_edit, "Letter from the GP")
-    qtbot.mouseClick(page.record_button, LEFT)
-    qtbot.waitUntil(lambda: "still to come" in page.message_label.text(), timeout=5000)
-    assert page.evidence_edit.text() == "Letter from the GP"
-    assert changed == []
-    assert outcomes.family_outcomes(store, family_id).outcomes == ()
 
 
 def test_sustainability_review_reopens_the_case(qtbot: QtBot, store: CaseloadStore,
@@ -120,12 +114,6 @@ def test_family_window_has_the_outcomes_tab(qtbot: QtBot, store: CaseloadStore,
     assert "&Outcomes" in labels
     window.tabs.setCurrentWidget(window.outcomes_page)
     assert collisions(window) == []  # the Claims box's Alt+letters clash with nothing
-    qtbot.keyClicks(window.outcomes_page.evidence_edit, "Housing officer confirms tenancy")
-    window.outcomes_page.criterion_combo.setCurrentIndex(
-        window.outcomes_page.criterion_combo.findData("housing"))
-    with qtbot.waitSignal(window.data_changed, timeout=5000):
-        qtbot.mouseClick(window.outcomes_page.record_button, LEFT)
-    qtbot.waitUntil(lambda: _cell(window.outcomes_page, 1, 2) != "—", timeout=5000)
     window.close()
 
 
@@ -165,3 +153,55 @@ def test_progress_in_words_and_recording_a_reading_in_the_dialog(
     qtbot.waitUntil(lambda: "◔ not yet (due 31 Jul 2024)" in page.progress_label.text(),
                     timeout=5000)
     assert page.message_label.text() == "Reading recorded." and changed == [1]
+
+
+def _texts_on(page: OutcomesPage) -> list[str]:
+    """Every text a person can read on the tab: labels, box titles, table cells, buttons."""
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTableWidget
+
+    texts = [w.text() for w in page.findChildren(QLabel) if w.isVisibleTo(page)]
+    texts += [w.title() for w in page.findChildren(QGroupBox) if w.isVisibleTo(page)]
+    texts += [w.text() for w in page.findChildren(QAbstractButton) if w.isVisibleTo(page)]
+    for table in page.findChildren(QTableWidget):
+        if not table.isVisibleTo(page):
+            continue
+        for row in range(table.rowCount()):
+            for column in range(table.columnCount()):
+                item = table.item(row, column)
+                texts.append(item.text() if item is not None else "")
+    return texts
+
+
+def test_demo_family_tab_and_programme_report_tell_one_story(
+        qtbot: QtBot, store: CaseloadStore, runner: TaskRunner) -> None:
+    """FAM-0021 of the demo: the outcome plan is met. The tab said so at the top and then
+    "Needs met: 0 of 3" under the claims, and the programme report followed the second."""
+    from familyworker.domain.outcome_progress import ProgressState
+    from familyworker.domain.programme_figures import ReportPeriod
+    from familyworker.services.case_status import family_id_of
+    from familyworker.services.demo import import_demo
+    from familyworker.services.outcome_evidence import family_progress
+    from familyworker.services.programme_report import build_programme_report
+
+    today = date.today()
+    import_demo(store, today=today)
+    family_id = family_id_of(store, "FAM-0021")
+    progress = family_progress(store, family_id, on=today)
+    assert progress.plan_met_on is not None  # the demo's story: met, then claimed
+    page = OutcomesPage(store, runner, family_id=family_id)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.loaded is not None, timeout=5000)
+
+    texts = _texts_on(page)
+    assert any("The outcome plan is met" in t for t in texts)
+    assert not any("Needs met" in t or "0 of 3" in t for t in texts), texts
+    met = [p for p in progress.problems if p.state is ProgressState.MET]
+    assert len(met) == 3
+
+    figures = build_programme_report(store, ReportPeriod(today - timedelta(days=365), today),
+                                     today=today)
+    line = next(line for line in figures.lines if line.reference == "FAM-0021")
+    assert line.plan_met_on == progress.plan_met_on
+    assert sorted(line.met_problems) == sorted(p.problem for p in met)
+    assert line.claim_state == "claimed"

@@ -28,8 +28,6 @@ def register(subparsers: Any) -> None:
                         help="last day of the period, YYYY-MM-DD")
     parser.add_argument("--out", type=Path, default=None, help="the PDF file to write")
     parser.add_argument("--csv", type=Path, default=None, help="the CSV file to write")
-    parser.add_argument("--rule", default=None,
-                        help="claim rule key from claim_rules.json (default: the council's)")
     quarterly = add_command(kinds, "return", handler=cmd_return,
                             help="the quarterly return: families and individuals worked with, "
                                  "problems, levels, closures, claims and cost avoided, per "
@@ -65,12 +63,12 @@ def cmd_programme(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         try:
             result = export_programme_report(store, period, csv_path=args.csv,
-                                             pdf_path=args.out, rule_key=args.rule)
+                                             pdf_path=args.out)
         except OSError as error:
             raise CommandFailed(f"The report could not be written ({error.strerror}).") from None
     figures = result.figures
     print(f"{figures.families} families in scope, {figures.eligible} eligible, "
-          f"{figures.outcomes_achieved} outcomes achieved, {figures.claims['claimed']} claimed.")
+          f"{figures.plan_met} with the outcome plan met, {figures.claims['claimed']} claimed.")
     for path in (result.pdf_path, result.csv_path):
         if path is not None:
             print(f"Wrote {path}.")

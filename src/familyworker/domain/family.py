@@ -6,6 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from familyworker.domain.errors import InvalidTransition, ValidationError
+from familyworker.domain.outcome import add_months
 
 REFERENCE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9/-]{1,31}$")
 # UK postcode, loosely: outward code, optional space, inward code.
@@ -14,6 +15,15 @@ MAX_NAME_LENGTH = 200
 MAX_DETAIL_LENGTH = 500
 MAX_SAFETY_LENGTH = 2_000
 DEFAULT_CONSENT_SCOPE = "Share with agencies named in the plan"
+# Closing a case books a check, this many months on, that the family's progress has held. It
+# is casework, not a judgement of outcomes (that is the outcome plan's), and every screen
+# calls it the "6-month review"; it came from the retired claim_rules.json, never changed.
+SUSTAINABILITY_REVIEW_MONTHS = 6
+
+
+def sustainability_review_due(closed_on: date) -> date:
+    """The day closing on `closed_on` books the sustainability review for."""
+    return add_months(closed_on, SUSTAINABILITY_REVIEW_MONTHS)
 
 
 class FamilyStatus(StrEnum):

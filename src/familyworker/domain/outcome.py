@@ -1,4 +1,5 @@
-"""Outcomes achieved against headline criteria, and whether they have been sustained."""
+"""Outcomes recorded by hand against a headline criterion (before the outcome plan; kept as
+history, judged by nothing), and month arithmetic shared with the outcome plan."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +26,3 @@ class Outcome:
     def __post_init__(self) -> None:
         if not self.evidence.strip():
             raise ValidationError("An outcome needs its evidence.")
-
-    def sustained_on(self, day: date, *, months: int) -> bool:
-        return day >= add_months(self.achieved_on, months)

@@ -8,28 +8,44 @@ How the period applies (the same for the CSV, the PDF and the app):
   and a dependent child or an expectant parent) as at the period's last day;
 - **distance travelled** compares the first and the latest whole-family Web Star scored inside
   the period; it needs two such assessments (one alone gives dates but no change);
-- **outcomes achieved** are those achieved inside the period; **sustained** means sustained for
-  the claim rule's period by the period's last day;
-- the **claim** position (claimed / ready / not ready) is as at the period's last day;
+- **outcomes** are the council's outcome plan (domain.outcome_progress), the one judgement the
+  Outcomes tab shows too: each identified problem is **met** (significant and sustained: the
+  plan's measures carry their own sustainment periods), **on course** (not yet) or not met,
+  as at the period's last day; the **outcome plan is met** when every identified problem is;
+- the **claim** position is the claims engine's (domain.claims.claims_position) as at the
+  period's last day, counting only claims made by then: **ready** when a route (the plan, or
+  an adult's continuous employment) is met and not claimed, else **claimed** when the family
+  has a claim, else **not ready**;
 - the **case duration** runs from opening to closing, or to the period's last day if later
   closed or still open; families never opened by then have none.
 
 Every "by the period's last day" above means by the earlier of that day and the day the
-report is run (**as of**): a period ending in the future cannot count an outcome as sustained,
-or an open case as lasting, beyond today.
+report is run (**as of**): a period ending in the future cannot count a problem as met, or an
+open case as lasting, beyond today.
 """
 
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from familyworker.domain.claims import Claim, ClaimRule, assess_claim, household_is_eligible
+from familyworker.domain.claims import (
+    ClaimRecord,
+    ClaimStatus,
+    claims_position,
+    household_is_eligible,
+)
 from familyworker.domain.criteria import ProgrammeFramework
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import FamilyStatus
-from familyworker.domain.outcome import Outcome, add_months
+from familyworker.domain.outcome_plan import OutcomePlan
+from familyworker.domain.outcome_progress import (
+    EmploymentSpell,
+    ProgressState,
+    Reading,
+    assess_family,
+)
 from familyworker.domain.star import StarTemplate
 
 # Case duration bands in weeks (the usual intervention is 16 weeks).
@@ -74,8 +90,9 @@ class FamilyFacts:
     dates_of_birth: tuple[date | None, ...] = ()
     flags: tuple[tuple[str, ...], ...] = ()
     stars: tuple[tuple[date, Mapping[str, int]], ...] = ()  # whole-family, any order
-    outcomes: tuple[Outcome, ...] = ()
-    claim: Claim | None = None
+    readings: tuple[Reading, ...] = ()  # of the outcome plan's measures
+    spells: tuple[EmploymentSpell, ...] = ()  # adults' employment (the employment route)
+    claims: tuple[ClaimRecord, ...] = ()  # every version, superseded ones included
 
     @property
     def began(self) -> date | None:
@@ -94,20 +111,17 @@ class FamilyLine:
     first_scores: Mapping[str, int]
     latest_scores: Mapping[str, int]
     changes: Mapping[str, int | None]  # empty without two stars in the period
-    achieved_criteria: tuple[str, ...]  # one entry per outcome achieved in the period
-    sustained_criteria: tuple[str, ...]
+    met_problems: tuple[str, ...]  # identified problems met by as of (the outcome plan)
+    on_course_problems: tuple[str, ...]  # "not yet": met on a later day if nothing changes
+    plan_met_on: date | None  # every identified problem met (None: not by as of)
     claim_state: str
     case_days: int | None
     opened_on: date | None
     closed_on: date | None
 
     @property
-    def outcomes_achieved(self) -> int:
-        return len(self.achieved_criteria)
-
-    @property
-    def outcomes_sustained(self) -> int:
-        return len(self.sustained_criteria)
+    def problems_met(self) -> int:
+        return len(self.met_problems)
 
     @property
     def average_change(self) -> float | None:
@@ -135,8 +149,7 @@ class ProgrammeFigures:
     period: ReportPeriod
     as_of: date  # the period's end, or the day the report was run if earlier
     framework_name: str
-    rule_name: str
-    sustained_months: int
+    plan_name: str  # the council's outcome plan the problems are judged against
     criteria: tuple[tuple[str, str], ...]  # (key, label)
     domains: tuple[tuple[str, str], ...]  # (key, label)
     lines: tuple[FamilyLine, ...]  # by reference
@@ -165,19 +178,35 @@ class ProgrammeFigures:
         return sum(1 for line in self.lines if line.changes)
 
     @property
-    def outcomes_achieved(self) -> int:
-        return sum(line.outcomes_achieved for line in self.lines)
+    def problems_identified(self) -> int:
+        return sum(len(line.needs) for line in self.lines)
 
     @property
-    def outcomes_sustained(self) -> int:
-        return sum(line.outcomes_sustained for line in self.lines)
+    def problems_met(self) -> int:
+        return sum(line.problems_met for line in self.lines)
 
     @property
-    def outcomes_by_criterion(self) -> dict[str, tuple[int, int]]:
-        """criterion key -> (outcomes achieved, of which sustained) in the period."""
-        achieved = Counter(k for line in self.lines for k in line.achieved_criteria)
-        sustained = Counter(k for line in self.lines for k in line.sustained_criteria)
-        return {key: (achieved.get(key, 0), sustained.get(key, 0)) for key, _ in self.criteria}
+    def problems_on_course(self) -> int:
+        return sum(len(line.on_course_problems) for line in self.lines)
+
+    @property
+    def plan_met(self) -> int:
+        """Families whose outcome plan is met (every identified problem) by as of."""
+        return sum(1 for line in self.lines if line.plan_met_on is not None)
+
+    @property
+    def plan_met_in_period(self) -> int:
+        return sum(1 for line in self.lines
+                   if line.plan_met_on is not None and self.period.contains(line.plan_met_on))
+
+    @property
+    def problems_by_criterion(self) -> dict[str, tuple[int, int, int]]:
+        """criterion key -> (families with it identified, on course, met) by as of."""
+        identified = Counter(k for line in self.lines for k in set(line.needs))
+        on_course = Counter(k for line in self.lines for k in line.on_course_problems)
+        met = Counter(k for line in self.lines for k in line.met_problems)
+        return {key: (identified.get(key, 0), on_course.get(key, 0), met.get(key, 0))
+                for key, _ in self.criteria}
 
     @property
     def claims(self) -> dict[str, int]:
@@ -206,8 +235,18 @@ def duration_band(days: int) -> str:
     return DURATION_BANDS[-1][0]
 
 
+def claims_as_of(claims: Iterable[ClaimRecord], day: date) -> tuple[ClaimRecord, ...]:
+    """The claims as they stood on `day`: those made by then, and a version superseded only
+    after it still standing (its correction had not been made yet)."""
+    made = [c for c in claims if c.claimed_on <= day]
+    replaced = {c.supersedes_id for c in made if c.supersedes_id}
+    return tuple(replace(c, status=ClaimStatus.CLAIMED)
+                 if c.status is ClaimStatus.SUPERSEDED and c.id not in replaced else c
+                 for c in made)
+
+
 def family_line(facts: FamilyFacts, *, period: ReportPeriod, framework: ProgrammeFramework,
-                template: StarTemplate, rule: ClaimRule, as_of: date | None = None
+                template: StarTemplate, plan: OutcomePlan, as_of: date | None = None
                 ) -> FamilyLine:
     """``as_of``: the day figures are counted to (default: the period's end)."""
     until_day = period.end if as_of is None else min(as_of, period.end)
@@ -219,16 +258,17 @@ def family_line(facts: FamilyFacts, *, period: ReportPeriod, framework: Programm
         for key in template.domain_keys():
             before, after = first[1].get(key), latest[1].get(key)
             changes[key] = None if before is None or after is None else after - before
-    achieved = [o for o in facts.outcomes if period.contains(o.achieved_on)]
-    sustained = [o for o in achieved
-                 if add_months(o.achieved_on, rule.sustained_months) <= until_day]
     eligible = household_is_eligible(framework, needs=facts.needs,
                                      dates_of_birth=facts.dates_of_birth, flags=facts.flags,
                                      on=until_day)
-    claim = facts.claim if facts.claim and facts.claim.claimed_on <= until_day else None
-    assessment = assess_claim(rule, needs=facts.needs,
-                              outcomes=[o for o in facts.outcomes if o.achieved_on <= until_day],
-                              eligible=eligible, on=until_day, claim=claim)
+    # The same engine, and the same evidence, as the Outcomes tab: only the day differs.
+    progress = assess_family(plan, problems=facts.needs,
+                             problem_labels={c.key: c.label for c in framework.criteria},
+                             readings=facts.readings, spells=facts.spells,
+                             adults=[s.person_id for s in facts.spells], on=until_day)
+    position = claims_position(facts.family_id, progress, claims_as_of(facts.claims, until_day))
+    claim_state = ("ready" if position.ready else "claimed" if position.claims
+                   else "not ready")
     case_days = None
     if facts.opened_on is not None and facts.opened_on <= until_day:
         until = min(facts.closed_on or until_day, until_day)
@@ -239,20 +279,24 @@ def family_line(facts: FamilyFacts, *, period: ReportPeriod, framework: Programm
         latest_star_date=latest[0] if latest else None,
         first_scores=dict(first[1]) if first else {},
         latest_scores=dict(latest[1]) if latest else {},
-        changes=changes, achieved_criteria=tuple(o.criterion_key for o in achieved),
-        sustained_criteria=tuple(o.criterion_key for o in sustained),
-        claim_state=assessment.state, case_days=case_days, opened_on=facts.opened_on,
+        changes=changes,
+        met_problems=tuple(p.problem for p in progress.problems
+                           if p.state is ProgressState.MET),
+        on_course_problems=tuple(p.problem for p in progress.problems
+                                 if p.state is ProgressState.NOT_YET),
+        plan_met_on=progress.plan_met_on,
+        claim_state=claim_state, case_days=case_days, opened_on=facts.opened_on,
         closed_on=facts.closed_on)
 
 
 def programme_figures(facts: Iterable[FamilyFacts], *, period: ReportPeriod,
                       framework: ProgrammeFramework, template: StarTemplate,
-                      rule: ClaimRule, today: date | None = None) -> ProgrammeFigures:
+                      plan: OutcomePlan, today: date | None = None) -> ProgrammeFigures:
     """Every in-scope family's line, and the averages per star domain, as of the earlier of
     the period's end and ``today`` (default: the period's end)."""
     as_of = period.end if today is None else period.as_of(today)
     lines = tuple(sorted(
-        (family_line(f, period=period, framework=framework, template=template, rule=rule,
+        (family_line(f, period=period, framework=framework, template=template, plan=plan,
                      as_of=as_of)
          for f in facts if period.covers_case(f.began, f.closed_on)),
         key=lambda line: line.reference))
@@ -266,8 +310,7 @@ def programme_figures(facts: Iterable[FamilyFacts], *, period: ReportPeriod,
             average_first=sum(p[0] for p in pairs) / len(pairs) if pairs else None,
             average_latest=sum(p[1] for p in pairs) / len(pairs) if pairs else None))
     return ProgrammeFigures(
-        period=period, as_of=as_of, framework_name=framework.name, rule_name=rule.name,
-        sustained_months=rule.sustained_months,
+        period=period, as_of=as_of, framework_name=framework.name, plan_name=plan.name,
         criteria=tuple((c.key, c.label) for c in framework.criteria),
         domains=tuple((d.key, d.label) for d in template.domains), lines=lines,
         domain_figures=tuple(figures))

@@ -15,8 +15,11 @@ The rules (docs/quarterly-return.md):
 - **claims** are the claim rows for the quarter (its ``quarter``, or the quarter of the day it
   was claimed when that is blank) claimed by as of, by route and status. A correction
   supersedes the version before it: only the latest version of a claim counts, once;
-- **cost avoidance** sums, for each family, the unit cost of each identified problem with an
-  outcome achieved inside the quarter (each problem once per family).
+- **cost avoidance** sums, for each family, the unit cost of each identified problem the
+  council's outcome plan finds met (domain.outcome_progress, the Outcomes tab's judgement) on
+  a day inside the quarter up to as of (each problem once per family; `plan_outcomes`). The
+  plan is assessed with the evidence there is on the day the return is run, so a problem met
+  late in a quarter, shown by a reading ending after it, counts in that quarter.
 
 Every figure is counted per team (the family's team; no team: "unassigned") and in total, and
 the total is the sum of the teams by construction: each family is counted in exactly one team.
@@ -28,12 +31,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from familyworker.domain.claims import ClaimRoute, ClaimStatus
 from familyworker.domain.errors import ValidationError
 from familyworker.domain.family import ClosureReason, InterventionLevel
+from familyworker.domain.outcome_plan import OutcomePlan
+from familyworker.domain.outcome_progress import ProgressState, Reading, assess_family
 from familyworker.domain.person import Sex
 from familyworker.domain.quarter import Quarter
 
@@ -75,7 +80,7 @@ class ReturnFamily:
     intervention_level: InterventionLevel | None
     problems: tuple[tuple[str, date | None], ...] = ()  # (criterion key, identified on)
     people: tuple[tuple[date | None, Sex | None], ...] = ()  # (date of birth, sex)
-    outcomes: tuple[tuple[str, date], ...] = ()  # (criterion key, achieved on)
+    outcomes: tuple[tuple[str, date], ...] = ()  # (criterion key, met on: the outcome plan)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +281,7 @@ def quarterly_return(families: Iterable[ReturnFamily], claims: Iterable[ReturnCl
                      ) -> QuarterlyReturn:
     """The return for ``quarter`` as of the earlier of its end and ``today``. Teams appear in
     ``team_order`` (then any others by id); "unassigned" last, only when it has families."""
-    as_of = min(quarter.end, today)
+    as_of = as_of_day(quarter, today)
     by_family: dict[str, ReturnFamily] = {}
     teams: dict[str, list[ReturnFamily]] = {}
     for family in families:
@@ -401,6 +406,46 @@ def _enum(kind: type[_E], value: object) -> _E | None:
     (A dictionary look-up: the return reads tens of thousands of these.)"""
     member = kind._value2member_map_.get(value) if isinstance(value, str) else None
     return member if isinstance(member, kind) else None
+
+
+def as_of_day(quarter: Quarter, today: date) -> date:
+    return min(quarter.end, today)
+
+
+def _reading(row: Mapping[str, Any]) -> Reading | None:
+    end = _day(row.get("period_end"))
+    try:
+        value = Decimal(str(row.get("value")))
+    except InvalidOperation:
+        return None  # a value this version cannot read counts as no reading
+    if end is None or not value.is_finite():
+        return None
+    return Reading(id=str(row.get("id") or ""), measure_key=str(row.get("measure_key") or ""),
+                   person_id=row.get("person_id") or None,
+                   period_start=_day(row.get("period_start")), period_end=end, value=value)
+
+
+def plan_outcomes(plan: OutcomePlan, criteria: Iterable[Mapping[str, Any]],
+                  readings: Iterable[Mapping[str, Any]], on: date) -> list[dict[str, Any]]:
+    """Each identified problem the outcome plan finds met by `on`, as an outcome row
+    (family_id, criterion_key, achieved_on = the day it was met) for `facts_from_rows`: the
+    same engine as the Outcomes tab and the programme report, from the app's rows or the
+    server's alike."""
+    problems: dict[str, list[str]] = {}
+    for row in criteria:
+        problems.setdefault(row["family_id"], []).append(str(row["criterion_key"]))
+    by_family: dict[str, list[Reading]] = {}
+    for row in readings:
+        if row.get("family_id") in problems and (reading := _reading(row)) is not None:
+            by_family.setdefault(row["family_id"], []).append(reading)
+    met: list[dict[str, Any]] = []
+    for family_id, family_readings in by_family.items():
+        progress = assess_family(plan, problems=problems[family_id], problem_labels={},
+                                 readings=family_readings, spells=(), adults=(), on=on)
+        met += [{"family_id": family_id, "criterion_key": p.problem, "achieved_on": p.met_on}
+                for p in progress.problems
+                if p.state is ProgressState.MET and p.met_on is not None]
+    return met
 
 
 def facts_from_rows(families: Iterable[Mapping[str, Any]],

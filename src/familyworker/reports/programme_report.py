@@ -167,9 +167,11 @@ def _summary(figures: ProgrammeFigures, printed_on: date) -> list[Flowable]:
         ["Families in scope", str(figures.families)],
         ["Eligible for a results claim (framework rule)", str(figures.eligible)],
         ["Families with two or more Web Stars in the period", str(figures.with_distance)],
-        ["Outcomes achieved in the period", str(figures.outcomes_achieved)],
-        [f"… of which sustained {figures.sustained_months} months by {uk_date(figures.as_of)}",
-         str(figures.outcomes_sustained)],
+        [f"Identified problems met and sustained (outcome plan) by {uk_date(figures.as_of)}",
+         f"{figures.problems_met} of {figures.problems_identified}"],
+        [f"Families with the outcome plan met by {uk_date(figures.as_of)}",
+         str(figures.plan_met)],
+        ["… of which met inside the period", str(figures.plan_met_in_period)],
         [f"Claims made (by {uk_date(figures.as_of)})", str(claims["claimed"])],
         ["Claim ready, not yet claimed", str(claims["ready"])],
         ["Median case length (weeks)", _number(figures.median_case_weeks)],
@@ -180,10 +182,11 @@ def _summary(figures: ProgrammeFigures, printed_on: date) -> list[Flowable]:
         Paragraph(f"{figures.framework_name} · {uk_date(period.start)} to "
                   f"{uk_date(period.end)} · printed {uk_date(printed_on)}", body),
         *([Paragraph(f"The period has not ended: figures are as of {uk_date(figures.as_of)} "
-                     "(outcomes sustained, claims and case lengths count only to that day).",
+                     "(problems met, claims and case lengths count only to that day).",
                      body)] if figures.as_of < period.end else []),
-        Paragraph("Families whose case was live at any time in the period. Claim rule: "
-                  f"{figures.rule_name}.", body),
+        Paragraph("Families whose case was live at any time in the period. Each identified "
+                  f"problem is judged against the outcome plan, {figures.plan_name}, as on "
+                  "each family's Outcomes tab.", body),
         Spacer(1, 8),
         _table([["Figure", "Number"], *summary], [CONTENT_WIDTH - 90, 90], size=10),
         Spacer(1, 12),
@@ -218,19 +221,21 @@ def _distance(figures: ProgrammeFigures) -> list[Flowable]:
 
 def _outcomes(figures: ProgrammeFigures) -> list[Flowable]:
     body = body_style(10)
-    rows = [["Headline criterion", "Achieved", "Sustained"]]
+    rows = [["Headline problem", "Identified", "Not yet", "Met"]]
     labels = dict(figures.criteria)
-    for key, (achieved, sustained) in figures.outcomes_by_criterion.items():
-        rows.append([labels[key], str(achieved), str(sustained)])
-    rows.append(["All criteria", str(figures.outcomes_achieved),
-                 str(figures.outcomes_sustained)])
+    for key, (identified, on_course, met) in figures.problems_by_criterion.items():
+        rows.append([labels[key], str(identified), str(on_course), str(met)])
+    rows.append(["All problems", str(figures.problems_identified),
+                 str(figures.problems_on_course), str(figures.problems_met)])
     claims = figures.claims
     return [
-        _heading("Outcomes achieved and sustained"),
-        Paragraph(f"Outcomes achieved in the period, and how many had been sustained for "
-                  f"{figures.sustained_months} months by its last day.", body),
+        _heading("Progress against the outcome plan"),
+        Paragraph(f"Each identified problem as at {uk_date(figures.as_of)}, judged against the "
+                  "council's outcome plan: met means its measure has been sustained for the "
+                  "plan's period; not yet means on course, met on a later day if nothing changes.",
+                  body),
         Spacer(1, 6),
-        _table(rows, [CONTENT_WIDTH - 160, 80, 80]),
+        _table(rows, [CONTENT_WIDTH - 240, 80, 80, 80]),
         Spacer(1, 12),
         KeepTogether([_heading("Results claims"), Spacer(1, 4),
                       bar_chart([("Claimed", claims["claimed"]),

@@ -7,12 +7,16 @@ the 6-month sustainability review in the same unit of work (`families.change_sta
 from dataclasses import dataclass
 from datetime import date
 
-from familyworker.domain.claims import sustainability_review_due
 from familyworker.domain.errors import ValidationError
-from familyworker.domain.family import ALLOWED_TRANSITIONS, ClosureReason, Family, FamilyStatus
+from familyworker.domain.family import (
+    ALLOWED_TRANSITIONS,
+    ClosureReason,
+    Family,
+    FamilyStatus,
+    sustainability_review_due,
+)
 from familyworker.reports.text import uk_date
 from familyworker.services.families import change_status
-from familyworker.services.outcomes import default_claim_rules
 from familyworker.services.queries import family_by_id, family_by_reference
 from familyworker.store.caseload_store import CaseloadStore
 
@@ -25,7 +29,7 @@ class StatusChanged:
 
 def review_booked_for(closed_on: date) -> date:
     """The day closing on `closed_on` books the 6-month sustainability review for."""
-    return sustainability_review_due(closed_on, default_claim_rules())
+    return sustainability_review_due(closed_on)
 
 
 def allowed_moves(status: FamilyStatus) -> list[FamilyStatus]:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,9 @@ from sqlmodel import Session, col
 
 from familyworker.atomic_file import write_atomically
 from familyworker.domain.audit import AuditAction
-from familyworker.domain.claims import Claim
+from familyworker.domain.claims import ClaimRecord, ClaimRoute, ClaimStatus
 from familyworker.domain.family import FamilyStatus
-from familyworker.domain.outcome import Outcome
+from familyworker.domain.outcome_progress import EmploymentSpell, Reading
 from familyworker.domain.programme_figures import (
     FamilyFacts,
     ProgrammeFigures,
@@ -30,22 +31,24 @@ from familyworker.domain.programme_figures import (
 )
 from familyworker.reports.pdf_output import sha256_hex
 from familyworker.reports.programme_report import render_programme_report
-from familyworker.services.outcomes import default_claim_rules
+from familyworker.services.outcome_evidence import outcome_plan
 from familyworker.services.programme import default_framework, default_star_template
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import (
+    EmploymentSpellRow,
     FamilyCriterionRow,
     FamilyRow,
+    MeasureReadingRow,
     OutcomeClaimRow,
-    OutcomeRow,
     PersonRow,
     StarAssessmentRow,
 )
 
 BASE_COLUMNS = ("reference", "status", "needs_count", "eligible", "first_star_date",
                 "latest_star_date")
-EXTRA_COLUMNS = ("needs", "opened_on", "closed_on", "case_days", "outcomes_achieved",
-                 "outcomes_sustained", "claim")
+# Outcomes are the outcome plan's (the Outcomes tab's) judgement as of the report's day.
+EXTRA_COLUMNS = ("needs", "opened_on", "closed_on", "case_days", "problems_met",
+                 "problems_on_course", "plan_met_on", "claim")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,17 +89,26 @@ def load_facts(store: CaseloadStore) -> list[FamilyFacts]:
                                            StarAssessmentRow.scores,
                                            StarAssessmentRow.person_id)
                           if r[3] is None])  # whole-family assessments only
-        outcomes = _grouped(_rows(session, OutcomeRow.family_id, OutcomeRow.id,
-                                  OutcomeRow.criterion_key, OutcomeRow.achieved_on))
+        # The outcome plan's evidence and the claims, the columns the engines read (core
+        # selects: ORM objects for every reading cost seconds over 5,000 families).
+        readings = _grouped(_rows(session, MeasureReadingRow.family_id, MeasureReadingRow.id,
+                                  MeasureReadingRow.measure_key, MeasureReadingRow.person_id,
+                                  MeasureReadingRow.period_start, MeasureReadingRow.period_end,
+                                  MeasureReadingRow.value))
+        spells = _grouped(_rows(session, EmploymentSpellRow.family_id, EmploymentSpellRow.id,
+                                EmploymentSpellRow.person_id,
+                                EmploymentSpellRow.benefit_ended_on,
+                                EmploymentSpellRow.started_on, EmploymentSpellRow.ended_on,
+                                EmploymentSpellRow.hours_per_week))
         claims = _grouped(_rows(session, OutcomeClaimRow.family_id, OutcomeClaimRow.id,
-                                OutcomeClaimRow.claimed_on, OutcomeClaimRow.claim_reference,
-                                OutcomeClaimRow.rule_key))
+                                OutcomeClaimRow.route, OutcomeClaimRow.person_id,
+                                OutcomeClaimRow.claim_reference, OutcomeClaimRow.claimed_on,
+                                OutcomeClaimRow.quarter, OutcomeClaimRow.status,
+                                OutcomeClaimRow.version, OutcomeClaimRow.supersedes_id))
     facts = []
     for family_id, reference, status, referred_on, opened_on, closed_on in families:
         family_needs = sorted(needs.get(family_id, ()), key=lambda n: (n[1] or date.min, n[2]))
         family_people = people.get(family_id, ())
-        family_claims = sorted(claims.get(family_id, ()), key=lambda c: c[1])
-        last_claim = family_claims[-1] if family_claims else None
         facts.append(FamilyFacts(
             family_id=family_id, reference=reference, status=FamilyStatus(status),
             referred_on=referred_on, opened_on=opened_on, closed_on=closed_on,
@@ -104,13 +116,17 @@ def load_facts(store: CaseloadStore) -> list[FamilyFacts]:
             dates_of_birth=tuple(p[0] for p in family_people),
             flags=tuple(tuple(p[1] or ()) for p in family_people),
             stars=tuple((s[0], _scores(s[1])) for s in stars.get(family_id, ())),
-            # Evidence text is not needed for counting, so it is never read here.
-            outcomes=tuple(Outcome(id=o[0], family_id=family_id, criterion_key=o[1],
-                                   achieved_on=o[2], evidence="(recorded)")
-                           for o in outcomes.get(family_id, ())),
-            claim=Claim(id=last_claim[0], family_id=family_id, claimed_on=last_claim[1],
-                        claim_reference=last_claim[2], rule_key=last_claim[3])
-            if last_claim else None))
+            readings=tuple(Reading(id=r[0], measure_key=r[1], person_id=r[2],
+                                   period_start=r[3], period_end=r[4], value=Decimal(r[5]))
+                           for r in readings.get(family_id, ())),
+            spells=tuple(EmploymentSpell(id=e[0], person_id=e[1], benefit_ended_on=e[2],
+                                         started_on=e[3], ended_on=e[4], hours_per_week=e[5])
+                         for e in spells.get(family_id, ())),
+            claims=tuple(ClaimRecord(id=c[0], family_id=family_id, route=ClaimRoute(c[1]),
+                                     person_id=c[2], claim_reference=c[3], claimed_on=c[4],
+                                     quarter=c[5], status=ClaimStatus(c[6]), version=c[7],
+                                     supersedes_id=c[8])
+                         for c in claims.get(family_id, ()))))
     return facts
 
 
@@ -118,13 +134,12 @@ def _scores(raw: list[dict[str, Any]]) -> Mapping[str, int]:
     return {str(s["domain_key"]): int(s["score"]) for s in raw}
 
 
-def build_programme_report(store: CaseloadStore, period: ReportPeriod,
-                           rule_key: str | None = None, *, today: date | None = None
-                           ) -> ProgrammeFigures:
-    """The figures as of the earlier of the period's end and ``today`` (default: today)."""
+def build_programme_report(store: CaseloadStore, period: ReportPeriod, *,
+                           today: date | None = None) -> ProgrammeFigures:
+    """The figures as of the earlier of the period's end and ``today`` (default: today),
+    judged by the caseload's outcome plan (the council's copy, else the example)."""
     return programme_figures(load_facts(store), period=period, framework=default_framework(),
-                             template=default_star_template(),
-                             rule=default_claim_rules().rule(rule_key),
+                             template=default_star_template(), plan=outcome_plan(store),
                              today=today or date.today())
 
 
@@ -149,16 +164,16 @@ def programme_csv(figures: ProgrammeFigures) -> str:
             "yes" if line.eligible else "no", _day(line.first_star_date),
             _day(line.latest_star_date), *changes, ";".join(line.needs), _day(line.opened_on),
             _day(line.closed_on), "" if line.case_days is None else line.case_days,
-            line.outcomes_achieved, line.outcomes_sustained, line.claim_state])
+            line.problems_met, len(line.on_course_problems), _day(line.plan_met_on),
+            line.claim_state])
     return buffer.getvalue()
 
 
 def export_programme_report(store: CaseloadStore, period: ReportPeriod, *,
                             csv_path: Path | None = None, pdf_path: Path | None = None,
-                            printed_on: date | None = None,
-                            rule_key: str | None = None) -> ExportedReport:
+                            printed_on: date | None = None) -> ExportedReport:
     """Build once, write each file crash-safely, then audit the export (counts only)."""
-    figures = build_programme_report(store, period, rule_key)
+    figures = build_programme_report(store, period)
     csv_sha = pdf_sha = None
     if csv_path is not None:
         data = programme_csv(figures).encode("utf-8")

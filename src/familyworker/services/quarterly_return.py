@@ -19,19 +19,21 @@ from familyworker.domain.quarterly_return import (
     UnitCosts,
     facts_from_rows,
     family_costs_csv,
+    plan_outcomes,
     quarterly_return,
     return_csv,
 )
 from familyworker.reports.pdf_output import sha256_hex
 from familyworker.reports.quarterly_return import render_quarterly_return
 from familyworker.resources import load_json
+from familyworker.services.outcome_evidence import outcome_plan
 from familyworker.services.programme import default_framework
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import (
     FamilyCriterionRow,
     FamilyRow,
+    MeasureReadingRow,
     OutcomeClaimRow,
-    OutcomeRow,
     PersonRow,
     TeamRow,
 )
@@ -40,7 +42,8 @@ FAMILY_COLUMNS = ("id", "reference", "team_id", "opened_on", "closed_on", "closu
                   "intervention_level")
 CRITERION_COLUMNS = ("family_id", "criterion_key", "identified_on")
 PERSON_COLUMNS = ("family_id", "date_of_birth", "sex")
-OUTCOME_COLUMNS = ("family_id", "criterion_key", "achieved_on")
+READING_COLUMNS = ("id", "family_id", "measure_key", "person_id", "period_start",
+                   "period_end", "value")
 CLAIM_COLUMNS = ("id", "family_id", "quarter", "claimed_on", "route", "status",
                  "supersedes_id")
 
@@ -71,9 +74,14 @@ def build_quarterly_return(store: CaseloadStore, quarter: Quarter, *,
         families = _live(session, FamilyRow, FAMILY_COLUMNS)
         criteria = _live(session, FamilyCriterionRow, CRITERION_COLUMNS)
         people = _live(session, PersonRow, PERSON_COLUMNS)
-        outcomes = _live(session, OutcomeRow, OUTCOME_COLUMNS)
+        readings = _live(session, MeasureReadingRow, READING_COLUMNS)
         claims = _live(session, OutcomeClaimRow, CLAIM_COLUMNS)
         teams = {t["id"]: t["name"] for t in _live(session, TeamRow, ("id", "name"))}
+    # Problems met are the outcome plan's judgement, as on the Outcomes tab, with all the
+    # evidence there is on the day the return is run: a problem met on 21 September and shown
+    # by a reading ending in October counts in the September quarter, as a hand-recorded
+    # outcome dated then did.
+    outcomes = plan_outcomes(outcome_plan(store), criteria, readings, today or date.today())
     facts, claim_facts = facts_from_rows(families, criteria, people, outcomes, claims)
     framework = default_framework()
     result = quarterly_return(

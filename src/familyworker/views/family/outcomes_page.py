@@ -1,9 +1,11 @@
-"""The Outcomes tab: progress against the council's outcome plan, the family's claims, needs
-met and outcomes achieved, the sustainability review.
+"""The Outcomes tab: progress against the council's outcome plan, the family's claims, the
+sustainability review, and outcomes recorded by hand before the plan (history only).
 
-It loads and writes through the services on the task runner (never on the GUI thread) and
-holds no rules of its own: what is ready to claim, and which status moves a claim allows, come
-from the claims engine (domain.claims)."""
+One judgement: whether a problem is met is the outcome plan's (domain.outcome_progress), the
+same the programme report and the quarterly return count. The tab loads and writes through the
+services on the task runner (never on the GUI thread) and holds no rules of its own: what is
+ready to claim, and which status moves a claim allows, come from the claims engine
+(domain.claims)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,18 +13,14 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDateEdit,
     QDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -39,6 +37,7 @@ from familyworker.domain.claims import (
     next_status_allowed,
 )
 from familyworker.domain.family import FamilyStatus
+from familyworker.domain.outcome import Outcome
 from familyworker.domain.outcome_plan import OutcomePlan
 from familyworker.domain.outcome_progress import FamilyProgress, ProgressState
 from familyworker.services import claims, outcome_evidence, outcomes
@@ -61,7 +60,6 @@ from familyworker.views.shared.confirm import ask_to_confirm
 from familyworker.views.shared.plain_message import plain_message
 from familyworker.views.shared.task_runner import TaskRunner
 
-COLUMNS = ("Headline criterion", "Need identified", "Outcome achieved", "Sustained")
 CLAIM_COLUMNS = ("Claim reference", "Route", "Quarter", "Status", "Version", "Claimed on")
 OpenPreview = Callable[[Callable[[], ReportPreview]], object]
 
@@ -129,6 +127,15 @@ def progress_html(progress: FamilyProgress) -> str:
     return "<br>".join(lines) or "No problems have been identified yet."
 
 
+def earlier_outcomes_html(earlier: tuple[Outcome, ...], labels: dict[str, str]) -> str:
+    """Outcomes typed in by hand before the outcome plan: kept, shown, counted by nothing."""
+    if not earlier:
+        return ""
+    rows = [f"{escape(labels.get(o.criterion_key, o.criterion_key))}, {_day(o.achieved_on)}: "
+            f"{escape(o.evidence)}" for o in earlier]
+    return ("<b>Recorded by hand before the outcome plan</b> (kept as history; the plan's "
+            "readings above decide what is met):<br>" + "<br>".join(rows))
+
 
 class OutcomesPage(QWidget):
     dialog_opened = Signal(object)  # a claim or employment dialog, or the confirmation
@@ -150,45 +157,6 @@ class OutcomesPage(QWidget):
         self.preview_dialog: PrintPreviewDialog | None = None
         self._open_preview = open_preview
         self.framework = default_framework()
-
-        self.summary_label = QLabel("Loading…")
-        self.summary_label.setObjectName("outcomes_summary")
-        self.summary_label.setAccessibleName("Claim position")
-        self.summary_label.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("outcomes_table")
-        self.table.setAccessibleName("Needs and outcomes")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setTabKeyNavigation(False)
-
-        self.criterion_combo = QComboBox()
-        self.criterion_combo.setObjectName("criterion_combo")
-        self.criterion_combo.setAccessibleName("Headline criterion")
-        for criterion in self.framework.criteria:
-            self.criterion_combo.addItem(criterion.label, criterion.key)
-        self.achieved_edit = QDateEdit(QDate.currentDate())
-        self.achieved_edit.setObjectName("achieved_edit")
-        self.achieved_edit.setAccessibleName("Date achieved")
-        self.achieved_edit.setDisplayFormat("dd MMM yyyy")
-        self.achieved_edit.setCalendarPopup(True)
-        self.evidence_edit = QLineEdit()
-        self.evidence_edit.setObjectName("evidence_edit")
-        self.evidence_edit.setAccessibleName("Evidence")
-        self.evidence_edit.setPlaceholderText("e.g. attendance 95% for two terms (school data)")
-        self.record_button = QPushButton("Record ou&tcome")
-        self.record_button.setObjectName("record_button")
-        record_box = QGroupBox("Record an outcome")
-        form = QFormLayout(record_box)
-        form.addRow("&Criterion:", self.criterion_combo)
-        form.addRow("&Achieved on:", self.achieved_edit)
-        form.addRow("Evi&dence:", self.evidence_edit)
-        form.addRow(self.record_button)
 
         self.ready_label = QLabel("Loading…")
         self.ready_label.setObjectName("claims_ready")
@@ -265,6 +233,12 @@ class OutcomesPage(QWidget):
         review_layout.addLayout(buttons)
         self.review_box.hide()
 
+        self.earlier_label = QLabel("")
+        self.earlier_label.setObjectName("earlier_outcomes")
+        self.earlier_label.setAccessibleName("Outcomes recorded by hand before the outcome plan")
+        self.earlier_label.setWordWrap(True)
+        self.earlier_label.hide()
+
         self.message_label = QLabel("")
         self.message_label.setObjectName("outcomes_message")
         self.message_label.setAccessibleName("Outcomes message")
@@ -273,13 +247,11 @@ class OutcomesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(progress_box)
         layout.addWidget(claim_box)
-        layout.addWidget(self.summary_label)  # it describes the table under it
-        layout.addWidget(self.table, 1)
-        layout.addWidget(record_box)
         layout.addWidget(self.review_box)
+        layout.addWidget(self.earlier_label)
         layout.addWidget(self.message_label)
+        layout.addStretch(1)
 
-        self.record_button.clicked.connect(self.record_outcome)
         self.claim_button.clicked.connect(self.open_submit_dialog)
         self.status_button.clicked.connect(self.open_status_dialog)
         self.correct_button.clicked.connect(self.open_correct_dialog)
@@ -308,32 +280,13 @@ class OutcomesPage(QWidget):
         self._show_claims(loaded)
         self.shown = view
         labels = {c.key: c.label for c in self.framework.criteria}
-        needs = view.assessment.needs
-        self.table.setRowCount(len(needs))
-        for row, need in enumerate(needs):
-            sustained = ("yes" if need.sustained else
-                         f"from {_day(need.sustained_from)}" if need.achieved else "—")
-            cells = (labels.get(need.criterion_key, need.criterion_key),
-                     "yes" if need.identified else "no", _day(need.achieved_on), sustained)
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-        self.summary_label.setText(self._summary_html(view))
+        self.earlier_label.setText(earlier_outcomes_html(view.earlier_outcomes, labels))
+        self.earlier_label.setVisible(bool(view.earlier_outcomes))
         due = view.review_due
         self.review_box.setVisible(view.status is FamilyStatus.CLOSED and due is not None)
         if due is not None:
             self.review_label.setText(
                 f"Review due {_day(due)}: check whether the outcomes have held since closing.")
-
-    def _summary_html(self, view: FamilyOutcomes) -> str:
-        """The per-criterion outcomes below (what the programme report counts); claims go
-        by the outcome plan, in the Claims box."""
-        assessment = view.assessment
-        identified = len(assessment.identified)
-        return ("Outcomes recorded below (the programme report): "
-                f"<b>Needs met:</b> {assessment.achieved_count} of {identified} · "
-                f"<b>sustained {assessment.rule.sustained_months} months:</b> "
-                f"{assessment.sustained_count} of {identified} · "
-                f"<b>eligible:</b> {'yes' if assessment.eligible else 'no'}")
 
     def _show_claims(self, loaded: _Loaded) -> None:
         self.ready_label.setText(claims_position_html(loaded))
@@ -373,33 +326,17 @@ class OutcomesPage(QWidget):
 
     # ----- actions -------------------------------------------------------------------------
 
-    def _write(self, work: Callable[[], Any], done_text: str,
-               clear: QLineEdit | None = None) -> None:
-        """Run a change; typed text is cleared only once it is saved (a refusal keeps it)."""
+    def _write(self, work: Callable[[], Any], done_text: str) -> None:
+        """Run a change off the GUI thread; a refusal is shown in words."""
         def done(_result: object) -> None:
             if not isValid(self):
                 return
-            if clear is not None:
-                clear.clear()
             self.message_label.setText(done_text)
             self.reload()
             if self._on_changed is not None:
                 self._on_changed()
 
         self.runner.run_write(work, done, self._error)
-
-    def record_outcome(self) -> None:
-        store, family_id = self.store, self.family_id
-        key = str(self.criterion_combo.currentData())
-        picked = self.achieved_edit.date()
-        achieved = date(picked.year(), picked.month(), picked.day())
-        evidence = self.evidence_edit.text()
-
-        def work() -> object:
-            return outcomes.record_outcome(store, family_id, criterion_key=key,
-                                           achieved_on=achieved, evidence=evidence)
-
-        self._write(work, "Outcome recorded.", clear=self.evidence_edit)
 
     def record_review(self, *, sustained: bool) -> None:
         store, family_id = self.store, self.family_id
