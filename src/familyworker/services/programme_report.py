@@ -15,9 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
-
 from familyworker.atomic_file import write_atomically
 from familyworker.domain.audit import AuditAction
 from familyworker.domain.claims import ClaimRecord, ClaimRoute, ClaimStatus
@@ -32,6 +29,7 @@ from familyworker.domain.programme_figures import (
 from familyworker.reports.pdf_output import sha256_hex
 from familyworker.reports.programme_report import render_programme_report
 from familyworker.services.outcome_evidence import outcome_plan
+from familyworker.services.plain_queries import live_table_rows
 from familyworker.services.programme import default_framework, default_star_template
 from familyworker.store.caseload_store import CaseloadStore
 from familyworker.store.tables import (
@@ -60,13 +58,6 @@ class ExportedReport:
     pdf_sha256: str | None
 
 
-def _rows(session: Session, *columns: Any) -> list[Any]:
-    """Live rows' columns as plain tuples (core select: no ORM objects for 5,000 families)."""
-    table = columns[0].class_
-    statement = sa_select(*columns).where(col(table.deleted_at).is_(None))
-    return list(session.connection().execute(statement).all())
-
-
 def _grouped(rows: list[Any]) -> dict[str, list[Any]]:
     groups: dict[str, list[Any]] = defaultdict(list)
     for row in rows:
@@ -76,35 +67,26 @@ def _grouped(rows: list[Any]) -> dict[str, list[Any]]:
 
 def load_facts(store: CaseloadStore) -> list[FamilyFacts]:
     """Every live family's report facts, gathered in one read snapshot."""
-    with store.read() as session:
-        families = _rows(session, FamilyRow.id, FamilyRow.reference, FamilyRow.status,
-                         FamilyRow.referred_on, FamilyRow.opened_on, FamilyRow.closed_on)
-        needs = _grouped(_rows(session, FamilyCriterionRow.family_id,
-                               FamilyCriterionRow.criterion_key,
-                               FamilyCriterionRow.identified_on, FamilyCriterionRow.id))
-        people = _grouped(_rows(session, PersonRow.family_id, PersonRow.date_of_birth,
-                                PersonRow.flags))
-        stars = _grouped([r for r in _rows(session, StarAssessmentRow.family_id,
-                                           StarAssessmentRow.assessed_on,
-                                           StarAssessmentRow.scores,
-                                           StarAssessmentRow.person_id)
+    with store.raw_read() as conn:
+        families = live_table_rows(conn, FamilyRow, ("id", "reference", "status", "referred_on",
+                                                     "opened_on", "closed_on"))
+        needs = _grouped(live_table_rows(conn, FamilyCriterionRow, (
+            "family_id", "criterion_key", "identified_on", "id")))
+        people = _grouped(live_table_rows(conn, PersonRow, ("family_id", "date_of_birth",
+                                                            "flags")))
+        stars = _grouped([r for r in live_table_rows(conn, StarAssessmentRow, (
+            "family_id", "assessed_on", "scores", "person_id"))
                           if r[3] is None])  # whole-family assessments only
-        # The outcome plan's evidence and the claims, the columns the engines read (core
-        # selects: ORM objects for every reading cost seconds over 5,000 families).
-        readings = _grouped(_rows(session, MeasureReadingRow.family_id, MeasureReadingRow.id,
-                                  MeasureReadingRow.measure_key, MeasureReadingRow.person_id,
-                                  MeasureReadingRow.period_start, MeasureReadingRow.period_end,
-                                  MeasureReadingRow.value))
-        spells = _grouped(_rows(session, EmploymentSpellRow.family_id, EmploymentSpellRow.id,
-                                EmploymentSpellRow.person_id,
-                                EmploymentSpellRow.benefit_ended_on,
-                                EmploymentSpellRow.started_on, EmploymentSpellRow.ended_on,
-                                EmploymentSpellRow.hours_per_week))
-        claims = _grouped(_rows(session, OutcomeClaimRow.family_id, OutcomeClaimRow.id,
-                                OutcomeClaimRow.route, OutcomeClaimRow.person_id,
-                                OutcomeClaimRow.claim_reference, OutcomeClaimRow.claimed_on,
-                                OutcomeClaimRow.quarter, OutcomeClaimRow.status,
-                                OutcomeClaimRow.version, OutcomeClaimRow.supersedes_id))
+        # The outcome plan's evidence and the claims, the columns the engines read.
+        readings = _grouped(live_table_rows(conn, MeasureReadingRow, (
+            "family_id", "id", "measure_key", "person_id", "period_start", "period_end",
+            "value")))
+        spells = _grouped(live_table_rows(conn, EmploymentSpellRow, (
+            "family_id", "id", "person_id", "benefit_ended_on", "started_on", "ended_on",
+            "hours_per_week")))
+        claims = _grouped(live_table_rows(conn, OutcomeClaimRow, (
+            "family_id", "id", "route", "person_id", "claim_reference", "claimed_on",
+            "quarter", "status", "version", "supersedes_id")))
     facts = []
     for family_id, reference, status, referred_on, opened_on, closed_on in families:
         family_needs = sorted(needs.get(family_id, ()), key=lambda n: (n[1] or date.min, n[2]))

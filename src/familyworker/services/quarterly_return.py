@@ -8,9 +8,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
-
 from familyworker.atomic_file import write_atomically
 from familyworker.domain.audit import AuditAction
 from familyworker.domain.quarter import Quarter
@@ -27,8 +24,10 @@ from familyworker.reports.pdf_output import sha256_hex
 from familyworker.reports.quarterly_return import render_quarterly_return
 from familyworker.resources import load_json
 from familyworker.services.outcome_evidence import outcome_plan
+from familyworker.services.plain_queries import live_table_rows
 from familyworker.services.programme import default_framework
 from familyworker.store.caseload_store import CaseloadStore
+from familyworker.store.database import Connection
 from familyworker.store.tables import (
     FamilyCriterionRow,
     FamilyRow,
@@ -53,12 +52,9 @@ def default_unit_costs() -> UnitCosts:
     return UnitCosts.from_json(load_json("costs", "unit_costs.json"))
 
 
-def _live(session: Session, table: Any, names: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Live rows' named columns (core select: no ORM objects for 5,000 families)."""
-    statement = sa_select(*(getattr(table, n) for n in names)).where(
-        col(table.deleted_at).is_(None))
-    return [dict(zip(names, row, strict=True))
-            for row in session.connection().execute(statement).all()]
+def _live(conn: Connection, table: Any, names: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Live rows' named columns by name (plain SQL: no ORM for 5,000 families)."""
+    return [dict(zip(names, row, strict=True)) for row in live_table_rows(conn, table, names)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +66,13 @@ class ReturnInput:
 def build_quarterly_return(store: CaseloadStore, quarter: Quarter, *,
                            today: date | None = None,
                            costs: UnitCosts | None = None) -> ReturnInput:
-    with store.read() as session:
-        families = _live(session, FamilyRow, FAMILY_COLUMNS)
-        criteria = _live(session, FamilyCriterionRow, CRITERION_COLUMNS)
-        people = _live(session, PersonRow, PERSON_COLUMNS)
-        readings = _live(session, MeasureReadingRow, READING_COLUMNS)
-        claims = _live(session, OutcomeClaimRow, CLAIM_COLUMNS)
-        teams = {t["id"]: t["name"] for t in _live(session, TeamRow, ("id", "name"))}
+    with store.raw_read() as conn:
+        families = _live(conn, FamilyRow, FAMILY_COLUMNS)
+        criteria = _live(conn, FamilyCriterionRow, CRITERION_COLUMNS)
+        people = _live(conn, PersonRow, PERSON_COLUMNS)
+        readings = _live(conn, MeasureReadingRow, READING_COLUMNS)
+        claims = _live(conn, OutcomeClaimRow, CLAIM_COLUMNS)
+        teams = {t["id"]: t["name"] for t in _live(conn, TeamRow, ("id", "name"))}
     # Problems met are the outcome plan's judgement, as on the Outcomes tab, with all the
     # evidence there is on the day the return is run: a problem met on 21 September and shown
     # by a reading ending in October counts in the September quarter, as a hand-recorded
