@@ -203,19 +203,15 @@ def claims_screens(app: QApplication, controller: Any) -> None:
     hand-recorded outcomes (history), submitting the ready
     family's claim (the frozen result), and File › Claims… (the quarter's list)."""
     runner = controller.runner
-    claimed = _open_by_reference(controller, "FAM-0021")
-    claimed.resize(1280, 980)
-    claimed.tabs.setCurrentWidget(claimed.outcomes_page)
-    settle(app, runner)
-    save(claimed, "outcomes-plan")
-    claimed.close()
-    # A closed family with outcomes typed in by hand before the outcome plan: history only.
-    closed = _open_by_reference(controller, "FAM-0006")
-    closed.resize(1280, 980)
-    closed.tabs.setCurrentWidget(closed.outcomes_page)
-    settle(app, runner)
-    save(closed, "outcomes-history")
-    closed.close()
+    # The claimed family; a closed family with outcomes typed in by hand before the outcome
+    # plan (history only).
+    for reference, name in (("FAM-0021", "outcomes-plan"), ("FAM-0006", "outcomes-history")):
+        window = _open_by_reference(controller, reference)
+        window.resize(1280, 980)
+        window.tabs.setCurrentWidget(window.outcomes_page)
+        settle(app, runner)
+        save(window, name)
+        window.close()
     ready = _open_by_reference(controller, "FAM-0007")
     ready.tabs.setCurrentWidget(ready.outcomes_page)
     settle(app, runner)
