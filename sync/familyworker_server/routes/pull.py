@@ -1,6 +1,5 @@
 """Pull: rows of the caller's scope changed since a cursor, one page at a time."""
 
-import gzip
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
@@ -13,6 +12,7 @@ from familyworker_server.accounts import authenticate, now
 from familyworker_server.apply import pull_page, scope_family_ids
 from familyworker_server.config import GZIP_MINIMUM_BYTES
 from familyworker_server.deps import ActorDep, EngineDep, TokenDep, check_versions
+from familyworker_server.routes.fast_gzip import accepts_gzip, fast_gzipped, json_answer
 
 router = APIRouter(prefix="/sync/v1", tags=["sync"])
 
@@ -35,9 +35,8 @@ async def pull(token: TokenDep, engine: EngineDep,
     check_versions(protocol_version, schema_version)
     body, gzipped = await run_in_threadpool(
         _page, token, engine, cursor=cursor, limit=limit, download=download,
-        include_own=include_own, gzip_fast=download and "gzip" in accept_encoding.lower())
-    headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if gzipped else None
-    return Response(content=body, media_type="application/json", headers=headers)
+        include_own=include_own, gzip_fast=download and accepts_gzip(accept_encoding))
+    return json_answer(body, gzipped)
 
 
 def _page(token: str, engine: Engine, *, gzip_fast: bool,
@@ -50,9 +49,7 @@ def _page(token: str, engine: Engine, *, gzip_fast: bool,
     keep level 5. Returns the body and whether it is gzipped."""
     with engine.connect() as conn, conn.begin():
         body = pull_page(conn, authenticate(engine, token, conn=conn), **options)
-    if gzip_fast and len(body) >= GZIP_MINIMUM_BYTES:
-        return gzip.compress(body, compresslevel=1), True
-    return body, False
+    return fast_gzipped(body, wanted=gzip_fast, minimum=GZIP_MINIMUM_BYTES)
 
 
 @router.get("/scope", response_model=ScopeResponse)

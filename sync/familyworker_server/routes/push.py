@@ -1,6 +1,5 @@
 """Push: one idempotent batch of changes, merged in one transaction."""
 
-import gzip
 import logging
 from contextlib import nullcontext
 from typing import Annotated, Any
@@ -25,6 +24,7 @@ from familyworker_server.db import is_sqlite
 from familyworker_server.deps import EngineDep, SettingsDep, TokenDep, check_versions
 from familyworker_server.errors import ApiError
 from familyworker_server.observability import PushOutcome
+from familyworker_server.routes.fast_gzip import accepts_gzip, fast_gzipped, json_answer
 from familyworker_server.screen import screen
 
 router = APIRouter(prefix="/sync/v1", tags=["sync"])
@@ -53,20 +53,17 @@ async def push(http_request: Request, token: TokenDep, engine: EngineDep,
     outcome = PushOutcome()
     answer, gzipped = await run_in_threadpool(
         _answered_batch, body, token, engine, settings, outcome,
-        "gzip" in accept_encoding.lower())
+        accepts_gzip(accept_encoding))
     http_request.app.state.metrics.record_push(outcome)
-    headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if gzipped else None
-    return Response(content=answer, media_type="application/json", headers=headers)
+    return json_answer(answer, gzipped)
 
 
 def _answered_batch(body: bytes, token: str, engine: Engine, settings: ServerSettings,
                     outcome: PushOutcome, gzip_ok: bool) -> tuple[bytes, bool]:
     """``authenticated_batch``, and its answer gzipped at level 1 when long and the caller
     takes gzip (FAST_GZIP_BYTES); returns the answer and whether it is gzipped."""
-    answer = authenticated_batch(body, token, engine, settings, outcome)
-    if gzip_ok and len(answer) >= FAST_GZIP_BYTES:
-        return gzip.compress(answer, compresslevel=1), True
-    return answer, False
+    return fast_gzipped(authenticated_batch(body, token, engine, settings, outcome),
+                        wanted=gzip_ok, minimum=FAST_GZIP_BYTES)
 
 
 def authenticated_batch(body: bytes, token: str, engine: Engine,
