@@ -306,13 +306,10 @@ class SyncClient:
     def status(self) -> protocol.StatusResponse:
         return protocol.StatusResponse.model_validate(self.get("/sync/v1/status", {}))
 
-    def push_body(self, body: bytes) -> protocol.PushResponse:
-        """``push`` for a request body the engine already serialised (stored ops spliced in)."""
-        return protocol.PushResponse.model_validate_json(self.push_packed(self.pack(body)))
-
     @staticmethod
     def pack(body: bytes) -> bytes:
-        """A push body as it travels: gzip-compressed (level 1)."""
+        """A push body the engine serialised (stored ops spliced in) as it travels:
+        gzip-compressed (level 1)."""
         return gzip.compress(body, compresslevel=1)
 
     def push_packed(self, packed: bytes) -> bytes:

@@ -82,9 +82,6 @@ class CaseloadTableModel(QAbstractTableModel):
     def rows(self) -> Sequence[FamilySummary]:
         return self._rows
 
-    def summary_at(self, row: int) -> FamilySummary:
-        return self._rows[row]
-
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
