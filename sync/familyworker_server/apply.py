@@ -380,11 +380,9 @@ class PushApplier:
         else:
             if not scope.allows(family_id) or fields.get("family_id", family_id) != family_id:
                 return False
-            if touched or rows:
-                family_key = ("family", family_id)
-                family = touched.get(family_key) or rows.get(family_key)
-                if family is not None and family.deleted_elsewhere(device):
-                    return False
+            # (Nothing to look up while the batch has touched and found no rows.)
+            if (touched or rows) and self._family_deleted_elsewhere(op, touched, rows):
+                return False
             team_id = scope.families[family_id][0]
         result = {"op_id": op.op_id, "status": "applied", "reason": None, "server_seq": None}
         self.results[op.op_id] = result
